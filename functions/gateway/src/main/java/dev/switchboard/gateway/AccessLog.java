@@ -1,0 +1,56 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One structured JSON line per request on standard output (CloudWatch Logs on Lambda). It names the
+ * key by its public id and the model, never the secret or any message content.
+ */
+final class AccessLog {
+
+  private final ObjectMapper mapper;
+  private final PrintStream out;
+
+  AccessLog(ObjectMapper mapper, PrintStream out) {
+    this.mapper = mapper;
+    this.out = out;
+  }
+
+  void request(ObjectNode fields) {
+    fields.put("level", "INFO");
+    write(fields);
+  }
+
+  /** An unexpected failure: its type and where it happened, without a stack trace or message. */
+  void failure(String requestId, Throwable t) {
+    ObjectNode fields = mapper.createObjectNode();
+    fields.put("level", "ERROR");
+    fields.put("requestId", requestId);
+    fields.put("error", t.getClass().getName());
+    StackTraceElement[] trace = t.getStackTrace();
+    if (trace.length > 0) {
+      fields.put("at", trace[0].getClassName() + ":" + trace[0].getLineNumber());
+    }
+    write(fields);
+  }
+
+  private void write(ObjectNode fields) {
+    try {
+      byte[] line = mapper.writeValueAsBytes(fields);
+      synchronized (out) {
+        out.write(line);
+        out.write('\n');
+        out.flush();
+      }
+    } catch (Exception ignored) {
+      // logging must never fail a request
+    }
+  }
+
+  static AccessLog stdout(ObjectMapper mapper) {
+    return new AccessLog(mapper, new PrintStream(System.out, false, StandardCharsets.UTF_8));
+  }
+}

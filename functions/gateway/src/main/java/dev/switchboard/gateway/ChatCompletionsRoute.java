@@ -1,0 +1,98 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.catalog.Model;
+import dev.switchboard.core.chat.ChatResult;
+import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.error.ErrorBodies;
+import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.lambda.http.ResponseSink;
+import java.time.Clock;
+import java.util.Map;
+
+/** {@code POST /v1/chat/completions}: validate, resolve the model, forward, stream back. */
+final class ChatCompletionsRoute {
+
+  private final ChatRequestParser parser;
+  private final ChatService chat;
+  private final Responses responses;
+  private final Clock clock;
+
+  ChatCompletionsRoute(
+      ChatRequestParser parser, ChatService chat, Responses responses, Clock clock) {
+    this.parser = parser;
+    this.chat = chat;
+    this.responses = responses;
+    this.clock = clock;
+  }
+
+  /** Serves one request; reports what happened for the access log. */
+  void handle(byte[] body, ApiKey key, Exchange exchange) {
+    ChatRequest request = parser.parse(body);
+    Model model = chat.resolve(request);
+    exchange.model = model.id();
+    exchange.stream = request.stream();
+    String generationId = "gen-" + exchange.requestId.replace("-", "");
+    if (!request.stream()) {
+      ChatResult result = chat.complete(request, model, generationId);
+      exchange.usage = result.usage();
+      responses.json(
+          exchange.sink, 200, result.body(), Map.of(Responses.REQUEST_ID, exchange.requestId));
+      return;
+    }
+    SseStream stream = new SseStream(exchange.sink, responses, exchange.requestId);
+    try {
+      ChatResult result = chat.stream(request, model, generationId, stream::event);
+      exchange.usage = result.usage();
+      stream.done();
+    } catch (GatewayException e) {
+      if (!stream.started()) {
+        throw e;
+      }
+      exchange.status = e.kind().status();
+      exchange.errorCode = e.code();
+      stream.fail(errorChunk(generationId, model, e), e.code(), e.getMessage());
+    } catch (ResponseSink.ClientGoneException gone) {
+      exchange.clientGone = true;
+    }
+  }
+
+  /**
+   * The final chunk of a stream that failed after it started: {@code finish_reason: "error"} and
+   * the error object, so a client never takes a cut answer for a complete one.
+   */
+  private ObjectNode errorChunk(String generationId, Model model, GatewayException e) {
+    ObjectNode chunk = JsonNodeFactory.instance.objectNode();
+    chunk.put("id", generationId);
+    chunk.put("object", "chat.completion.chunk");
+    chunk.put("created", clock.instant().getEpochSecond());
+    chunk.put("model", model.id());
+    ObjectNode choice = chunk.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.putObject("delta");
+    choice.put("finish_reason", "error");
+    ErrorBodies.fill(chunk.putObject("error"), e);
+    return chunk;
+  }
+
+  /** The per-request facts the route fills in and the handler logs. */
+  static final class Exchange {
+    final ResponseSink sink;
+    final String requestId;
+    String model;
+    boolean stream;
+    dev.switchboard.core.chat.Usage usage;
+    int status = 200;
+    String errorCode;
+    boolean clientGone;
+
+    Exchange(ResponseSink sink, String requestId) {
+      this.sink = sink;
+      this.requestId = requestId;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.lambda.http.ResponseSink;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * One server-sent-event response: opens lazily on the first event, so that a failure before any
+ * event can still become a plain HTTP error, and knows whether the client has seen anything.
+ */
+final class SseStream {
+
+  private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END_OF_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final ResponseSink sink;
+  private final Responses responses;
+  private final Map<String, String> headers;
+  private boolean started;
+
+  SseStream(ResponseSink sink, Responses responses, String requestId) {
+    this.sink = sink;
+    this.responses = responses;
+    this.headers =
+        Map.of(
+            "content-type",
+            "text/event-stream; charset=utf-8",
+            "cache-control",
+            "no-cache",
+            "x-accel-buffering",
+            "no",
+            Responses.REQUEST_ID,
+            requestId);
+  }
+
+  boolean started() {
+    return started;
+  }
+
+  void event(ObjectNode chunk) {
+    open();
+    byte[] json = responses.bytes(chunk);
+    byte[] event = new byte[DATA.length + json.length + END_OF_EVENT.length];
+    System.arraycopy(DATA, 0, event, 0, DATA.length);
+    System.arraycopy(json, 0, event, DATA.length, json.length);
+    System.arraycopy(END_OF_EVENT, 0, event, DATA.length + json.length, END_OF_EVENT.length);
+    sink.write(event);
+  }
+
+  void done() {
+    open();
+    sink.write(DONE);
+    sink.end();
+  }
+
+  /** Ends a started stream that failed: the error event and [DONE] in band, then the abort. */
+  void fail(ObjectNode errorChunk, String errorType, String message) {
+    event(errorChunk);
+    sink.write(DONE);
+    sink.abort(errorType, message);
+  }
+
+  private void open() {
+    if (!started) {
+      started = true;
+      sink.start(200, headers);
+    }
+  }
+}

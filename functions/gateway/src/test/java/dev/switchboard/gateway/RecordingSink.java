@@ -1,0 +1,50 @@
+package dev.switchboard.gateway;
+
+import dev.switchboard.lambda.http.ResponseSink;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Records what a handler wrote, checking it keeps to the sink's contract. */
+final class RecordingSink implements ResponseSink {
+  int status;
+  Map<String, String> headers;
+  final List<byte[]> writes = new ArrayList<>();
+  boolean ended;
+  String abortedWith;
+
+  @Override
+  public void start(int status, Map<String, String> headers) {
+    if (this.headers != null) {
+      throw new IllegalStateException("started twice");
+    }
+    this.status = status;
+    this.headers = headers;
+  }
+
+  @Override
+  public void write(byte[] chunk) {
+    if (headers == null || ended || abortedWith != null) {
+      throw new IllegalStateException("write outside of a started response");
+    }
+    writes.add(chunk);
+  }
+
+  @Override
+  public void end() {
+    ended = true;
+  }
+
+  @Override
+  public void abort(String errorType, String message) {
+    abortedWith = errorType;
+  }
+
+  String body() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writes.forEach(out::writeBytes);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}

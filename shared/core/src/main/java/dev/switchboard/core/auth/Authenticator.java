@@ -1,0 +1,102 @@
+package dev.switchboard.core.auth;
+
+import dev.switchboard.core.error.ErrorKind;
+import dev.switchboard.core.error.GatewayException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns a presented secret into the {@link ApiKey} it belongs to, or a 401. Lookups are cached in
+ * memory for a short, configured time so that a warm gateway does not call the store for every
+ * request; a revoked key therefore keeps working for at most that long on a warm instance.
+ */
+public final class Authenticator {
+
+  /**
+   * Unknown secrets are remembered briefly too, so a flood of bad keys does not reach the store.
+   */
+  private static final Duration NEGATIVE_TTL_CAP = Duration.ofSeconds(5);
+
+  private static final int MAX_ENTRIES = 10_000;
+
+  private final KeyStore store;
+  private final Clock clock;
+  private final Duration ttl;
+  private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+
+  private record Entry(Optional<ApiKey> key, Instant until) {}
+
+  public Authenticator(KeyStore store, Clock clock, Duration ttl) {
+    this.store = store;
+    this.clock = clock;
+    this.ttl = ttl;
+  }
+
+  /**
+   * The usable key for this secret.
+   *
+   * @throws GatewayException 401 when the secret is missing, unknown, disabled or expired; 503 when
+   *     the key store cannot be reached
+   */
+  public ApiKey authenticate(String secret) {
+    if (secret == null || secret.isBlank()) {
+      throw new GatewayException(
+          ErrorKind.AUTHENTICATION,
+          "missing_api_key",
+          "No API key provided. Send it as 'Authorization: Bearer <key>'.");
+    }
+    Instant now = clock.instant();
+    String hash = ApiKeys.hash(secret.strip());
+    Entry entry = cache.get(hash);
+    if (entry == null || !now.isBefore(entry.until())) {
+      entry = load(hash, now);
+    }
+    ApiKey key =
+        entry
+            .key()
+            .orElseThrow(
+                () ->
+                    new GatewayException(
+                        ErrorKind.AUTHENTICATION, "invalid_api_key", "The API key is not valid."));
+    if (!key.usableAt(now)) {
+      throw new GatewayException(
+          ErrorKind.AUTHENTICATION,
+          key.disabled() ? "api_key_disabled" : "api_key_expired",
+          key.disabled() ? "The API key has been disabled." : "The API key has expired.");
+    }
+    return key;
+  }
+
+  /** The store behind this cache. */
+  public KeyStore store() {
+    return store;
+  }
+
+  /** Forgets a key at once on this instance (after it was changed here). */
+  public void invalidate(String keyHash) {
+    cache.remove(keyHash);
+  }
+
+  private Entry load(String hash, Instant now) {
+    Optional<ApiKey> key;
+    try {
+      key = store.findByHash(hash);
+    } catch (StoreUnavailableException e) {
+      throw new GatewayException(
+          ErrorKind.UNAVAILABLE,
+          "store_unavailable",
+          "The key store is unavailable; the request was not admitted. Retry shortly.");
+    }
+    Duration keep =
+        key.isPresent() ? ttl : (ttl.compareTo(NEGATIVE_TTL_CAP) < 0 ? ttl : NEGATIVE_TTL_CAP);
+    Entry entry = new Entry(key, now.plus(keep));
+    if (cache.size() >= MAX_ENTRIES) {
+      cache.clear();
+    }
+    cache.put(hash, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,181 @@
+package dev.switchboard.providers.openai;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.chat.ChatProvider;
+import dev.switchboard.core.chat.ChunkSink;
+import dev.switchboard.core.chat.ProviderCall;
+import dev.switchboard.core.chat.ProviderException;
+import dev.switchboard.providers.http.IdleWatchdog;
+import dev.switchboard.providers.http.SseEvents;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The adapter for every vendor that speaks the OpenAI Chat Completions API. Requests go out with
+ * the client's fields intact; stream events are relayed one by one as they arrive.
+ */
+public final class OpenAiCompatibleProvider implements ChatProvider {
+
+  private static final String DONE = "[DONE]";
+
+  private final OpenAiCompatibleConfig config;
+  private final HttpClient http;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+  private final URI completionsUri;
+
+  public OpenAiCompatibleProvider(
+      OpenAiCompatibleConfig config, HttpClient http, ObjectMapper mapper, Clock clock) {
+    this.config = config;
+    this.http = http;
+    this.mapper = mapper;
+    this.clock = clock;
+    String base = config.baseUrl().toString();
+    this.completionsUri = URI.create((base.endsWith("/") ? base : base + "/") + "chat/completions");
+  }
+
+  /** An HTTP client suited to upstream calls: HTTP/2 where offered, bounded connect time. */
+  public static HttpClient defaultHttpClient(Duration connectTimeout) {
+    return HttpClient.newBuilder()
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  @Override
+  public String id() {
+    return config.providerId();
+  }
+
+  @Override
+  public ObjectNode complete(ProviderCall call) throws ProviderException {
+    HttpResponse<byte[]> response = send(call, false, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() >= 300) {
+      throw error(response.statusCode(), response.headers(), response.body());
+    }
+    try {
+      JsonNode body = mapper.readTree(response.body());
+      if (body instanceof ObjectNode object && object.has("choices")) {
+        return object;
+      }
+    } catch (IOException e) {
+      // fall through: not a completion
+    }
+    throw new ProviderException.StreamBroken("the response was not a chat completion", null);
+  }
+
+  @Override
+  public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
+    HttpResponse<InputStream> response =
+        send(call, true, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = response.body()) {
+      if (response.statusCode() >= 300) {
+        throw error(response.statusCode(), response.headers(), body.readNBytes(64 * 1024));
+      }
+      relay(body, call.idleTimeout(), sink);
+    } catch (IOException closeFailed) {
+      // the body is done with either way
+    }
+  }
+
+  private void relay(InputStream body, Duration idle, ChunkSink sink) throws ProviderException {
+    try (SseEvents events = new SseEvents(body);
+        IdleWatchdog watchdog = new IdleWatchdog(body, idle)) {
+      SseEvents.Event event;
+      while (true) {
+        try {
+          event = events.next();
+        } catch (IOException e) {
+          if (watchdog.fired()) {
+            throw new ProviderException.Timeout("no data for " + idle.toMillis() + " ms");
+          }
+          throw new ProviderException.StreamBroken("the connection broke mid-stream", e);
+        }
+        if (event == null) {
+          if (watchdog.fired()) {
+            throw new ProviderException.Timeout("no data for " + idle.toMillis() + " ms");
+          }
+          throw new ProviderException.StreamBroken("the stream ended without [DONE]", null);
+        }
+        watchdog.progress();
+        if (event.data().equals(DONE)) {
+          return;
+        }
+        sink.accept(chunk(event));
+      }
+    } catch (IOException closeFailed) {
+      // nothing left to release
+    }
+  }
+
+  private ObjectNode chunk(SseEvents.Event event) throws ProviderException {
+    JsonNode node;
+    try {
+      node = mapper.readTree(event.data());
+    } catch (JacksonException e) {
+      throw new ProviderException.StreamBroken("a stream event was not valid JSON", null);
+    }
+    if (!(node instanceof ObjectNode chunk)) {
+      throw new ProviderException.StreamBroken("a stream event was not a JSON object", null);
+    }
+    if (chunk.has("error")) {
+      // Some vendors report failures in-band after a 200; treat it like the status it names.
+      JsonNode error = chunk.get("error");
+      throw new ProviderException.StreamBroken(
+          OpenAiErrorMapper.safeMessage(error.path("message").asText(""), 200), null);
+    }
+    return chunk;
+  }
+
+  private <T> HttpResponse<T> send(
+      ProviderCall call, boolean stream, HttpResponse.BodyHandler<T> handler)
+      throws ProviderException {
+    byte[] body;
+    try {
+      body = mapper.writeValueAsBytes(OpenAiRequestMapper.toUpstream(call, stream));
+    } catch (IOException e) {
+      throw new IllegalStateException("a JSON tree always serialises", e);
+    }
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(completionsUri)
+            .timeout(call.firstByteTimeout())
+            .header("Content-Type", "application/json")
+            .header("Accept", stream ? "text/event-stream" : "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (config.apiKey() != null && !config.apiKey().isEmpty()) {
+      request.header(
+          config.authHeader(), config.bearer() ? "Bearer " + config.apiKey() : config.apiKey());
+    }
+    config.extraHeaders().forEach(request::header);
+    try {
+      return http.send(request.build(), handler);
+    } catch (HttpConnectTimeoutException e) {
+      throw new ProviderException.Timeout("connect");
+    } catch (HttpTimeoutException e) {
+      throw new ProviderException.Timeout("no response within " + call.firstByteTimeout());
+    } catch (ConnectException e) {
+      throw new ProviderException.ConnectionFailed("connection refused", e);
+    } catch (IOException e) {
+      throw new ProviderException.ConnectionFailed("connection failed before a response", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProviderException.ConnectionFailed("interrupted", e);
+    }
+  }
+
+  private ProviderException error(int status, java.net.http.HttpHeaders headers, byte[] body) {
+    return OpenAiErrorMapper.map(mapper, status, headers, body, clock.instant());
+  }
+}

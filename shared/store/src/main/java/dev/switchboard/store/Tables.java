@@ -1,0 +1,62 @@
+package dev.switchboard.store;
+
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The table definitions, in one place: the dev server and the tests create tables from these, and a
+ * test checks that {@code template.yaml} defines the same keys.
+ */
+public final class Tables {
+
+  /** The attribute DynamoDB's TTL deletes items by, on every table whose items expire. */
+  public static final String TTL_ATTRIBUTE = "expiresAt";
+
+  private Tables() {}
+
+  /** The table names a deployment uses, as the template passes them in. */
+  public record Names(String keys) {}
+
+  /** Keys: one item per gateway key, by the SHA-256 of its secret. */
+  public static CreateTableRequest keys(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(attribute(DynamoKeyStore.HASH, ScalarAttributeType.S))
+        .keySchema(
+            KeySchemaElement.builder()
+                .attributeName(DynamoKeyStore.HASH)
+                .keyType(KeyType.HASH)
+                .build())
+        .build();
+  }
+
+  /** Every table definition for these names. */
+  public static List<CreateTableRequest> all(Names names) {
+    return List.of(keys(names.keys()));
+  }
+
+  /**
+   * Creates every table that does not exist yet (for local stores; the template does it on AWS).
+   */
+  public static void createAll(DynamoDbClient client, Names names) {
+    for (CreateTableRequest table : all(names)) {
+      try {
+        client.createTable(table);
+      } catch (ResourceInUseException exists) {
+        // already there: fine
+      }
+    }
+  }
+
+  private static AttributeDefinition attribute(String name, ScalarAttributeType type) {
+    return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
+  }
+}
