@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps Lambda invocation payloads to {@link HttpRequest}: the API Gateway REST proxy event
- * (payload v1) and the Function URL event (payload v2). Also builds a REST proxy event from a plain
- * HTTP request, which is how the dev server reaches the handlers through the same mapping.
+ * Maps Lambda invocation payloads to {@link HttpRequest}: the API Gateway REST proxy event (payload
+ * v1) and the Function URL event (payload v2). Also builds a REST proxy event from a plain HTTP
+ * request, which is how the dev server reaches the handlers through the same mapping.
  */
 public final class ApiGatewayEvents {
 

@@ -28,8 +28,8 @@ public interface ResponseSink {
 
   /**
    * Ends a response that has already started, because it failed part way. The handler has already
-   * written whatever the client should read (an in-band error event); a sink that can signal failure
-   * out of band (the Lambda runtime, with trailers) does so here.
+   * written whatever the client should read (an in-band error event); a sink that can signal
+   * failure out of band (the Lambda runtime, with trailers) does so here.
    *
    * @param errorType a short machine-readable type, such as {@code UpstreamError}
    * @param message a message safe to show: no keys, no prompts
