@@ -244,17 +244,17 @@ public final class StreamingRuntime {
   }
 
   /**
-   * Init failures are mostly configuration (a missing variable), and their messages are written to
-   * name the variable, so the operator's log gets the message. It never reaches a client.
+   * Where construction failed, for the operator's log: the exception class and the frame that threw
+   * it. Not the message, which may quote a misconfigured value such as a key.
    */
   private static void logCause(String className, Throwable cause) {
+    StackTraceElement[] frames = cause == null ? new StackTraceElement[0] : cause.getStackTrace();
     RuntimeLog.warn(
         "constructing "
             + className
             + " failed: "
-            + cause.getClass().getName()
-            + ": "
-            + cause.getMessage());
+            + (cause == null ? "unknown cause" : cause.getClass().getName())
+            + (frames.length > 0 ? " at " + frames[0] : ""));
   }
 
   private static void report(IoAction action) {
