@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fake AWS Lambda Runtime API on 127.0.0.1 for running the real runtime loop in-process.
@@ -60,6 +61,7 @@ public final class FakeRuntimeApi implements AutoCloseable {
   private final CompletableFuture<RecordedPost> restoreError = new CompletableFuture<>();
   private final CountDownLatch restoreRequested = new CountDownLatch(1);
   private final CountDownLatch restored = new CountDownLatch(1);
+  private final AtomicInteger accepted = new AtomicInteger();
   private volatile boolean closed;
 
   private FakeRuntimeApi(ServerSocket server, Duration timeout) {
@@ -165,6 +167,11 @@ public final class FakeRuntimeApi implements AutoCloseable {
     }
   }
 
+  /** How many connections the runtime has opened so far (to check keep-alive reuse). */
+  public int connectionsAccepted() {
+    return accepted.get();
+  }
+
   /**
    * Stops serving: pending {@code /next} and {@code /restore/next} calls see their connection drop.
    */
@@ -197,6 +204,7 @@ public final class FakeRuntimeApi implements AutoCloseable {
     while (!closed) {
       try {
         Socket socket = server.accept();
+        accepted.incrementAndGet();
         open.add(socket);
         Thread.ofVirtual().name("fake-runtime-api-connection").start(() -> serve(socket));
       } catch (IOException e) {
