@@ -1,0 +1,91 @@
+package dev.switchboard.lambda.runtime;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.lambda.http.ApiGatewayEvents;
+import dev.switchboard.lambda.http.HttpHandler;
+import dev.switchboard.lambda.http.HttpRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+
+/**
+ * Runs an {@link HttpHandler} on the managed Java runtime, buffered, for functions that do not
+ * stream (admin, reporting). A function subclasses it with a public no-argument constructor that
+ * passes its handler, and names the subclass as the template's {@code Handler}:
+ *
+ * <pre>{@code
+ * public final class AdminFunction extends BufferedLambdaHandler {
+ *   public AdminFunction() {
+ *     super(AdminHandler.fromEnvironment());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Reads the API Gateway REST proxy (v1) or Function URL (v2) event and writes the proxy response
+ * {@code {statusCode, headers, body, isBase64Encoded}}. Other payloads get a 400 instead of a
+ * failed invocation; a handler that throws or never responds yields a 500 in the OpenAI error
+ * shape.
+ */
+public abstract class BufferedLambdaHandler implements RequestStreamHandler {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpHandler handler;
+
+  protected BufferedLambdaHandler(HttpHandler handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public final void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    BufferingSink sink = new BufferingSink();
+    try {
+      Optional<HttpRequest> request = toRequest(input);
+      if (request.isPresent()) {
+        handler.handle(request.get(), sink);
+      } else {
+        UnrecognisedEvent.answer(sink);
+      }
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      RuntimeLog.warn("handler threw " + e.getClass().getName());
+    }
+    if (sink.abortedWith() != null) {
+      RuntimeLog.warn("response aborted: " + sink.abortedWith());
+    }
+    ObjectNode response = sink.started() ? sink.proxyResponse() : internalError();
+    output.write(JSON.writeValueAsBytes(response));
+    output.flush();
+  }
+
+  private static Optional<HttpRequest> toRequest(InputStream input) {
+    JsonNode event;
+    try {
+      event = JSON.readTree(input);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return ApiGatewayEvents.toRequest(event);
+  }
+
+  private static ObjectNode internalError() {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ObjectNode error = body.putObject("error");
+    error.put("message", "The gateway failed to produce a response.");
+    error.put("type", "server_error");
+    error.put("code", "internal_error");
+    error.putNull("param");
+    ObjectNode response = JsonNodeFactory.instance.objectNode();
+    response.put("statusCode", 500);
+    response.putObject("headers").put("content-type", "application/json");
+    response.put("body", body.toString());
+    response.put("isBase64Encoded", false);
+    return response;
+  }
+}

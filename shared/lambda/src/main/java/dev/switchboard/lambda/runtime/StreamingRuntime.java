@@ -1,0 +1,282 @@
+package dev.switchboard.lambda.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.lambda.http.ApiGatewayEvents;
+import dev.switchboard.lambda.http.HttpHandler;
+import dev.switchboard.lambda.http.HttpRequest;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * Our own Lambda Runtime API loop, which streams responses (the managed Java runtimes buffer them).
+ * It runs on the managed {@code java21} runtime, started by the {@code switchboard-wrapper} script
+ * named in {@code AWS_LAMBDA_EXEC_WRAPPER}, so the platform's JVM, its options and SnapStart still
+ * apply.
+ *
+ * <p>Environment: {@code AWS_LAMBDA_RUNTIME_API} (host:port of the Runtime API), {@code _HANDLER}
+ * (the function's {@code Handler}: a class implementing {@link HttpHandler} with a public no-arg
+ * constructor; a {@code ::method} suffix is ignored), {@code AWS_LAMBDA_INITIALIZATION_TYPE}
+ * ({@code snap-start} turns on the SnapStart handshake).
+ *
+ * <p>Lifecycle: construct the handler once (failures go to {@code /runtime/init/error} and the
+ * process exits); under SnapStart run the {@code beforeCheckpoint} hooks, wait on {@code
+ * /runtime/restore/next}, run the {@code afterRestore} hooks (failures go to {@code
+ * /runtime/restore/error}); then loop: {@code /invocation/next}, map the API Gateway or Function
+ * URL event, call the handler with a {@link StreamingResponseSink}. Work the handler does after
+ * ending its response (settling, usage records) runs before the loop asks for the next invocation.
+ */
+public final class StreamingRuntime {
+
+  static final String RUNTIME_API_ENV = "AWS_LAMBDA_RUNTIME_API";
+  static final String HANDLER_ENV = "_HANDLER";
+  static final String INITIALIZATION_TYPE_ENV = "AWS_LAMBDA_INITIALIZATION_TYPE";
+  static final String TRACE_PROPERTY = "com.amazonaws.xray.traceHeader";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RuntimeApiClient api;
+  private final Callable<? extends HttpHandler> handlerFactory;
+  private final Map<String, String> env;
+  private final SnapStartHooks hooks;
+
+  /**
+   * For tests and for {@link #main}: the Runtime API address, how to build the handler, the
+   * environment to read and the hook registry to run.
+   */
+  StreamingRuntime(
+      String runtimeApi,
+      Callable<? extends HttpHandler> handlerFactory,
+      Map<String, String> env,
+      SnapStartHooks hooks) {
+    this.api = new RuntimeApiClient(runtimeApi);
+    this.handlerFactory = handlerFactory;
+    this.env = Map.copyOf(env);
+    this.hooks = hooks;
+  }
+
+  public static void main(String[] args) {
+    Map<String, String> env = System.getenv();
+    String runtimeApi = env.get(RUNTIME_API_ENV);
+    if (runtimeApi == null || runtimeApi.isBlank()) {
+      RuntimeLog.warn(RUNTIME_API_ENV + " is not set; this program runs inside AWS Lambda");
+      System.exit(2);
+    }
+    String handler = env.getOrDefault(HANDLER_ENV, args.length > 0 ? args[0] : "");
+    StreamingRuntime runtime =
+        new StreamingRuntime(runtimeApi, () -> instantiate(handler), env, SnapStartHooks.global());
+    System.exit(runtime.run());
+  }
+
+  /**
+   * Initialises, then serves invocations until the Runtime API goes away. Returns the exit status
+   * for the process: never 0, because a healthy runtime never stops on its own.
+   */
+  int run() {
+    HttpHandler handler;
+    try {
+      handler = construct();
+    } catch (InitFailure failure) {
+      RuntimeLog.warn("init failed: " + failure.errorType + ": " + failure.getMessage());
+      report(() -> api.initError(failure.errorType, failure.getMessage()));
+      return 1;
+    }
+    if (handler instanceof SnapStartResource resource) {
+      hooks.register(resource);
+    }
+    if ("snap-start".equals(env.get(INITIALIZATION_TYPE_ENV)) && !snapStartHandshake()) {
+      return 1;
+    }
+    while (true) {
+      Invocation invocation;
+      try {
+        invocation = api.next();
+      } catch (IOException e) {
+        RuntimeLog.warn("the runtime API is unreachable, stopping: " + e.getClass().getName());
+        return 1;
+      }
+      invoke(handler, invocation);
+    }
+  }
+
+  private boolean snapStartHandshake() {
+    try {
+      hooks.runBeforeCheckpoint();
+    } catch (Exception | LinkageError e) {
+      RuntimeLog.warn("beforeCheckpoint failed: " + e.getClass().getName());
+      report(
+          () ->
+              api.initError(
+                  "Runtime.BeforeCheckpointFailed",
+                  "a beforeCheckpoint hook threw " + e.getClass().getName()));
+      return false;
+    }
+    try {
+      api.restoreNext();
+    } catch (IOException e) {
+      RuntimeLog.warn("GET /restore/next failed: " + e.getClass().getName());
+      return false;
+    }
+    try {
+      hooks.runAfterRestore();
+      return true;
+    } catch (Exception | LinkageError e) {
+      RuntimeLog.warn("afterRestore failed: " + e.getClass().getName());
+      report(
+          () ->
+              api.restoreError(
+                  "Runtime.AfterRestoreFailed",
+                  "an afterRestore hook threw " + e.getClass().getName()));
+      return false;
+    }
+  }
+
+  private void invoke(HttpHandler handler, Invocation invocation) {
+    if (invocation.traceId() == null) {
+      System.clearProperty(TRACE_PROPERTY);
+    } else {
+      System.setProperty(TRACE_PROPERTY, invocation.traceId());
+    }
+    StreamingResponseSink sink = new StreamingResponseSink(api, invocation.requestId());
+    Throwable failure = null;
+    try {
+      Optional<HttpRequest> request = toRequest(invocation.event());
+      if (request.isPresent()) {
+        handler.handle(request.get(), sink);
+      } else {
+        RuntimeLog.info(
+            "invocation " + invocation.requestId() + " is not an HTTP event; answered 400");
+        UnrecognisedEvent.answer(sink);
+      }
+    } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+      // the handler broke its promise not to throw; the invocation still gets an answer below
+      failure = e;
+    }
+    settle(sink, invocation.requestId(), failure);
+  }
+
+  /** Makes sure every invocation ends, whatever the handler did or failed to do. */
+  private static void settle(StreamingResponseSink sink, String requestId, Throwable failure) {
+    if (failure != null) {
+      RuntimeLog.warn(
+          "invocation " + requestId + ": handler threw " + failure.getClass().getName());
+    }
+    if (sink.done()) {
+      return;
+    }
+    if (failure != null) {
+      sink.abort("Runtime.HandlerFailed", "the handler threw " + failure.getClass().getName());
+    } else if (sink.started()) {
+      RuntimeLog.warn("invocation " + requestId + ": handler returned without ending its response");
+      sink.abort("Runtime.IncompleteResponse", "the handler returned without ending its response");
+    } else {
+      RuntimeLog.warn("invocation " + requestId + ": handler returned without responding");
+      sink.abort("Runtime.NoResponse", "the handler returned without responding");
+    }
+  }
+
+  private static Optional<HttpRequest> toRequest(byte[] event) {
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(event);
+    } catch (IOException e) {
+      return Optional.empty(); // not JSON at all: answered like any other unknown payload
+    }
+    return ApiGatewayEvents.toRequest(tree);
+  }
+
+  private HttpHandler construct() throws InitFailure {
+    try {
+      HttpHandler handler = handlerFactory.call();
+      if (handler == null) {
+        throw new InitFailure("Runtime.InvalidHandler", "the handler factory returned null");
+      }
+      return handler;
+    } catch (InitFailure e) {
+      throw e;
+    } catch (Exception | LinkageError e) {
+      throw new InitFailure(
+          "Runtime.HandlerInitFailed", "building the handler threw " + e.getClass().getName());
+    }
+  }
+
+  /** Loads and constructs the handler class named by {@code _HANDLER}. */
+  static HttpHandler instantiate(String handler) throws InitFailure {
+    String className = handler == null ? "" : handler.strip();
+    int method = className.indexOf("::");
+    if (method >= 0) {
+      className = className.substring(0, method);
+    }
+    if (className.isEmpty()) {
+      throw new InitFailure("Runtime.InvalidHandler", HANDLER_ENV + " names no handler class");
+    }
+    Class<?> type;
+    try {
+      type = Class.forName(className, true, StreamingRuntime.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new InitFailure("Runtime.HandlerNotFound", "handler class " + className + " not found");
+    } catch (ExceptionInInitializerError e) {
+      logCause(className, e.getCause());
+      throw new InitFailure(
+          "Runtime.HandlerInitFailed", "static initialisation of " + className + " failed");
+    }
+    if (!HttpHandler.class.isAssignableFrom(type)) {
+      throw new InitFailure(
+          "Runtime.InvalidHandler",
+          className + " does not implement " + HttpHandler.class.getName());
+    }
+    try {
+      return (HttpHandler) type.getConstructor().newInstance();
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      throw new InitFailure(
+          "Runtime.InvalidHandler", className + " has no public no-argument constructor");
+    } catch (InvocationTargetException e) {
+      logCause(className, e.getCause());
+      throw new InitFailure(
+          "Runtime.HandlerInitFailed",
+          "the constructor of " + className + " threw " + e.getCause().getClass().getName());
+    } catch (InstantiationException e) {
+      throw new InitFailure("Runtime.InvalidHandler", className + " is abstract");
+    }
+  }
+
+  /**
+   * Where construction failed, for the operator's log: the exception class and the frame that threw
+   * it. Not the message, which may quote a misconfigured value such as a key.
+   */
+  private static void logCause(String className, Throwable cause) {
+    StackTraceElement[] frames = cause == null ? new StackTraceElement[0] : cause.getStackTrace();
+    RuntimeLog.warn(
+        "constructing "
+            + className
+            + " failed: "
+            + (cause == null ? "unknown cause" : cause.getClass().getName())
+            + (frames.length > 0 ? " at " + frames[0] : ""));
+  }
+
+  private static void report(IoAction action) {
+    try {
+      action.run();
+    } catch (IOException e) {
+      RuntimeLog.warn("could not report to the runtime API: " + e.getClass().getName());
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** An initialisation failure with the error type to report to {@code /init/error}. */
+  static final class InitFailure extends Exception {
+    final String errorType;
+
+    InitFailure(String errorType, String message) {
+      super(message);
+      this.errorType = errorType;
+    }
+  }
+}
