@@ -321,13 +321,16 @@ class FakeUpstreamIT {
 
   @Test
   void recordsRequestsAndConnections() throws Exception {
-    post(body(false, "{}"));
-    HttpRequest withHeader =
-        HttpRequest.newBuilder(chatUri())
-            .header("Authorization", "Bearer sk-upstream")
-            .POST(HttpRequest.BodyPublishers.ofString(body(false, "{\"chunks\":2}")))
-            .build();
-    HTTP.send(withHeader, HttpResponse.BodyHandlers.ofString());
+    // a client of its own, so no connection pooled by earlier tests is in play
+    try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+      client.send(request(body(false, "{}")), HttpResponse.BodyHandlers.ofString());
+      HttpRequest withHeader =
+          HttpRequest.newBuilder(chatUri())
+              .header("Authorization", "Bearer sk-upstream")
+              .POST(HttpRequest.BodyPublishers.ofString(body(false, "{\"chunks\":2}")))
+              .build();
+      client.send(withHeader, HttpResponse.BodyHandlers.ofString());
+    }
 
     assertThat(upstream.requestCount()).isEqualTo(2);
     RecordedRequest last = upstream.lastRequest();
