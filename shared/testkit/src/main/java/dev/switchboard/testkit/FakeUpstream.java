@@ -64,6 +64,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeUpstream implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
   private static final int RECORD_LIMIT = 10_000;
   private static final long STALL_LIMIT_MS = 60_000;
   private static final byte[] NOT_FOUND =
@@ -84,6 +85,11 @@ public final class FakeUpstream implements AutoCloseable {
 
   /** Starts a fake upstream on a free loopback port. */
   public static FakeUpstream start() {
+    // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs hold small SSE events back by ~40 ms
+    // on loopback. The JDK server reads this property once, when its first instance is created.
+    if (System.getProperty(NODELAY_PROPERTY) == null) {
+      System.setProperty(NODELAY_PROPERTY, "true");
+    }
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     HttpServer server;
     try {
