@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads a server-sent-events response line by line as it arrives, time-stamping each event, so
@@ -41,8 +42,29 @@ public final class SseClient {
    */
   public static SseResponse read(HttpClient client, HttpRequest request, Duration readTimeout)
       throws IOException, InterruptedException {
-    HttpResponse<Reader> response = client.send(request, info -> new Reader(System.nanoTime()));
-    Reader reader = response.body();
+    AtomicReference<Reader> created = new AtomicReference<>();
+    CompletableFuture<HttpResponse<Reader>> sent =
+        client.sendAsync(
+            request,
+            info -> {
+              Reader reader = new Reader(System.nanoTime(), info);
+              created.set(reader);
+              return reader;
+            });
+    Reader reader;
+    try {
+      reader = sent.get().body();
+    } catch (ExecutionException e) {
+      // A connection cut right after the first events can fail the exchange itself; the events
+      // that arrived before the cut are still the reader's, and they are what a test asserts.
+      reader = created.get();
+      IOException cause =
+          e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      if (reader == null) {
+        throw cause;
+      }
+      reader.stop(cause);
+    }
     try {
       if (readTimeout == null) {
         reader.done.get();
@@ -54,12 +76,13 @@ public final class SseClient {
     } catch (ExecutionException e) {
       throw new IllegalStateException("the SSE reader never fails its future", e);
     }
-    return reader.result(response);
+    return reader.result();
   }
 
   /** Parses the body as it arrives; its state is guarded by its own lock. */
   private static final class Reader implements HttpResponse.BodySubscriber<Reader> {
     private final long headersAt;
+    private final HttpResponse.ResponseInfo info;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final List<SseEvent> events = new ArrayList<>();
@@ -72,8 +95,9 @@ public final class SseClient {
     private String eventType;
     private StringBuilder data;
 
-    Reader(long headersAt) {
+    Reader(long headersAt, HttpResponse.ResponseInfo info) {
       this.headersAt = headersAt;
+      this.info = info;
     }
 
     @Override
@@ -134,10 +158,10 @@ public final class SseClient {
       done.complete(null);
     }
 
-    synchronized SseResponse result(HttpResponse<?> response) {
+    synchronized SseResponse result() {
       return new SseResponse(
-          response.statusCode(),
-          response.headers(),
+          info.statusCode(),
+          info.headers(),
           headersAt,
           List.copyOf(events),
           List.copyOf(comments),
