@@ -2,6 +2,8 @@ package dev.switchboard.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.admin.AdminHandler;
+import dev.switchboard.admin.BudgetReconciliation;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.KeyStore;
@@ -26,6 +28,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves the function handlers over HTTP exactly as API Gateway would: each request becomes a REST
@@ -42,9 +46,12 @@ public final class DevServer implements AutoCloseable {
   static final String HOST = "HOST";
   static final String DEV_KEY = "SWITCHBOARD_DEV_KEY";
   static final String DEFAULT_KEYS_TABLE = "switchboard-keys";
+  static final String DEFAULT_BUDGETS_TABLE = "switchboard-budgets";
+  static final String RECONCILE_INTERVAL_SECONDS = "RECONCILE_INTERVAL_SECONDS";
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final ScheduledExecutorService reconciler;
   private final DynaliteProcess dynalite;
   private final String devKey;
   private final boolean devKeyGenerated;
@@ -53,12 +60,14 @@ public final class DevServer implements AutoCloseable {
   private DevServer(
       HttpServer server,
       ExecutorService executor,
+      ScheduledExecutorService reconciler,
       DynaliteProcess dynalite,
       String devKey,
       boolean generated,
       KeyStore keyStore) {
     this.server = server;
     this.executor = executor;
+    this.reconciler = reconciler;
     this.dynalite = dynalite;
     this.devKey = devKey;
     this.devKeyGenerated = generated;
@@ -102,6 +111,7 @@ public final class DevServer implements AutoCloseable {
     }
     Map<String, String> gatewayEnv = new HashMap<>(env);
     gatewayEnv.putIfAbsent(GatewaySettings.KEYS_TABLE, DEFAULT_KEYS_TABLE);
+    gatewayEnv.putIfAbsent(GatewaySettings.BUDGETS_TABLE, DEFAULT_BUDGETS_TABLE);
     gatewayEnv.putIfAbsent("AWS_REGION", "us-east-1");
     DynaliteProcess dynalite = null;
     if (!gatewayEnv.containsKey("AWS_ENDPOINT_URL_DYNAMODB")
@@ -114,9 +124,14 @@ public final class DevServer implements AutoCloseable {
     }
     try {
       try (var dynamo = DynamoClients.create(gatewayEnv, Duration.ofSeconds(10))) {
-        Tables.createAll(dynamo, new Tables.Names(gatewayEnv.get(GatewaySettings.KEYS_TABLE)));
+        Tables.createAll(
+            dynamo,
+            new Tables.Names(
+                gatewayEnv.get(GatewaySettings.KEYS_TABLE),
+                gatewayEnv.get(GatewaySettings.BUDGETS_TABLE)));
       }
       GatewayHandler gateway = GatewayHandler.create(gatewayEnv);
+      AdminHandler admin = AdminHandler.create(gatewayEnv);
       String key = env.get(DEV_KEY);
       boolean generated = key == null || key.isBlank();
       if (generated) {
@@ -141,8 +156,17 @@ public final class DevServer implements AutoCloseable {
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       server.setExecutor(executor);
       server.createContext("/", exchange -> serve(exchange, gateway));
+      server.createContext("/admin/", exchange -> serve(exchange, admin));
       server.start();
-      return new DevServer(server, executor, dynalite, key, generated, gateway.keyStore());
+      // the template's scheduled reconciler, as a background task
+      int every = Integer.parseInt(gatewayEnv.getOrDefault(RECONCILE_INTERVAL_SECONDS, "60"));
+      ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor();
+      if (every > 0) {
+        BudgetReconciliation run = new BudgetReconciliation(gatewayEnv);
+        reconciler.scheduleWithFixedDelay(run::runQuietly, every, every, TimeUnit.SECONDS);
+      }
+      return new DevServer(
+          server, executor, reconciler, dynalite, key, generated, gateway.keyStore());
     } catch (IOException | RuntimeException e) {
       if (dynalite != null) {
         dynalite.close();
@@ -207,6 +231,7 @@ public final class DevServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    reconciler.shutdownNow();
     if (dynalite != null) {
       dynalite.close();
     }

@@ -4,60 +4,110 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.auth.AccessPolicy;
 import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.budget.Admission;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatResult;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.chat.TokenEstimate;
+import dev.switchboard.core.chat.Usage;
 import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
 import java.util.Map;
 
-/** {@code POST /v1/chat/completions}: validate, resolve the model, forward, stream back. */
+/**
+ * {@code POST /v1/chat/completions}: validate, resolve the model, check the key's lists, admit
+ * against its budget and rate limits, forward, stream back; the settlement runs once the response
+ * is complete.
+ */
 final class ChatCompletionsRoute {
 
   private final ChatRequestParser parser;
   private final ChatService chat;
+  private final Admission admission;
   private final Responses responses;
   private final Clock clock;
 
   ChatCompletionsRoute(
-      ChatRequestParser parser, ChatService chat, Responses responses, Clock clock) {
+      ChatRequestParser parser,
+      ChatService chat,
+      Admission admission,
+      Responses responses,
+      Clock clock) {
     this.parser = parser;
     this.chat = chat;
+    this.admission = admission;
     this.responses = responses;
     this.clock = clock;
   }
 
   /** Serves one request; reports what happened for the access log. */
   void handle(byte[] body, ApiKey key, Exchange exchange) {
-    ChatRequest request = parser.parse(body);
-    Model model = chat.resolve(request);
+    ChatRequest parsed = parser.parse(body);
+    Model model = chat.resolve(parsed);
+    AccessPolicy.check(key, model);
     exchange.model = model.id();
-    exchange.stream = request.stream();
+    exchange.stream = parsed.stream();
+    Admission.Ticket ticket = admission.admit(key, parsed, model, exchange.requestId);
+    ChatRequest request = ticket.request();
+    // whatever happens from here, the reservation is settled after the response: by default it
+    // is released (nothing was generated); the paths below replace that with what was used
+    exchange.settlement = () -> admission.settle(ticket, model, Usage.NONE);
     String generationId = "gen-" + exchange.requestId.replace("-", "");
     if (!request.stream()) {
       ChatResult result = chat.complete(request, model, generationId);
       exchange.usage = result.usage();
+      exchange.settlement = () -> admission.settle(ticket, model, result.usage());
       responses.json(
           exchange.sink, 200, result.body(), Map.of(Responses.REQUEST_ID, exchange.requestId));
       return;
     }
     SseStream stream = new SseStream(exchange.sink, responses, exchange.requestId);
+    StringBuilder streamed = new StringBuilder();
     try {
-      ChatResult result = chat.stream(request, model, generationId, stream::event);
+      ChatResult result =
+          chat.stream(
+              request,
+              model,
+              generationId,
+              chunk -> {
+                collectText(chunk, streamed);
+                stream.event(chunk);
+              });
       exchange.usage = result.usage();
+      exchange.settlement = () -> admission.settle(ticket, model, result.usage());
       stream.done();
     } catch (GatewayException e) {
       if (!stream.started()) {
         throw e;
       }
+      exchange.settlement = () -> admission.settle(ticket, model, partial(ticket, streamed));
       exchange.status = e.kind().status();
       exchange.errorCode = e.code();
       stream.fail(errorChunk(generationId, model, e), e.code(), e.getMessage());
     } catch (ResponseSink.ClientGoneException gone) {
+      exchange.settlement = () -> admission.settle(ticket, model, partial(ticket, streamed));
       exchange.clientGone = true;
+    }
+  }
+
+  /**
+   * What a stream that broke off used: the prompt as estimated at admission and the text that got
+   * through, counted roughly (the upstream never reported usage for it).
+   */
+  private static Usage partial(Admission.Ticket ticket, CharSequence streamed) {
+    return new Usage(ticket.promptTokens(), TokenEstimate.ofText(streamed), 0, 0, 0);
+  }
+
+  private static void collectText(ObjectNode chunk, StringBuilder text) {
+    for (var choice : chunk.path("choices")) {
+      var content = choice.path("delta").get("content");
+      if (content != null && content.isTextual()) {
+        text.append(content.textValue());
+      }
     }
   }
 
@@ -89,6 +139,9 @@ final class ChatCompletionsRoute {
     int status = 200;
     String errorCode;
     boolean clientGone;
+
+    /** Runs once the response is complete (or failed): settles or releases the reservation. */
+    Runnable settlement;
 
     Exchange(ResponseSink sink, String requestId) {
       this.sink = sink;

@@ -3,12 +3,17 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.budget.Admission;
+import dev.switchboard.core.budget.BudgetStore;
+import dev.switchboard.core.budget.CostEstimator;
+import dev.switchboard.core.budget.InMemoryBudgetStore;
 import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
 import dev.switchboard.providers.echo.EchoProvider;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
+import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
 import java.net.http.HttpClient;
@@ -26,21 +31,39 @@ record Gateway(
     Clock clock,
     Authenticator authenticator,
     ChatService chat,
+    BudgetStore budgets,
+    Admission admission,
     AccessLog log) {
 
   static Gateway fromEnvironment(Map<String, String> env) {
     GatewaySettings settings = GatewaySettings.from(env);
+    String budgetsTable =
+        settings
+            .budgetsTable()
+            .orElseThrow(
+                () -> new IllegalArgumentException(GatewaySettings.BUDGETS_TABLE + " must be set"));
     var dynamo = DynamoClients.create(settings.env(), settings.storeTimeout());
     return assemble(
         settings,
         new ObjectMapper(),
         Clock.systemUTC(),
-        new DynamoKeyStore(dynamo, settings.keysTable()));
+        new DynamoKeyStore(dynamo, settings.keysTable()),
+        new DynamoBudgetStore(dynamo, budgetsTable));
   }
 
-  /** Wires the gateway around a key store; tests pass an in-memory one. */
+  /** Wires the gateway around a key store and an in-memory budget store (unit tests). */
   static Gateway assemble(
       GatewaySettings settings, ObjectMapper mapper, Clock clock, KeyStore keys) {
+    return assemble(settings, mapper, clock, keys, new InMemoryBudgetStore());
+  }
+
+  /** Wires the gateway around a key store and a budget store. */
+  static Gateway assemble(
+      GatewaySettings settings,
+      ObjectMapper mapper,
+      Clock clock,
+      KeyStore keys,
+      BudgetStore budgets) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
     ModelCatalog catalog = ModelCatalog.load(mapper, settings.modelCatalogFile());
     ChatService chat =
@@ -50,7 +73,10 @@ record Gateway(
             clock,
             settings.upstreamFirstByteTimeout(),
             settings.upstreamIdleTimeout());
-    return new Gateway(settings, mapper, clock, authenticator, chat, AccessLog.stdout(mapper));
+    Admission admission =
+        new Admission(budgets, new CostEstimator(), clock, settings.reservationExpiry());
+    return new Gateway(
+        settings, mapper, clock, authenticator, chat, budgets, admission, AccessLog.stdout(mapper));
   }
 
   /** The configured providers: a provider without credentials is not routable. */

@@ -16,17 +16,20 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The gateway function: {@code /v1/chat/completions} and {@code /v1/models}. It authenticates,
- * routes, and turns every failure into an OpenAI error response; the work itself is in core.
+ * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} and {@code /v1/key}. It
+ * authenticates, routes, and turns every failure into an OpenAI error response; the work itself is
+ * in core.
  */
 public final class GatewayHandler implements HttpHandler {
 
   private static final String CHAT = "/v1/chat/completions";
   private static final String MODELS = "/v1/models";
+  private static final String KEY = "/v1/key";
 
   private final Authenticator authenticator;
   private final ChatCompletionsRoute chatRoute;
   private final ModelsRoute modelsRoute;
+  private final KeyRoute keyRoute;
   private final Responses responses;
   private final AccessLog log;
   private final ObjectMapper mapper;
@@ -45,7 +48,12 @@ public final class GatewayHandler implements HttpHandler {
     this.responses = new Responses(mapper);
     this.chatRoute =
         new ChatCompletionsRoute(
-            new ChatRequestParser(mapper), gateway.chat(), responses, gateway.clock());
+            new ChatRequestParser(mapper),
+            gateway.chat(),
+            gateway.admission(),
+            responses,
+            gateway.clock());
+    this.keyRoute = new KeyRoute(gateway.budgets(), gateway.clock());
     this.modelsRoute = new ModelsRoute(gateway.chat());
     this.log = gateway.log();
     this.maxRequestBytes = gateway.settings().maxRequestBytes();
@@ -79,6 +87,13 @@ public final class GatewayHandler implements HttpHandler {
           ApiKey key = authenticate(request);
           keyId = key.id();
           chatRoute.handle(request.body(), key, exchange);
+        }
+        case KEY -> {
+          requireMethod(request, "GET");
+          ApiKey key = authenticate(request);
+          keyId = key.id();
+          responses.json(
+              sink, 200, keyRoute.describe(key), Map.of(Responses.REQUEST_ID, requestId));
         }
         case MODELS -> {
           requireMethod(request, "GET");
@@ -119,6 +134,16 @@ public final class GatewayHandler implements HttpHandler {
       exchange.errorCode = "internal_error";
       log.failure(requestId, unexpected);
       respondInternalError(sink, requestId);
+    }
+    // after the response is complete, before returning: the Lambda runtime finishes this work
+    // before it asks for the next invocation
+    if (exchange.settlement != null) {
+      try {
+        exchange.settlement.run();
+      } catch (RuntimeException e) {
+        // the reservation stays open and the reconciler settles it once it expires
+        log.failure(requestId, e);
+      }
     }
     logRequest(request, exchange, keyId, start);
   }

@@ -5,8 +5,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
@@ -22,25 +25,46 @@ public final class Tables {
   private Tables() {}
 
   /** The table names a deployment uses, as the template passes them in. */
-  public record Names(String keys) {}
+  public record Names(String keys, String budgets) {}
 
   /** Keys: one item per gateway key, by the SHA-256 of its secret. */
   public static CreateTableRequest keys(String tableName) {
     return CreateTableRequest.builder()
         .tableName(tableName)
         .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(attribute(DynamoKeyStore.HASH, ScalarAttributeType.S))
-        .keySchema(
-            KeySchemaElement.builder()
-                .attributeName(DynamoKeyStore.HASH)
-                .keyType(KeyType.HASH)
+        .attributeDefinitions(
+            attribute(DynamoKeyStore.HASH, ScalarAttributeType.S),
+            attribute(DynamoKeyStore.KEY_ID, ScalarAttributeType.S))
+        .keySchema(key(DynamoKeyStore.HASH, KeyType.HASH))
+        .globalSecondaryIndexes(
+            GlobalSecondaryIndex.builder()
+                .indexName(DynamoKeyStore.BY_ID)
+                .keySchema(key(DynamoKeyStore.KEY_ID, KeyType.HASH))
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                 .build())
+        .build();
+  }
+
+  /**
+   * Budgets: per key ({@code pk} = key id), one item per budget period ({@code sk} = {@code
+   * period#<period id>}) holding the ledger, the open reservations and the rate-limit windows, and
+   * one spend counter per UTC day ({@code day#<date>}) and in total ({@code total}).
+   */
+  public static CreateTableRequest budgets(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            attribute(DynamoBudgetStore.PK, ScalarAttributeType.S),
+            attribute(DynamoBudgetStore.SK, ScalarAttributeType.S))
+        .keySchema(
+            key(DynamoBudgetStore.PK, KeyType.HASH), key(DynamoBudgetStore.SK, KeyType.RANGE))
         .build();
   }
 
   /** Every table definition for these names. */
   public static List<CreateTableRequest> all(Names names) {
-    return List.of(keys(names.keys()));
+    return List.of(keys(names.keys()), budgets(names.budgets()));
   }
 
   /**
@@ -54,6 +78,10 @@ public final class Tables {
         // already there: fine
       }
     }
+  }
+
+  private static KeySchemaElement key(String name, KeyType type) {
+    return KeySchemaElement.builder().attributeName(name).keyType(type).build();
   }
 
   private static AttributeDefinition attribute(String name, ScalarAttributeType type) {
