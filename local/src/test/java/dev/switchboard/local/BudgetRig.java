@@ -12,6 +12,8 @@ import dev.switchboard.core.budget.PicoUsd;
 import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoClients;
+import dev.switchboard.store.DynamoKeyStore;
+import dev.switchboard.store.Tables;
 import dev.switchboard.testkit.FakeUpstream;
 import java.io.IOException;
 import java.net.URI;
@@ -45,6 +47,7 @@ final class BudgetRig implements AutoCloseable {
   final List<DevServer> servers = new ArrayList<>();
   final DynamoDbClient dynamo;
   final BudgetStore budgets;
+  final DynamoKeyStore keys;
   final Map<String, String> env = new HashMap<>();
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -63,13 +66,15 @@ final class BudgetRig implements AutoCloseable {
     env.put("RECONCILE_INTERVAL_SECONDS", "0");
     // dynalite serialises writes to one item; 100 at once queue for longer than the 3 s default
     env.put("STORE_TIMEOUT_MS", "15000");
-    for (int i = 0; i < instances; i++) {
-      servers.add(DevServer.start(env));
-    }
     Map<String, String> direct = new HashMap<>(env);
     direct.put("AWS_ENDPOINT_URL_DYNAMODB", storeEndpoint.toString());
     dynamo = DynamoClients.create(direct, Duration.ofSeconds(10));
+    Tables.createAll(dynamo, new Tables.Names(env.get("KEYS_TABLE"), env.get("BUDGETS_TABLE")));
     budgets = new DynamoBudgetStore(dynamo, env.get("BUDGETS_TABLE"));
+    keys = new DynamoKeyStore(dynamo, env.get("KEYS_TABLE"));
+    for (int i = 0; i < instances; i++) {
+      servers.add(DevServer.start(env));
+    }
   }
 
   /** A user key with a credit limit; returns its secret. */
@@ -89,7 +94,7 @@ final class BudgetRig implements AutoCloseable {
             null,
             new KeyLimits(limitUsd, ResetPeriod.MONTHLY, null, null, clamp),
             null);
-    servers.get(0).keyStore().put(key);
+    keys.put(key);
     return secret;
   }
 
