@@ -147,18 +147,27 @@ final class BudgetRig implements AutoCloseable {
    * most ten seconds (there is nothing to latch on across the HTTP boundary).
    */
   BudgetStore.PeriodState settledPeriod(String secret) throws InterruptedException {
+    return settledPeriod(secret, ResetPeriod.MONTHLY);
+  }
+
+  BudgetStore.PeriodState settledPeriod(String secret, ResetPeriod reset)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    BudgetStore.PeriodState state = period(secret);
+    BudgetStore.PeriodState state = period(secret, reset);
     while (state.reserved() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(20);
-      state = period(secret);
+      state = period(secret, reset);
     }
     return state;
   }
 
   /** The ledger of the key's current monthly period. */
   BudgetStore.PeriodState period(String secret) {
-    return budgets.period(keyId(secret), ResetPeriod.MONTHLY.periodId(Instant.now())).orElseThrow();
+    return period(secret, ResetPeriod.MONTHLY);
+  }
+
+  BudgetStore.PeriodState period(String secret, ResetPeriod reset) {
+    return budgets.period(keyId(secret), reset.periodId(Instant.now())).orElseThrow();
   }
 
   @Override

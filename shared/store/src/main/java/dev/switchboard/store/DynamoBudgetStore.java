@@ -85,7 +85,12 @@ public final class DynamoBudgetStore implements BudgetStore {
     StringBuilder condition = new StringBuilder("attribute_not_exists(#r)");
     if (c.limit() != null) {
       set.append(", lim = if_not_exists(lim, :init)");
-      condition.append(" AND (attribute_not_exists(available) OR available >= :amt)");
+      // a period that does not exist yet starts with the whole limit available: it can hold the
+      // amount only if the limit can (BudgetLedger.fits on a fresh ledger)
+      condition.append(
+          BudgetLedger.fits(c.limit(), c.amount())
+              ? " AND (attribute_not_exists(available) OR available >= :amt)"
+              : " AND attribute_exists(available) AND available >= :amt");
     }
     if (c.periodEnd() != null) {
       set.append(", expiresAt = :ttl");
@@ -138,7 +143,8 @@ public final class DynamoBudgetStore implements BudgetStore {
       return new ReserveOutcome.RateLimited(true);
     }
     Long available = number(item, "available");
-    return new ReserveOutcome.OverBudget(available == null ? 0 : available);
+    return new ReserveOutcome.OverBudget(
+        available != null ? available : c.limit() == null ? 0 : c.limit());
   }
 
   @Override

@@ -75,6 +75,13 @@ class DynamoBudgetStoreIT {
   }
 
   @Test
+  void aFreshPeriodRefusesMoreThanItsWholeLimit() {
+    assertThat(store.reserve(reserve("big", 101, 100L, null)))
+        .isEqualTo(new ReserveOutcome.OverBudget(100));
+    assertThat(store.period("key_1", "monthly#2026-05-01")).isEmpty();
+  }
+
+  @Test
   void countsRequestsPerMinute() {
     assertThat(store.reserve(reserve("a", 1, null, 2))).isInstanceOf(ReserveOutcome.Reserved.class);
     assertThat(store.reserve(reserve("b", 1, null, 2))).isInstanceOf(ReserveOutcome.Reserved.class);
