@@ -13,6 +13,7 @@ final class ArmResults {
   final Samples latencyLarge = new Samples();
   final Samples ttft = new Samples();
   final Samples chunkGap = new Samples();
+  final Samples burstGap = new Samples();
   int smallBodyBytes;
   int largeBodyBytes;
   int requests;

@@ -56,6 +56,12 @@ final class Phases {
         plan.chunkRounds(),
         plan.phaseSeconds(),
         r -> streamed(r, longStream, false, true));
+    Probe.Upstream burst = new Probe.Upstream(0, plan.chunks(), 0, 0);
+    interleaved(
+        "back-to-back chunks (" + plan.chunks() + " x 0 ms)",
+        plan.ttftRounds(),
+        plan.phaseSeconds(),
+        r -> burst(r, burst));
     for (ArmResults r : results.values()) {
       if (r.arm.model().startsWith("openai/")) {
         steadyStoreCalls(r);
@@ -131,6 +137,17 @@ final class Phases {
     }
   }
 
+  private void burst(ArmResults r, Probe.Upstream upstream)
+      throws IOException, InterruptedException {
+    Probe.Stream stream = probe.stream(r.arm, upstream);
+    r.streamRequests++;
+    if (stream.status() != 200 || !stream.done() || stream.ttftNanos() < 0) {
+      r.failed(stream.status(), true);
+      return;
+    }
+    r.burstGap.add(Math.round(stream.meanGapNanos()));
+  }
+
   /** The very first request a fresh gateway serves: its key cache is empty. */
   private void coldStoreCalls() throws IOException, InterruptedException {
     for (ArmResults r : results.values()) {
@@ -193,6 +210,13 @@ final class Phases {
   private void throughput(ArmResults r) throws InterruptedException {
     HttpClient loadClient = Probe.newClient();
     Probe load = new Probe(loadClient);
+    // new connections and the load path's JIT are not what this measures: warm them first
+    OpenLoop.run(
+        load,
+        () -> load.request(r.arm, false, Bench.SLOW),
+        plan.throughputRates().getFirst(),
+        Math.max(1, plan.stepSeconds()));
+    Thread.sleep(500);
     for (int rate : plan.throughputRates()) {
       OpenLoop.Result step =
           OpenLoop.run(

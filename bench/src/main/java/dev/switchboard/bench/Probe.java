@@ -83,6 +83,14 @@ final class Probe {
             .timeout(TIMEOUT)
             .header("content-type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
+    // The same knobs as headers: a gateway that drops unknown body fields (Portkey does) can still
+    // forward them, so the upstream does the same work on every arm.
+    builder.header("x-fake-delay-ms", Long.toString(upstream.delayMs()));
+    builder.header("x-fake-chunks", Integer.toString(upstream.chunks()));
+    builder.header("x-fake-interval-ms", Long.toString(upstream.intervalMs()));
+    if (upstream.contentBytes() > 0) {
+      builder.header("x-fake-content-bytes", Integer.toString(upstream.contentBytes()));
+    }
     arm.headers().forEach(builder::header);
     return builder.build();
   }
