@@ -97,7 +97,10 @@ public final class Bench {
                     "x-portkey-custom-host",
                     upstream.baseUrl(),
                     "authorization",
-                    "Bearer " + UPSTREAM_KEY),
+                    "Bearer " + UPSTREAM_KEY,
+                    // Portkey drops unknown body fields; it forwards the knobs as headers
+                    "x-portkey-forward-headers",
+                    "x-fake-delay-ms,x-fake-chunks,x-fake-interval-ms,x-fake-content-bytes"),
                 "gpt-4o-mini",
                 peer));
         peerStatus = "on";
@@ -106,7 +109,9 @@ public final class Bench {
       arms.forEach(arm -> results.put(arm.name(), new ArmResults(arm)));
       Phases phases = new Phases(options.plan(), results, store);
       long started = System.nanoTime();
+      phases.log().add("load average before: " + Machine.loadAverage());
       phases.all();
+      phases.log().add("load average after: " + Machine.loadAverage());
       double seconds = (System.nanoTime() - started) / 1e9;
       Report report =
           new Report(
@@ -144,6 +149,11 @@ public final class Bench {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(DEV_SERVER_JVM_FLAGS);
+    if (Boolean.getBoolean("bench.jfr")) {
+      // -Dbench.jfr=true: profile the dev server (jfr print --events jdk.ExecutionSample FILE)
+      command.add(
+          "-XX:StartFlightRecording=settings=profile,filename=" + work.resolve(name + ".jfr"));
+    }
     command.add("-cp");
     command.add(classpath);
     command.add("dev.switchboard.local.DevServer");

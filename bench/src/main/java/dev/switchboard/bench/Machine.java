@@ -12,6 +12,16 @@ import java.util.regex.Pattern;
 record Machine(
     String cpu, int cores, String memory, String os, String jdk, String node, String portkey) {
 
+  /** The 1, 5 and 15 minute load averages: other work on a shared machine shows up here. */
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
   static Machine describe(Bench.Options options) {
     return new Machine(
         firstMatch(Path.of("/proc/cpuinfo"), "model name\\s*:\\s*(.+)", "unknown CPU"),
