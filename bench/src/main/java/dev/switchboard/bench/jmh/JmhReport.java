@@ -48,6 +48,7 @@ public final class JmhReport {
     }
     md.append(END).append('\n');
     Path file = Path.of(args[1]);
+    Files.createDirectories(file.toAbsolutePath().getParent());
     String text;
     if (Files.exists(file)) {
       String existing = Files.readString(file, StandardCharsets.UTF_8);
