@@ -230,8 +230,16 @@ public final class DevServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    executor.shutdownNow();
     reconciler.shutdownNow();
+    // let requests in flight finish their settlement: an interrupted store write would leave a
+    // reservation for the reconciler and cut a DynamoDB request in half
+    executor.shutdown();
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    executor.shutdownNow();
     if (dynalite != null) {
       dynalite.close();
     }
