@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.chat.ChatProvider;
+import dev.switchboard.providers.bedrock.BedrockProvider;
 import dev.switchboard.providers.echo.EchoProvider;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
@@ -21,7 +22,7 @@ import java.util.Set;
 final class Providers {
 
   /** Native adapters, by provider id. */
-  static final String BEDROCK = "bedrock";
+  static final String BEDROCK = BedrockProvider.ID;
 
   static final String ANTHROPIC = "anthropic";
   static final String GOOGLE = "google";
@@ -55,6 +56,13 @@ final class Providers {
       providers.put(vendor.providerId(), new OpenAiCompatibleProvider(vendor, http, mapper, clock));
     }
     // Native adapters: one line each.
+    configured
+        .bedrock()
+        .ifPresent(
+            b ->
+                providers.put(
+                    BEDROCK,
+                    BedrockProvider.create(b, settings.upstreamConnectTimeout(), mapper, clock)));
     return providers;
   }
 }
