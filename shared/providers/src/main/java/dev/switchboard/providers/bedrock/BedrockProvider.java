@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
@@ -58,14 +59,23 @@ public final class BedrockProvider implements ChatProvider {
         clock);
   }
 
-  /** A Bedrock runtime client for {@code config}, without SDK retries. */
+  /**
+   * A Bedrock runtime client for {@code config}, without SDK retries, over HTTP/1.1. The SDK
+   * defaults this client to HTTP/2 for the bidirectional streaming operation, which we do not use;
+   * Converse and ConverseStream (a one-way response stream) work over HTTP/1.1, as the SDK's
+   * synchronous client calls them, and so does a plain loopback test endpoint.
+   */
   public static BedrockRuntimeAsyncClient client(
       BedrockConfig config, AwsCredentialsProvider credentials, Duration connectTimeout) {
     var builder =
         BedrockRuntimeAsyncClient.builder()
             .region(Region.of(config.region()))
             .credentialsProvider(credentials)
-            .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionTimeout(connectTimeout))
+            .httpClientBuilder(
+                NettyNioAsyncHttpClient.builder()
+                    .protocol(Protocol.HTTP1_1)
+                    .maxConcurrency(256)
+                    .connectionTimeout(connectTimeout))
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
     config.endpointOverride().ifPresent(builder::endpointOverride);
     return builder.build();
