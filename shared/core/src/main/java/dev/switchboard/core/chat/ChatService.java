@@ -50,6 +50,16 @@ public final class ChatService {
     return catalog.models().stream().filter(m -> providers.containsKey(m.provider())).toList();
   }
 
+  /**
+   * The routable entries serving the model {@code idOrAlias} names (every entry sharing its
+   * canonical id), in catalogue order; empty when none is routable.
+   */
+  public List<Model> routableEndpoints(String idOrAlias) {
+    return catalog.endpointsOf(idOrAlias).stream()
+        .filter(m -> providers.containsKey(m.provider()))
+        .toList();
+  }
+
   /** The routable model for an id or alias. */
   public Optional<Model> findRoutable(String idOrAlias) {
     return catalog.find(idOrAlias).filter(m -> providers.containsKey(m.provider()));
