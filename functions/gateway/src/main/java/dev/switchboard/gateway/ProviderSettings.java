@@ -1,6 +1,8 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.providers.anthropic.AnthropicConfig;
 import dev.switchboard.providers.bedrock.BedrockConfig;
+import dev.switchboard.providers.gemini.GeminiConfig;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import dev.switchboard.providers.openai.Vendor;
 import dev.switchboard.providers.openai.Vendors;
@@ -20,15 +22,24 @@ import java.util.Optional;
  * #AZURE_OPENAI_API_VERSION}. Bedrock reads the variables named below.
  *
  * @param openAiCompatible the configured OpenAI-compatible vendors, in {@link Vendors} order
+ * @param anthropic the Anthropic Messages API, when {@value #ANTHROPIC_API_KEY} is set
+ * @param gemini the Gemini API, when {@value #GEMINI_API_KEY} is set
  * @param bedrock Bedrock, when enabled
  */
 public record ProviderSettings(
-    List<OpenAiCompatibleConfig> openAiCompatible, Optional<BedrockConfig> bedrock) {
+    List<OpenAiCompatibleConfig> openAiCompatible,
+    Optional<AnthropicConfig> anthropic,
+    Optional<GeminiConfig> gemini,
+    Optional<BedrockConfig> bedrock) {
 
   public static final String API_KEY_SUFFIX = "_API_KEY";
   public static final String BASE_URL_SUFFIX = "_BASE_URL";
   public static final String AZURE_OPENAI_ENDPOINT = "AZURE_OPENAI_ENDPOINT";
   public static final String AZURE_OPENAI_API_VERSION = "AZURE_OPENAI_API_VERSION";
+  public static final String ANTHROPIC_API_KEY = "ANTHROPIC_API_KEY";
+  public static final String ANTHROPIC_BASE_URL = "ANTHROPIC_BASE_URL";
+  public static final String GEMINI_API_KEY = "GEMINI_API_KEY";
+  public static final String GEMINI_BASE_URL = "GEMINI_BASE_URL";
   public static final String BEDROCK_ENABLED = "BEDROCK_ENABLED";
   public static final String BEDROCK_REGION = "BEDROCK_REGION";
   public static final String AWS_REGION = "AWS_REGION";
@@ -43,6 +54,8 @@ public record ProviderSettings(
           "AWS_CONTAINER_CREDENTIALS_FULL_URI");
 
   static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
+  static final String DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
+  static final String DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
 
   public ProviderSettings {
     openAiCompatible = List.copyOf(openAiCompatible);
@@ -65,7 +78,16 @@ public record ProviderSettings(
     for (Vendor vendor : Vendors.all()) {
       vendor(r, vendor).ifPresent(vendors::add);
     }
-    return new ProviderSettings(vendors, bedrock(r));
+    Optional<AnthropicConfig> anthropic =
+        r.optional(ANTHROPIC_API_KEY)
+            .map(
+                key ->
+                    new AnthropicConfig(
+                        r.url(ANTHROPIC_BASE_URL, DEFAULT_ANTHROPIC_BASE_URL), key));
+    Optional<GeminiConfig> gemini =
+        r.optional(GEMINI_API_KEY)
+            .map(key -> new GeminiConfig(r.url(GEMINI_BASE_URL, DEFAULT_GEMINI_BASE_URL), key));
+    return new ProviderSettings(vendors, anthropic, gemini, bedrock(r));
   }
 
   private static Optional<OpenAiCompatibleConfig> vendor(EnvReader r, Vendor vendor) {
@@ -129,6 +151,8 @@ public record ProviderSettings(
   public String toString() {
     List<String> ids = new ArrayList<>();
     openAiCompatible.forEach(c -> ids.add(c.providerId()));
+    anthropic.ifPresent(a -> ids.add(AnthropicConfig.PROVIDER_ID));
+    gemini.ifPresent(g -> ids.add(GeminiConfig.PROVIDER_ID));
     bedrock.ifPresent(b -> ids.add("bedrock(" + b.region() + ")"));
     return "ProviderSettings" + ids;
   }

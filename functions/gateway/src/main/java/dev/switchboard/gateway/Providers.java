@@ -2,8 +2,12 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.chat.ChatProvider;
+import dev.switchboard.providers.anthropic.AnthropicConfig;
+import dev.switchboard.providers.anthropic.AnthropicProvider;
 import dev.switchboard.providers.bedrock.BedrockProvider;
 import dev.switchboard.providers.echo.EchoProvider;
+import dev.switchboard.providers.gemini.GeminiConfig;
+import dev.switchboard.providers.gemini.GeminiProvider;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
 import dev.switchboard.providers.openai.Vendors;
@@ -24,8 +28,8 @@ final class Providers {
   /** Native adapters, by provider id. */
   static final String BEDROCK = BedrockProvider.ID;
 
-  static final String ANTHROPIC = "anthropic";
-  static final String GOOGLE = "google";
+  static final String ANTHROPIC = AnthropicConfig.PROVIDER_ID;
+  static final String GOOGLE = GeminiConfig.PROVIDER_ID;
 
   private Providers() {}
 
@@ -56,6 +60,12 @@ final class Providers {
       providers.put(vendor.providerId(), new OpenAiCompatibleProvider(vendor, http, mapper, clock));
     }
     // Native adapters: one line each.
+    configured
+        .anthropic()
+        .ifPresent(a -> providers.put(ANTHROPIC, new AnthropicProvider(a, http, mapper, clock)));
+    configured
+        .gemini()
+        .ifPresent(g -> providers.put(GOOGLE, new GeminiProvider(g, http, mapper, clock)));
     configured
         .bedrock()
         .ifPresent(
