@@ -13,10 +13,12 @@ import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The gateway function: {@code /v1/chat/completions} and {@code /v1/models}. It authenticates,
+ * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
+ * ?provider=}), {@code /v1/models/{id}} and {@code /v1/models/{id}/endpoints}. It authenticates,
  * routes, and turns every failure into an OpenAI error response; the work itself is in core.
  */
 public final class GatewayHandler implements HttpHandler {
@@ -83,22 +85,28 @@ public final class GatewayHandler implements HttpHandler {
         case MODELS -> {
           requireMethod(request, "GET");
           keyId = authenticate(request).id();
-          responses.json(sink, 200, modelsRoute.list(), Map.of(Responses.REQUEST_ID, requestId));
+          ObjectNode list = modelsRoute.list(request.queryParameter("provider"));
+          responses.json(sink, 200, list, Map.of(Responses.REQUEST_ID, requestId));
         }
         default -> {
           if (path.startsWith(MODELS + "/")) {
             requireMethod(request, "GET");
             keyId = authenticate(request).id();
             String id = path.substring(MODELS.length() + 1);
+            // Model ids contain slashes, so ".../endpoints" is told apart by its suffix.
+            boolean endpoints = id.endsWith(ModelsRoute.ENDPOINTS_SUFFIX);
+            Optional<ObjectNode> found =
+                endpoints
+                    ? modelsRoute.endpoints(
+                        id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
+                    : modelsRoute.one(id);
             ObjectNode model =
-                modelsRoute
-                    .one(id)
-                    .orElseThrow(
-                        () ->
-                            new GatewayException(
-                                ErrorKind.NOT_FOUND,
-                                "model_not_found",
-                                "The model does not exist or is not available on this gateway."));
+                found.orElseThrow(
+                    () ->
+                        new GatewayException(
+                            ErrorKind.NOT_FOUND,
+                            "model_not_found",
+                            "The model does not exist or is not available on this gateway."));
             responses.json(sink, 200, model, Map.of(Responses.REQUEST_ID, requestId));
           } else {
             throw new GatewayException(
