@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +34,11 @@ final class DevServerHarness implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   DevServerHarness(Map<String, String> extraEnv) throws IOException {
+    this(extraEnv, Clock.systemUTC());
+  }
+
+  /** A harness whose gateway reads the time from {@code clock}. */
+  DevServerHarness(Map<String, String> extraEnv, Clock clock) throws IOException {
     upstream = FakeUpstream.start();
     key = ApiKeys.newSecret(new SecureRandom());
     Map<String, String> env = new HashMap<>();
@@ -43,7 +49,7 @@ final class DevServerHarness implements AutoCloseable {
     env.put("ECHO_CHUNK_DELAY_MS", "20");
     env.put("KEY_CACHE_TTL_SECONDS", "1");
     env.putAll(extraEnv);
-    server = DevServer.start(env);
+    server = DevServer.start(env, clock);
   }
 
   URI uri(String path) {

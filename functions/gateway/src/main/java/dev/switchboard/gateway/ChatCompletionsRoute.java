@@ -59,15 +59,17 @@ final class ChatCompletionsRoute {
     if (!request.stream()) {
       ChatResult result = chat.complete(request, model, generationId);
       exchange.usage = result.usage();
-      responses.json(exchange.sink, 200, result.body(), headers(cached, exchange));
+      // stored before it is sent, so a client that repeats the request at once finds it
       if (miss != null) {
         cache.store(miss, result.body());
       }
+      responses.json(exchange.sink, 200, result.body(), headers(cached, exchange));
       return;
     }
     SseStream stream =
         new SseStream(exchange.sink, responses, exchange.requestId, cached.headers());
-    // a stream is stored as the completion it amounts to, once [DONE] has reached the client
+    // a stream is stored as the completion it amounts to, once [DONE] has been relayed to the
+    // client, and before the response ends, so a client that repeats the request at once finds it
     StreamAggregate aggregate = new StreamAggregate();
     try {
       ChatResult result =
@@ -82,10 +84,11 @@ final class ChatCompletionsRoute {
                 stream.event(chunk);
               });
       exchange.usage = result.usage();
-      stream.done();
+      stream.relayDone();
       if (miss != null) {
         aggregate.completion().ifPresent(completion -> cache.store(miss, completion));
       }
+      stream.end();
     } catch (GatewayException e) {
       if (!stream.started()) {
         throw e;

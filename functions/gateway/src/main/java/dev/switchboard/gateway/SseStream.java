@@ -55,8 +55,20 @@ final class SseStream {
   }
 
   void done() {
+    relayDone();
+    end();
+  }
+
+  /**
+   * Writes {@code [DONE]} but leaves the response open, so that work which must follow a complete
+   * relay (storing the answer in the cache) happens before the client's read of the body ends.
+   */
+  void relayDone() {
     open();
     sink.write(DONE);
+  }
+
+  void end() {
     sink.end();
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -91,6 +92,8 @@ public final class StreamAggregate {
   private static final class Choice {
     String role;
     final Map<String, StringBuilder> text = new LinkedHashMap<>();
+    // text fields the stream sent only as null (OpenAI's "refusal": null) stay null, not absent
+    final Set<String> nulls = new LinkedHashSet<>();
     final Map<String, JsonNode> other = new LinkedHashMap<>();
     final Map<Integer, ToolCall> toolCalls = new TreeMap<>();
     final ArrayNode logprobs = NODES.arrayNode();
@@ -108,7 +111,9 @@ public final class StreamAggregate {
                     role = value.textValue();
                   }
                 } else if (TEXT_FIELDS.contains(name)) {
-                  if (value.isTextual()) {
+                  if (value.isNull()) {
+                    nulls.add(name);
+                  } else if (value.isTextual()) {
                     text.computeIfAbsent(name, n -> new StringBuilder()).append(value.textValue());
                   }
                 } else if (name.equals("tool_calls")) {
@@ -142,6 +147,11 @@ public final class StreamAggregate {
               message.put(name, value.toString());
             }
           });
+      for (String name : nulls) {
+        if (!text.containsKey(name)) {
+          message.putNull(name);
+        }
+      }
       other.forEach(message::set);
       if (!toolCalls.isEmpty()) {
         ArrayNode calls = message.putArray("tool_calls");
