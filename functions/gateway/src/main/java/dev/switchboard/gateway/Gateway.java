@@ -104,7 +104,10 @@ record Gateway(
     }
     if (settings.anthropicApiKey().isPresent()) {
       var config =
-          new AnthropicConfig(settings.anthropicBaseUrl(), settings.anthropicApiKey().get());
+          new AnthropicConfig(
+              settings.anthropicBaseUrl(),
+              settings.anthropicApiKey().get(),
+              settings.cache().anthropicAutoCache());
       providers.put(
           AnthropicConfig.PROVIDER_ID, new AnthropicProvider(config, http, mapper, clock));
     }

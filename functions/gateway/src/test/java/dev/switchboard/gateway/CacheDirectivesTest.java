@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class CacheDirectivesTest {
 
   private static final CacheSettings SETTINGS =
-      new CacheSettings(Optional.of("cache"), Duration.ofSeconds(300), Duration.ofSeconds(3600));
+      new CacheSettings(
+          Optional.of("cache"), Duration.ofSeconds(300), Duration.ofSeconds(3600), false);
   private final CacheDirectives directives = new CacheDirectives(SETTINGS);
   private final ApiKey plainKey = key(null);
 
@@ -83,7 +84,8 @@ class CacheDirectivesTest {
   void withoutACacheTableEverythingIsOff() {
     CacheDirectives off =
         new CacheDirectives(
-            new CacheSettings(Optional.empty(), Duration.ofSeconds(300), Duration.ofSeconds(3600)));
+            new CacheSettings(
+                Optional.empty(), Duration.ofSeconds(300), Duration.ofSeconds(3600), false));
     assertThat(off.of(request(Map.of("x-switchboard-cache", "60")), plainKey))
         .isEqualTo(CachePolicy.OFF);
   }
