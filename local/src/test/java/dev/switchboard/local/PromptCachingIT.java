@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.cache.StreamAggregate;
+import dev.switchboard.core.catalog.ModelCatalog;
+import dev.switchboard.core.catalog.Pricing;
+import dev.switchboard.core.chat.Cost;
+import dev.switchboard.core.chat.Usage;
 import dev.switchboard.testkit.FixtureReply;
 import dev.switchboard.testkit.FixtureUpstream;
 import dev.switchboard.testkit.SseClient;
@@ -12,10 +16,12 @@ import dev.switchboard.testkit.SseEvent;
 import dev.switchboard.testkit.SseResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,6 +101,22 @@ class PromptCachingIT {
     assertThat(usage.at("/prompt_tokens_details/cached_tokens").asLong()).isEqualTo(3000);
     assertThat(usage.at("/prompt_tokens_details/cache_write_tokens").asLong()).isEqualTo(1500);
     assertThat(usage.path("completion_tokens").asLong()).isEqualTo(10);
+    // priced as Anthropic bills it: each kind of input token at its own rate, none twice
+    Pricing price =
+        ModelCatalog.load(DevServerHarness.JSON, Optional.empty())
+            .find(SONNET)
+            .orElseThrow()
+            .pricing();
+    BigDecimal billed =
+        price
+            .input()
+            .multiply(BigDecimal.valueOf(12))
+            .add(price.cachedInput().multiply(BigDecimal.valueOf(3000)))
+            .add(price.cacheWrite().multiply(BigDecimal.valueOf(1500)))
+            .add(price.output().multiply(BigDecimal.valueOf(10)))
+            .divide(BigDecimal.valueOf(1_000_000));
+    assertThat(price.cachedInput()).isLessThan(price.input());
+    assertThat(Cost.of(price, Usage.fromOpenAi(usage)).total()).isEqualByComparingTo(billed);
   }
 
   @Test
