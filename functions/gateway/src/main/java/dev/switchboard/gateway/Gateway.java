@@ -3,8 +3,11 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.cache.CacheStore;
+import dev.switchboard.core.cache.ResponseCache;
 import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
 import java.time.Clock;
@@ -20,21 +23,46 @@ record Gateway(
     Clock clock,
     Authenticator authenticator,
     ChatService chat,
+    ResponseCache cache,
     AccessLog log) {
 
   static Gateway fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, Clock.systemUTC());
+  }
+
+  /** The gateway on {@code clock}: the dev server's tests pass one they can move. */
+  static Gateway fromEnvironment(Map<String, String> env, Clock clock) {
     GatewaySettings settings = GatewaySettings.from(env);
     var dynamo = DynamoClients.create(settings.env(), settings.storeTimeout());
+    CacheStore cacheStore =
+        settings
+            .cache()
+            .table()
+            .<CacheStore>map(table -> new DynamoCacheStore(dynamo, table))
+            .orElse(CacheStore.NONE);
     return assemble(
         settings,
         new ObjectMapper(),
-        Clock.systemUTC(),
-        new DynamoKeyStore(dynamo, settings.keysTable()));
+        clock,
+        new DynamoKeyStore(dynamo, settings.keysTable()),
+        cacheStore);
   }
 
-  /** Wires the gateway around a key store; tests pass an in-memory one. */
+  /**
+   * Wires the gateway around a key store, without a response cache; tests pass an in-memory one.
+   */
   static Gateway assemble(
       GatewaySettings settings, ObjectMapper mapper, Clock clock, KeyStore keys) {
+    return assemble(settings, mapper, clock, keys, CacheStore.NONE);
+  }
+
+  /** Wires the gateway around a key store and a cache store. */
+  static Gateway assemble(
+      GatewaySettings settings,
+      ObjectMapper mapper,
+      Clock clock,
+      KeyStore keys,
+      CacheStore cacheStore) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
     ModelCatalog catalog =
         ModelCatalog.load(mapper, settings.modelCatalogFile(), Providers.knownIds());
@@ -45,6 +73,8 @@ record Gateway(
             clock,
             settings.upstreamFirstByteTimeout(),
             settings.upstreamIdleTimeout());
-    return new Gateway(settings, mapper, clock, authenticator, chat, AccessLog.stdout(mapper));
+    AccessLog log = AccessLog.stdout(mapper);
+    ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
+    return new Gateway(settings, mapper, clock, authenticator, chat, cache, log);
   }
 }
