@@ -16,6 +16,7 @@ import dev.switchboard.store.DynamoKeyStore;
 import dev.switchboard.store.Tables;
 import dev.switchboard.testkit.FakeUpstream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,9 +27,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -60,6 +63,7 @@ final class BudgetRig implements AutoCloseable {
     env.put("AWS_REGION", "us-east-1");
     env.put("KEYS_TABLE", "keys-" + suffix);
     env.put("BUDGETS_TABLE", "budgets-" + suffix);
+    env.put("CACHE_TABLE", "cache-" + suffix);
     env.put("OPENAI_BASE_URL", upstream.baseUrl());
     env.put("OPENAI_API_KEY", "sk-provider-test");
     env.put("KEY_CACHE_TTL_SECONDS", "60");
@@ -69,7 +73,9 @@ final class BudgetRig implements AutoCloseable {
     Map<String, String> direct = new HashMap<>(env);
     direct.put("AWS_ENDPOINT_URL_DYNAMODB", storeEndpoint.toString());
     dynamo = DynamoClients.create(direct, Duration.ofSeconds(10));
-    Tables.createAll(dynamo, new Tables.Names(env.get("KEYS_TABLE"), env.get("BUDGETS_TABLE")));
+    Tables.createAll(
+        dynamo,
+        new Tables.Names(env.get("KEYS_TABLE"), env.get("BUDGETS_TABLE"), env.get("CACHE_TABLE")));
     budgets = new DynamoBudgetStore(dynamo, env.get("BUDGETS_TABLE"));
     keys = new DynamoKeyStore(dynamo, env.get("KEYS_TABLE"));
     for (int i = 0; i < instances; i++) {
@@ -93,6 +99,7 @@ final class BudgetRig implements AutoCloseable {
             Instant.now(),
             null,
             new KeyLimits(limitUsd, ResetPeriod.MONTHLY, null, null, clamp),
+            null,
             null);
     keys.put(key);
     return secret;
@@ -120,8 +127,20 @@ final class BudgetRig implements AutoCloseable {
   static long worstCase() {
     var parser = new ChatRequestParser(JSON);
     var request = parser.parse(body(false, "{}").getBytes(StandardCharsets.UTF_8));
-    var model = ModelCatalog.load(JSON, Optional.empty()).find(MODEL).orElseThrow();
+    var model = catalog().find(MODEL).orElseThrow();
     return new CostEstimator().worstCase(request, model).amount();
+  }
+
+  /** The built-in catalogue, with every provider it names taken as known. */
+  static ModelCatalog catalog() {
+    try (var in =
+        ModelCatalog.class.getResourceAsStream("/dev/switchboard/core/catalog/models.json")) {
+      Set<String> providers = new HashSet<>();
+      JSON.readTree(in).path("models").forEach(m -> providers.add(m.path("provider").asText()));
+      return ModelCatalog.load(JSON, Optional.empty(), providers);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static java.math.BigDecimal usd(long picos) {

@@ -96,7 +96,8 @@ final class KeyFields {
         key.createdAt(),
         expiresAt,
         limits,
-        access);
+        access,
+        key.cacheTtl());
   }
 
   /** The key as the admin API shows it: everything but the hash. */

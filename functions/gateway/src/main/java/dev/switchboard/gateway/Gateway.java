@@ -7,22 +7,15 @@ import dev.switchboard.core.budget.Admission;
 import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.budget.InMemoryBudgetStore;
+import dev.switchboard.core.cache.CacheStore;
+import dev.switchboard.core.cache.ResponseCache;
 import dev.switchboard.core.catalog.ModelCatalog;
-import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
-import dev.switchboard.providers.anthropic.AnthropicConfig;
-import dev.switchboard.providers.anthropic.AnthropicProvider;
-import dev.switchboard.providers.echo.EchoProvider;
-import dev.switchboard.providers.gemini.GeminiConfig;
-import dev.switchboard.providers.gemini.GeminiProvider;
-import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
-import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
 import dev.switchboard.store.DynamoBudgetStore;
+import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -35,11 +28,17 @@ record Gateway(
     Clock clock,
     Authenticator authenticator,
     ChatService chat,
+    ResponseCache cache,
     BudgetStore budgets,
     Admission admission,
     AccessLog log) {
 
   static Gateway fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, Clock.systemUTC());
+  }
+
+  /** The gateway on {@code clock}: the dev server's tests pass one they can move. */
+  static Gateway fromEnvironment(Map<String, String> env, Clock clock) {
     GatewaySettings settings = GatewaySettings.from(env);
     String budgetsTable =
         settings
@@ -47,67 +46,63 @@ record Gateway(
             .orElseThrow(
                 () -> new IllegalArgumentException(GatewaySettings.BUDGETS_TABLE + " must be set"));
     var dynamo = DynamoClients.create(settings.env(), settings.storeTimeout());
+    CacheStore cacheStore =
+        settings
+            .cache()
+            .table()
+            .<CacheStore>map(table -> new DynamoCacheStore(dynamo, table))
+            .orElse(CacheStore.NONE);
     return assemble(
         settings,
         new ObjectMapper(),
-        Clock.systemUTC(),
+        clock,
         new DynamoKeyStore(dynamo, settings.keysTable()),
+        cacheStore,
         new DynamoBudgetStore(dynamo, budgetsTable));
   }
 
-  /** Wires the gateway around a key store and an in-memory budget store (unit tests). */
+  /**
+   * Wires the gateway around a key store, without a response cache and with an in-memory budget
+   * store; tests pass an in-memory key store.
+   */
   static Gateway assemble(
       GatewaySettings settings, ObjectMapper mapper, Clock clock, KeyStore keys) {
-    return assemble(settings, mapper, clock, keys, new InMemoryBudgetStore());
+    return assemble(settings, mapper, clock, keys, CacheStore.NONE);
   }
 
-  /** Wires the gateway around a key store and a budget store. */
+  /** Wires the gateway around a key store and a cache store, with an in-memory budget store. */
   static Gateway assemble(
       GatewaySettings settings,
       ObjectMapper mapper,
       Clock clock,
       KeyStore keys,
+      CacheStore cacheStore) {
+    return assemble(settings, mapper, clock, keys, cacheStore, new InMemoryBudgetStore());
+  }
+
+  /** Wires the gateway around a key store, a cache store and a budget store. */
+  static Gateway assemble(
+      GatewaySettings settings,
+      ObjectMapper mapper,
+      Clock clock,
+      KeyStore keys,
+      CacheStore cacheStore,
       BudgetStore budgets) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
-    ModelCatalog catalog = ModelCatalog.load(mapper, settings.modelCatalogFile());
+    ModelCatalog catalog =
+        ModelCatalog.load(mapper, settings.modelCatalogFile(), Providers.knownIds());
     ChatService chat =
         new ChatService(
             catalog,
-            providers(settings, mapper, clock),
+            Providers.configured(settings, mapper, clock),
             clock,
             settings.upstreamFirstByteTimeout(),
             settings.upstreamIdleTimeout());
+    AccessLog log = AccessLog.stdout(mapper);
+    ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
     Admission admission =
         new Admission(budgets, new CostEstimator(), clock, settings.reservationExpiry());
     return new Gateway(
-        settings, mapper, clock, authenticator, chat, budgets, admission, AccessLog.stdout(mapper));
-  }
-
-  /** The configured providers: a provider without credentials is not routable. */
-  static Map<String, ChatProvider> providers(
-      GatewaySettings settings, ObjectMapper mapper, Clock clock) {
-    Map<String, ChatProvider> providers = new LinkedHashMap<>();
-    if (settings.echoModelEnabled()) {
-      providers.put(EchoProvider.ID, new EchoProvider(clock, settings.echoChunkDelay()));
-    }
-    HttpClient http = OpenAiCompatibleProvider.defaultHttpClient(settings.upstreamConnectTimeout());
-    // OpenAI is routable with a key, or keyless when pointed at a local compatible server.
-    if (settings.openAiApiKey().isPresent() || settings.openAiBaseUrlSet()) {
-      var config =
-          OpenAiCompatibleConfig.bearer(
-              "openai", settings.openAiBaseUrl(), settings.openAiApiKey().orElse(null));
-      providers.put("openai", new OpenAiCompatibleProvider(config, http, mapper, clock));
-    }
-    if (settings.anthropicApiKey().isPresent()) {
-      var config =
-          new AnthropicConfig(settings.anthropicBaseUrl(), settings.anthropicApiKey().get());
-      providers.put(
-          AnthropicConfig.PROVIDER_ID, new AnthropicProvider(config, http, mapper, clock));
-    }
-    if (settings.geminiApiKey().isPresent()) {
-      var config = new GeminiConfig(settings.geminiBaseUrl(), settings.geminiApiKey().get());
-      providers.put(GeminiConfig.PROVIDER_ID, new GeminiProvider(config, http, mapper, clock));
-    }
-    return providers;
+        settings, mapper, clock, authenticator, chat, cache, budgets, admission, log);
   }
 }

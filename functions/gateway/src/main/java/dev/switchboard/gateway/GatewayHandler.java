@@ -13,10 +13,12 @@ import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} and {@code /v1/key}. It
+ * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
+ * ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints} and {@code /v1/key}. It
  * authenticates, routes, and turns every failure into an OpenAI error response; the work itself is
  * in core.
  */
@@ -28,6 +30,7 @@ public final class GatewayHandler implements HttpHandler {
 
   private final Authenticator authenticator;
   private final ChatCompletionsRoute chatRoute;
+  private final CacheDirectives cacheDirectives;
   private final ModelsRoute modelsRoute;
   private final KeyRoute keyRoute;
   private final Responses responses;
@@ -52,8 +55,10 @@ public final class GatewayHandler implements HttpHandler {
             gateway.chat(),
             gateway.admission(),
             responses,
+            gateway.cache(),
             gateway.clock());
     this.keyRoute = new KeyRoute(gateway.budgets(), gateway.clock());
+    this.cacheDirectives = new CacheDirectives(gateway.settings().cache());
     this.modelsRoute = new ModelsRoute(gateway.chat());
     this.log = gateway.log();
     this.maxRequestBytes = gateway.settings().maxRequestBytes();
@@ -62,6 +67,11 @@ public final class GatewayHandler implements HttpHandler {
   /** For the dev server and tests: configuration from the given variables. */
   public static GatewayHandler create(Map<String, String> env) {
     return new GatewayHandler(Gateway.fromEnvironment(env));
+  }
+
+  /** For tests that move time: configuration from the given variables, time from {@code clock}. */
+  public static GatewayHandler create(Map<String, String> env, Clock clock) {
+    return new GatewayHandler(Gateway.fromEnvironment(env, clock));
   }
 
   /** The key store this gateway authenticates against (the dev server seeds it). */
@@ -86,6 +96,7 @@ public final class GatewayHandler implements HttpHandler {
           checkSize(request);
           ApiKey key = authenticate(request);
           keyId = key.id();
+          exchange.cachePolicy = cacheDirectives.of(request, key);
           chatRoute.handle(request.body(), key, exchange);
         }
         case KEY -> {
@@ -98,22 +109,28 @@ public final class GatewayHandler implements HttpHandler {
         case MODELS -> {
           requireMethod(request, "GET");
           keyId = authenticate(request).id();
-          responses.json(sink, 200, modelsRoute.list(), Map.of(Responses.REQUEST_ID, requestId));
+          ObjectNode list = modelsRoute.list(request.queryParameter("provider"));
+          responses.json(sink, 200, list, Map.of(Responses.REQUEST_ID, requestId));
         }
         default -> {
           if (path.startsWith(MODELS + "/")) {
             requireMethod(request, "GET");
             keyId = authenticate(request).id();
             String id = path.substring(MODELS.length() + 1);
+            // Model ids contain slashes, so ".../endpoints" is told apart by its suffix.
+            boolean endpoints = id.endsWith(ModelsRoute.ENDPOINTS_SUFFIX);
+            Optional<ObjectNode> found =
+                endpoints
+                    ? modelsRoute.endpoints(
+                        id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
+                    : modelsRoute.one(id);
             ObjectNode model =
-                modelsRoute
-                    .one(id)
-                    .orElseThrow(
-                        () ->
-                            new GatewayException(
-                                ErrorKind.NOT_FOUND,
-                                "model_not_found",
-                                "The model does not exist or is not available on this gateway."));
+                found.orElseThrow(
+                    () ->
+                        new GatewayException(
+                            ErrorKind.NOT_FOUND,
+                            "model_not_found",
+                            "The model does not exist or is not available on this gateway."));
             responses.json(sink, 200, model, Map.of(Responses.REQUEST_ID, requestId));
           } else {
             throw new GatewayException(
@@ -212,6 +229,9 @@ public final class GatewayHandler implements HttpHandler {
     if (exchange.usage != null) {
       line.put("promptTokens", exchange.usage.promptTokens());
       line.put("completionTokens", exchange.usage.completionTokens());
+    }
+    if (exchange.cacheStatus != null) {
+      line.put("cache", exchange.cacheStatus);
     }
     if (exchange.errorCode != null) {
       line.put("errorCode", exchange.errorCode);

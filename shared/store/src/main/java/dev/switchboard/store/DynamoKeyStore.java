@@ -8,6 +8,7 @@ import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.core.auth.StoreUnavailableException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
@@ -133,6 +134,12 @@ public final class DynamoKeyStore implements KeyRegistry {
                   a.name("deniedProviders")
                       .getter(i -> i.deniedProviders)
                       .setter((i, v) -> i.deniedProviders = v))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name("cacheTtlSeconds")
+                      .getter(KeyItem::getCacheTtlSeconds)
+                      .setter(KeyItem::setCacheTtlSeconds))
           .build();
 
   private final DynamoDbTable<KeyItem> table;
@@ -243,6 +250,7 @@ public final class DynamoKeyStore implements KeyRegistry {
     private List<String> deniedModels;
     private List<String> allowedProviders;
     private List<String> deniedProviders;
+    private Long cacheTtlSeconds;
 
     static KeyItem of(ApiKey key) {
       KeyItem item = new KeyItem();
@@ -266,6 +274,7 @@ public final class DynamoKeyStore implements KeyRegistry {
       item.deniedModels = orNull(access.deniedModels());
       item.allowedProviders = orNull(access.allowedProviders());
       item.deniedProviders = orNull(access.deniedProviders());
+      item.cacheTtlSeconds = key.cacheTtl() == null ? null : key.cacheTtl().toSeconds();
       return item;
     }
 
@@ -287,7 +296,10 @@ public final class DynamoKeyStore implements KeyRegistry {
               tokensPerMinute,
               Boolean.TRUE.equals(clampMaxTokens)),
           new KeyAccess(
-              set(allowedModels), set(deniedModels), set(allowedProviders), set(deniedProviders)));
+              set(allowedModels), set(deniedModels), set(allowedProviders), set(deniedProviders)),
+          cacheTtlSeconds == null || cacheTtlSeconds <= 0
+              ? null
+              : Duration.ofSeconds(cacheTtlSeconds));
     }
 
     private static List<String> orNull(Collection<String> values) {
@@ -360,6 +372,14 @@ public final class DynamoKeyStore implements KeyRegistry {
 
     void setExpiresAt(Long v) {
       expiresAt = v;
+    }
+
+    Long getCacheTtlSeconds() {
+      return cacheTtlSeconds;
+    }
+
+    void setCacheTtlSeconds(Long v) {
+      cacheTtlSeconds = v;
     }
   }
 }

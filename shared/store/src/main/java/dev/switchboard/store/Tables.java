@@ -25,7 +25,7 @@ public final class Tables {
   private Tables() {}
 
   /** The table names a deployment uses, as the template passes them in. */
-  public record Names(String keys, String budgets) {}
+  public record Names(String keys, String budgets, String cache) {}
 
   /** Keys: one item per gateway key, by the SHA-256 of its secret. */
   public static CreateTableRequest keys(String tableName) {
@@ -48,7 +48,7 @@ public final class Tables {
   /**
    * Budgets: per key ({@code pk} = key id), one item per budget period ({@code sk} = {@code
    * period#<period id>}) holding the ledger, the open reservations and the rate-limit windows, and
-   * one spend counter per UTC day ({@code day#<date>}) and in total ({@code total}).
+   * one spend counter per UTC day ({@code day#<date>}).
    */
   public static CreateTableRequest budgets(String tableName) {
     return CreateTableRequest.builder()
@@ -62,9 +62,23 @@ public final class Tables {
         .build();
   }
 
+  /** Cache: one item per cached response, by the hash of tenant scope and canonical request. */
+  public static CreateTableRequest cache(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(attribute(DynamoCacheStore.PK, ScalarAttributeType.S))
+        .keySchema(
+            KeySchemaElement.builder()
+                .attributeName(DynamoCacheStore.PK)
+                .keyType(KeyType.HASH)
+                .build())
+        .build();
+  }
+
   /** Every table definition for these names. */
   public static List<CreateTableRequest> all(Names names) {
-    return List.of(keys(names.keys()), budgets(names.budgets()));
+    return List.of(keys(names.keys()), budgets(names.budgets()), cache(names.cache()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.switchboard.core.auth;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import java.util.List;
  * @param expiresAt null when the key does not expire
  * @param limits spend and rate limits
  * @param access which models and providers the key may use
+ * @param cacheTtl when set, this key's requests use the response cache for this long unless a
+ *     request says otherwise; null when caching is only on request
  */
 public record ApiKey(
     String keyHash,
@@ -24,12 +27,26 @@ public record ApiKey(
     Instant createdAt,
     Instant expiresAt,
     KeyLimits limits,
-    KeyAccess access) {
+    KeyAccess access,
+    Duration cacheTtl) {
 
   public ApiKey {
     tags = tags == null ? List.of() : List.copyOf(tags);
     limits = limits == null ? KeyLimits.NONE : limits;
     access = access == null ? KeyAccess.ANY : access;
+  }
+
+  /** A key without tags, limits, access rules or a default cache TTL. */
+  public ApiKey(
+      String keyHash,
+      String id,
+      String name,
+      String owner,
+      Role role,
+      boolean disabled,
+      Instant createdAt,
+      Instant expiresAt) {
+    this(keyHash, id, name, owner, role, disabled, createdAt, expiresAt, null);
   }
 
   /** A key without tags, limits or access rules. */
@@ -41,7 +58,8 @@ public record ApiKey(
       Role role,
       boolean disabled,
       Instant createdAt,
-      Instant expiresAt) {
+      Instant expiresAt,
+      Duration cacheTtl) {
     this(
         keyHash,
         id,
@@ -53,7 +71,8 @@ public record ApiKey(
         createdAt,
         expiresAt,
         KeyLimits.NONE,
-        KeyAccess.ANY);
+        KeyAccess.ANY,
+        cacheTtl);
   }
 
   /** What a key may do: call models, or also manage keys. */
@@ -70,6 +89,7 @@ public record ApiKey(
   /** The same key under a new secret hash (rotation keeps the id, limits and budget). */
   public ApiKey withHash(String newHash) {
     return new ApiKey(
-        newHash, id, name, owner, tags, role, disabled, createdAt, expiresAt, limits, access);
+        newHash, id, name, owner, tags, role, disabled, createdAt, expiresAt, limits, access,
+        cacheTtl);
   }
 }

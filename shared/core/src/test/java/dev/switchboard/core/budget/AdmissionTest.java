@@ -58,7 +58,7 @@ class AdmissionTest {
 
   private static ApiKey key(KeyLimits limits) {
     return new ApiKey(
-        "h", "key_1", "k", "o", List.of(), ApiKey.Role.USER, false, NOW, null, limits, null);
+        "h", "key_1", "k", "o", List.of(), ApiKey.Role.USER, false, NOW, null, limits, null, null);
   }
 
   private static KeyLimits budget(long picos, boolean clamp) {
