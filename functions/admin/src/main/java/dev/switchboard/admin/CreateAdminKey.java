@@ -17,7 +17,7 @@ import java.util.Map;
  * the secret once.
  *
  * <pre>
- * java -cp 'functions/admin/target/lib/*:functions/admin/target/classes' \
+ * java -cp 'functions/admin/target/switchboard-admin-0.1.0-SNAPSHOT.jar:functions/admin/target/lib/*' \
  *   dev.switchboard.admin.CreateAdminKey --table switchboard-KeysTable-XXXX --region eu-west-1
  * </pre>
  */

@@ -99,7 +99,8 @@ public final class Admission {
               ticket.requestId(),
               ticket.reserved(),
               actual,
-              usage.totalTokens(),
+              // the prompt was counted in the rate window at admission; the rest is added now
+              Math.max(0, usage.totalTokens() - ticket.promptTokens()),
               clock.instant()));
     } catch (StoreUnavailableException e) {
       return false;
