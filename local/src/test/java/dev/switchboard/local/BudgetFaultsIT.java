@@ -65,6 +65,55 @@ class BudgetFaultsIT {
   }
 
   @Test
+  void aWarmGatewayMakesOneStoreCallBeforeTheFirstByte(DynaliteEndpoint dynalite) throws Exception {
+    try (DynamoFaultProxy proxy = DynamoFaultProxy.start(dynalite.uri());
+        BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1)) {
+      String secret = rig.userKey(new BigDecimal("1"), false);
+      // the first request warms the key cache
+      assertThat(rig.chat(0, secret, BudgetRig.body(false, FAKE)).statusCode()).isEqualTo(200);
+      rig.settledPeriod(secret);
+      int updates = proxy.forwarded("UpdateItem");
+      int gets = proxy.forwarded("GetItem");
+      int queries = proxy.forwarded("Query");
+      String slow = "{\"chunks\":20,\"interval_ms\":100,\"completion_tokens\":20}";
+      HttpResponse<java.io.InputStream> response =
+          rig.http.send(
+              HttpRequest.newBuilder(rig.servers.get(0).baseUrl().resolve("/v1/chat/completions"))
+                  .header("Authorization", "Bearer " + secret)
+                  .timeout(Duration.ofSeconds(30))
+                  .POST(HttpRequest.BodyPublishers.ofString(BudgetRig.body(true, slow)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      BufferedReader events =
+          new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+      assertThat(events.readLine()).startsWith("data: ");
+      String split =
+          "UpdateItem="
+              + (proxy.forwarded("UpdateItem") - updates)
+              + " GetItem="
+              + (proxy.forwarded("GetItem") - gets)
+              + " Query="
+              + (proxy.forwarded("Query") - queries);
+      int beforeFirstByte =
+          (proxy.forwarded("UpdateItem") - updates)
+              + (proxy.forwarded("GetItem") - gets)
+              + (proxy.forwarded("Query") - queries);
+      events.lines().forEach(line -> {});
+      rig.settledPeriod(secret);
+      int total =
+          (proxy.forwarded("UpdateItem") - updates)
+              + (proxy.forwarded("GetItem") - gets)
+              + (proxy.forwarded("Query") - queries);
+      System.out.printf(
+          "FIGURE store-calls: beforeFirstByte=%d (%s) totalPerRequest=%d%n",
+          beforeFirstByte, split, total);
+      assertThat(beforeFirstByte).isEqualTo(1);
+      // the reservation, the settlement and the day's spend counter
+      assertThat(total).isEqualTo(3);
+    }
+  }
+
+  @Test
   void anUnreachableStoreAdmitsNothing(DynaliteEndpoint dynalite) throws Exception {
     try (DynamoFaultProxy proxy = DynamoFaultProxy.start(dynalite.uri());
         BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1)) {

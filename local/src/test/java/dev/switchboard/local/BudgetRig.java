@@ -173,11 +173,18 @@ final class BudgetRig implements AutoCloseable {
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     BudgetStore.PeriodState state = period(secret, reset);
-    while (state.reserved() > 0 && System.nanoTime() < deadline) {
+    // settled, and the day's spend counter (written just after the settlement) caught up
+    while ((state.reserved() > 0 || daySpend(secret) < state.spent())
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
       state = period(secret, reset);
     }
     return state;
+  }
+
+  private long daySpend(String secret) {
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    return budgets.spend(keyId(secret), today.minusDays(40), today).total();
   }
 
   /** The ledger of the key's current monthly period. */
