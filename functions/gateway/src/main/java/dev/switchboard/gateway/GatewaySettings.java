@@ -41,6 +41,13 @@ public record GatewaySettings(
   public static final String OPENAI_API_KEY = "OPENAI_API_KEY";
   public static final String OPENAI_BASE_URL = "OPENAI_BASE_URL";
 
+  /**
+   * On AWS: the ARN of a Secrets Manager secret holding provider credentials as a JSON object of
+   * these same variable names, merged under the environment before the settings are read (see
+   * {@link ProviderSecrets}).
+   */
+  public static final String PROVIDER_SECRET_ARN = "PROVIDER_SECRET_ARN";
+
   static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 
   public GatewaySettings {
