@@ -53,6 +53,14 @@ record Gateway(
     return new Gateway(settings, mapper, clock, authenticator, chat, AccessLog.stdout(mapper));
   }
 
+  /**
+   * The same gateway with new settings (provider credentials read after a SnapStart restore): the
+   * key store and its client are kept, everything that depends on the settings is rebuilt.
+   */
+  Gateway rewire(GatewaySettings newSettings) {
+    return assemble(newSettings, mapper, clock, authenticator.store());
+  }
+
   /** The configured providers: a provider without credentials is not routable. */
   static Map<String, ChatProvider> providers(
       GatewaySettings settings, ObjectMapper mapper, Clock clock) {
