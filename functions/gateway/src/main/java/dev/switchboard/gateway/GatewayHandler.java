@@ -218,8 +218,9 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     String authorization = request.header("authorization").orElse(null);
     if (authorization != null) {
       String value = authorization.strip();
-      if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        secret = value.substring(7).strip();
+      if (value.regionMatches(true, 0, "Bearer", 0, 6)
+          && (value.length() == 6 || Character.isWhitespace(value.charAt(6)))) {
+        secret = value.substring(6).strip();
       } else if (secret == null) {
         throw new GatewayException(
             ErrorKind.AUTHENTICATION,

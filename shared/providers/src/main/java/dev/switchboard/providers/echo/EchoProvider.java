@@ -65,9 +65,9 @@ public final class EchoProvider implements ChatProvider {
     long created = clock.instant().getEpochSecond();
     String model = call.model().upstreamId();
     ObjectNode first = chunk(created, model);
-    ObjectNode delta = first.withArray("choices").addObject().put("index", 0).putObject("delta");
-    delta.put("role", "assistant");
-    delta.put("content", "");
+    ObjectNode opening = first.putArray("choices").addObject().put("index", 0);
+    opening.putObject("delta").put("role", "assistant").put("content", "");
+    opening.putNull("finish_reason");
     sink.accept(first);
     for (String word : answer.words()) {
       pause();

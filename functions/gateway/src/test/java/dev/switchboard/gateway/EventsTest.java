@@ -1,0 +1,82 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.lambda.http.ApiGatewayEvents;
+import dev.switchboard.lambda.http.HttpRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The sample events in {@code events/} are real REST proxy events each route answers. */
+class EventsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path EVENTS =
+      Path.of(System.getProperty("switchboard.root.dir", "../.."), "events");
+
+  private final Map<String, ApiKey> keys = new HashMap<>();
+  private final GatewayHandler handler;
+
+  EventsTest() throws IOException {
+    JsonNode sample = JSON.readTree(EVENTS.resolve("models.json").toFile());
+    String secret = sample.at("/headers/Authorization").asText().substring("Bearer ".length());
+    String hash = ApiKeys.hash(secret);
+    keys.put(
+        hash,
+        new ApiKey(
+            hash, ApiKeys.idOf(hash), "sample", "o", ApiKey.Role.USER, false, Instant.EPOCH, null));
+    KeyStore store =
+        new KeyStore() {
+          @Override
+          public Optional<ApiKey> findByHash(String keyHash) {
+            return Optional.ofNullable(keys.get(keyHash));
+          }
+
+          @Override
+          public void put(ApiKey key) {
+            keys.put(key.keyHash(), key);
+          }
+        };
+    handler =
+        new GatewayHandler(
+            Gateway.assemble(
+                GatewaySettings.from(Map.of("KEYS_TABLE", "k", "ECHO_CHUNK_DELAY_MS", "0")),
+                JSON,
+                Clock.systemUTC(),
+                store));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "chat-completions.json",
+        "chat-completions-stream.json",
+        "models.json",
+        "model.json"
+      })
+  void eachSampleEventIsAnsweredWith200(String file) throws IOException {
+    JsonNode event = JSON.readTree(Files.readAllBytes(EVENTS.resolve(file)));
+    HttpRequest request = ApiGatewayEvents.toRequest(event).orElseThrow();
+    RecordingSink sink = new RecordingSink();
+
+    handler.handle(request, sink);
+
+    assertThat(sink.status).as(sink.body()).isEqualTo(200);
+    assertThat(sink.ended).isTrue();
+    assertThat(sink.headers)
+        .containsEntry("x-request-id", event.at("/requestContext/requestId").asText());
+  }
+}

@@ -1,0 +1,214 @@
+package dev.switchboard.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.gateway.GatewayHandler;
+import dev.switchboard.gateway.GatewaySettings;
+import dev.switchboard.lambda.http.ApiGatewayEvents;
+import dev.switchboard.lambda.http.HttpHandler;
+import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.store.DynamoClients;
+import dev.switchboard.store.Tables;
+import dev.switchboard.testkit.DynaliteProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Serves the function handlers over HTTP exactly as API Gateway would: each request becomes a REST
+ * proxy event, goes through the same event mapping as on Lambda, and the handler's response is
+ * streamed back through the same sink interface. Starts dynalite (unless a DynamoDB endpoint is
+ * configured), creates the tables and seeds a usable key.
+ */
+public final class DevServer implements AutoCloseable {
+
+  /** API Gateway's own limit on a request body; larger ones never reach a function. */
+  static final int API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+  static final String PORT = "PORT";
+  static final String HOST = "HOST";
+  static final String DEV_KEY = "SWITCHBOARD_DEV_KEY";
+  static final String DEFAULT_KEYS_TABLE = "switchboard-keys";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final DynaliteProcess dynalite;
+  private final String devKey;
+  private final boolean devKeyGenerated;
+  private final KeyStore keyStore;
+
+  private DevServer(
+      HttpServer server,
+      ExecutorService executor,
+      DynaliteProcess dynalite,
+      String devKey,
+      boolean generated,
+      KeyStore keyStore) {
+    this.server = server;
+    this.executor = executor;
+    this.dynalite = dynalite;
+    this.devKey = devKey;
+    this.devKeyGenerated = generated;
+    this.keyStore = keyStore;
+  }
+
+  public static void main(String[] args) throws IOException {
+    DevServer dev;
+    try {
+      dev = start(System.getenv());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("switchboard: cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(dev::close));
+    System.out.println("Switchboard dev server listening on " + dev.baseUrl());
+    if (dev.devKeyGenerated) {
+      // Printed once, on purpose: it is the only way to learn a generated dev key.
+      System.out.println("Dev key (set " + DEV_KEY + " to choose your own): " + dev.devKey);
+    } else {
+      System.out.println("Dev key: the value of " + DEV_KEY);
+    }
+    System.out.println(
+        "Try: curl -N "
+            + dev.baseUrl()
+            + "/v1/chat/completions -H \"Authorization: Bearer $KEY\""
+            + " -d '{\"model\":\"switchboard/echo\",\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'");
+  }
+
+  /**
+   * Starts a dev server configured by {@code env} (the process environment, or a test's map).
+   * {@code PORT=0} picks a free port.
+   */
+  public static DevServer start(Map<String, String> env) throws IOException {
+    // Without TCP_NODELAY the JDK server holds small SSE writes back for up to 40 ms (Nagle).
+    // The property is read when the first HttpServer of the JVM is created.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    Map<String, String> gatewayEnv = new HashMap<>(env);
+    gatewayEnv.putIfAbsent(GatewaySettings.KEYS_TABLE, DEFAULT_KEYS_TABLE);
+    gatewayEnv.putIfAbsent("AWS_REGION", "us-east-1");
+    DynaliteProcess dynalite = null;
+    if (!gatewayEnv.containsKey("AWS_ENDPOINT_URL_DYNAMODB")
+        && !gatewayEnv.containsKey("AWS_ENDPOINT_URL")) {
+      dynalite = DynaliteProcess.start();
+      gatewayEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
+      // dynalite checks that a request is signed, not by whom
+      gatewayEnv.put("AWS_ACCESS_KEY_ID", "local");
+      gatewayEnv.put("AWS_SECRET_ACCESS_KEY", "local");
+    }
+    try {
+      try (var dynamo = DynamoClients.create(gatewayEnv, Duration.ofSeconds(10))) {
+        Tables.createAll(dynamo, new Tables.Names(gatewayEnv.get(GatewaySettings.KEYS_TABLE)));
+      }
+      GatewayHandler gateway = GatewayHandler.create(gatewayEnv);
+      String key = env.get(DEV_KEY);
+      boolean generated = key == null || key.isBlank();
+      if (generated) {
+        key = ApiKeys.newSecret(new SecureRandom());
+      }
+      String hash = ApiKeys.hash(key.strip());
+      gateway
+          .keyStore()
+          .put(
+              new ApiKey(
+                  hash,
+                  ApiKeys.idOf(hash),
+                  "dev",
+                  "local",
+                  ApiKey.Role.ADMIN,
+                  false,
+                  Clock.systemUTC().instant(),
+                  null));
+      int port = Integer.parseInt(env.getOrDefault(PORT, "8080"));
+      String host = env.getOrDefault(HOST, "127.0.0.1");
+      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
+      ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+      server.setExecutor(executor);
+      server.createContext("/", exchange -> serve(exchange, gateway));
+      server.start();
+      return new DevServer(server, executor, dynalite, key, generated, gateway.keyStore());
+    } catch (IOException | RuntimeException e) {
+      if (dynalite != null) {
+        dynalite.close();
+      }
+      throw e;
+    }
+  }
+
+  private static void serve(HttpExchange exchange, HttpHandler handler) {
+    try (exchange) {
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readNBytes(API_GATEWAY_MAX_BODY + 1);
+      }
+      if (body.length > API_GATEWAY_MAX_BODY) {
+        byte[] error =
+            ("{\"error\":{\"message\":\"Request body too large.\",\"type\":\"invalid_request_error\","
+                    + "\"code\":\"request_too_large\",\"param\":null}}")
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.sendResponseHeaders(413, error.length);
+        exchange.getResponseBody().write(error);
+        return;
+      }
+      String requestId = UUID.randomUUID().toString();
+      var event =
+          ApiGatewayEvents.restProxyEvent(
+              exchange.getRequestMethod(),
+              exchange.getRequestURI().getPath(),
+              exchange.getRequestHeaders(),
+              exchange.getRequestURI().getRawQuery(),
+              body,
+              requestId);
+      HttpRequest request = ApiGatewayEvents.toRequest(event).orElseThrow();
+      handler.handle(request, new ExchangeSink(exchange));
+    } catch (IOException clientGone) {
+      // nothing to answer to
+    }
+  }
+
+  /** The address clients use, e.g. {@code http://127.0.0.1:8080}. */
+  public URI baseUrl() {
+    InetSocketAddress address = server.getAddress();
+    return URI.create("http://" + address.getHostString() + ":" + address.getPort());
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The seeded key's secret. */
+  public String devKey() {
+    return devKey;
+  }
+
+  /** The store the gateway authenticates against, for seeding more keys. */
+  public KeyStore keyStore() {
+    return keyStore;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    if (dynalite != null) {
+      dynalite.close();
+    }
+  }
+}

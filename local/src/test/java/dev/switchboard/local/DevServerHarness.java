@@ -1,0 +1,86 @@
+package dev.switchboard.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.testkit.FakeUpstream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A dev server with its own dynalite, pointed at a fake upstream as the {@code openai} provider,
+ * and a client for it. One per test class: starting dynalite is the slow part.
+ */
+final class DevServerHarness implements AutoCloseable {
+
+  /** Canaries: none of these may ever appear in a response body or a log line. */
+  static final String PROVIDER_KEY_CANARY = "sk-provider-canary-5d1e9c0b7a";
+
+  static final String PROMPT_CANARY = "PROMPT-CANARY-8c21f4";
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  final FakeUpstream upstream;
+  final DevServer server;
+  final String key;
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  DevServerHarness(Map<String, String> extraEnv) throws IOException {
+    upstream = FakeUpstream.start();
+    key = ApiKeys.newSecret(new SecureRandom());
+    Map<String, String> env = new HashMap<>();
+    env.put("PORT", "0");
+    env.put("SWITCHBOARD_DEV_KEY", key);
+    env.put("OPENAI_BASE_URL", upstream.baseUrl());
+    env.put("OPENAI_API_KEY", PROVIDER_KEY_CANARY);
+    env.put("ECHO_CHUNK_DELAY_MS", "20");
+    env.put("KEY_CACHE_TTL_SECONDS", "1");
+    env.putAll(extraEnv);
+    server = DevServer.start(env);
+  }
+
+  URI uri(String path) {
+    return server.baseUrl().resolve(path);
+  }
+
+  HttpRequest.Builder post(String path, String body) {
+    return HttpRequest.newBuilder(uri(path))
+        .header("Authorization", "Bearer " + key)
+        .header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode json(String body) throws IOException {
+    return JSON.readTree(body);
+  }
+
+  static String chatBody(String model, boolean stream, String extra) {
+    return "{\"model\":\""
+        + model
+        + "\",\"stream\":"
+        + stream
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello. "
+        + PROMPT_CANARY
+        + "\"}]"
+        + (extra.isEmpty() ? "" : "," + extra)
+        + "}";
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    upstream.close();
+  }
+}

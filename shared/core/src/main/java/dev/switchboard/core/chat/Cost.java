@@ -1,0 +1,52 @@
+package dev.switchboard.core.chat;
+
+import dev.switchboard.core.catalog.Pricing;
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/**
+ * What one completion costs, in US dollars, with its breakdown. Computed here and nowhere else,
+ * from the model's prices and the usage in OpenAI's terms ({@code promptTokens} includes cached and
+ * cache-write tokens; {@code completionTokens} includes reasoning tokens). Exact decimal
+ * arithmetic: a budget ledger adds these up, so binary floating point would drift.
+ */
+public record Cost(
+    BigDecimal input,
+    BigDecimal cachedInput,
+    BigDecimal cacheWrite,
+    BigDecimal output,
+    BigDecimal reasoning) {
+
+  private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
+  public static final Cost ZERO =
+      new Cost(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+
+  /** The cost of {@code usage} at {@code pricing}. */
+  public static Cost of(Pricing pricing, Usage usage) {
+    long uncachedInput =
+        Math.max(0, usage.promptTokens() - usage.cachedTokens() - usage.cacheWriteTokens());
+    long plainOutput = Math.max(0, usage.completionTokens() - usage.reasoningTokens());
+    return new Cost(
+        price(uncachedInput, pricing.input()),
+        price(usage.cachedTokens(), pricing.cachedInput()),
+        price(usage.cacheWriteTokens(), pricing.cacheWrite()),
+        price(plainOutput, pricing.output()),
+        price(usage.reasoningTokens(), pricing.reasoning()));
+  }
+
+  /** The sum of the parts. */
+  public BigDecimal total() {
+    return input.add(cachedInput).add(cacheWrite).add(output).add(reasoning).stripTrailingZeros();
+  }
+
+  private static BigDecimal price(long tokens, BigDecimal perMillion) {
+    if (tokens == 0 || perMillion.signum() == 0) {
+      return BigDecimal.ZERO;
+    }
+    return BigDecimal.valueOf(tokens)
+        .multiply(perMillion)
+        .divide(MILLION, MathContext.DECIMAL128)
+        .stripTrailingZeros();
+  }
+}
