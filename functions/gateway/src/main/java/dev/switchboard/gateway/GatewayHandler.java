@@ -13,6 +13,7 @@ import dev.switchboard.lambda.http.ResponseSink;
 import dev.switchboard.lambda.runtime.SnapStartResource;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -42,7 +43,11 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   private volatile Wiring wiring;
 
   private record Wiring(
-      Gateway gateway, ChatCompletionsRoute chatRoute, ModelsRoute modelsRoute, int maxBytes) {}
+      Gateway gateway,
+      ChatCompletionsRoute chatRoute,
+      ModelsRoute modelsRoute,
+      int maxBytes,
+      Optional<String> corsOrigin) {}
 
   /** For the Lambda runtime: configuration from the process environment. */
   public GatewayHandler() {
@@ -95,7 +100,8 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
         gateway,
         new ChatCompletionsRoute(parser, gateway.chat(), responses, gateway.clock()),
         new ModelsRoute(gateway.chat()),
-        gateway.settings().maxRequestBytes());
+        gateway.settings().maxRequestBytes(),
+        gateway.settings().corsAllowOrigin());
   }
 
   private static boolean secretAfterRestore(Map<String, String> env) {
@@ -136,13 +142,15 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   }
 
   @Override
-  public void handle(HttpRequest request, ResponseSink sink) {
+  public void handle(HttpRequest request, ResponseSink client) {
     long start = System.nanoTime();
+    Wiring w = wiring;
+    ResponseSink sink =
+        w.corsOrigin().isEmpty() ? client : new CorsHeaders(client, w.corsOrigin().get());
     String requestId =
         request.requestId() == null || request.requestId().isBlank()
             ? UUID.randomUUID().toString()
             : request.requestId();
-    Wiring w = wiring;
     var exchange = new ChatCompletionsRoute.Exchange(sink, requestId);
     String keyId = null;
     try {

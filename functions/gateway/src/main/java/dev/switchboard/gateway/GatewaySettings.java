@@ -26,6 +26,7 @@ public record GatewaySettings(
     Optional<String> openAiApiKey,
     URI openAiBaseUrl,
     boolean openAiBaseUrlSet,
+    Optional<String> corsAllowOrigin,
     Map<String, String> env) {
 
   public static final String KEYS_TABLE = "KEYS_TABLE";
@@ -40,6 +41,13 @@ public record GatewaySettings(
   public static final String MODEL_CATALOG_FILE = "MODEL_CATALOG_FILE";
   public static final String OPENAI_API_KEY = "OPENAI_API_KEY";
   public static final String OPENAI_BASE_URL = "OPENAI_BASE_URL";
+
+  /**
+   * The origin browsers may read responses from ({@code *} for any): sent as {@code
+   * Access-Control-Allow-Origin} on every response. API Gateway answers the preflight; with a proxy
+   * integration only the function can add the header to the response itself. Unset: no header.
+   */
+  public static final String CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN";
 
   /**
    * On AWS: the ARN of a Secrets Manager secret holding provider credentials as a JSON object of
@@ -77,6 +85,7 @@ public record GatewaySettings(
         r.optional(OPENAI_API_KEY),
         r.url(OPENAI_BASE_URL, DEFAULT_OPENAI_BASE_URL),
         baseUrl.isPresent(),
+        r.optional(CORS_ALLOW_ORIGIN),
         env);
   }
 
