@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -41,9 +43,15 @@ public final class DynamoClients {
     }
     String accessKey = env.get("AWS_ACCESS_KEY_ID");
     String secretKey = env.get("AWS_SECRET_ACCESS_KEY");
+    String sessionToken = env.get("AWS_SESSION_TOKEN");
     if (accessKey != null && secretKey != null) {
-      builder.credentialsProvider(
-          StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+      // Lambda (without SnapStart) passes the role's temporary credentials this way, and they
+      // are only valid with their session token
+      AwsCredentials credentials =
+          sessionToken == null || sessionToken.isBlank()
+              ? AwsBasicCredentials.create(accessKey, secretKey)
+              : AwsSessionCredentials.create(accessKey, secretKey, sessionToken);
+      builder.credentialsProvider(StaticCredentialsProvider.create(credentials));
     } else {
       builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
     }
