@@ -130,8 +130,10 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
 
   /**
    * After a restore: reads the provider secret and rebuilds the providers with it. There is no
-   * random state of ours to reseed: request ids come from API Gateway or from {@link
-   * UUID#randomUUID()}, whose generator priming never touches, so each environment seeds it itself.
+   * random state of ours to reseed: the gateway keeps no generator, and the request ids it makes
+   * when API Gateway sent none come from {@link UUID#randomUUID()}, whose {@code SecureRandom}
+   * (NativePRNG on Linux) mixes fresh {@code /dev/urandom} bytes into every draw, so environments
+   * restored from one snapshot do not repeat each other's ids.
    */
   @Override
   public void afterRestore() {
