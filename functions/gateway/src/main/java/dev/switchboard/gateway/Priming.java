@@ -12,12 +12,14 @@ import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.ResponseSink;
 import dev.switchboard.providers.echo.EchoProvider;
+import dev.switchboard.store.DynamoKeyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * SnapStart priming: runs the request path once on sample data before the snapshot, so the classes
@@ -27,7 +29,8 @@ import java.util.Optional;
  * <p>What it must not do: call the network or the key store (a snapshot is taken once and restored
  * many times, so a connection or a looked-up key would be stale or shared), authenticate (the key
  * cache must be empty in the snapshot), or create a random generator or keep a time. The echo
- * provider is the only one called, because it answers in memory.
+ * provider is the only one called, because it answers in memory; the key lookup runs through a
+ * throwaway DynamoDB client whose HTTP layer answers from memory ({@link CannedDynamoDb}).
  */
 final class Priming {
 
@@ -66,8 +69,12 @@ final class Priming {
     }
 
     ChatRequest request = parser.parse(body);
-    // hashing is what authentication does before it looks a key up; this text is not a key
-    ApiKeys.hash(ApiKeys.PREFIX + "priming");
+    // what authentication does: hash the presented secret (this text is not a key) and look the
+    // hash up, here through a client that answers from memory
+    String hash = ApiKeys.hash(ApiKeys.PREFIX + "priming");
+    try (DynamoDbClient dynamo = CannedDynamoDb.answering(sampleKeyItem(hash))) {
+      new DynamoKeyStore(dynamo, "priming").findByHash(hash);
+    }
 
     SseStream stream = new SseStream(discard, responses, "priming");
     stream.event(sampleChunk(mapper));
@@ -83,6 +90,17 @@ final class Priming {
         discard,
         new GatewayException(ErrorKind.AUTHENTICATION, "invalid_api_key", "priming"),
         "priming");
+  }
+
+  /** A GetItem reply holding a key item with every attribute the key store maps. */
+  private static String sampleKeyItem(String hash) {
+    return "{\"Item\":{\"keyHash\":{\"S\":\""
+        + hash
+        + "\"},\"keyId\":{\"S\":\""
+        + ApiKeys.idOf(hash)
+        + "\"},\"name\":{\"S\":\"priming\"},\"owner\":{\"S\":\"priming\"},"
+        + "\"role\":{\"S\":\"user\"},\"disabled\":{\"BOOL\":false},"
+        + "\"createdAt\":{\"N\":\"0\"},\"expiresAt\":{\"N\":\"1\"}}}";
   }
 
   private static byte[] nonStreamed(byte[] body) {
