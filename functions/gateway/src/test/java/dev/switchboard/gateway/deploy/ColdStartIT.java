@@ -81,21 +81,22 @@ class ColdStartIT {
     Path taskRoot = unzip(zip, dir.resolve("task"));
     seedKey(dynalite);
     int runs = Integer.getInteger("switchboard.coldstart.runs", 3);
+    String load = loadAverage();
 
+    String lambdaLike = "Lambda-like JVM options (C1 only, Serial GC), through the exec wrapper";
+    String defaults = "default JVM options, through the exec wrapper";
     Map<String, List<Run>> variants = new LinkedHashMap<>();
-    variants.put(
-        "Lambda-like JVM options (C1 only, Serial GC), through the exec wrapper",
-        new ArrayList<>());
-    variants.put("default JVM options, through the exec wrapper", new ArrayList<>());
+    variants.put(lambdaLike, new ArrayList<>());
+    variants.put(defaults, new ArrayList<>());
+    List<Run> snapStart = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      // interleaved, so drift on a shared machine hits both variants alike
-      variants
-          .get(variants.keySet().toArray()[0])
-          .add(run(taskRoot, dynalite, LAMBDA_LIKE_OPTIONS, dir, i));
-      variants.get(variants.keySet().toArray()[1]).add(run(taskRoot, dynalite, List.of(), dir, i));
+      // interleaved, so drift on a shared machine hits every variant alike
+      variants.get(lambdaLike).add(run(taskRoot, dynalite, LAMBDA_LIKE_OPTIONS, false, dir, i));
+      variants.get(defaults).add(run(taskRoot, dynalite, List.of(), false, dir, i));
+      snapStart.add(run(taskRoot, dynalite, LAMBDA_LIKE_OPTIONS, true, dir, i));
     }
 
-    String report = report(zip, runs, variants);
+    String report = report(zip, runs, load, variants, snapStart);
     System.out.println(report);
     Files.writeString(Project.root().resolve("functions/gateway/target/cold-start.md"), report);
     if (Boolean.getBoolean("switchboard.bench.write")) {
@@ -104,7 +105,13 @@ class ColdStartIT {
   }
 
   /** One cold start: a fresh process, one queued streamed chat completion, then a warm one. */
-  private Run run(Path taskRoot, DynaliteEndpoint dynalite, List<String> options, Path dir, int i)
+  private Run run(
+      Path taskRoot,
+      DynaliteEndpoint dynalite,
+      List<String> options,
+      boolean snapStart,
+      Path dir,
+      int i)
       throws Exception {
     try (FakeRuntimeApi api = FakeRuntimeApi.start(Duration.ofSeconds(60))) {
       String first = api.enqueue(chatEvent("cold-" + i));
@@ -128,12 +135,24 @@ class ColdStartIT {
       env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString());
       env.put("KEYS_TABLE", TABLE);
       env.put("ECHO_CHUNK_DELAY_MS", "0");
-      Path log = dir.resolve("gateway-" + i + "-" + options.size() + ".log");
+      if (snapStart) {
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+      }
+      Path log = dir.resolve("gateway-" + i + "-" + options.size() + "-" + snapStart + ".log");
       builder.redirectErrorStream(true).redirectOutput(log.toFile());
 
       long started = System.nanoTime();
       Process process = builder.start();
       try {
+        double checkpointMs = Double.NaN;
+        long restored = started;
+        if (snapStart) {
+          // init and priming are done when the runtime asks to be restored; restore at once
+          api.awaitRestoreRequested();
+          restored = System.nanoTime();
+          checkpointMs = millis(restored - started);
+          api.restore();
+        }
         StreamedResponse response = api.awaitResponse(first);
         BodyChunk firstByte = response.awaitChunk(0);
         String body = response.awaitBodyText();
@@ -147,7 +166,9 @@ class ColdStartIT {
         return new Run(
             millis(firstByte.arrivedNanos() - started),
             millis(complete - started),
-            millis(warmFirst.arrivedNanos() - warmQueued));
+            millis(warmFirst.arrivedNanos() - warmQueued),
+            checkpointMs,
+            millis(firstByte.arrivedNanos() - restored));
       } finally {
         api.close(); // the loop loses the Runtime API and exits
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -234,22 +255,31 @@ class ColdStartIT {
     return nanos / 1_000_000.0;
   }
 
-  private record Run(double firstByteMs, double completeMs, double warmFirstByteMs) {}
+  private record Run(
+      double firstByteMs,
+      double completeMs,
+      double warmFirstByteMs,
+      double checkpointMs,
+      double restoreToFirstByteMs) {}
 
-  private static String report(Path zip, int runs, Map<String, List<Run>> variants)
+  private static String report(
+      Path zip, int runs, String load, Map<String, List<Run>> variants, List<Run> snapStart)
       throws IOException {
     StringBuilder out = new StringBuilder();
     out.append("## Cold start and artifact size\n\n");
     out.append(
         String.format(
             Locale.ROOT,
-            "Measured %s on %d cores (%s %s), JDK %s, %d runs per variant, interleaved.%n%n",
+            "Measured %s on %d cores (%s %s), JDK %s, %d runs per variant, interleaved; load"
+                + " average before the run %s (a shared machine: other builds inflate the p50 and"
+                + " max, the min is the least disturbed figure).%n%n",
             LocalDate.now(ZoneOffset.UTC),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("os.name"),
             System.getProperty("os.arch"),
             System.getProperty("java.version"),
-            runs));
+            runs,
+            load));
     out.append("Command: `").append(COMMAND).append("`\n\n");
     out.append(
         "Cold start is process start to the first body byte of a streamed chat completion"
@@ -274,6 +304,25 @@ class ColdStartIT {
                     list.stream().mapToDouble(Run::firstByteMs).max().orElse(0),
                     median(list.stream().map(Run::completeMs).toList()),
                     median(list.stream().map(Run::warmFirstByteMs).toList()))));
+    out.append(
+        "\nThe SnapStart handshake, run locally (Lambda-like options,"
+            + " `AWS_LAMBDA_INITIALIZATION_TYPE=snap-start`, restored as soon as asked): init with"
+            + " priming up to `GET /runtime/restore/next`, then restore to the first body byte. On"
+            + " Lambda the snapshot is taken at the checkpoint, so the second figure (plus the"
+            + " platform's restore) is what a SnapStart cold start costs. Priming runs the key"
+            + " lookup through an in-memory DynamoDB reply; the first real call still opens its"
+            + " connection (and on Lambda resolves the role's credentials).\n\n");
+    out.append(
+        "| init + priming to checkpoint p50 (ms) | restore to first byte p50 (ms) | min | max |\n");
+    out.append("|---|---|---|---|\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| %.0f | %.0f | %.0f | %.0f |%n",
+            median(snapStart.stream().map(Run::checkpointMs).toList()),
+            median(snapStart.stream().map(Run::restoreToFirstByteMs).toList()),
+            snapStart.stream().mapToDouble(Run::restoreToFirstByteMs).min().orElse(0),
+            snapStart.stream().mapToDouble(Run::restoreToFirstByteMs).max().orElse(0)));
     out.append("\n| Function | Deployment zip | Size |\n|---|---|---|\n");
     long size = Files.size(zip);
     out.append(
@@ -285,6 +334,16 @@ class ColdStartIT {
             size / (1024.0 * 1024.0)));
     out.append("\nTargets: gateway zip <= 25 MB, local cold start <= 1.5 s on a 2-core machine.\n");
     return out.toString();
+  }
+
+  /** The 1, 5 and 15 minute load averages, or "unknown" off Linux. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " / " + fields[1] + " / " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static double median(List<Double> values) {
