@@ -2,6 +2,7 @@ package dev.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -9,12 +10,27 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-class DynamoClientsTest {
+class AwsClientSettingsTest {
 
+  /** What a built client will sign with: checked on a real client, not just the helper. */
   private static AwsCredentialsIdentity credentials(Map<String, String> env) {
     try (DynamoDbClient client = DynamoClients.create(env, Duration.ofSeconds(1))) {
       return client.serviceClientConfiguration().credentialsProvider().resolveIdentity().join();
     }
+  }
+
+  @Test
+  void aServiceEndpointVariableWinsOverTheGeneralOne() {
+    Map<String, String> env =
+        Map.of(
+            "AWS_ENDPOINT_URL", "http://localhost:4566",
+            "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000");
+
+    assertThat(AwsClientSettings.endpoint(env, "AWS_ENDPOINT_URL_DYNAMODB"))
+        .contains(URI.create("http://127.0.0.1:8000"));
+    assertThat(AwsClientSettings.endpoint(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER"))
+        .contains(URI.create("http://localhost:4566"));
+    assertThat(AwsClientSettings.endpoint(Map.of(), "AWS_ENDPOINT_URL_DYNAMODB")).isEmpty();
   }
 
   @Test
