@@ -1,11 +1,9 @@
 package dev.switchboard.gateway;
 
-import java.net.URI;
+import dev.switchboard.store.AwsClientSettings;
 import java.time.Duration;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 
@@ -41,15 +39,12 @@ final class SecretsManagerSource implements SecretSource {
                     .connectionTimeout(CALL_TIMEOUT)
                     .socketTimeout(CALL_TIMEOUT)
                     .build())
-            .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
-            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            .region(AwsClientSettings.region(env))
+            .credentialsProvider(AwsClientSettings.credentials(env))
             .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT));
-    // the SDK's own names, so LocalStack users configure this like every other client
-    String endpoint =
-        env.getOrDefault("AWS_ENDPOINT_URL_SECRETS_MANAGER", env.get("AWS_ENDPOINT_URL"));
-    if (endpoint != null && !endpoint.isBlank()) {
-      builder.endpointOverride(URI.create(endpoint));
-    }
+    // the SDK's own variable names, so LocalStack users configure this like every other client
+    AwsClientSettings.endpoint(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER")
+        .ifPresent(builder::endpointOverride);
     return builder.build();
   }
 }
