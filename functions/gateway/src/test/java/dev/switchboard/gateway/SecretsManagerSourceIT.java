@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -95,7 +96,7 @@ class SecretsManagerSourceIT {
     status = 400;
     reply =
         "{\"__type\":\"ResourceNotFoundException\",\"Message\":\"Secrets Manager can't find it\"}";
-    Map<String, String> env = new java.util.HashMap<>(env());
+    Map<String, String> env = new HashMap<>(env());
     env.put(GatewaySettings.PROVIDER_SECRET_ARN, ARN);
 
     assertThatThrownBy(() -> ProviderSecrets.merge(env, new SecretsManagerSource(env), JSON))

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 
 /**
  * Cold start, measured: the gateway started from its unzipped deployment zip in a fresh JVM, the
@@ -206,7 +207,7 @@ class ColdStartIT {
     try (DynamoDbClient client = DynamoClients.create(env, Duration.ofSeconds(5))) {
       try {
         client.createTable(Tables.keys(TABLE));
-      } catch (software.amazon.awssdk.services.dynamodb.model.ResourceInUseException exists) {
+      } catch (ResourceInUseException exists) {
         // created by an earlier run against the same dynalite
       }
       String hash = ApiKeys.hash(secret);

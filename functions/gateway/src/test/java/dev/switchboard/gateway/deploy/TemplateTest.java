@@ -9,6 +9,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.switchboard.gateway.GatewayHandler;
 import dev.switchboard.gateway.GatewaySettings;
 import dev.switchboard.store.Tables;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -134,7 +136,7 @@ class TemplateTest {
         (Tables.Names)
             Tables.Names.class
                 .getDeclaredConstructor(
-                    java.util.Arrays.stream(components)
+                    Arrays.stream(components)
                         .map(RecordComponent::getType)
                         .toArray(Class<?>[]::new))
                 .newInstance(args);
@@ -312,8 +314,7 @@ class TemplateTest {
   void theGatewayRunsOurStreamingRuntimeWithSnapStartBehindAnAlias() {
     JsonNode props = resources().path(GATEWAY).path("Properties");
     assertThat(props.path("Runtime").asText()).isEqualTo("java21");
-    assertThat(props.path("Handler").asText())
-        .isEqualTo(dev.switchboard.gateway.GatewayHandler.class.getName());
+    assertThat(props.path("Handler").asText()).isEqualTo(GatewayHandler.class.getName());
     assertThat(props.path("AutoPublishAlias").asText()).isEqualTo("live");
     assertThat(props.at("/SnapStart/ApplyOn").asText()).isEqualTo("PublishedVersions");
     assertThat(gatewayEnvironment().path("AWS_LAMBDA_EXEC_WRAPPER").asText())
