@@ -3,28 +3,14 @@ package dev.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.lambda.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CorsHeadersTest {
-
-  private static final KeyStore NO_KEYS =
-      new KeyStore() {
-        @Override
-        public Optional<ApiKey> findByHash(String keyHash) {
-          return Optional.empty();
-        }
-
-        @Override
-        public void put(ApiKey key) {}
-      };
 
   private static RecordingSink call(Map<String, String> extraEnv, String path) {
     Map<String, String> env = new HashMap<>(Map.of(GatewaySettings.KEYS_TABLE, "keys"));
@@ -32,7 +18,10 @@ class CorsHeadersTest {
     GatewayHandler handler =
         new GatewayHandler(
             Gateway.assemble(
-                GatewaySettings.from(env), new ObjectMapper(), Clock.systemUTC(), NO_KEYS));
+                GatewaySettings.from(env),
+                new ObjectMapper(),
+                Clock.systemUTC(),
+                new InMemoryKeyStore()));
     RecordingSink sink = new RecordingSink();
     handler.handle(
         new HttpRequest(

@@ -32,21 +32,24 @@ class GatewaySnapStartTest {
   private static final String ARN =
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:providers-AbCdEf";
 
-  private final Map<String, ApiKey> keys = new HashMap<>();
+  private final InMemoryKeyStore keys = new InMemoryKeyStore();
   private final AtomicInteger storeCalls = new AtomicInteger();
+
+  /** The key store, counting lookups: priming must make none. */
   private final KeyStore store =
       new KeyStore() {
         @Override
         public Optional<ApiKey> findByHash(String keyHash) {
           storeCalls.incrementAndGet();
-          return Optional.ofNullable(keys.get(keyHash));
+          return keys.findByHash(keyHash);
         }
 
         @Override
         public void put(ApiKey key) {
-          keys.put(key.keyHash(), key);
+          keys.put(key);
         }
       };
+
   private final List<String> secretReads = new ArrayList<>();
   private final String secret = ApiKeys.newSecret(new SecureRandom());
   private ServerSocket upstream;
@@ -58,7 +61,6 @@ class GatewaySnapStartTest {
     upstream.setSoTimeout(200);
     String hash = ApiKeys.hash(secret);
     keys.put(
-        hash,
         new ApiKey(
             hash, ApiKeys.idOf(hash), "t", "o", ApiKey.Role.USER, false, Instant.EPOCH, null));
   }
