@@ -18,7 +18,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The gateway function: {@code /v1/chat/completions} and {@code /v1/models}. It authenticates,
+ * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
+ * ?provider=}), {@code /v1/models/{id}} and {@code /v1/models/{id}/endpoints}. It authenticates,
  * routes, and turns every failure into an OpenAI error response; the work itself is in core.
  *
  * <p>Under SnapStart it primes itself before the snapshot ({@link Priming}) and reads the provider
@@ -45,6 +46,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   private record Wiring(
       Gateway gateway,
       ChatCompletionsRoute chatRoute,
+      CacheDirectives cacheDirectives,
       ModelsRoute modelsRoute,
       int maxBytes,
       Optional<String> corsOrigin) {}
@@ -98,7 +100,9 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   private Wiring wire(Gateway gateway) {
     return new Wiring(
         gateway,
-        new ChatCompletionsRoute(parser, gateway.chat(), responses, gateway.clock()),
+        new ChatCompletionsRoute(
+            parser, gateway.chat(), responses, gateway.cache(), gateway.clock()),
+        new CacheDirectives(gateway.settings().cache()),
         new ModelsRoute(gateway.chat()),
         gateway.settings().maxRequestBytes(),
         gateway.settings().corsAllowOrigin());
@@ -111,6 +115,11 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   /** For the dev server and tests: configuration from the given variables. */
   public static GatewayHandler create(Map<String, String> env) {
     return new GatewayHandler(env, new SecretsManagerSource(env), Gateway::fromEnvironment);
+  }
+
+  /** For tests that move time: configuration from the given variables, time from {@code clock}. */
+  public static GatewayHandler create(Map<String, String> env, Clock clock) {
+    return new GatewayHandler(Gateway.fromEnvironment(env, clock));
   }
 
   /** The key store this gateway authenticates against (the dev server seeds it). */
@@ -163,28 +172,35 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
           checkSize(request, w.maxBytes());
           ApiKey key = authenticate(w, request);
           keyId = key.id();
+          exchange.cachePolicy = w.cacheDirectives().of(request, key);
           w.chatRoute().handle(request.body(), key, exchange);
         }
         case MODELS -> {
           requireMethod(request, "GET");
           keyId = authenticate(w, request).id();
-          responses.json(
-              sink, 200, w.modelsRoute().list(), Map.of(Responses.REQUEST_ID, requestId));
+          ObjectNode list = w.modelsRoute().list(request.queryParameter("provider"));
+          responses.json(sink, 200, list, Map.of(Responses.REQUEST_ID, requestId));
         }
         default -> {
           if (path.startsWith(MODELS + "/")) {
             requireMethod(request, "GET");
             keyId = authenticate(w, request).id();
             String id = path.substring(MODELS.length() + 1);
+            // Model ids contain slashes, so ".../endpoints" is told apart by its suffix.
+            boolean endpoints = id.endsWith(ModelsRoute.ENDPOINTS_SUFFIX);
+            Optional<ObjectNode> found =
+                endpoints
+                    ? w.modelsRoute()
+                        .endpoints(
+                            id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
+                    : w.modelsRoute().one(id);
             ObjectNode model =
-                w.modelsRoute()
-                    .one(id)
-                    .orElseThrow(
-                        () ->
-                            new GatewayException(
-                                ErrorKind.NOT_FOUND,
-                                "model_not_found",
-                                "The model does not exist or is not available on this gateway."));
+                found.orElseThrow(
+                    () ->
+                        new GatewayException(
+                            ErrorKind.NOT_FOUND,
+                            "model_not_found",
+                            "The model does not exist or is not available on this gateway."));
             responses.json(sink, 200, model, Map.of(Responses.REQUEST_ID, requestId));
           } else {
             throw new GatewayException(
@@ -277,6 +293,9 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     if (exchange.usage != null) {
       line.put("promptTokens", exchange.usage.promptTokens());
       line.put("completionTokens", exchange.usage.completionTokens());
+    }
+    if (exchange.cacheStatus != null) {
+      line.put("cache", exchange.cacheStatus);
     }
     if (exchange.errorCode != null) {
       line.put("errorCode", exchange.errorCode);

@@ -85,7 +85,8 @@ final class Priming {
       chat.resolve(request);
       chat.complete(parser.parse(nonStreamed(body)), echo.get(), "gen-priming");
     }
-    responses.json(discard, 200, models.list(), Map.of(Responses.REQUEST_ID, "priming"));
+    responses.json(
+        discard, 200, models.list(Optional.empty()), Map.of(Responses.REQUEST_ID, "priming"));
     responses.error(
         discard,
         new GatewayException(ErrorKind.AUTHENTICATION, "invalid_api_key", "priming"),

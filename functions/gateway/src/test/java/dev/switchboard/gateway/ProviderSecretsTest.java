@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ProviderSecretsTest {
@@ -87,7 +89,7 @@ class ProviderSecretsTest {
             JSON);
 
     assertThat(merged).containsEntry("OPENAI_API_KEY", CANARY);
-    assertThat(GatewaySettings.from(withKeys(merged)).openAiApiKey()).contains(CANARY);
+    assertThat(openAiKey(GatewaySettings.from(withKeys(merged)))).contains(CANARY);
   }
 
   @Test
@@ -155,7 +157,15 @@ class ProviderSecretsTest {
             returning("{}"),
             JSON);
 
-    assertThat(GatewaySettings.from(merged).openAiApiKey()).isEmpty();
+    assertThat(openAiKey(GatewaySettings.from(merged))).isEmpty();
+  }
+
+  /** The key the OpenAI provider would send, if OpenAI is configured. */
+  private static Optional<String> openAiKey(GatewaySettings settings) {
+    return settings.providers().openAiCompatible().stream()
+        .filter(c -> c.providerId().equals("openai"))
+        .map(OpenAiCompatibleConfig::apiKey)
+        .findFirst();
   }
 
   private static Map<String, String> withKeys(Map<String, String> env) {

@@ -136,6 +136,8 @@ class ColdStartIT {
       env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString());
       env.put("KEYS_TABLE", TABLE);
       env.put("ECHO_CHUNK_DELAY_MS", "0");
+      // as the template deploys it by default (EnableBedrock=false)
+      env.put("BEDROCK_ENABLED", System.getProperty("switchboard.coldstart.bedrock", "false"));
       if (snapStart) {
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
       }
@@ -288,7 +290,9 @@ class ColdStartIT {
             + " wrapper, building the gateway (catalogue, DynamoDB client, providers), the key"
             + " lookup in dynalite and the first SSE event. Warm is the next invocation in the same"
             + " process, from queueing to its first body byte. SnapStart restores cannot be"
-            + " measured locally; on Lambda they replace most of the JVM start and init.\n\n");
+            + " measured locally; on Lambda they replace most of the JVM start and init. Bedrock is"
+            + " off, as the template deploys by default (`-Dswitchboard.coldstart.bedrock=true`"
+            + " measures with its Netty-based client built at init).\n\n");
     out.append(
         "| Variant | cold start p50 (ms) | min | max | stream complete p50 (ms) | warm first byte"
             + " p50 (ms) |\n");

@@ -11,6 +11,9 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.switchboard.gateway.GatewayHandler;
 import dev.switchboard.gateway.GatewaySettings;
+import dev.switchboard.gateway.ProviderSettings;
+import dev.switchboard.providers.openai.Vendor;
+import dev.switchboard.providers.openai.Vendors;
 import dev.switchboard.store.Tables;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -45,11 +48,14 @@ class TemplateTest {
 
   /**
    * Variables the template sets that the gateway code does not read (yet), and why: the exec
-   * wrapper is read by Lambda itself; the three tables are written by the budget, cache and usage
-   * issues, whose names are fixed now so a later deploy does not rename them.
+   * wrapper is read by Lambda itself; the two tables are written by the budget and usage issues,
+   * whose names are fixed now so a later deploy does not rename them.
    */
   private static final Set<String> SET_BUT_NOT_READ_BY_CODE =
-      Set.of("AWS_LAMBDA_EXEC_WRAPPER", "BUDGETS_TABLE", "CACHE_TABLE", "USAGE_TABLE");
+      Set.of("AWS_LAMBDA_EXEC_WRAPPER", "BUDGETS_TABLE", "USAGE_TABLE");
+
+  /** Set by the Lambda platform itself, so neither the template nor the guide sets them. */
+  private static final Set<String> SET_BY_LAMBDA = Set.of("AWS_REGION");
 
   /** Exactly what each function's role may do, on which template resource. */
   private static final Map<String, Set<String>> EXPECTED_PERMISSIONS =
@@ -64,7 +70,17 @@ class TemplateTest {
               "dynamodb:GetItem on CacheTable",
               "dynamodb:PutItem on CacheTable",
               "dynamodb:PutItem on UsageTable",
-              "secretsmanager:GetSecretValue on ProviderSecret"));
+              "secretsmanager:GetSecretValue on ProviderSecret",
+              "bedrock:InvokeModel on arn:${AWS::Partition}:bedrock:*::foundation-model/*"
+                  + " if BedrockEnabled",
+              "bedrock:InvokeModelWithResponseStream on"
+                  + " arn:${AWS::Partition}:bedrock:*::foundation-model/* if BedrockEnabled",
+              "bedrock:InvokeModel on"
+                  + " arn:${AWS::Partition}:bedrock:*:${AWS::AccountId}:inference-profile/*"
+                  + " if BedrockEnabled",
+              "bedrock:InvokeModelWithResponseStream on"
+                  + " arn:${AWS::Partition}:bedrock:*:${AWS::AccountId}:inference-profile/*"
+                  + " if BedrockEnabled"));
 
   private static JsonNode template;
 
@@ -208,22 +224,43 @@ class TemplateTest {
 
   @Test
   void everyVariableTheGatewayReadsIsSetOrHasADocumentedDefault() throws Exception {
+    // the fixed names: every public String constant of the two settings classes
     Set<String> read = new TreeSet<>();
-    for (Field field : GatewaySettings.class.getFields()) {
-      int modifiers = field.getModifiers();
-      if (Modifier.isStatic(modifiers)
-          && Modifier.isFinal(modifiers)
-          && field.getType() == String.class) {
-        read.add((String) field.get(null));
+    for (Class<?> settings : List.of(GatewaySettings.class, ProviderSettings.class)) {
+      for (Field field : settings.getFields()) {
+        int modifiers = field.getModifiers();
+        if (Modifier.isStatic(modifiers)
+            && Modifier.isFinal(modifiers)
+            && field.getType() == String.class
+            && !((String) field.get(null)).startsWith("_")) { // the _API_KEY suffix, not a name
+          read.add((String) field.get(null));
+        }
       }
+    }
+    // the OpenAI-compatible vendors' names, derived from their prefixes
+    Set<String> vendorVariables = new TreeSet<>();
+    for (Vendor vendor : Vendors.all()) {
+      vendorVariables.add(ProviderSettings.apiKeyVariable(vendor));
+      vendorVariables.add(ProviderSettings.baseUrlVariable(vendor));
     }
     assertThat(read).contains(GatewaySettings.KEYS_TABLE, GatewaySettings.PROVIDER_SECRET_ARN);
 
     Set<String> set = new TreeSet<>();
     gatewayEnvironment().fieldNames().forEachRemaining(set::add);
+    // as deployed with the defaults: a parameter's default, a placeholder for a resource name
     Map<String, String> asDeployed = new HashMap<>();
-    set.forEach(name -> asDeployed.put(name, "value-from-template"));
-    asDeployed.put(GatewaySettings.ECHO_MODEL_ENABLED, "true");
+    gatewayEnvironment()
+        .properties()
+        .forEach(
+            e -> {
+              JsonNode parameter =
+                  template.path("Parameters").path(e.getValue().path("Ref").asText());
+              asDeployed.put(
+                  e.getKey(),
+                  e.getValue().isTextual()
+                      ? e.getValue().asText()
+                      : parameter.path("Default").asText("value-from-template"));
+            });
 
     // what the template does not set must have a default: the settings parse without it ...
     GatewaySettings.from(asDeployed);
@@ -231,13 +268,19 @@ class TemplateTest {
     String guide =
         Files.readString(Project.root().resolve("docs/DEPLOY.md"), StandardCharsets.UTF_8);
     for (String name : read) {
-      if (!set.contains(name)) {
+      if (!set.contains(name) && !SET_BY_LAMBDA.contains(name)) {
         assertThat(guide).as(name + " documented in docs/DEPLOY.md").contains("`" + name + "`");
       }
+    }
+    // vendors are documented as a pattern, with the prefixes listed
+    assertThat(guide).contains("`<PREFIX>_API_KEY`", "`<PREFIX>_BASE_URL`");
+    for (Vendor vendor : Vendors.all()) {
+      assertThat(guide).as(vendor.envPrefix()).contains("`" + vendor.envPrefix() + "`");
     }
     assertThat(set).contains(GatewaySettings.KEYS_TABLE, GatewaySettings.PROVIDER_SECRET_ARN);
     Set<String> unknown = new TreeSet<>(set);
     unknown.removeAll(read);
+    unknown.removeAll(vendorVariables);
     unknown.removeAll(SET_BUT_NOT_READ_BY_CODE);
     assertThat(unknown).as("variables the template sets that nothing reads").isEmpty();
   }
@@ -261,13 +304,21 @@ class TemplateTest {
                   roleProps.at("/AssumeRolePolicyDocument/Statement/0/Principal/Service").asText())
               .isEqualTo("lambda.amazonaws.com");
           Set<String> granted = new TreeSet<>();
-          roleProps
-              .path("Policies")
-              .forEach(
-                  policy ->
-                      policy
-                          .at("/PolicyDocument/Statement")
-                          .forEach(statement -> granted.addAll(grants(name, statement))));
+          for (JsonNode policy : roleProps.path("Policies")) {
+            // a policy behind a condition: !If [Condition, policy, !Ref AWS::NoValue]
+            String condition = "";
+            if (policy.has("Fn::If")) {
+              JsonNode branches = policy.path("Fn::If");
+              assertThat(branches.path(2).path("Ref").asText()).isEqualTo("AWS::NoValue");
+              condition = " if " + branches.path(0).asText();
+              policy = branches.path(1);
+            }
+            for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
+              for (String grant : grants(name, statement)) {
+                granted.add(grant + condition);
+              }
+            }
+          }
           assertThat(granted).as(name).isEqualTo(new TreeSet<>(EXPECTED_PERMISSIONS.get(name)));
         });
   }
@@ -300,10 +351,16 @@ class TemplateTest {
     return grants;
   }
 
-  /** The template resource a policy resource points at; anything else fails the test. */
+  /**
+   * The template resource a policy resource points at, or the ARN pattern of a {@code Fn::Sub};
+   * anything else fails the test.
+   */
   private static String resourceName(JsonNode resource) {
     if (resource.has("Ref")) {
       return resource.path("Ref").asText();
+    }
+    if (resource.has("Fn::Sub")) {
+      return resource.path("Fn::Sub").asText();
     }
     JsonNode getAtt = resource.path("Fn::GetAtt");
     assertThat(getAtt.path(1).asText()).as("policy resource " + resource).isEqualTo("Arn");
