@@ -8,14 +8,24 @@ import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatResult;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.routing.Attempt;
+import dev.switchboard.core.routing.RoutePlan;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** {@code POST /v1/chat/completions}: validate, resolve the model, forward, stream back. */
 final class ChatCompletionsRoute {
+
+  static final String PROVIDER_HEADER = "x-switchboard-provider";
+  static final String MODEL_HEADER = "x-switchboard-model";
+  static final String ATTEMPTS_HEADER = "x-switchboard-attempts";
 
   private final ChatRequestParser parser;
   private final ChatService chat;
@@ -33,32 +43,74 @@ final class ChatCompletionsRoute {
   /** Serves one request; reports what happened for the access log. */
   void handle(byte[] body, ApiKey key, Exchange exchange) {
     ChatRequest request = parser.parse(body);
-    Model model = chat.resolve(request);
-    exchange.model = model.id();
+    RoutePlan plan = chat.plan(request);
+    exchange.model = plan.primary().id();
     exchange.stream = request.stream();
     String generationId = "gen-" + exchange.requestId.replace("-", "");
     if (!request.stream()) {
-      ChatResult result = chat.complete(request, model, generationId);
+      ChatResult result = chat.complete(plan, generationId, exchange.attempts);
+      exchange.model = result.model().id();
       exchange.usage = result.usage();
-      responses.json(
-          exchange.sink, 200, result.body(), Map.of(Responses.REQUEST_ID, exchange.requestId));
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put(Responses.REQUEST_ID, exchange.requestId);
+      headers.putAll(routingHeaders(result.model(), exchange.attempts.size()));
+      responses.json(exchange.sink, 200, result.body(), headers);
       return;
     }
     SseStream stream = new SseStream(exchange.sink, responses, exchange.requestId);
+    ChunkSink out =
+        new ChunkSink() {
+          @Override
+          public void accept(ObjectNode chunk) {
+            stream.event(chunk);
+          }
+
+          @Override
+          public void serving(Model model, int attempts) {
+            exchange.model = model.id();
+            stream.describe(routingHeaders(model, attempts));
+          }
+
+          @Override
+          public void keepAlive() {
+            stream.keepAlive();
+          }
+        };
+    Model model = plan.primary();
     try {
-      ChatResult result = chat.stream(request, model, generationId, stream::event);
+      ChatResult result = chat.stream(plan, generationId, out, exchange.attempts);
+      model = result.model();
       exchange.usage = result.usage();
-      stream.done();
+      if (result.streamError() != null) {
+        fail(stream, exchange, generationId, model, result.streamError());
+      } else {
+        stream.done();
+      }
     } catch (GatewayException e) {
       if (!stream.started()) {
         throw e;
       }
-      exchange.status = e.kind().status();
-      exchange.errorCode = e.code();
-      stream.fail(errorChunk(generationId, model, e), e.code(), e.getMessage());
+      // keep-alives had opened the stream before every candidate failed
+      fail(stream, exchange, generationId, model, e);
     } catch (ResponseSink.ClientGoneException gone) {
       exchange.clientGone = true;
     }
+  }
+
+  private void fail(
+      SseStream stream, Exchange exchange, String generationId, Model model, GatewayException e) {
+    exchange.status = e.kind().status();
+    exchange.errorCode = e.code();
+    stream.fail(errorChunk(generationId, model, e), e.code(), e.getMessage());
+  }
+
+  /** Who served: the provider, the model and how many upstream attempts it took. */
+  static Map<String, String> routingHeaders(Model model, int attempts) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(PROVIDER_HEADER, model.provider());
+    headers.put(MODEL_HEADER, model.id());
+    headers.put(ATTEMPTS_HEADER, Integer.toString(attempts));
+    return headers;
   }
 
   /**
@@ -89,6 +141,7 @@ final class ChatCompletionsRoute {
     int status = 200;
     String errorCode;
     boolean clientGone;
+    final List<Attempt> attempts = new CopyOnWriteArrayList<>();
 
     Exchange(ResponseSink sink, String requestId) {
       this.sink = sink;

@@ -6,6 +6,13 @@ import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.routing.AttemptTimeouts;
+import dev.switchboard.core.routing.ProviderHealth;
+import dev.switchboard.core.routing.RetryPolicy;
+import dev.switchboard.core.routing.RoutePlanner;
+import dev.switchboard.core.routing.Router;
+import dev.switchboard.core.routing.RoutingConfig;
+import dev.switchboard.core.routing.Sleeper;
 import dev.switchboard.providers.echo.EchoProvider;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
@@ -15,6 +22,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 
 /**
  * Everything the gateway function is made of, built once per process (per Lambda container) from
@@ -43,19 +51,49 @@ record Gateway(
       GatewaySettings settings, ObjectMapper mapper, Clock clock, KeyStore keys) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
     ModelCatalog catalog = ModelCatalog.load(mapper, settings.modelCatalogFile());
-    ChatService chat =
-        new ChatService(
-            catalog,
-            providers(settings, mapper, clock),
-            clock,
+    RoutingConfig routing;
+    try {
+      routing = RoutingConfig.load(mapper, settings.routingConfigFile());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          GatewaySettings.ROUTING_CONFIG_FILE + ": " + e.getMessage());
+    }
+    Map<String, ChatProvider> providers = providers(settings, routing, mapper, clock);
+    ProviderHealth health =
+        new ProviderHealth(clock, settings.circuitFailureThreshold(), settings.circuitCooldown());
+    AttemptTimeouts timeouts =
+        new AttemptTimeouts(
+            settings.upstreamConnectTimeout(),
             settings.upstreamFirstByteTimeout(),
-            settings.upstreamIdleTimeout());
+            settings.upstreamIdleTimeout(),
+            settings.upstreamTotalTimeout());
+    RetryPolicy retries =
+        new RetryPolicy(
+            settings.upstreamMaxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay());
+    RoutePlanner planner =
+        new RoutePlanner(
+            catalog,
+            routing,
+            providers.keySet(),
+            health,
+            RandomGenerator.getDefault(),
+            timeouts,
+            retries);
+    Router router =
+        new Router(
+            providers,
+            health,
+            clock,
+            Sleeper.SYSTEM,
+            RandomGenerator.getDefault(),
+            settings.streamKeepAlive());
+    ChatService chat = new ChatService(catalog, providers, clock, planner, router);
     return new Gateway(settings, mapper, clock, authenticator, chat, AccessLog.stdout(mapper));
   }
 
   /** The configured providers: a provider without credentials is not routable. */
   static Map<String, ChatProvider> providers(
-      GatewaySettings settings, ObjectMapper mapper, Clock clock) {
+      GatewaySettings settings, RoutingConfig routing, ObjectMapper mapper, Clock clock) {
     Map<String, ChatProvider> providers = new LinkedHashMap<>();
     if (settings.echoModelEnabled()) {
       providers.put(EchoProvider.ID, new EchoProvider(clock, settings.echoChunkDelay()));
@@ -68,6 +106,43 @@ record Gateway(
               "openai", settings.openAiBaseUrl(), settings.openAiApiKey().orElse(null));
       providers.put("openai", new OpenAiCompatibleProvider(config, http, mapper, clock));
     }
+    // Custom OpenAI-compatible endpoints declared in the routing configuration.
+    routing
+        .providers()
+        .forEach(
+            (id, policy) -> {
+              if (policy.baseUrl() == null) {
+                return;
+              }
+              if (providers.containsKey(id)) {
+                throw new IllegalArgumentException(
+                    GatewaySettings.ROUTING_CONFIG_FILE
+                        + ": providers."
+                        + id
+                        + ".base_url redefines a built-in provider");
+              }
+              String key = null;
+              if (policy.apiKeyEnv() != null) {
+                key = settings.env().get(policy.apiKeyEnv());
+                if (key == null || key.isBlank()) {
+                  throw new IllegalArgumentException(
+                      GatewaySettings.ROUTING_CONFIG_FILE
+                          + ": providers."
+                          + id
+                          + ".api_key_env names "
+                          + policy.apiKeyEnv()
+                          + ", which is not set");
+                }
+              }
+              var config =
+                  new OpenAiCompatibleConfig(
+                      id, policy.baseUrl(), key, "Authorization", true, policy.headers());
+              HttpClient client =
+                  policy.timeouts().connect() == null
+                      ? http
+                      : OpenAiCompatibleProvider.defaultHttpClient(policy.timeouts().connect());
+              providers.put(id, new OpenAiCompatibleProvider(config, client, mapper, clock));
+            });
     return providers;
   }
 }

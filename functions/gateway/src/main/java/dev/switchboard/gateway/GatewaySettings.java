@@ -26,6 +26,14 @@ public record GatewaySettings(
     Optional<String> openAiApiKey,
     URI openAiBaseUrl,
     boolean openAiBaseUrlSet,
+    Optional<Path> routingConfigFile,
+    Duration upstreamTotalTimeout,
+    int upstreamMaxRetries,
+    Duration retryBaseDelay,
+    Duration retryMaxDelay,
+    Duration streamKeepAlive,
+    int circuitFailureThreshold,
+    Duration circuitCooldown,
     Map<String, String> env) {
 
   public static final String KEYS_TABLE = "KEYS_TABLE";
@@ -40,6 +48,15 @@ public record GatewaySettings(
   public static final String MODEL_CATALOG_FILE = "MODEL_CATALOG_FILE";
   public static final String OPENAI_API_KEY = "OPENAI_API_KEY";
   public static final String OPENAI_BASE_URL = "OPENAI_BASE_URL";
+
+  public static final String ROUTING_CONFIG_FILE = "ROUTING_CONFIG_FILE";
+  public static final String UPSTREAM_TOTAL_TIMEOUT_MS = "UPSTREAM_TOTAL_TIMEOUT_MS";
+  public static final String UPSTREAM_MAX_RETRIES = "UPSTREAM_MAX_RETRIES";
+  public static final String UPSTREAM_RETRY_BASE_DELAY_MS = "UPSTREAM_RETRY_BASE_DELAY_MS";
+  public static final String UPSTREAM_RETRY_MAX_DELAY_MS = "UPSTREAM_RETRY_MAX_DELAY_MS";
+  public static final String STREAM_KEEPALIVE_MS = "STREAM_KEEPALIVE_MS";
+  public static final String CIRCUIT_FAILURE_THRESHOLD = "CIRCUIT_FAILURE_THRESHOLD";
+  public static final String CIRCUIT_COOLDOWN_MS = "CIRCUIT_COOLDOWN_MS";
 
   static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 
@@ -56,6 +73,11 @@ public record GatewaySettings(
           MODEL_CATALOG_FILE + " names a file that cannot be read: " + catalog.get());
     }
     Optional<String> baseUrl = r.optional(OPENAI_BASE_URL);
+    Optional<Path> routing = r.optional(ROUTING_CONFIG_FILE).map(Path::of);
+    if (routing.isPresent() && !Files.isReadable(routing.get())) {
+      throw new IllegalArgumentException(
+          ROUTING_CONFIG_FILE + " names a file that cannot be read: " + routing.get());
+    }
     return new GatewaySettings(
         r.required(KEYS_TABLE),
         Duration.ofSeconds(r.integer(KEY_CACHE_TTL_SECONDS, 60, 0, 3600)),
@@ -70,6 +92,14 @@ public record GatewaySettings(
         r.optional(OPENAI_API_KEY),
         r.url(OPENAI_BASE_URL, DEFAULT_OPENAI_BASE_URL),
         baseUrl.isPresent(),
+        routing,
+        Duration.ofMillis(r.integer(UPSTREAM_TOTAL_TIMEOUT_MS, 300_000, 100, 900_000)),
+        r.integer(UPSTREAM_MAX_RETRIES, 2, 0, 10),
+        Duration.ofMillis(r.integer(UPSTREAM_RETRY_BASE_DELAY_MS, 200, 0, 60_000)),
+        Duration.ofMillis(r.integer(UPSTREAM_RETRY_MAX_DELAY_MS, 5_000, 0, 300_000)),
+        Duration.ofMillis(r.integer(STREAM_KEEPALIVE_MS, 5_000, 50, 60_000)),
+        r.integer(CIRCUIT_FAILURE_THRESHOLD, 5, 1, 1000),
+        Duration.ofMillis(r.integer(CIRCUIT_COOLDOWN_MS, 30_000, 0, 3_600_000)),
         env);
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,25 +15,36 @@ final class SseStream {
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END_OF_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
   private final ResponseSink sink;
   private final Responses responses;
-  private final Map<String, String> headers;
+  private final Map<String, String> headers = new LinkedHashMap<>();
   private boolean started;
 
   SseStream(ResponseSink sink, Responses responses, String requestId) {
     this.sink = sink;
     this.responses = responses;
-    this.headers =
-        Map.of(
-            "content-type",
-            "text/event-stream; charset=utf-8",
-            "cache-control",
-            "no-cache",
-            "x-accel-buffering",
-            "no",
-            Responses.REQUEST_ID,
-            requestId);
+    headers.put("content-type", "text/event-stream; charset=utf-8");
+    headers.put("cache-control", "no-cache");
+    headers.put("x-accel-buffering", "no");
+    headers.put(Responses.REQUEST_ID, requestId);
+  }
+
+  /**
+   * Names the serving provider and model in the headers, when they have not gone out yet (a
+   * keep-alive may have opened the stream before any provider answered).
+   */
+  void describe(Map<String, String> routingHeaders) {
+    if (!started) {
+      headers.putAll(routingHeaders);
+    }
+  }
+
+  /** An SSE comment, which clients ignore and proxies count as traffic. */
+  void keepAlive() {
+    open();
+    sink.write(KEEP_ALIVE);
   }
 
   boolean started() {
