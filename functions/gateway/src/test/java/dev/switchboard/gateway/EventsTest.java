@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,29 +25,16 @@ class EventsTest {
   private static final Path EVENTS =
       Path.of(System.getProperty("switchboard.root.dir", "../.."), "events");
 
-  private final Map<String, ApiKey> keys = new HashMap<>();
   private final GatewayHandler handler;
 
   EventsTest() throws IOException {
     JsonNode sample = JSON.readTree(EVENTS.resolve("models.json").toFile());
     String secret = sample.at("/headers/Authorization").asText().substring("Bearer ".length());
     String hash = ApiKeys.hash(secret);
-    keys.put(
-        hash,
+    KeyStore store = new InMemoryKeyStore();
+    store.put(
         new ApiKey(
             hash, ApiKeys.idOf(hash), "sample", "o", ApiKey.Role.USER, false, Instant.EPOCH, null));
-    KeyStore store =
-        new KeyStore() {
-          @Override
-          public Optional<ApiKey> findByHash(String keyHash) {
-            return Optional.ofNullable(keys.get(keyHash));
-          }
-
-          @Override
-          public void put(ApiKey key) {
-            keys.put(key.keyHash(), key);
-          }
-        };
     handler =
         new GatewayHandler(
             Gateway.assemble(

@@ -12,29 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class GatewayHandlerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Map<String, ApiKey> keys = new HashMap<>();
-  private final KeyStore store =
-      new KeyStore() {
-        @Override
-        public Optional<ApiKey> findByHash(String keyHash) {
-          return Optional.ofNullable(keys.get(keyHash));
-        }
-
-        @Override
-        public void put(ApiKey key) {
-          keys.put(key.keyHash(), key);
-        }
-      };
+  private final KeyStore store = new InMemoryKeyStore();
   private final String secret = ApiKeys.newSecret(new SecureRandom());
   private final GatewayHandler handler;
 

@@ -124,7 +124,7 @@ public final class ChatRequestParser {
     if (streamOptions != null) {
       expect(streamOptions, JsonNodeType.OBJECT, "stream_options", "an object");
       includeUsage =
-          optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage");
+          optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage", false);
     }
     RANGES.forEach((name, range) -> optionalNumber(body, name, range[0], range[1]));
     optionalInt(body, "n", 1, 128);
@@ -364,18 +364,14 @@ public final class ChatRequestParser {
   }
 
   private static boolean optionalBoolean(JsonNode parent, String field, boolean fallback) {
+    return optionalBoolean(parent, field, field, fallback);
+  }
+
+  private static boolean optionalBoolean(
+      JsonNode parent, String field, String where, boolean fallback) {
     JsonNode value = present(parent, field);
     if (value == null) {
       return fallback;
-    }
-    expect(value, JsonNodeType.BOOLEAN, field, "a boolean");
-    return value.booleanValue();
-  }
-
-  private static boolean optionalBoolean(JsonNode parent, String field, String where) {
-    JsonNode value = present(parent, field);
-    if (value == null) {
-      return false;
     }
     expect(value, JsonNodeType.BOOLEAN, where, "a boolean");
     return value.booleanValue();
