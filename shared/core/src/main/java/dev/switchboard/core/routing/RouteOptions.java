@@ -73,10 +73,11 @@ public record RouteOptions(
       suffixSort = Sort.THROUGHPUT;
     }
     List<String> models = strings(body.get("models"), "models");
-    JsonNode gateway = object(object(body.get("providerOptions"), "providerOptions"), "gateway");
-    if (gateway != null) {
-      gateway = object(gateway, "providerOptions.gateway");
-    }
+    JsonNode providerOptions = object(body.get("providerOptions"), "providerOptions");
+    JsonNode gateway =
+        providerOptions == null
+            ? null
+            : object(providerOptions.get("gateway"), "providerOptions.gateway");
     List<String> gatewayModels =
         gateway == null ? null : strings(gateway.get("models"), "providerOptions.gateway.models");
     List<String> fallbacks =
