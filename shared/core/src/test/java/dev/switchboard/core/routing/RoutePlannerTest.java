@@ -169,6 +169,32 @@ class RoutePlannerTest {
   }
 
   @Test
+  void layersDeadlinesGlobalThenProviderThenRequestWhichMayOnlyShorten() throws Exception {
+    RoutePlanner planner =
+        planner(
+            "{\"providers\":{\"b\":{\"max_retries\":0,"
+                + "\"timeouts\":{\"first_byte_ms\":20000,\"idle_ms\":2000}}}}");
+
+    RoutePlan plan =
+        planner.plan(
+            request(
+                "a/x", "\"models\":[\"b/x\"],\"timeouts\":{\"idle_ms\":3000,\"total_ms\":90000}"));
+
+    RoutePlan.Candidate a = plan.candidates().get(0);
+    RoutePlan.Candidate b = plan.candidates().get(1);
+    assertThat(a.timeouts().firstByte()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(a.timeouts().idle()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(a.maxRetries()).isEqualTo(2);
+    assertThat(b.timeouts().firstByte()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(b.timeouts().idle()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(b.maxRetries()).isZero();
+    assertThat(plan.total())
+        .as("a request cannot lengthen the total")
+        .isEqualTo(Duration.ofSeconds(60));
+    assertThat(plan.request().body().has("timeouts")).isFalse();
+  }
+
+  @Test
   void refusesAConfigurationThatNamesUnknownModels() {
     assertThatThrownBy(() -> planner("{\"fallbacks\":{\"a/x\":[\"z/z\"]}}"))
         .isInstanceOf(IllegalArgumentException.class)
