@@ -13,7 +13,11 @@ import dev.switchboard.core.routing.RoutePlanner;
 import dev.switchboard.core.routing.Router;
 import dev.switchboard.core.routing.RoutingConfig;
 import dev.switchboard.core.routing.Sleeper;
+import dev.switchboard.providers.anthropic.AnthropicConfig;
+import dev.switchboard.providers.anthropic.AnthropicProvider;
 import dev.switchboard.providers.echo.EchoProvider;
+import dev.switchboard.providers.gemini.GeminiConfig;
+import dev.switchboard.providers.gemini.GeminiProvider;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
 import dev.switchboard.store.DynamoClients;
@@ -105,6 +109,16 @@ record Gateway(
           OpenAiCompatibleConfig.bearer(
               "openai", settings.openAiBaseUrl(), settings.openAiApiKey().orElse(null));
       providers.put("openai", new OpenAiCompatibleProvider(config, http, mapper, clock));
+    }
+    if (settings.anthropicApiKey().isPresent()) {
+      var config =
+          new AnthropicConfig(settings.anthropicBaseUrl(), settings.anthropicApiKey().get());
+      providers.put(
+          AnthropicConfig.PROVIDER_ID, new AnthropicProvider(config, http, mapper, clock));
+    }
+    if (settings.geminiApiKey().isPresent()) {
+      var config = new GeminiConfig(settings.geminiBaseUrl(), settings.geminiApiKey().get());
+      providers.put(GeminiConfig.PROVIDER_ID, new GeminiProvider(config, http, mapper, clock));
     }
     // Custom OpenAI-compatible endpoints declared in the routing configuration.
     routing

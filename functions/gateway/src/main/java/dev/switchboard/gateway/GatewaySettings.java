@@ -26,6 +26,10 @@ public record GatewaySettings(
     Optional<String> openAiApiKey,
     URI openAiBaseUrl,
     boolean openAiBaseUrlSet,
+    Optional<String> anthropicApiKey,
+    URI anthropicBaseUrl,
+    Optional<String> geminiApiKey,
+    URI geminiBaseUrl,
     Optional<Path> routingConfigFile,
     Duration upstreamTotalTimeout,
     int upstreamMaxRetries,
@@ -48,6 +52,10 @@ public record GatewaySettings(
   public static final String MODEL_CATALOG_FILE = "MODEL_CATALOG_FILE";
   public static final String OPENAI_API_KEY = "OPENAI_API_KEY";
   public static final String OPENAI_BASE_URL = "OPENAI_BASE_URL";
+  public static final String ANTHROPIC_API_KEY = "ANTHROPIC_API_KEY";
+  public static final String ANTHROPIC_BASE_URL = "ANTHROPIC_BASE_URL";
+  public static final String GEMINI_API_KEY = "GEMINI_API_KEY";
+  public static final String GEMINI_BASE_URL = "GEMINI_BASE_URL";
 
   public static final String ROUTING_CONFIG_FILE = "ROUTING_CONFIG_FILE";
   public static final String UPSTREAM_TOTAL_TIMEOUT_MS = "UPSTREAM_TOTAL_TIMEOUT_MS";
@@ -59,6 +67,8 @@ public record GatewaySettings(
   public static final String CIRCUIT_COOLDOWN_MS = "CIRCUIT_COOLDOWN_MS";
 
   static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+  static final String DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
+  static final String DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
 
   public GatewaySettings {
     env = Map.copyOf(env);
@@ -92,6 +102,10 @@ public record GatewaySettings(
         r.optional(OPENAI_API_KEY),
         r.url(OPENAI_BASE_URL, DEFAULT_OPENAI_BASE_URL),
         baseUrl.isPresent(),
+        r.optional(ANTHROPIC_API_KEY),
+        r.url(ANTHROPIC_BASE_URL, DEFAULT_ANTHROPIC_BASE_URL),
+        r.optional(GEMINI_API_KEY),
+        r.url(GEMINI_BASE_URL, DEFAULT_GEMINI_BASE_URL),
         routing,
         Duration.ofMillis(r.integer(UPSTREAM_TOTAL_TIMEOUT_MS, 300_000, 100, 900_000)),
         r.integer(UPSTREAM_MAX_RETRIES, 2, 0, 10),
