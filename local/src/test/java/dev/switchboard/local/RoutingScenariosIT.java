@@ -533,4 +533,35 @@ class RoutingScenariosIT {
     assertThat(elapsedMs()).isLessThan(SLACK_MS * 2);
     report("upstream fully down", inbound, "502 once, then 503 at once (circuit open)");
   }
+
+  @Test
+  void aStreamSlicedIntoTinySegmentsArrivesWhole() throws Exception {
+    start(providers("proxied", SMALL));
+    scenario.proxy("proxied").mode(FaultProxy.Mode.slice(7, 1));
+
+    SseResponse response = stream(body("proxied/chat", true, ""));
+
+    assertCompleteStream(response, "proxied/chat");
+    assertThat(scenario.upstream("proxied").requestCount()).isEqualTo(1);
+    assertThat(elapsedMs()).isLessThan(SLACK_MS);
+    report("reply sliced into 7-byte segments", 1, "200, complete stream");
+  }
+
+  @Test
+  void aConnectionCutAfterSomeBytesMidStreamEndsWithAnErrorEvent() throws Exception {
+    start(providers("proxied", SMALL, "beta", SMALL));
+    // the headers and the first few events pass, then the proxy resets the connection mid-event
+    scenario.upstream("proxied").setKnobs(Map.of("interval_ms", "40", "chunks", "20"));
+    scenario.proxy("proxied").mode(FaultProxy.Mode.cutAfter(1200));
+
+    SseResponse response = stream(body("proxied/chat", true, "\"models\":[\"beta/chat\"]"));
+
+    JsonNode error = assertErrorEnding(response);
+    assertThat(error.path("code").asText()).isEqualTo("upstream_stream_broken");
+    assertThat(content(chunks(response))).isNotEmpty();
+    assertThat(scenario.proxy("proxied").connections()).isEqualTo(1);
+    assertThat(scenario.upstream("beta").requestCount()).as("no fallback after content").isZero();
+    assertThat(elapsedMs()).isLessThan(SLACK_MS);
+    report("connection reset after 1200 bytes, mid-stream", 1, "content, then an error event");
+  }
 }
