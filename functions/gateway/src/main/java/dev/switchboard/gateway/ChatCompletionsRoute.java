@@ -53,7 +53,8 @@ final class ChatCompletionsRoute {
       exchange.usage = result.usage();
       Map<String, String> headers = new LinkedHashMap<>();
       headers.put(Responses.REQUEST_ID, exchange.requestId);
-      headers.putAll(routingHeaders(result.model(), exchange.attempts.size()));
+      int calls = (int) exchange.attempts.stream().filter(Attempt::sent).count();
+      headers.putAll(routingHeaders(result.model(), calls));
       responses.json(exchange.sink, 200, result.body(), headers);
       return;
     }

@@ -29,4 +29,9 @@ public record Attempt(
   public boolean succeeded() {
     return outcome.equals("success");
   }
+
+  /** Whether a request went out: false when the provider's open circuit stopped it. */
+  public boolean sent() {
+    return !outcome.equals("circuit_open");
+  }
 }

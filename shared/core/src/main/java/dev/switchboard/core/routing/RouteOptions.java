@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -307,10 +306,5 @@ public record RouteOptions(
       out.add(item.textValue());
     }
     return out;
-  }
-
-  /** Optional view for callers that only care whether a sort was asked for. */
-  public Optional<Sort> sortOrder() {
-    return Optional.ofNullable(sort);
   }
 }

@@ -124,7 +124,8 @@ public final class Router {
           attempts.add(new Attempt(model.provider(), model.id(), "circuit_open", 0, 0, 0, 0));
           break;
         }
-        AttemptResult result = attempt(plan, candidate, listener, clockwork, attempts.size() + 1);
+        int calls = 1 + (int) attempts.stream().filter(Attempt::sent).count();
+        AttemptResult result = attempt(plan, candidate, listener, clockwork, calls);
         attempts.add(result.attempt);
         if (result.failure == null || result.committed) {
           return new Outcome(model, result.body, result.failure);
@@ -279,6 +280,8 @@ public final class Router {
       throw new GatewayException(ErrorKind.INTERNAL, "interrupted", "The request was interrupted.");
     } catch (RuntimeException clientGone) {
       abandon(worker, abandoned);
+      // the provider did nothing wrong; above all, a probe must not stay pending for ever
+      health.recordNeutral(model.provider());
       throw clientGone;
     }
   }
