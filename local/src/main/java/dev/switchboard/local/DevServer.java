@@ -42,6 +42,7 @@ public final class DevServer implements AutoCloseable {
   static final String HOST = "HOST";
   static final String DEV_KEY = "SWITCHBOARD_DEV_KEY";
   static final String DEFAULT_KEYS_TABLE = "switchboard-keys";
+  static final String DEFAULT_CACHE_TABLE = "switchboard-cache";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -95,6 +96,11 @@ public final class DevServer implements AutoCloseable {
    * {@code PORT=0} picks a free port.
    */
   public static DevServer start(Map<String, String> env) throws IOException {
+    return start(env, Clock.systemUTC());
+  }
+
+  /** A dev server whose gateway reads the time from {@code clock} (tests move it). */
+  public static DevServer start(Map<String, String> env, Clock clock) throws IOException {
     // Without TCP_NODELAY the JDK server holds small SSE writes back for up to 40 ms (Nagle).
     // The property is read when the first HttpServer of the JVM is created.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -102,6 +108,7 @@ public final class DevServer implements AutoCloseable {
     }
     Map<String, String> gatewayEnv = new HashMap<>(env);
     gatewayEnv.putIfAbsent(GatewaySettings.KEYS_TABLE, DEFAULT_KEYS_TABLE);
+    gatewayEnv.putIfAbsent(GatewaySettings.CACHE_TABLE, DEFAULT_CACHE_TABLE);
     gatewayEnv.putIfAbsent("AWS_REGION", "us-east-1");
     DynaliteProcess dynalite = null;
     if (!gatewayEnv.containsKey("AWS_ENDPOINT_URL_DYNAMODB")
@@ -114,9 +121,13 @@ public final class DevServer implements AutoCloseable {
     }
     try {
       try (var dynamo = DynamoClients.create(gatewayEnv, Duration.ofSeconds(10))) {
-        Tables.createAll(dynamo, new Tables.Names(gatewayEnv.get(GatewaySettings.KEYS_TABLE)));
+        Tables.createAll(
+            dynamo,
+            new Tables.Names(
+                gatewayEnv.get(GatewaySettings.KEYS_TABLE),
+                gatewayEnv.get(GatewaySettings.CACHE_TABLE)));
       }
-      GatewayHandler gateway = GatewayHandler.create(gatewayEnv);
+      GatewayHandler gateway = GatewayHandler.create(gatewayEnv, clock);
       String key = env.get(DEV_KEY);
       boolean generated = key == null || key.isBlank();
       if (generated) {

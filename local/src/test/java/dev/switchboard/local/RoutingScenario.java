@@ -33,6 +33,7 @@ final class RoutingScenario implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
   static final String KEYS_TABLE = "routing-scenario-keys";
+  static final String CACHE_TABLE = "routing-scenario-cache";
 
   /** The deadlines every scenario runs with; bounds on wall time are derived from them. */
   static final long FIRST_BYTE_MS = 1000;
@@ -103,6 +104,7 @@ final class RoutingScenario implements AutoCloseable {
     env.put("PORT", "0");
     env.put("SWITCHBOARD_DEV_KEY", key);
     env.put("KEYS_TABLE", KEYS_TABLE);
+    env.put("CACHE_TABLE", CACHE_TABLE);
     env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.toString());
     env.put("AWS_ACCESS_KEY_ID", "local");
     env.put("AWS_SECRET_ACCESS_KEY", "local");

@@ -53,7 +53,7 @@ class RoutingScenariosIT {
   @BeforeAll
   static void startDynalite() throws Exception {
     dynalite = DynaliteProcess.start();
-    // one table for every scenario, waited for: dynalite answers "not found" while it is CREATING
+    // the tables for every scenario, waited for: dynalite answers "not found" while it is CREATING
     Map<String, String> env =
         Map.of(
             "AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString(),
@@ -61,20 +61,23 @@ class RoutingScenariosIT {
             "AWS_ACCESS_KEY_ID", "local",
             "AWS_SECRET_ACCESS_KEY", "local");
     try (DynamoDbClient client = DynamoClients.create(env, Duration.ofSeconds(10))) {
-      Tables.createAll(client, new Tables.Names(RoutingScenario.KEYS_TABLE));
-      for (int i = 0; i < 100; i++) {
-        var status =
-            client
-                .describeTable(r -> r.tableName(RoutingScenario.KEYS_TABLE))
-                .table()
-                .tableStatus();
-        if (status == TableStatus.ACTIVE) {
-          return;
-        }
-        Thread.sleep(50);
+      Tables.createAll(
+          client, new Tables.Names(RoutingScenario.KEYS_TABLE, RoutingScenario.CACHE_TABLE));
+      for (String table : List.of(RoutingScenario.KEYS_TABLE, RoutingScenario.CACHE_TABLE)) {
+        awaitActive(client, table);
       }
-      throw new IllegalStateException("the keys table never became active");
     }
+  }
+
+  private static void awaitActive(DynamoDbClient client, String table) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (client.describeTable(r -> r.tableName(table)).table().tableStatus()
+          == TableStatus.ACTIVE) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("table " + table + " never became active");
   }
 
   @AfterAll

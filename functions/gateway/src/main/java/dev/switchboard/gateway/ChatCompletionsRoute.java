@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.cache.CacheLookup;
+import dev.switchboard.core.cache.CachePolicy;
+import dev.switchboard.core.cache.ResponseCache;
+import dev.switchboard.core.cache.StreamAggregate;
+import dev.switchboard.core.cache.StreamReplay;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatResult;
 import dev.switchboard.core.chat.ChatService;
@@ -30,13 +35,19 @@ final class ChatCompletionsRoute {
   private final ChatRequestParser parser;
   private final ChatService chat;
   private final Responses responses;
+  private final ResponseCache cache;
   private final Clock clock;
 
   ChatCompletionsRoute(
-      ChatRequestParser parser, ChatService chat, Responses responses, Clock clock) {
+      ChatRequestParser parser,
+      ChatService chat,
+      Responses responses,
+      ResponseCache cache,
+      Clock clock) {
     this.parser = parser;
     this.chat = chat;
     this.responses = responses;
+    this.cache = cache;
     this.clock = clock;
   }
 
@@ -44,32 +55,51 @@ final class ChatCompletionsRoute {
   void handle(byte[] body, ApiKey key, Exchange exchange) {
     ChatRequest request = parser.parse(body);
     RoutePlan plan = chat.plan(request);
-    exchange.model = plan.primary().id();
+    Model model = plan.primary();
+    exchange.model = model.id();
     exchange.stream = request.stream();
     String generationId = "gen-" + exchange.requestId.replace("-", "");
+    // the primary model names the cache entry: a fallback's answer stands for the model asked for
+    CacheLookup cached = cache.lookup(exchange.cachePolicy, key, model, request);
+    exchange.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
+    if (cached instanceof CacheLookup.Hit hit) {
+      replay(hit, request, model, generationId, exchange);
+      return;
+    }
+    CacheLookup.Miss miss = cached instanceof CacheLookup.Miss m ? m : null;
     if (!request.stream()) {
       ChatResult result = chat.complete(plan, generationId, exchange.attempts);
       exchange.model = result.model().id();
       exchange.usage = result.usage();
-      Map<String, String> headers = new LinkedHashMap<>();
-      headers.put(Responses.REQUEST_ID, exchange.requestId);
+      // stored before it is sent, so a client that repeats the request at once finds it
+      if (miss != null) {
+        cache.store(miss, result.body());
+      }
+      Map<String, String> headers = headers(cached, exchange);
       int calls = (int) exchange.attempts.stream().filter(Attempt::sent).count();
       headers.putAll(routingHeaders(result.model(), calls));
       responses.json(exchange.sink, 200, result.body(), headers);
       return;
     }
-    SseStream stream = new SseStream(exchange.sink, responses, exchange.requestId);
+    SseStream stream =
+        new SseStream(exchange.sink, responses, exchange.requestId, cached.headers());
+    // a stream is stored as the completion it amounts to, once [DONE] has been relayed to the
+    // client, and before the response ends, so a client that repeats the request at once finds it
+    StreamAggregate aggregate = new StreamAggregate();
     ChunkSink out =
         new ChunkSink() {
           @Override
           public void accept(ObjectNode chunk) {
+            if (miss != null) {
+              aggregate.accept(chunk);
+            }
             stream.event(chunk);
           }
 
           @Override
-          public void serving(Model model, int attempts) {
-            exchange.model = model.id();
-            stream.describe(routingHeaders(model, attempts));
+          public void serving(Model serving, int attempts) {
+            exchange.model = serving.id();
+            stream.describe(routingHeaders(serving, attempts));
           }
 
           @Override
@@ -77,16 +107,20 @@ final class ChatCompletionsRoute {
             stream.keepAlive();
           }
         };
-    Model model = plan.primary();
     try {
       ChatResult result = chat.stream(plan, generationId, out, exchange.attempts);
       model = result.model();
       exchange.usage = result.usage();
       if (result.streamError() != null) {
+        // broke off after it started: billed for what was generated, never cached
         fail(stream, exchange, generationId, model, result.streamError());
-      } else {
-        stream.done();
+        return;
       }
+      stream.relayDone();
+      if (miss != null) {
+        aggregate.completion().ifPresent(completion -> cache.store(miss, completion));
+      }
+      stream.end();
     } catch (GatewayException e) {
       if (!stream.started()) {
         throw e;
@@ -105,12 +139,44 @@ final class ChatCompletionsRoute {
     stream.fail(errorChunk(generationId, model, e), e.code(), e.getMessage());
   }
 
-  /** Who served: the provider, the model and how many upstream attempts it took. */
+  /** Who served: the provider, the model and how many upstream calls it took. */
   static Map<String, String> routingHeaders(Model model, int attempts) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put(PROVIDER_HEADER, model.provider());
     headers.put(MODEL_HEADER, model.id());
     headers.put(ATTEMPTS_HEADER, Integer.toString(attempts));
+    return headers;
+  }
+
+  /** Answers from the cache: the stored completion, or its chunks when the client streams. */
+  private void replay(
+      CacheLookup.Hit hit,
+      ChatRequest request,
+      Model model,
+      String generationId,
+      Exchange exchange) {
+    ObjectNode body = hit.body(generationId, model);
+    ChatResult result = hit.result(model, body);
+    exchange.usage = result.usage();
+    exchange.cacheHit = result.cacheHit();
+    if (!request.stream()) {
+      responses.json(exchange.sink, 200, body, headers(hit, exchange));
+      return;
+    }
+    SseStream stream = new SseStream(exchange.sink, responses, exchange.requestId, hit.headers());
+    try {
+      for (ObjectNode chunk : StreamReplay.chunks(body)) {
+        stream.event(chunk);
+      }
+      stream.done();
+    } catch (ResponseSink.ClientGoneException gone) {
+      exchange.clientGone = true;
+    }
+  }
+
+  private static Map<String, String> headers(CacheLookup cached, Exchange exchange) {
+    Map<String, String> headers = new LinkedHashMap<>(cached.headers());
+    headers.put(Responses.REQUEST_ID, exchange.requestId);
     return headers;
   }
 
@@ -139,6 +205,9 @@ final class ChatCompletionsRoute {
     String model;
     boolean stream;
     dev.switchboard.core.chat.Usage usage;
+    CachePolicy cachePolicy = CachePolicy.OFF;
+    String cacheStatus;
+    boolean cacheHit;
     int status = 200;
     String errorCode;
     boolean clientGone;

@@ -3,6 +3,8 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.cache.CacheStore;
+import dev.switchboard.core.cache.ResponseCache;
 import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
@@ -13,19 +15,14 @@ import dev.switchboard.core.routing.RoutePlanner;
 import dev.switchboard.core.routing.Router;
 import dev.switchboard.core.routing.RoutingConfig;
 import dev.switchboard.core.routing.Sleeper;
-import dev.switchboard.providers.anthropic.AnthropicConfig;
-import dev.switchboard.providers.anthropic.AnthropicProvider;
-import dev.switchboard.providers.echo.EchoProvider;
-import dev.switchboard.providers.gemini.GeminiConfig;
-import dev.switchboard.providers.gemini.GeminiProvider;
-import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
-import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
+import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
-import java.net.http.HttpClient;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,23 +35,47 @@ record Gateway(
     Clock clock,
     Authenticator authenticator,
     ChatService chat,
+    ResponseCache cache,
     AccessLog log) {
 
   static Gateway fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, Clock.systemUTC());
+  }
+
+  /** The gateway on {@code clock}: the dev server's tests pass one they can move. */
+  static Gateway fromEnvironment(Map<String, String> env, Clock clock) {
     GatewaySettings settings = GatewaySettings.from(env);
     var dynamo = DynamoClients.create(settings.env(), settings.storeTimeout());
+    CacheStore cacheStore =
+        settings
+            .cache()
+            .table()
+            .<CacheStore>map(table -> new DynamoCacheStore(dynamo, table))
+            .orElse(CacheStore.NONE);
     return assemble(
         settings,
         new ObjectMapper(),
-        Clock.systemUTC(),
-        new DynamoKeyStore(dynamo, settings.keysTable()));
+        clock,
+        new DynamoKeyStore(dynamo, settings.keysTable()),
+        cacheStore);
   }
 
-  /** Wires the gateway around a key store; tests pass an in-memory one. */
+  /**
+   * Wires the gateway around a key store, without a response cache; tests pass an in-memory one.
+   */
   static Gateway assemble(
       GatewaySettings settings, ObjectMapper mapper, Clock clock, KeyStore keys) {
+    return assemble(settings, mapper, clock, keys, CacheStore.NONE);
+  }
+
+  /** Wires the gateway around a key store and a cache store. */
+  static Gateway assemble(
+      GatewaySettings settings,
+      ObjectMapper mapper,
+      Clock clock,
+      KeyStore keys,
+      CacheStore cacheStore) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
-    ModelCatalog catalog = ModelCatalog.load(mapper, settings.modelCatalogFile());
     RoutingConfig routing;
     try {
       routing = RoutingConfig.load(mapper, settings.routingConfigFile());
@@ -62,7 +83,12 @@ record Gateway(
       throw new IllegalArgumentException(
           GatewaySettings.ROUTING_CONFIG_FILE + ": " + e.getMessage());
     }
-    Map<String, ChatProvider> providers = providers(settings, routing, mapper, clock);
+    Set<String> knownIds = new HashSet<>(Providers.knownIds());
+    knownIds.addAll(Providers.customIds(routing));
+    ModelCatalog catalog = ModelCatalog.load(mapper, settings.modelCatalogFile(), knownIds);
+    Map<String, ChatProvider> providers = new LinkedHashMap<>();
+    providers.putAll(Providers.configured(settings, mapper, clock));
+    providers.putAll(Providers.custom(settings, routing, providers.keySet(), mapper, clock));
     ProviderHealth health =
         new ProviderHealth(clock, settings.circuitFailureThreshold(), settings.circuitCooldown());
     AttemptTimeouts timeouts =
@@ -92,71 +118,8 @@ record Gateway(
             RandomGenerator.getDefault(),
             settings.streamKeepAlive());
     ChatService chat = new ChatService(catalog, providers, clock, planner, router);
-    return new Gateway(settings, mapper, clock, authenticator, chat, AccessLog.stdout(mapper));
-  }
-
-  /** The configured providers: a provider without credentials is not routable. */
-  static Map<String, ChatProvider> providers(
-      GatewaySettings settings, RoutingConfig routing, ObjectMapper mapper, Clock clock) {
-    Map<String, ChatProvider> providers = new LinkedHashMap<>();
-    if (settings.echoModelEnabled()) {
-      providers.put(EchoProvider.ID, new EchoProvider(clock, settings.echoChunkDelay()));
-    }
-    HttpClient http = OpenAiCompatibleProvider.defaultHttpClient(settings.upstreamConnectTimeout());
-    // OpenAI is routable with a key, or keyless when pointed at a local compatible server.
-    if (settings.openAiApiKey().isPresent() || settings.openAiBaseUrlSet()) {
-      var config =
-          OpenAiCompatibleConfig.bearer(
-              "openai", settings.openAiBaseUrl(), settings.openAiApiKey().orElse(null));
-      providers.put("openai", new OpenAiCompatibleProvider(config, http, mapper, clock));
-    }
-    if (settings.anthropicApiKey().isPresent()) {
-      var config =
-          new AnthropicConfig(settings.anthropicBaseUrl(), settings.anthropicApiKey().get());
-      providers.put(
-          AnthropicConfig.PROVIDER_ID, new AnthropicProvider(config, http, mapper, clock));
-    }
-    if (settings.geminiApiKey().isPresent()) {
-      var config = new GeminiConfig(settings.geminiBaseUrl(), settings.geminiApiKey().get());
-      providers.put(GeminiConfig.PROVIDER_ID, new GeminiProvider(config, http, mapper, clock));
-    }
-    // Custom OpenAI-compatible endpoints declared in the routing configuration.
-    routing
-        .providers()
-        .forEach(
-            (id, policy) -> {
-              if (policy.baseUrl() == null) {
-                return;
-              }
-              if (providers.containsKey(id)) {
-                throw new IllegalArgumentException(
-                    GatewaySettings.ROUTING_CONFIG_FILE
-                        + ": providers."
-                        + id
-                        + ".base_url redefines a built-in provider");
-              }
-              String key = null;
-              if (policy.apiKeyEnv() != null) {
-                key = settings.env().get(policy.apiKeyEnv());
-                if (key == null || key.isBlank()) {
-                  throw new IllegalArgumentException(
-                      GatewaySettings.ROUTING_CONFIG_FILE
-                          + ": providers."
-                          + id
-                          + ".api_key_env names "
-                          + policy.apiKeyEnv()
-                          + ", which is not set");
-                }
-              }
-              var config =
-                  new OpenAiCompatibleConfig(
-                      id, policy.baseUrl(), key, "Authorization", true, policy.headers());
-              HttpClient client =
-                  policy.timeouts().connect() == null
-                      ? http
-                      : OpenAiCompatibleProvider.defaultHttpClient(policy.timeouts().connect());
-              providers.put(id, new OpenAiCompatibleProvider(config, client, mapper, clock));
-            });
-    return providers;
+    AccessLog log = AccessLog.stdout(mapper);
+    ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
+    return new Gateway(settings, mapper, clock, authenticator, chat, cache, log);
   }
 }

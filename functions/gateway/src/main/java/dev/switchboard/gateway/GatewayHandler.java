@@ -13,10 +13,12 @@ import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The gateway function: {@code /v1/chat/completions} and {@code /v1/models}. It authenticates,
+ * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
+ * ?provider=}), {@code /v1/models/{id}} and {@code /v1/models/{id}/endpoints}. It authenticates,
  * routes, and turns every failure into an OpenAI error response; the work itself is in core.
  */
 public final class GatewayHandler implements HttpHandler {
@@ -26,6 +28,7 @@ public final class GatewayHandler implements HttpHandler {
 
   private final Authenticator authenticator;
   private final ChatCompletionsRoute chatRoute;
+  private final CacheDirectives cacheDirectives;
   private final ModelsRoute modelsRoute;
   private final Responses responses;
   private final AccessLog log;
@@ -45,7 +48,12 @@ public final class GatewayHandler implements HttpHandler {
     this.responses = new Responses(mapper);
     this.chatRoute =
         new ChatCompletionsRoute(
-            new ChatRequestParser(mapper), gateway.chat(), responses, gateway.clock());
+            new ChatRequestParser(mapper),
+            gateway.chat(),
+            responses,
+            gateway.cache(),
+            gateway.clock());
+    this.cacheDirectives = new CacheDirectives(gateway.settings().cache());
     this.modelsRoute = new ModelsRoute(gateway.chat());
     this.log = gateway.log();
     this.maxRequestBytes = gateway.settings().maxRequestBytes();
@@ -54,6 +62,11 @@ public final class GatewayHandler implements HttpHandler {
   /** For the dev server and tests: configuration from the given variables. */
   public static GatewayHandler create(Map<String, String> env) {
     return new GatewayHandler(Gateway.fromEnvironment(env));
+  }
+
+  /** For tests that move time: configuration from the given variables, time from {@code clock}. */
+  public static GatewayHandler create(Map<String, String> env, Clock clock) {
+    return new GatewayHandler(Gateway.fromEnvironment(env, clock));
   }
 
   /** The key store this gateway authenticates against (the dev server seeds it). */
@@ -78,27 +91,34 @@ public final class GatewayHandler implements HttpHandler {
           checkSize(request);
           ApiKey key = authenticate(request);
           keyId = key.id();
+          exchange.cachePolicy = cacheDirectives.of(request, key);
           chatRoute.handle(request.body(), key, exchange);
         }
         case MODELS -> {
           requireMethod(request, "GET");
           keyId = authenticate(request).id();
-          responses.json(sink, 200, modelsRoute.list(), Map.of(Responses.REQUEST_ID, requestId));
+          ObjectNode list = modelsRoute.list(request.queryParameter("provider"));
+          responses.json(sink, 200, list, Map.of(Responses.REQUEST_ID, requestId));
         }
         default -> {
           if (path.startsWith(MODELS + "/")) {
             requireMethod(request, "GET");
             keyId = authenticate(request).id();
             String id = path.substring(MODELS.length() + 1);
+            // Model ids contain slashes, so ".../endpoints" is told apart by its suffix.
+            boolean endpoints = id.endsWith(ModelsRoute.ENDPOINTS_SUFFIX);
+            Optional<ObjectNode> found =
+                endpoints
+                    ? modelsRoute.endpoints(
+                        id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
+                    : modelsRoute.one(id);
             ObjectNode model =
-                modelsRoute
-                    .one(id)
-                    .orElseThrow(
-                        () ->
-                            new GatewayException(
-                                ErrorKind.NOT_FOUND,
-                                "model_not_found",
-                                "The model does not exist or is not available on this gateway."));
+                found.orElseThrow(
+                    () ->
+                        new GatewayException(
+                            ErrorKind.NOT_FOUND,
+                            "model_not_found",
+                            "The model does not exist or is not available on this gateway."));
             responses.json(sink, 200, model, Map.of(Responses.REQUEST_ID, requestId));
           } else {
             throw new GatewayException(
@@ -187,6 +207,9 @@ public final class GatewayHandler implements HttpHandler {
     if (exchange.usage != null) {
       line.put("promptTokens", exchange.usage.promptTokens());
       line.put("completionTokens", exchange.usage.completionTokens());
+    }
+    if (exchange.cacheStatus != null) {
+      line.put("cache", exchange.cacheStatus);
     }
     if (exchange.errorCode != null) {
       line.put("errorCode", exchange.errorCode);

@@ -19,16 +19,25 @@ final class SseStream {
 
   private final ResponseSink sink;
   private final Responses responses;
-  private final Map<String, String> headers = new LinkedHashMap<>();
+  private final Map<String, String> headers;
   private boolean started;
 
   SseStream(ResponseSink sink, Responses responses, String requestId) {
+    this(sink, responses, requestId, Map.of());
+  }
+
+  /** A stream whose response also carries {@code extraHeaders} (the cache status, for one). */
+  SseStream(
+      ResponseSink sink, Responses responses, String requestId, Map<String, String> extraHeaders) {
     this.sink = sink;
     this.responses = responses;
-    headers.put("content-type", "text/event-stream; charset=utf-8");
-    headers.put("cache-control", "no-cache");
-    headers.put("x-accel-buffering", "no");
-    headers.put(Responses.REQUEST_ID, requestId);
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("content-type", "text/event-stream; charset=utf-8");
+    all.put("cache-control", "no-cache");
+    all.put("x-accel-buffering", "no");
+    all.put(Responses.REQUEST_ID, requestId);
+    all.putAll(extraHeaders);
+    this.headers = all;
   }
 
   /**
@@ -62,8 +71,20 @@ final class SseStream {
   }
 
   void done() {
+    relayDone();
+    end();
+  }
+
+  /**
+   * Writes {@code [DONE]} but leaves the response open, so that work which must follow a complete
+   * relay (storing the answer in the cache) happens before the client's read of the body ends.
+   */
+  void relayDone() {
     open();
     sink.write(DONE);
+  }
+
+  void end() {
     sink.end();
   }
 

@@ -22,7 +22,7 @@ public final class Tables {
   private Tables() {}
 
   /** The table names a deployment uses, as the template passes them in. */
-  public record Names(String keys) {}
+  public record Names(String keys, String cache) {}
 
   /** Keys: one item per gateway key, by the SHA-256 of its secret. */
   public static CreateTableRequest keys(String tableName) {
@@ -38,9 +38,23 @@ public final class Tables {
         .build();
   }
 
+  /** Cache: one item per cached response, by the hash of tenant scope and canonical request. */
+  public static CreateTableRequest cache(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(attribute(DynamoCacheStore.PK, ScalarAttributeType.S))
+        .keySchema(
+            KeySchemaElement.builder()
+                .attributeName(DynamoCacheStore.PK)
+                .keyType(KeyType.HASH)
+                .build())
+        .build();
+  }
+
   /** Every table definition for these names. */
   public static List<CreateTableRequest> all(Names names) {
-    return List.of(keys(names.keys()));
+    return List.of(keys(names.keys()), cache(names.cache()));
   }
 
   /**

@@ -13,7 +13,9 @@ import java.util.List;
  *
  * @param body the {@code chat.completion} object, or null for a stream
  * @param usageEstimated true when the upstream reported no usage and the gateway estimated it
- * @param attempts every upstream attempt, the serving one last
+ * @param cacheHit true when the response cache answered: usage shows the original tokens, but
+ *     nothing was generated and the request costs nothing
+ * @param attempts every upstream attempt, the serving one last (none for a cache hit)
  * @param streamError when a stream broke off after it started: what the client is told in its final
  *     event; {@code usage} then counts what was generated before the break
  */
@@ -22,6 +24,7 @@ public record ChatResult(
     Usage usage,
     boolean usageEstimated,
     ObjectNode body,
+    boolean cacheHit,
     List<Attempt> attempts,
     GatewayException streamError) {
 
@@ -29,7 +32,14 @@ public record ChatResult(
     attempts = List.copyOf(attempts);
   }
 
+  /** A result the upstream produced, without routing details. */
   public ChatResult(Model model, Usage usage, boolean usageEstimated, ObjectNode body) {
-    this(model, usage, usageEstimated, body, List.of(), null);
+    this(model, usage, usageEstimated, body, false, List.of(), null);
+  }
+
+  /** A result the upstream or the cache produced, without routing details. */
+  public ChatResult(
+      Model model, Usage usage, boolean usageEstimated, ObjectNode body, boolean cacheHit) {
+    this(model, usage, usageEstimated, body, cacheHit, List.of(), null);
   }
 }

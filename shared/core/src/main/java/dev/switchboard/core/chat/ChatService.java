@@ -20,7 +20,9 @@ import java.util.Optional;
 /**
  * The chat completion use case: plans the route of a request (model, fallbacks, provider
  * preferences), has the {@link Router} try the candidates, and hands back OpenAI-shaped output
- * whose {@code id} and {@code model} are the gateway's, with usage always present.
+ * whose {@code id} and {@code model} are the gateway's (the model being the one that served), with
+ * usage always present and priced: {@code usage.cost} and {@code usage.cost_details} are added
+ * here, for every provider, from the serving model's catalogue prices.
  */
 public final class ChatService {
 
@@ -51,6 +53,16 @@ public final class ChatService {
   /** The models a client can use now: those whose provider is configured. */
   public List<Model> routableModels() {
     return catalog.models().stream().filter(m -> providers.containsKey(m.provider())).toList();
+  }
+
+  /**
+   * The routable entries serving the model {@code idOrAlias} names (every entry sharing its
+   * canonical id), in catalogue order; empty when none is routable.
+   */
+  public List<Model> routableEndpoints(String idOrAlias) {
+    return catalog.endpointsOf(idOrAlias).stream()
+        .filter(m -> providers.containsKey(m.provider()))
+        .toList();
   }
 
   /** The routable model for an id, alias or configured routing name. */
@@ -88,7 +100,8 @@ public final class ChatService {
     } else {
       usage = Usage.fromOpenAi(usageNode);
     }
-    return new ChatResult(model, usage, estimated, body, attempts, null);
+    Cost.of(model.pricing(), usage).writeTo((ObjectNode) body.get("usage"));
+    return new ChatResult(model, usage, estimated, body, false, attempts, null);
   }
 
   /**
@@ -119,6 +132,9 @@ public final class ChatService {
                 chunk.put("id", generationId);
                 chunk.put("model", serving[0].id());
                 tally.observe(chunk);
+                if (chunk.get("usage") instanceof ObjectNode usageNode) {
+                  Cost.of(serving[0].pricing(), Usage.fromOpenAi(usageNode)).writeTo(usageNode);
+                }
                 out.accept(chunk);
               }
 
@@ -136,18 +152,19 @@ public final class ChatService {
           usage,
           tally.usage == null,
           null,
+          false,
           attempts,
           ProviderErrors.toGateway(streamed.brokenBy(), model));
     }
     if (tally.usage != null) {
-      return new ChatResult(model, tally.usage, false, null, attempts, null);
+      return new ChatResult(model, tally.usage, false, null, false, attempts, null);
     }
     Usage usage = estimate(plan.request(), tally.text);
     ObjectNode last = tally.template(generationId, model.id(), created);
     last.putArray("choices");
-    usage.writeOpenAi(last.putObject("usage"));
+    Cost.of(model.pricing(), usage).writeTo(usage.writeOpenAi(last.putObject("usage")));
     out.accept(last);
-    return new ChatResult(model, usage, true, null, attempts, null);
+    return new ChatResult(model, usage, true, null, false, attempts, null);
   }
 
   private static Usage estimate(ChatRequest request, CharSequence completion) {

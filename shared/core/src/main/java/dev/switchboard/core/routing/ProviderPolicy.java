@@ -2,7 +2,6 @@ package dev.switchboard.core.routing;
 
 import dev.switchboard.core.routing.AttemptTimeouts.PartialTimeouts;
 import java.net.URI;
-import java.util.Map;
 
 /**
  * What the routing configuration says about one provider: its own deadlines and retries, its data
@@ -16,7 +15,6 @@ import java.util.Map;
  * @param contentPolicyFallback whether a content-policy refusal moves on to the next candidate
  * @param baseUrl for a custom OpenAI-compatible provider, its API root; null otherwise
  * @param apiKeyEnv the environment variable holding that provider's key, or null for none
- * @param headers extra headers sent on every call to that provider
  */
 public record ProviderPolicy(
     PartialTimeouts timeouts,
@@ -25,19 +23,8 @@ public record ProviderPolicy(
     boolean zdr,
     boolean contentPolicyFallback,
     URI baseUrl,
-    String apiKeyEnv,
-    Map<String, String> headers) {
+    String apiKeyEnv) {
 
   public static final ProviderPolicy DEFAULT =
-      new ProviderPolicy(PartialTimeouts.NONE, null, false, false, false, null, null, Map.of());
-
-  public ProviderPolicy {
-    headers = Map.copyOf(headers);
-  }
-
-  /** Never prints header values: they may carry credentials. */
-  @Override
-  public String toString() {
-    return "ProviderPolicy[baseUrl=" + baseUrl + ", zdr=" + zdr + "]";
-  }
+      new ProviderPolicy(PartialTimeouts.NONE, null, false, false, false, null, null);
 }

@@ -110,7 +110,7 @@ public final class RoutePlanner {
   private void requireName(String name, String path) {
     if (!config.pools().containsKey(name)
         && !config.aliases().containsKey(name)
-        && catalog.find(name).isEmpty()) {
+        && endpoints(name).isEmpty()) {
       throw new IllegalArgumentException(
           "routing configuration: " + path + " names no model, alias or pool: " + name);
     }
@@ -274,15 +274,34 @@ public final class RoutePlanner {
     if (pool != null) {
       return weightedOrder(pool);
     }
-    Optional<Model> model = catalog.find(name);
-    if (model.isPresent()) {
-      return List.of(model.get());
+    List<Model> endpoints = endpoints(name);
+    if (!endpoints.isEmpty()) {
+      return endpoints;
     }
     if (param.equals("model")) {
       throw modelNotFound(name);
     }
     throw GatewayException.invalidParam(
         param, "'" + param + "' names a model that does not exist: '" + shorten(name) + "'.");
+  }
+
+  /**
+   * The catalogue entries a name stands for: a model's canonical id (or an alias of it) stands for
+   * every provider's entry of that model, its own first; a provider-specific entry for itself.
+   */
+  private List<Model> endpoints(String name) {
+    Optional<Model> named = catalog.find(name);
+    if (named.isPresent() && !named.get().canonicalId().equals(named.get().id())) {
+      return List.of(named.get());
+    }
+    List<Model> out = new ArrayList<>();
+    named.ifPresent(out::add);
+    for (Model m : catalog.endpointsOf(name)) {
+      if (!out.contains(m)) {
+        out.add(m);
+      }
+    }
+    return out;
   }
 
   private static GatewayException modelNotFound(String name) {

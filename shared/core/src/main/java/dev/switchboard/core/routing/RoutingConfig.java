@@ -46,8 +46,7 @@ public record RoutingConfig(
           "zdr",
           "content_policy_fallback",
           "base_url",
-          "api_key_env",
-          "headers");
+          "api_key_env");
 
   public RoutingConfig {
     aliases = Map.copyOf(aliases);
@@ -206,8 +205,7 @@ public record RoutingConfig(
         flag(node, "zdr", path),
         flag(node, "content_policy_fallback", path),
         baseUrl,
-        keyEnv,
-        headers);
+        keyEnv);
   }
 
   private static boolean flag(JsonNode node, String field, String path) {
