@@ -122,4 +122,13 @@ record Gateway(
     ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
     return new Gateway(settings, mapper, clock, authenticator, chat, cache, log);
   }
+
+  /**
+   * The same gateway with new settings (provider credentials read after a SnapStart restore): the
+   * key store, the cache store and their client are kept, everything that depends on the settings
+   * is rebuilt.
+   */
+  Gateway rewire(GatewaySettings newSettings) {
+    return assemble(newSettings, mapper, clock, authenticator.store(), cache.store());
+  }
 }

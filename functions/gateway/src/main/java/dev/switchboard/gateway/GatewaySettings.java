@@ -33,6 +33,7 @@ public record GatewaySettings(
     Duration streamKeepAlive,
     int circuitFailureThreshold,
     Duration circuitCooldown,
+    Optional<String> corsAllowOrigin,
     Map<String, String> env) {
 
   public static final String KEYS_TABLE = "KEYS_TABLE";
@@ -57,6 +58,20 @@ public record GatewaySettings(
   public static final String STREAM_KEEPALIVE_MS = "STREAM_KEEPALIVE_MS";
   public static final String CIRCUIT_FAILURE_THRESHOLD = "CIRCUIT_FAILURE_THRESHOLD";
   public static final String CIRCUIT_COOLDOWN_MS = "CIRCUIT_COOLDOWN_MS";
+
+  /**
+   * The origin browsers may read responses from ({@code *} for any): sent as {@code
+   * Access-Control-Allow-Origin} on every response. API Gateway answers the preflight; with a proxy
+   * integration only the function can add the header to the response itself. Unset: no header.
+   */
+  public static final String CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN";
+
+  /**
+   * On AWS: the ARN of a Secrets Manager secret holding provider credentials as a JSON object of
+   * these same variable names, merged under the environment before the settings are read (see
+   * {@link ProviderSecrets}).
+   */
+  public static final String PROVIDER_SECRET_ARN = "PROVIDER_SECRET_ARN";
 
   public GatewaySettings {
     env = Map.copyOf(env);
@@ -100,6 +115,7 @@ public record GatewaySettings(
         Duration.ofMillis(r.integer(STREAM_KEEPALIVE_MS, 5_000, 50, 60_000)),
         r.integer(CIRCUIT_FAILURE_THRESHOLD, 5, 1, 1000),
         Duration.ofMillis(r.integer(CIRCUIT_COOLDOWN_MS, 30_000, 0, 3_600_000)),
+        r.optional(CORS_ALLOW_ORIGIN),
         env);
   }
 
