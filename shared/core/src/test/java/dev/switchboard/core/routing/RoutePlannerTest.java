@@ -195,6 +195,40 @@ class RoutePlannerTest {
   }
 
   @Test
+  void aCanonicalModelRoutesOverEveryProvidersEntryAndAProviderEntryOnlyToItself()
+      throws Exception {
+    Model own = model("a", "z", 8000, 3, 3);
+    Model hosted =
+        new Model(
+            "b/z-hosted",
+            "z",
+            "b",
+            "z",
+            List.of(),
+            8000,
+            1000,
+            own.pricing(),
+            Set.of(),
+            List.of("text"),
+            0,
+            "a/z");
+    RoutePlanner planner =
+        new RoutePlanner(
+            new ModelCatalog(List.of(own, hosted)),
+            RoutingConfig.EMPTY,
+            Set.of("a", "b"),
+            health,
+            new Random(1),
+            DEFAULTS,
+            RetryPolicy.DEFAULT);
+
+    assertThat(ids(planner.plan(request("a/z", "")))).containsExactly("a/z", "b/z-hosted");
+    assertThat(ids(planner.plan(request("a/z", "\"provider\":{\"order\":[\"b\"]}"))))
+        .containsExactly("b/z-hosted", "a/z");
+    assertThat(ids(planner.plan(request("b/z-hosted", "")))).containsExactly("b/z-hosted");
+  }
+
+  @Test
   void refusesAConfigurationThatNamesUnknownModels() {
     assertThatThrownBy(() -> planner("{\"fallbacks\":{\"a/x\":[\"z/z\"]}}"))
         .isInstanceOf(IllegalArgumentException.class)
