@@ -15,21 +15,26 @@ import dev.switchboard.core.cache.StreamReplay;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatResult;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.TokenEstimate;
 import dev.switchboard.core.chat.Usage;
 import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.routing.Attempt;
+import dev.switchboard.core.routing.RoutePlan;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/**
- * {@code POST /v1/chat/completions}: validate, resolve the model, check the key's lists, admit
- * against its budget and rate limits, forward, stream back; the settlement runs once the response
- * is complete.
- */
+/** {@code POST /v1/chat/completions}: validate, resolve the model, forward, stream back. */
 final class ChatCompletionsRoute {
+
+  static final String PROVIDER_HEADER = "x-switchboard-provider";
+  static final String MODEL_HEADER = "x-switchboard-model";
+  static final String ATTEMPTS_HEADER = "x-switchboard-attempts";
 
   private final ChatRequestParser parser;
   private final ChatService chat;
@@ -55,17 +60,29 @@ final class ChatCompletionsRoute {
 
   /** Serves one request; reports what happened for the access log. */
   void handle(byte[] body, ApiKey key, Exchange exchange) {
-    ChatRequest parsed = parser.parse(body);
-    Model model = chat.resolve(parsed);
-    AccessPolicy.check(key, model);
+    ChatRequest request = parser.parse(body);
+    // the key's model and provider lists, before anything is admitted or forwarded
+    RoutePlan plan = AccessPolicy.restrict(key, chat.plan(request));
+    Model model = plan.primary();
+    Model primary = model;
     exchange.model = model.id();
-    exchange.stream = parsed.stream();
-    Admission.Ticket ticket = admission.admit(key, parsed, model, exchange.requestId);
-    ChatRequest request = ticket.request();
-    // whatever happens from here, the reservation is settled after the response: by default it
-    // is released (nothing was generated); the paths below replace that with what was used
-    exchange.settlement = () -> admission.settle(ticket, model, Usage.NONE);
+    exchange.stream = request.stream();
+    // one conditional store write: the worst case over the candidates, and the rate windows
+    Admission.Ticket ticket =
+        admission.admit(
+            key,
+            plan.request(),
+            plan.candidates().stream().map(RoutePlan.Candidate::model).toList(),
+            exchange.requestId);
+    if (ticket.request() != plan.request()) {
+      // the key clamps max_tokens to what its budget affords
+      plan = new RoutePlan(ticket.request(), plan.candidates(), plan.total(), plan.retries());
+    }
+    // whatever happens from here, the reservation is settled once the response is complete: by
+    // default released (nothing was generated); the paths below replace that with what was used
+    exchange.settlement = () -> admission.settle(ticket, primary, Usage.NONE);
     String generationId = "gen-" + exchange.requestId.replace("-", "");
+    // the primary model names the cache entry: a fallback's answer stands for the model asked for
     CacheLookup cached = cache.lookup(exchange.cachePolicy, key, model, request);
     exchange.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
     if (cached instanceof CacheLookup.Hit hit) {
@@ -75,14 +92,19 @@ final class ChatCompletionsRoute {
     }
     CacheLookup.Miss miss = cached instanceof CacheLookup.Miss m ? m : null;
     if (!request.stream()) {
-      ChatResult result = chat.complete(request, model, generationId);
+      ChatResult result = chat.complete(plan, generationId, exchange.attempts);
+      exchange.model = result.model().id();
       exchange.usage = result.usage();
-      exchange.settlement = () -> admission.settle(ticket, model, result.usage());
+      // billed at the model that served, fallbacks included
+      exchange.settlement = () -> admission.settle(ticket, result.model(), result.usage());
       // stored before it is sent, so a client that repeats the request at once finds it
       if (miss != null) {
         cache.store(miss, result.body());
       }
-      responses.json(exchange.sink, 200, result.body(), headers(cached, exchange));
+      Map<String, String> headers = headers(cached, exchange);
+      int calls = (int) exchange.attempts.stream().filter(Attempt::sent).count();
+      headers.putAll(routingHeaders(result.model(), calls));
+      responses.json(exchange.sink, 200, result.body(), headers);
       return;
     }
     SseStream stream =
@@ -90,22 +112,43 @@ final class ChatCompletionsRoute {
     // a stream is stored as the completion it amounts to, once [DONE] has been relayed to the
     // client, and before the response ends, so a client that repeats the request at once finds it
     StreamAggregate aggregate = new StreamAggregate();
+    // what got through, for the bill of a stream the client cut off
     StringBuilder streamed = new StringBuilder();
+    Model[] serving = {model};
+    ChunkSink out =
+        new ChunkSink() {
+          @Override
+          public void accept(ObjectNode chunk) {
+            collectText(chunk, streamed);
+            if (miss != null) {
+              aggregate.accept(chunk);
+            }
+            stream.event(chunk);
+          }
+
+          @Override
+          public void serving(Model served, int attempts) {
+            serving[0] = served;
+            exchange.model = served.id();
+            stream.describe(routingHeaders(served, attempts));
+          }
+
+          @Override
+          public void keepAlive() {
+            stream.keepAlive();
+          }
+        };
     try {
-      ChatResult result =
-          chat.stream(
-              request,
-              model,
-              generationId,
-              chunk -> {
-                collectText(chunk, streamed);
-                if (miss != null) {
-                  aggregate.accept(chunk);
-                }
-                stream.event(chunk);
-              });
+      ChatResult result = chat.stream(plan, generationId, out, exchange.attempts);
+      model = result.model();
       exchange.usage = result.usage();
-      exchange.settlement = () -> admission.settle(ticket, model, result.usage());
+      // a stream that broke off is billed for what was generated, like a complete one
+      exchange.settlement = () -> admission.settle(ticket, result.model(), result.usage());
+      if (result.streamError() != null) {
+        // broke off after it started: billed for what was generated, never cached
+        fail(stream, exchange, generationId, model, result.streamError());
+        return;
+      }
       stream.relayDone();
       if (miss != null) {
         aggregate.completion().ifPresent(completion -> cache.store(miss, completion));
@@ -115,14 +158,45 @@ final class ChatCompletionsRoute {
       if (!stream.started()) {
         throw e;
       }
-      exchange.settlement = () -> admission.settle(ticket, model, partial(ticket, streamed));
-      exchange.status = e.kind().status();
-      exchange.errorCode = e.code();
-      stream.fail(errorChunk(generationId, model, e), e.code(), e.getMessage());
+      // keep-alives had opened the stream before every candidate failed
+      fail(stream, exchange, generationId, model, e);
     } catch (ResponseSink.ClientGoneException gone) {
-      exchange.settlement = () -> admission.settle(ticket, model, partial(ticket, streamed));
+      exchange.settlement = () -> admission.settle(ticket, serving[0], partial(ticket, streamed));
       exchange.clientGone = true;
     }
+  }
+
+  /**
+   * What a stream the client cut off used: the prompt as estimated at admission and the text that
+   * got through, counted roughly (the upstream's usage never arrived).
+   */
+  private static Usage partial(Admission.Ticket ticket, CharSequence streamed) {
+    return new Usage(ticket.promptTokens(), TokenEstimate.ofText(streamed), 0, 0, 0);
+  }
+
+  private static void collectText(ObjectNode chunk, StringBuilder text) {
+    for (var choice : chunk.path("choices")) {
+      var content = choice.path("delta").get("content");
+      if (content != null && content.isTextual()) {
+        text.append(content.textValue());
+      }
+    }
+  }
+
+  private void fail(
+      SseStream stream, Exchange exchange, String generationId, Model model, GatewayException e) {
+    exchange.status = e.kind().status();
+    exchange.errorCode = e.code();
+    stream.fail(errorChunk(generationId, model, e), e.code(), e.getMessage());
+  }
+
+  /** Who served: the provider, the model and how many upstream calls it took. */
+  static Map<String, String> routingHeaders(Model model, int attempts) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(PROVIDER_HEADER, model.provider());
+    headers.put(MODEL_HEADER, model.id());
+    headers.put(ATTEMPTS_HEADER, Integer.toString(attempts));
+    return headers;
   }
 
   /** Answers from the cache: the stored completion, or its chunks when the client streams. */
@@ -158,23 +232,6 @@ final class ChatCompletionsRoute {
   }
 
   /**
-   * What a stream that broke off used: the prompt as estimated at admission and the text that got
-   * through, counted roughly (the upstream never reported usage for it).
-   */
-  private static Usage partial(Admission.Ticket ticket, CharSequence streamed) {
-    return new Usage(ticket.promptTokens(), TokenEstimate.ofText(streamed), 0, 0, 0);
-  }
-
-  private static void collectText(ObjectNode chunk, StringBuilder text) {
-    for (var choice : chunk.path("choices")) {
-      var content = choice.path("delta").get("content");
-      if (content != null && content.isTextual()) {
-        text.append(content.textValue());
-      }
-    }
-  }
-
-  /**
    * The final chunk of a stream that failed after it started: {@code finish_reason: "error"} and
    * the error object, so a client never takes a cut answer for a complete one.
    */
@@ -205,6 +262,7 @@ final class ChatCompletionsRoute {
     int status = 200;
     String errorCode;
     boolean clientGone;
+    final List<Attempt> attempts = new CopyOnWriteArrayList<>();
 
     /** Runs once the response is complete (or failed): settles or releases the reservation. */
     Runnable settlement;

@@ -16,6 +16,7 @@ import dev.switchboard.core.error.GatewayException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -52,9 +53,25 @@ public final class Admission {
    *     rate limit is used up, 503 when the store cannot be reached (nothing was admitted)
    */
   public Ticket admit(ApiKey key, ChatRequest request, Model model, String requestId) {
+    return admit(key, request, List.of(model), requestId);
+  }
+
+  /**
+   * Reserves the request's worst case over every candidate it may be served by (a fallback may be
+   * dearer than the model asked for); the clamp, if any, is computed on the dearest.
+   */
+  public Ticket admit(ApiKey key, ChatRequest request, List<Model> candidates, String requestId) {
     Instant now = clock.instant();
     KeyLimits limits = key.limits();
+    Model model = candidates.getFirst();
     CostEstimator.WorstCase worst = estimator.worstCase(request, model);
+    for (Model candidate : candidates.subList(1, candidates.size())) {
+      CostEstimator.WorstCase other = estimator.worstCase(request, candidate);
+      if (other.amount() > worst.amount()) {
+        worst = other;
+        model = candidate;
+      }
+    }
     Long limit = limits.creditLimit() == null ? null : PicoUsd.floor(limits.creditLimit());
     String periodId = limits.reset().periodId(now);
     if (limit != null && worst.amount() > limit && !limits.clampMaxTokens()) {
