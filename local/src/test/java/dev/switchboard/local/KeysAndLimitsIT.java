@@ -192,6 +192,25 @@ class KeysAndLimitsIT {
   }
 
   @Test
+  void aFallbackTheKeyMayNotUseIsNeverTried() throws Exception {
+    String echoOnly =
+        createKey("{\"name\":\"echo-fallback\",\"allowed_providers\":[\"switchboard\"]}")
+            .path("key")
+            .asText();
+    int before = rig.upstream.requestCount();
+    // the requested model is on a provider the key may not use; its fallback is allowed
+    String body =
+        "{\"model\":\""
+            + BudgetRig.MODEL
+            + "\",\"models\":[\"switchboard/echo\"],\"max_tokens\":5,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    HttpResponse<String> r = rig.chat(0, echoOnly, body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).path("model").asText()).isEqualTo("switchboard/echo");
+    assertThat(rig.upstream.requestCount()).isEqualTo(before);
+  }
+
+  @Test
   void requestsPerMinuteAreLimitedWithARetryAfterToTheWindowEnd() throws Exception {
     String limited =
         createKey("{\"name\":\"slow\",\"requests_per_minute\":2}").path("key").asText();
