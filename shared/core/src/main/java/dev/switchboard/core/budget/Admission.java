@@ -75,7 +75,17 @@ public final class Admission {
     Long limit = limits.creditLimit() == null ? null : PicoUsd.floor(limits.creditLimit());
     String periodId = limits.reset().periodId(now);
     if (limit != null && worst.amount() > limit && !limits.clampMaxTokens()) {
-      throw overBudget(limit, worst.amount());
+      // cannot fit even an untouched period: no store call needed to refuse it
+      throw new GatewayException(
+          ErrorKind.INSUFFICIENT_CREDITS,
+          "insufficient_credits",
+          "This request may cost up to $"
+              + PicoUsd.usd(worst.amount()).toPlainString()
+              + ", more than the key's whole budget of $"
+              + PicoUsd.usd(limit).toPlainString()
+              + ". Lower max_tokens or raise the key's limit.",
+          null,
+          null);
     }
     ReserveOutcome outcome = reserve(key, periodId, requestId, worst, limit, now);
     if (outcome instanceof ReserveOutcome.OverBudget over && limits.clampMaxTokens()) {

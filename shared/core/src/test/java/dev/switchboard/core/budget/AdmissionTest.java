@@ -81,6 +81,19 @@ class AdmissionTest {
   }
 
   @Test
+  void aRequestDearerThanTheWholeBudgetIsRefusedWithoutAStoreCall() {
+    ApiKey key = key(budget(worst - 1, false));
+    assertThatThrownBy(() -> admission.admit(key, request, MODEL, "r1"))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.INSUFFICIENT_CREDITS);
+              assertThat(e.getMessage()).contains("whole budget");
+            });
+    assertThat(store.period("key_1", ResetPeriod.MONTHLY.periodId(NOW))).isEmpty();
+  }
+
+  @Test
   void settlingChargesTheActualCostAndFreesTheRest() {
     ApiKey key = key(budget(worst, false));
     Admission.Ticket ticket = admission.admit(key, request, MODEL, "r1");
