@@ -6,7 +6,8 @@ import dev.switchboard.core.catalog.Model;
 /**
  * Receives the chunks of a streamed completion, in order, each in the OpenAI {@code
  * chat.completion.chunk} shape. May throw an unchecked exception when the client has gone; the
- * provider then stops reading and releases its upstream connection.
+ * provider then stops reading and releases its upstream connection. Calls never overlap, but a
+ * {@link #keepAlive} may come from a timer thread rather than the request thread.
  */
 @FunctionalInterface
 public interface ChunkSink {

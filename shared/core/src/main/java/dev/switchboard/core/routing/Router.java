@@ -14,18 +14,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
 /**
  * Runs a {@link RoutePlan}: calls the candidates in order, each at most once plus its retries,
- * until one answers. Every upstream call runs on its own virtual thread and hands what it reads to
- * the request thread through a queue, so the request thread alone writes to the client (the sink is
- * single-threaded), can send keep-alives while it waits, and can walk away from a call that misses
- * its deadline without waiting for it.
+ * until one answers. Every upstream call runs on the request thread itself, so a chunk goes from
+ * the upstream read to the client write with no handoff between threads; a shared timer sends
+ * keep-alives while the client waits for the first content and enforces the first-token and total
+ * deadlines by interrupting the call (see {@link Watch}).
  *
  * <p>Nothing of a streamed attempt reaches the client before its first content (the role chunk is
  * held back), so a failure before that moves on invisibly; a failure after it is final and is
@@ -33,7 +34,16 @@ import java.util.random.RandomGenerator;
  */
 public final class Router {
 
-  /** Receives a streamed answer; called on the request thread only. */
+  /** Fires the keep-alives and deadlines of every attempt in progress; it only starts ticks. */
+  private static final ScheduledExecutorService TIMER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("attempt-timer").unstarted(r));
+
+  /**
+   * Receives a streamed answer. Calls never overlap: they come from the request thread, except
+   * keep-alives, which a timer thread may send while the request thread waits for the first
+   * content, under the same lock as every other call.
+   */
   public interface StreamListener {
 
     /** The candidate that will serve, once, before its first chunk. */
@@ -193,96 +203,224 @@ public final class Router {
     Duration left = Duration.ofMillis(Math.max(1, end - start));
     Duration firstByte = min(t.firstByte(), left);
     ProviderCall call = new ProviderCall(model, plan.request(), firstByte, min(t.idle(), left));
-    BlockingQueue<Signal> queue = new LinkedBlockingQueue<>();
-    AtomicBoolean abandoned = new AtomicBoolean();
-    boolean stream = listener != null;
-    Thread worker =
-        Thread.ofVirtual()
-            .name("upstream-" + model.provider())
-            .start(() -> call(provider, call, stream, queue, abandoned));
-    Tally tally = new Tally();
-    List<ObjectNode> held = new ArrayList<>();
-    boolean committed = false;
-    long firstContentAt = -1;
+    Watch watch =
+        new Watch(
+            model, attemptNumber, listener, clockwork, start, start + firstByte.toMillis(), end);
+    ObjectNode body = null;
+    ProviderException failure = null;
+    boolean returned = false;
+    watch.arm();
     try {
-      while (true) {
-        long now = clock.millis();
-        if (now >= end) {
-          abandon(worker, abandoned);
-          return failure(
-              candidate,
-              new ProviderException.Timeout("no complete answer within " + (end - start) + " ms"),
-              committed,
-              start,
-              firstContentAt,
-              tally);
-        }
-        long firstByteLeft = start + firstByte.toMillis() - now;
-        if (stream && !committed && firstByteLeft <= 0) {
-          abandon(worker, abandoned);
-          return failure(
-              candidate,
-              new ProviderException.Timeout(
-                  "no first token within " + firstByte.toMillis() + " ms"),
-              false,
-              start,
-              -1,
-              tally);
-        }
-        long wait = end - now;
-        if (stream && !committed) {
-          wait = Math.min(wait, Math.min(firstByteLeft, clockwork.untilKeepAlive(now)));
-        }
-        Signal signal = queue.poll(Math.max(1, wait), TimeUnit.MILLISECONDS);
-        if (signal == null) {
-          if (stream && !committed) {
-            clockwork.beatIfDue();
-          }
-          continue;
-        }
-        switch (signal) {
-          case Signal.Chunk(ObjectNode chunk) -> {
-            tally.observe(chunk);
-            if (committed) {
-              listener.chunk(chunk);
-            } else {
-              held.add(chunk);
-              if (startsAnswer(chunk)) {
-                committed = true;
-                firstContentAt = clock.millis();
-                listener.serving(model, attemptNumber);
-                held.forEach(listener::chunk);
-                held.clear();
-              }
-            }
-          }
-          case Signal.Body(ObjectNode body) -> {
-            tally.observeBody(body);
-            return success(candidate, body, start, clock.millis(), tally);
-          }
-          case Signal.End() -> {
-            if (!committed) {
-              // a stream with no content at all (an empty answer) is still an answer
-              firstContentAt = clock.millis();
-              listener.serving(model, attemptNumber);
-              held.forEach(listener::chunk);
-            }
-            return success(candidate, null, start, firstContentAt, tally);
-          }
-          case Signal.Failed(ProviderException e) -> {
-            return failure(candidate, e, committed, start, firstContentAt, tally);
-          }
-        }
+      if (listener != null) {
+        provider.stream(call, watch::deliver);
+      } else {
+        body = provider.complete(call);
       }
-    } catch (InterruptedException e) {
-      abandon(worker, abandoned);
-      Thread.currentThread().interrupt();
-      throw new GatewayException(ErrorKind.INTERNAL, "interrupted", "The request was interrupted.");
-    } catch (RuntimeException clientGone) {
-      abandon(worker, abandoned);
+      returned = true;
+    } catch (ProviderException e) {
+      failure = e;
+    } catch (RuntimeException e) {
+      if (!(e instanceof Expired) && watch.clientGone == null) {
+        // an adapter bug must still end the attempt as a failure, never as a gateway crash
+        failure =
+            new ProviderException.StreamBroken("the provider adapter failed unexpectedly", null);
+      }
+    } finally {
+      watch.disarm();
+    }
+    if (watch.clientGone != null) {
       // the provider did nothing wrong; above all, a probe must not stay pending for ever
       health.recordNeutral(model.provider());
-      throw clientGone;
+      throw watch.clientGone;
+    }
+    if (!returned && watch.expiry != null) {
+      // the deadline, not whatever the interrupted read made of it, is why the attempt ended
+      failure = watch.expiry;
+    }
+    long firstContentAt = watch.committed ? watch.firstContentAt : -1;
+    if (failure != null) {
+      return failure(candidate, failure, watch.committed, start, firstContentAt, watch.tally);
+    }
+    if (listener == null) {
+      watch.tally.observeBody(body);
+      return success(candidate, body, start, clock.millis(), watch.tally);
+    }
+    if (!watch.committed) {
+      // a stream with no content at all (an empty answer) is still an answer
+      firstContentAt = clock.millis();
+      listener.serving(model, attemptNumber);
+      watch.held.forEach(listener::chunk);
+    }
+    return success(candidate, null, start, firstContentAt, watch.tally);
+  }
+
+  /**
+   * The deadlines and keep-alives of one attempt, which runs on the request thread itself: a timer
+   * sends keep-alives while no content has been written and, when a deadline passes, interrupts the
+   * request thread, which unblocks whatever upstream read or send it is in. Every call to the
+   * listener, from either thread, is made under one lock, and the timer interrupts only while
+   * holding it, so an interrupt can never land in the middle of a write to the client.
+   */
+  private final class Watch {
+    final Model model;
+    final int attemptNumber;
+    final StreamListener listener;
+    final Deadlines clockwork;
+    final long start;
+    final long firstByteAt;
+    final long end;
+    final Thread requester = Thread.currentThread();
+    final ReentrantLock lock = new ReentrantLock();
+    final Tally tally = new Tally();
+    final List<ObjectNode> held = new ArrayList<>();
+    boolean committed;
+    long firstContentAt = -1;
+    boolean finished;
+    boolean interrupted;
+    ScheduledFuture<?> pending;
+    volatile ProviderException expiry;
+    volatile RuntimeException clientGone;
+
+    Watch(
+        Model model,
+        int attemptNumber,
+        StreamListener listener,
+        Deadlines clockwork,
+        long start,
+        long firstByteAt,
+        long end) {
+      this.model = model;
+      this.attemptNumber = attemptNumber;
+      this.listener = listener;
+      this.clockwork = clockwork;
+      this.start = start;
+      this.firstByteAt = firstByteAt;
+      this.end = end;
+    }
+
+    void arm() {
+      lock.lock();
+      try {
+        schedule(clock.millis());
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** Stops the timer; clears the interrupt it may have sent, which was meant for the call. */
+    void disarm() {
+      lock.lock();
+      try {
+        finished = true;
+        if (pending != null) {
+          pending.cancel(false);
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (interrupted) {
+        Thread.interrupted();
+      }
+    }
+
+    /** A chunk from the adapter, on the request thread. */
+    void deliver(ObjectNode chunk) {
+      lock.lock();
+      try {
+        if (expiry != null || clientGone != null) {
+          throw new Expired();
+        }
+        tally.observe(chunk);
+        if (committed) {
+          tell(() -> listener.chunk(chunk));
+          return;
+        }
+        held.add(chunk);
+        if (startsAnswer(chunk)) {
+          committed = true;
+          firstContentAt = clock.millis();
+          tell(
+              () -> {
+                listener.serving(model, attemptNumber);
+                held.forEach(listener::chunk);
+              });
+          held.clear();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** Calls the listener; a failure there means the client is gone, which ends the request. */
+    private void tell(Runnable call) {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        clientGone = e;
+        throw e;
+      }
+    }
+
+    private boolean waitingForContent() {
+      return listener != null && !committed;
+    }
+
+    /** Schedules the next tick: the next keep-alive or deadline, whichever comes first. */
+    private void schedule(long now) {
+      long next = end;
+      if (waitingForContent()) {
+        next = Math.min(next, Math.min(firstByteAt, now + clockwork.untilKeepAlive(now)));
+      }
+      pending =
+          TIMER.schedule(
+              () -> Thread.ofVirtual().name("attempt-timer").start(this::tick),
+              Math.max(1, next - now),
+              TimeUnit.MILLISECONDS);
+    }
+
+    /** On a virtual thread of its own, so a slow client write never holds up the shared timer. */
+    private void tick() {
+      lock.lock();
+      try {
+        if (finished) {
+          return;
+        }
+        long now = clock.millis();
+        if (now >= end) {
+          expire(
+              new ProviderException.Timeout("no complete answer within " + (end - start) + " ms"));
+          return;
+        }
+        if (waitingForContent() && now >= firstByteAt) {
+          expire(
+              new ProviderException.Timeout(
+                  "no first token within " + (firstByteAt - start) + " ms"));
+          return;
+        }
+        if (waitingForContent()) {
+          try {
+            clockwork.beatIfDue();
+          } catch (RuntimeException gone) {
+            clientGone = gone;
+            stop();
+            return;
+          }
+        }
+        schedule(now);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private void expire(ProviderException timeout) {
+      expiry = timeout;
+      stop();
+    }
+
+    /** Interrupts the call in progress; under the lock, so never during a write to the client. */
+    private void stop() {
+      interrupted = true;
+      requester.interrupt();
     }
   }
 
@@ -382,45 +520,6 @@ public final class Router {
     return false;
   }
 
-  private static void call(
-      ChatProvider provider,
-      ProviderCall call,
-      boolean stream,
-      BlockingQueue<Signal> queue,
-      AtomicBoolean abandoned) {
-    try {
-      if (stream) {
-        provider.stream(
-            call,
-            chunk -> {
-              if (abandoned.get()) {
-                throw new Abandoned();
-              }
-              queue.add(new Signal.Chunk(chunk));
-            });
-        queue.add(new Signal.End());
-      } else {
-        queue.add(new Signal.Body(provider.complete(call)));
-      }
-    } catch (ProviderException e) {
-      queue.add(new Signal.Failed(e));
-    } catch (Abandoned e) {
-      // nobody is listening any more
-    } catch (RuntimeException e) {
-      // an adapter bug must still end the attempt, never leave the request thread waiting
-      queue.add(
-          new Signal.Failed(
-              new ProviderException.StreamBroken(
-                  "the provider adapter failed unexpectedly", null)));
-    }
-  }
-
-  private static void abandon(Thread worker, AtomicBoolean abandoned) {
-    abandoned.set(true);
-    // unblocks a read or a send in progress; the adapter then releases its connection
-    worker.interrupt();
-  }
-
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
   }
@@ -474,26 +573,15 @@ public final class Router {
     }
   }
 
-  /** What the upstream thread hands over. */
-  private sealed interface Signal {
-    record Chunk(ObjectNode chunk) implements Signal {}
-
-    record Body(ObjectNode body) implements Signal {}
-
-    record End() implements Signal {}
-
-    record Failed(ProviderException failure) implements Signal {}
-  }
-
   private record AttemptResult(
       Attempt attempt, ObjectNode body, ProviderException failure, boolean committed) {}
 
   private record Outcome(Model model, ObjectNode body, ProviderException brokenBy) {}
 
-  /** Thrown into an abandoned adapter from its sink so it stops reading. */
-  private static final class Abandoned extends RuntimeException {
-    Abandoned() {
-      super("attempt abandoned", null, false, false);
+  /** Thrown into an adapter from its sink, once its attempt has ended, so it stops reading. */
+  private static final class Expired extends RuntimeException {
+    Expired() {
+      super("attempt ended", null, false, false);
     }
   }
 

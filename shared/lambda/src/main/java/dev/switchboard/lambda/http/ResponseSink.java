@@ -6,10 +6,13 @@ import java.util.Map;
  * Where a handler writes its response: a status and headers once, then body chunks, then an end.
  *
  * <p>The Lambda streaming runtime, the buffered Lambda adapter and the dev server each implement
- * this, so handler code cannot tell which one it runs in. Calls come from one thread in this order:
- * {@code start}, any number of {@code write}, then exactly one of {@code end} or {@code abort}.
- * Work a handler does after {@code end} (settling, usage records) happens after the client has its
- * response and before the next request is taken.
+ * this, so handler code cannot tell which one it runs in. Calls are never concurrent, but they may
+ * come from more than one thread (a timer writes keep-alives while the request thread waits for an
+ * upstream), each call ordered after the previous one by a lock the caller holds; implementations
+ * therefore keep no thread-confined state. The order is {@code start}, any number of {@code write},
+ * then exactly one of {@code end} or {@code abort}. Work a handler does after {@code end}
+ * (settling, usage records) happens after the client has its response and before the next request
+ * is taken.
  */
 public interface ResponseSink {
 
