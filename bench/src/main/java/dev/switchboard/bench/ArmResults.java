@@ -13,6 +13,10 @@ final class ArmResults {
   final Samples latencyLarge = new Samples();
   final Samples ttft = new Samples();
   final Samples chunkGap = new Samples();
+
+  /** From the upstream's write of a content event after a pause to its arrival at the client. */
+  final Samples chunkRelay = new Samples();
+
   final Samples burstGap = new Samples();
   int smallBodyBytes;
   int largeBodyBytes;

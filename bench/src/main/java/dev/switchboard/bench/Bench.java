@@ -107,7 +107,7 @@ public final class Bench {
       }
       Map<String, ArmResults> results = new LinkedHashMap<>();
       arms.forEach(arm -> results.put(arm.name(), new ArmResults(arm)));
-      Phases phases = new Phases(options.plan(), results, store);
+      Phases phases = new Phases(options.plan(), results, store, upstream);
       long started = System.nanoTime();
       phases.log().add("load average before: " + Machine.loadAverage());
       phases.all();

@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.testkit.FakeUpstream;
 import dev.switchboard.testkit.SseResponse;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -18,14 +19,17 @@ final class Phases {
   private final Plan plan;
   private final Map<String, ArmResults> results;
   private final StoreCallCounter store;
+  private final FakeUpstream fake;
   private final HttpClient http = Probe.newClient();
   private final Probe probe = new Probe(http);
   private final List<String> log = new ArrayList<>();
 
-  Phases(Plan plan, Map<String, ArmResults> results, StoreCallCounter store) {
+  Phases(
+      Plan plan, Map<String, ArmResults> results, StoreCallCounter store, FakeUpstream upstream) {
     this.plan = plan;
     this.results = results;
     this.store = store;
+    this.fake = upstream;
   }
 
   List<String> log() {
@@ -134,6 +138,21 @@ final class Phases {
     }
     if (gaps) {
       r.chunkGap.add(Math.round(stream.meanGapNanos()));
+      relayDelays(r, stream.contentEventNanos(), fake.lastContentWriteNanos());
+    }
+  }
+
+  /**
+   * The delay of each content event but the first (each follows a pause) from the upstream's write
+   * to the client's read. The fake upstream and this client share one JVM and its clock, so this is
+   * exact, and the upstream's own pacing jitter, which the mean gap suffers from, drops out.
+   */
+  private static void relayDelays(ArmResults r, long[] arrivals, long[] writes) {
+    if (arrivals.length != writes.length) {
+      return;
+    }
+    for (int i = 1; i < arrivals.length; i++) {
+      r.chunkRelay.add(arrivals[i] - writes[i]);
     }
   }
 

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
@@ -79,6 +80,7 @@ public final class FakeUpstream implements AutoCloseable {
   private final Set<InetSocketAddress> connections = ConcurrentHashMap.newKeySet();
   private final Deque<Map<String, String>> scripted = new ArrayDeque<>();
   private volatile Map<String, String> standing = Map.of();
+  private volatile long[] contentWrites = new long[0];
 
   private FakeUpstream(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -122,6 +124,15 @@ public final class FakeUpstream implements AutoCloseable {
     synchronized (recorded) {
       return List.copyOf(recorded);
     }
+  }
+
+  /**
+   * When the latest streamed answer's content events were handed to the socket, by {@link
+   * System#nanoTime()}, in order; each is recorded before its write, so a client in this JVM that
+   * has read an event can subtract its write time to get the event's relay delay.
+   */
+  public long[] lastContentWriteNanos() {
+    return contentWrites.clone();
   }
 
   /** How many requests arrived since start or the last {@link #reset()}. */
@@ -317,11 +328,16 @@ public final class FakeUpstream implements AutoCloseable {
       out.send(replies.toolCallArgumentsChunk(includeUsage));
     } else {
       boolean first = true;
-      for (String piece : replies.pieces()) {
+      List<String> pieces = replies.pieces();
+      long[] writes = new long[pieces.size()];
+      int written = 0;
+      for (String piece : pieces) {
         if (!first) {
           pause(behaviour.intervalMs());
         }
         first = false;
+        writes[written++] = System.nanoTime();
+        contentWrites = Arrays.copyOf(writes, written);
         out.send(replies.contentChunk(piece, includeUsage));
       }
     }

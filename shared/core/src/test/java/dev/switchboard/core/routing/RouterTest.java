@@ -25,6 +25,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The attempt loop against in-memory providers: no network, and retries never really sleep. */
@@ -39,7 +42,7 @@ class RouterTest {
           Duration.ofSeconds(30));
 
   /** A provider that plays a script: each call either fails or streams the given chunks. */
-  private static final class Scripted implements ChatProvider {
+  private static class Scripted implements ChatProvider {
     final String id;
     final Deque<Object> script = new ArrayDeque<>();
     int calls;
@@ -115,15 +118,22 @@ class RouterTest {
       new ProviderHealth(Clock.systemUTC(), 5, Duration.ofHours(1));
 
   private Router router(ChatProvider... providers) {
+    return router(Duration.ofHours(1), providers);
+  }
+
+  private Router router(Duration keepAlive, ChatProvider... providers) {
     Map<String, ChatProvider> byId = new java.util.HashMap<>();
     for (ChatProvider p : providers) {
       byId.put(p.id(), p);
     }
-    return new Router(
-        byId, health, Clock.systemUTC(), pauses::add, new Random(3), Duration.ofHours(1));
+    return new Router(byId, health, Clock.systemUTC(), pauses::add, new Random(3), keepAlive);
   }
 
   private static RoutePlan plan(Model... models) {
+    return plan(TIMEOUTS, models);
+  }
+
+  private static RoutePlan plan(AttemptTimeouts timeouts, Model... models) {
     ChatRequest request =
         new ChatRequestParser(JSON)
             .parse(
@@ -131,13 +141,45 @@ class RouterTest {
                     .getBytes(StandardCharsets.UTF_8));
     List<RoutePlan.Candidate> candidates = new ArrayList<>();
     for (Model m : models) {
-      candidates.add(new RoutePlan.Candidate(m, ProviderPolicy.DEFAULT, TIMEOUTS, 2));
+      candidates.add(new RoutePlan.Candidate(m, ProviderPolicy.DEFAULT, timeouts, 2));
     }
     return new RoutePlan(request, candidates, Duration.ofSeconds(30), RetryPolicy.DEFAULT);
   }
 
   /** Records what the client would see. */
-  private static final class Seen implements Router.StreamListener {
+  /** A provider that never answers: it waits until its call is interrupted. */
+  private static final class Silent implements ChatProvider {
+    final CountDownLatch never = new CountDownLatch(1);
+    final AtomicInteger interrupted = new AtomicInteger();
+
+    @Override
+    public String id() {
+      return "silent";
+    }
+
+    @Override
+    public ObjectNode complete(ProviderCall call) throws ProviderException {
+      waitForInterrupt();
+      throw new ProviderException.ConnectionFailed("interrupted", null);
+    }
+
+    @Override
+    public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
+      waitForInterrupt();
+      throw new ProviderException.StreamBroken("interrupted", null);
+    }
+
+    private void waitForInterrupt() {
+      try {
+        never.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted.incrementAndGet();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static class Seen implements Router.StreamListener {
     final List<String> events = new ArrayList<>();
 
     @Override
@@ -228,5 +270,79 @@ class RouterTest {
         .isInstanceOfSatisfying(
             GatewayException.class, e -> assertThat(e.kind().status()).isEqualTo(400));
     assertThat(a.calls + b.calls).isEqualTo(1);
+  }
+
+  @Test
+  void aCallWithNoFirstTokenByItsDeadlineIsInterruptedAndTheNextCandidateServes() {
+    Silent silent = new Silent();
+    Scripted b = new Scripted("b");
+    AttemptTimeouts quick =
+        new AttemptTimeouts(
+            Duration.ofSeconds(1),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30));
+    Seen seen = new Seen();
+    List<Attempt> attempts = new ArrayList<>();
+
+    Router.Streamed result =
+        router(silent, b).stream(plan(quick, model("silent", 10), model("b", 10)), seen, attempts);
+
+    assertThat(result.model().provider()).isEqualTo("b");
+    assertThat(silent.interrupted).hasValue(1);
+    assertThat(attempts).extracting(Attempt::outcome).containsExactly("timeout", "success");
+    assertThat(seen.events).first().isEqualTo("serving b/m after 2");
+    // the interrupt was meant for the call only: the request thread goes on uninterrupted
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
+  void aNonStreamedCallIsCutAtItsTotalDeadline() {
+    Silent silent = new Silent();
+    AttemptTimeouts quick =
+        new AttemptTimeouts(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Duration.ofMillis(100));
+    List<Attempt> attempts = new ArrayList<>();
+
+    assertThatThrownBy(() -> router(silent).complete(plan(quick, model("silent", 10)), attempts))
+        .isInstanceOfSatisfying(
+            GatewayException.class, e -> assertThat(e.code()).isEqualTo("upstream_timeout"));
+    assertThat(silent.interrupted).hasPositiveValue();
+    assertThat(attempts).extracting(Attempt::outcome).first().isEqualTo("timeout");
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
+  void keepAlivesGoOutWhileWaitingForTheFirstContentAndStopOnceItCame() {
+    CountDownLatch keptAlive = new CountDownLatch(2);
+    Seen seen =
+        new Seen() {
+          @Override
+          public void keepAlive() {
+            super.keepAlive();
+            keptAlive.countDown();
+          }
+        };
+    ChatProvider slow =
+        new Scripted("a") {
+          @Override
+          public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
+            try {
+              assertThat(keptAlive.await(5, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+              throw new ProviderException.StreamBroken("interrupted", e);
+            }
+            super.stream(call, sink);
+          }
+        };
+
+    router(Duration.ofMillis(20), slow).stream(plan(model("a", 10)), seen, new ArrayList<>());
+
+    assertThat(seen.events.subList(0, 2)).containsOnly("keep-alive");
+    assertThat(seen.events.subList(seen.events.indexOf("serving a/m after 1"), seen.events.size()))
+        .containsExactly("serving a/m after 1", "chunk ", "chunk Hel", "chunk lo");
   }
 }
