@@ -218,6 +218,8 @@ final class Report {
         .append(
             "\"added\" is the gateway's percentile minus the direct arm's; TTFT is the time from sending to the first event with non-empty `delta.content`; ")
         .append(
+            "a chunk's relay delay runs from the fake upstream's write of it to the client's read (both in the harness's JVM, on one clock), over every content chunk but the first of the paced streams; ")
+        .append(
             "throughput steps an open-loop load up (latency counted from each request's due time) until p99 reaches 50 ms or a request fails; ")
         .append("CPU is user+system time from `/proc/<pid>/stat` over a fixed-rate run of ")
         .append(options.plan().cpuRate())
