@@ -5,8 +5,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
@@ -22,7 +25,7 @@ public final class Tables {
   private Tables() {}
 
   /** The table names a deployment uses, as the template passes them in. */
-  public record Names(String keys) {}
+  public record Names(String keys, String usage) {}
 
   /** Keys: one item per gateway key, by the SHA-256 of its secret. */
   public static CreateTableRequest keys(String tableName) {
@@ -38,9 +41,40 @@ public final class Tables {
         .build();
   }
 
+  /**
+   * Usage: one item per request by key id ({@code pk}) and start time plus request id ({@code sk});
+   * index {@code byDay} ({@code day}, {@code sk}) for reports across keys, and {@code byGeneration}
+   * ({@code generationId}, keys only) for {@code /v1/generation}. See {@link DynamoUsageStore}.
+   */
+  public static CreateTableRequest usage(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            attribute(DynamoUsageStore.PK, ScalarAttributeType.S),
+            attribute(DynamoUsageStore.SK, ScalarAttributeType.S),
+            attribute(DynamoUsageStore.DAY, ScalarAttributeType.S),
+            attribute(DynamoUsageStore.GENERATION, ScalarAttributeType.S))
+        .keySchema(key(DynamoUsageStore.PK, KeyType.HASH), key(DynamoUsageStore.SK, KeyType.RANGE))
+        .globalSecondaryIndexes(
+            GlobalSecondaryIndex.builder()
+                .indexName(DynamoUsageStore.BY_DAY)
+                .keySchema(
+                    key(DynamoUsageStore.DAY, KeyType.HASH),
+                    key(DynamoUsageStore.SK, KeyType.RANGE))
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                .build(),
+            GlobalSecondaryIndex.builder()
+                .indexName(DynamoUsageStore.BY_GENERATION)
+                .keySchema(key(DynamoUsageStore.GENERATION, KeyType.HASH))
+                .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                .build())
+        .build();
+  }
+
   /** Every table definition for these names. */
   public static List<CreateTableRequest> all(Names names) {
-    return List.of(keys(names.keys()));
+    return List.of(keys(names.keys()), usage(names.usage()));
   }
 
   /**
@@ -54,6 +88,10 @@ public final class Tables {
         // already there: fine
       }
     }
+  }
+
+  private static KeySchemaElement key(String name, KeyType type) {
+    return KeySchemaElement.builder().attributeName(name).keyType(type).build();
   }
 
   private static AttributeDefinition attribute(String name, ScalarAttributeType type) {
