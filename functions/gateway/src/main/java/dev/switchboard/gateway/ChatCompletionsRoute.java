@@ -10,6 +10,8 @@ import dev.switchboard.core.chat.ChatResult;
 import dev.switchboard.core.chat.ChatService;
 import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.usage.StreamMeter;
+import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
 import java.util.Map;
@@ -32,21 +34,48 @@ final class ChatCompletionsRoute {
 
   /** Serves one request; reports what happened for the access log. */
   void handle(byte[] body, ApiKey key, Exchange exchange) {
+    exchange.key = key;
     ChatRequest request = parser.parse(body);
+    exchange.request = request;
+    exchange.stream = request.stream();
     Model model = chat.resolve(request);
     exchange.model = model.id();
-    exchange.stream = request.stream();
-    String generationId = "gen-" + exchange.requestId.replace("-", "");
+    exchange.served = model;
+    String generationId = UsageRecord.generationIdOf(exchange.requestId);
+    exchange.upstreamStartNanos = System.nanoTime();
     if (!request.stream()) {
-      ChatResult result = chat.complete(request, model, generationId);
+      ChatResult result;
+      try {
+        result = chat.complete(request, model, generationId);
+      } finally {
+        exchange.upstreamEndNanos = System.nanoTime();
+      }
+      exchange.result = result;
       exchange.usage = result.usage();
       responses.json(
           exchange.sink, 200, result.body(), Map.of(Responses.REQUEST_ID, exchange.requestId));
       return;
     }
     SseStream stream = new SseStream(exchange.sink, responses, exchange.requestId);
+    // observed before it is written: a chunk the client never read was still generated
+    StreamMeter meter = new StreamMeter(System::nanoTime);
+    exchange.meter = meter;
     try {
-      ChatResult result = chat.stream(request, model, generationId, stream::event);
+      ChatResult result;
+      try {
+        result =
+            chat.stream(
+                request,
+                model,
+                generationId,
+                chunk -> {
+                  meter.observe(chunk);
+                  stream.event(chunk);
+                });
+      } finally {
+        exchange.upstreamEndNanos = System.nanoTime();
+      }
+      exchange.result = result;
       exchange.usage = result.usage();
       stream.done();
     } catch (GatewayException e) {
@@ -86,6 +115,14 @@ final class ChatCompletionsRoute {
     String model;
     boolean stream;
     dev.switchboard.core.chat.Usage usage;
+    // for the usage record: set as the request gets that far
+    ApiKey key;
+    ChatRequest request;
+    Model served;
+    ChatResult result;
+    StreamMeter meter;
+    long upstreamStartNanos;
+    long upstreamEndNanos;
     int status = 200;
     String errorCode;
     boolean clientGone;

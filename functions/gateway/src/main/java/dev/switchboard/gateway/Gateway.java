@@ -6,15 +6,21 @@ import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.usage.UsageRecord;
+import dev.switchboard.core.usage.UsageRecorder;
+import dev.switchboard.core.usage.UsageStore;
 import dev.switchboard.providers.echo.EchoProvider;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
+import dev.switchboard.store.DynamoUsageStore;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Everything the gateway function is made of, built once per process (per Lambda container) from
@@ -26,21 +32,39 @@ record Gateway(
     Clock clock,
     Authenticator authenticator,
     ChatService chat,
-    AccessLog log) {
+    AccessLog log,
+    UsageCapture usage) {
 
   static Gateway fromEnvironment(Map<String, String> env) {
     GatewaySettings settings = GatewaySettings.from(env);
+    UsageSettings usage = UsageSettings.from(settings.env());
     var dynamo = DynamoClients.create(settings.env(), settings.storeTimeout());
+    ObjectMapper mapper = new ObjectMapper();
+    AccessLog log = AccessLog.stdout(mapper);
+    var usageStore = new DynamoUsageStore(dynamo, usage.table(), usage.retention());
     return assemble(
         settings,
-        new ObjectMapper(),
+        mapper,
         Clock.systemUTC(),
-        new DynamoKeyStore(dynamo, settings.keysTable()));
+        new DynamoKeyStore(dynamo, settings.keysTable()),
+        usageStore,
+        r -> log.unsavedUsage(r.requestId(), usageStore.table(), usageStore.itemJson(r)),
+        log);
   }
 
-  /** Wires the gateway around a key store; tests pass an in-memory one. */
+  /**
+   * Wires the gateway around a key store and a usage store; tests pass in-memory ones. A usage
+   * record that cannot be stored after the configured attempts goes to {@code unsaved}.
+   */
   static Gateway assemble(
-      GatewaySettings settings, ObjectMapper mapper, Clock clock, KeyStore keys) {
+      GatewaySettings settings,
+      ObjectMapper mapper,
+      Clock clock,
+      KeyStore keys,
+      UsageStore usageStore,
+      Consumer<UsageRecord> unsaved,
+      AccessLog log) {
+    UsageSettings usage = UsageSettings.from(settings.env());
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
     ModelCatalog catalog = ModelCatalog.load(mapper, settings.modelCatalogFile());
     ChatService chat =
@@ -50,7 +74,17 @@ record Gateway(
             clock,
             settings.upstreamFirstByteTimeout(),
             settings.upstreamIdleTimeout());
-    return new Gateway(settings, mapper, clock, authenticator, chat, AccessLog.stdout(mapper));
+    var recorder =
+        new UsageRecorder(
+            usageStore, usage.writeAttempts(), Duration.ofMillis(50), Thread::sleep, unsaved);
+    return new Gateway(
+        settings,
+        mapper,
+        clock,
+        authenticator,
+        chat,
+        log,
+        new UsageCapture(recorder, clock, log, usage.logContent()));
   }
 
   /** The configured providers: a provider without credentials is not routable. */

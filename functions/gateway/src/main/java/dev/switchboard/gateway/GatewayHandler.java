@@ -8,25 +8,32 @@ import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The gateway function: {@code /v1/chat/completions} and {@code /v1/models}. It authenticates,
- * routes, and turns every failure into an OpenAI error response; the work itself is in core.
+ * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} and {@code
+ * /v1/generation}. It authenticates, routes, and turns every failure into an OpenAI error response;
+ * the work itself is in core.
  */
 public final class GatewayHandler implements HttpHandler {
 
   private static final String CHAT = "/v1/chat/completions";
   private static final String MODELS = "/v1/models";
+  private static final String GENERATION = "/v1/generation";
 
   private final Authenticator authenticator;
   private final ChatCompletionsRoute chatRoute;
   private final ModelsRoute modelsRoute;
+  private final GenerationRoute generationRoute;
+  private final UsageCapture usage;
   private final Responses responses;
   private final AccessLog log;
   private final ObjectMapper mapper;
@@ -47,6 +54,8 @@ public final class GatewayHandler implements HttpHandler {
         new ChatCompletionsRoute(
             new ChatRequestParser(mapper), gateway.chat(), responses, gateway.clock());
     this.modelsRoute = new ModelsRoute(gateway.chat());
+    this.generationRoute = new GenerationRoute(gateway.usage().recorder().store());
+    this.usage = gateway.usage();
     this.log = gateway.log();
     this.maxRequestBytes = gateway.settings().maxRequestBytes();
   }
@@ -85,6 +94,14 @@ public final class GatewayHandler implements HttpHandler {
           keyId = authenticate(request).id();
           responses.json(sink, 200, modelsRoute.list(), Map.of(Responses.REQUEST_ID, requestId));
         }
+        case GENERATION -> {
+          requireMethod(request, "GET");
+          ApiKey key = authenticate(request);
+          keyId = key.id();
+          ObjectNode generation =
+              generationRoute.find(request.queryParameter("id").orElse(null), key);
+          responses.json(sink, 200, generation, Map.of(Responses.REQUEST_ID, requestId));
+        }
         default -> {
           if (path.startsWith(MODELS + "/")) {
             requireMethod(request, "GET");
@@ -120,7 +137,9 @@ public final class GatewayHandler implements HttpHandler {
       log.failure(requestId, unexpected);
       respondInternalError(sink, requestId);
     }
-    logRequest(request, exchange, keyId, start);
+    // after the response is complete: the record costs the client nothing
+    Optional<UsageRecord> record = usage.complete(exchange, start);
+    logRequest(request, exchange, keyId, start, record);
   }
 
   private void respondInternalError(ResponseSink sink, String requestId) {
@@ -174,7 +193,11 @@ public final class GatewayHandler implements HttpHandler {
   }
 
   private void logRequest(
-      HttpRequest request, ChatCompletionsRoute.Exchange exchange, String keyId, long start) {
+      HttpRequest request,
+      ChatCompletionsRoute.Exchange exchange,
+      String keyId,
+      long start,
+      Optional<UsageRecord> record) {
     ObjectNode line = mapper.createObjectNode();
     line.put("requestId", exchange.requestId);
     line.put("method", request.method());
@@ -194,7 +217,9 @@ public final class GatewayHandler implements HttpHandler {
     if (exchange.clientGone) {
       line.put("clientDisconnected", true);
     }
-    line.put("time", clock.instant().toString());
+    Instant now = clock.instant();
+    line.put("time", now.toString());
+    record.ifPresent(r -> RequestMetrics.add(line, r, now.toEpochMilli()));
     log.request(line);
   }
 
