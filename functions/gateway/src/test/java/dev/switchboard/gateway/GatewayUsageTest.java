@@ -86,7 +86,7 @@ class GatewayUsageTest {
     assertThat(plain.keyId()).isEqualTo(keyId(secret));
     assertThat(plain.user()).isEqualTo("end-user-9");
     assertThat(plain.model()).isEqualTo("switchboard/echo");
-    assertThat(plain.modelRequested()).isEqualTo("switchboard");
+    assertThat(plain.modelRequested()).isEqualTo("echo");
     assertThat(plain.provider()).isEqualTo("switchboard");
     assertThat(plain.attempts()).isEqualTo(1);
     assertThat(plain.status()).isEqualTo(200);
