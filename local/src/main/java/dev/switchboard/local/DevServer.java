@@ -7,9 +7,11 @@ import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.gateway.GatewayHandler;
 import dev.switchboard.gateway.GatewaySettings;
+import dev.switchboard.gateway.UsageSettings;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.reporting.ReportingHandler;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.Tables;
 import dev.switchboard.testkit.DynaliteProcess;
@@ -42,6 +44,7 @@ public final class DevServer implements AutoCloseable {
   static final String HOST = "HOST";
   static final String DEV_KEY = "SWITCHBOARD_DEV_KEY";
   static final String DEFAULT_KEYS_TABLE = "switchboard-keys";
+  static final String DEFAULT_USAGE_TABLE = "switchboard-usage";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -88,6 +91,7 @@ public final class DevServer implements AutoCloseable {
             + "/v1/chat/completions -H \"Authorization: Bearer $KEY\""
             + " -d '{\"model\":\"switchboard/echo\",\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'");
+    System.out.println("Usage dashboard: " + dev.baseUrl() + "/dashboard");
   }
 
   /**
@@ -102,6 +106,7 @@ public final class DevServer implements AutoCloseable {
     }
     Map<String, String> gatewayEnv = new HashMap<>(env);
     gatewayEnv.putIfAbsent(GatewaySettings.KEYS_TABLE, DEFAULT_KEYS_TABLE);
+    gatewayEnv.putIfAbsent(UsageSettings.USAGE_TABLE, DEFAULT_USAGE_TABLE);
     gatewayEnv.putIfAbsent("AWS_REGION", "us-east-1");
     DynaliteProcess dynalite = null;
     if (!gatewayEnv.containsKey("AWS_ENDPOINT_URL_DYNAMODB")
@@ -114,9 +119,14 @@ public final class DevServer implements AutoCloseable {
     }
     try {
       try (var dynamo = DynamoClients.create(gatewayEnv, Duration.ofSeconds(10))) {
-        Tables.createAll(dynamo, new Tables.Names(gatewayEnv.get(GatewaySettings.KEYS_TABLE)));
+        Tables.createAll(
+            dynamo,
+            new Tables.Names(
+                gatewayEnv.get(GatewaySettings.KEYS_TABLE),
+                gatewayEnv.get(UsageSettings.USAGE_TABLE)));
       }
       GatewayHandler gateway = GatewayHandler.create(gatewayEnv);
+      ReportingHandler reporting = ReportingHandler.create(gatewayEnv);
       String key = env.get(DEV_KEY);
       boolean generated = key == null || key.isBlank();
       if (generated) {
@@ -141,6 +151,9 @@ public final class DevServer implements AutoCloseable {
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       server.setExecutor(executor);
       server.createContext("/", exchange -> serve(exchange, gateway));
+      // the reporting function's routes, as the template sends them to it
+      server.createContext("/v1/usage", exchange -> serve(exchange, reporting));
+      server.createContext("/dashboard", exchange -> serve(exchange, reporting));
       server.start();
       return new DevServer(server, executor, dynalite, key, generated, gateway.keyStore());
     } catch (IOException | RuntimeException e) {
