@@ -9,7 +9,11 @@ import dev.switchboard.core.chat.ChatService;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import dev.switchboard.core.usage.UsageStore;
+import dev.switchboard.providers.anthropic.AnthropicConfig;
+import dev.switchboard.providers.anthropic.AnthropicProvider;
 import dev.switchboard.providers.echo.EchoProvider;
+import dev.switchboard.providers.gemini.GeminiConfig;
+import dev.switchboard.providers.gemini.GeminiProvider;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
 import dev.switchboard.store.DynamoClients;
@@ -101,6 +105,16 @@ record Gateway(
           OpenAiCompatibleConfig.bearer(
               "openai", settings.openAiBaseUrl(), settings.openAiApiKey().orElse(null));
       providers.put("openai", new OpenAiCompatibleProvider(config, http, mapper, clock));
+    }
+    if (settings.anthropicApiKey().isPresent()) {
+      var config =
+          new AnthropicConfig(settings.anthropicBaseUrl(), settings.anthropicApiKey().get());
+      providers.put(
+          AnthropicConfig.PROVIDER_ID, new AnthropicProvider(config, http, mapper, clock));
+    }
+    if (settings.geminiApiKey().isPresent()) {
+      var config = new GeminiConfig(settings.geminiBaseUrl(), settings.geminiApiKey().get());
+      providers.put(GeminiConfig.PROVIDER_ID, new GeminiProvider(config, http, mapper, clock));
     }
     return providers;
   }

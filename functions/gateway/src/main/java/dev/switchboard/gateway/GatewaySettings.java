@@ -26,6 +26,10 @@ public record GatewaySettings(
     Optional<String> openAiApiKey,
     URI openAiBaseUrl,
     boolean openAiBaseUrlSet,
+    Optional<String> anthropicApiKey,
+    URI anthropicBaseUrl,
+    Optional<String> geminiApiKey,
+    URI geminiBaseUrl,
     Map<String, String> env) {
 
   public static final String KEYS_TABLE = "KEYS_TABLE";
@@ -40,8 +44,14 @@ public record GatewaySettings(
   public static final String MODEL_CATALOG_FILE = "MODEL_CATALOG_FILE";
   public static final String OPENAI_API_KEY = "OPENAI_API_KEY";
   public static final String OPENAI_BASE_URL = "OPENAI_BASE_URL";
+  public static final String ANTHROPIC_API_KEY = "ANTHROPIC_API_KEY";
+  public static final String ANTHROPIC_BASE_URL = "ANTHROPIC_BASE_URL";
+  public static final String GEMINI_API_KEY = "GEMINI_API_KEY";
+  public static final String GEMINI_BASE_URL = "GEMINI_BASE_URL";
 
   static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+  static final String DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com";
+  static final String DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
 
   public GatewaySettings {
     env = Map.copyOf(env);
@@ -70,6 +80,10 @@ public record GatewaySettings(
         r.optional(OPENAI_API_KEY),
         r.url(OPENAI_BASE_URL, DEFAULT_OPENAI_BASE_URL),
         baseUrl.isPresent(),
+        r.optional(ANTHROPIC_API_KEY),
+        r.url(ANTHROPIC_BASE_URL, DEFAULT_ANTHROPIC_BASE_URL),
+        r.optional(GEMINI_API_KEY),
+        r.url(GEMINI_BASE_URL, DEFAULT_GEMINI_BASE_URL),
         env);
   }
 

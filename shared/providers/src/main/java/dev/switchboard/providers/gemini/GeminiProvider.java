@@ -1,0 +1,111 @@
+package dev.switchboard.providers.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.chat.ChatProvider;
+import dev.switchboard.core.chat.ChunkSink;
+import dev.switchboard.core.chat.ProviderCall;
+import dev.switchboard.core.chat.ProviderException;
+import dev.switchboard.providers.http.SseRelay;
+import dev.switchboard.providers.http.UpstreamHttp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+/**
+ * The adapter for the Gemini API: {@code generateContent}, and {@code streamGenerateContent} over
+ * SSE, with the key in the {@code x-goog-api-key} header (never in the URL, where it would reach
+ * access logs).
+ */
+public final class GeminiProvider implements ChatProvider {
+
+  private final GeminiConfig config;
+  private final HttpClient http;
+  private final ObjectMapper json;
+  private final Clock clock;
+  private final String modelsRoot;
+
+  public GeminiProvider(GeminiConfig config, HttpClient http, ObjectMapper json, Clock clock) {
+    this.config = config;
+    this.http = http;
+    this.json = json;
+    this.clock = clock;
+    String base = config.baseUrl().toString();
+    this.modelsRoot = (base.endsWith("/") ? base : base + "/") + "v1beta/models/";
+  }
+
+  @Override
+  public String id() {
+    return GeminiConfig.PROVIDER_ID;
+  }
+
+  @Override
+  public ObjectNode complete(ProviderCall call) throws ProviderException {
+    HttpResponse<byte[]> response = send(call, false, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() >= 300) {
+      throw error(response.statusCode(), response.headers(), response.body());
+    }
+    try {
+      JsonNode body = json.readTree(response.body());
+      if (body != null && (body.has("candidates") || body.has("promptFeedback"))) {
+        return GeminiResponseMapper.toOpenAi(json, body, clock.instant().getEpochSecond());
+      }
+    } catch (IOException e) {
+      // fall through: not a response
+    }
+    throw new ProviderException.StreamBroken("the response was not a Gemini response", null);
+  }
+
+  @Override
+  public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
+    HttpResponse<InputStream> response =
+        send(call, true, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = response.body()) {
+      if (response.statusCode() >= 300) {
+        throw error(response.statusCode(), response.headers(), body.readNBytes(64 * 1024));
+      }
+      SseRelay.relay(
+          body,
+          call.idleTimeout(),
+          new GeminiStreamMapper(json, sink, clock.instant().getEpochSecond()));
+    } catch (IOException closeFailed) {
+      // the body is done with either way
+    }
+  }
+
+  private <T> HttpResponse<T> send(
+      ProviderCall call, boolean stream, HttpResponse.BodyHandler<T> handler)
+      throws ProviderException {
+    byte[] body;
+    try {
+      body = json.writeValueAsBytes(GeminiRequestMapper.toUpstream(json, call));
+    } catch (IOException e) {
+      throw new IllegalStateException("a JSON tree always serialises", e);
+    }
+    String model = URLEncoder.encode(call.model().upstreamId(), StandardCharsets.UTF_8);
+    URI uri =
+        URI.create(
+            modelsRoot + model + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(call.firstByteTimeout())
+            .header("Content-Type", "application/json")
+            .header("Accept", stream ? "text/event-stream" : "application/json")
+            .header("x-goog-api-key", config.apiKey())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    return UpstreamHttp.send(http, request, handler, call.firstByteTimeout());
+  }
+
+  private ProviderException error(int status, HttpHeaders headers, byte[] body) {
+    return GeminiErrorMapper.map(json, status, headers, body, clock.instant());
+  }
+}

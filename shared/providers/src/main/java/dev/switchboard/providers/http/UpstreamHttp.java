@@ -1,0 +1,67 @@
+package dev.switchboard.providers.http;
+
+import dev.switchboard.core.chat.ProviderException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Sending one upstream request and turning transport failures into the provider error family, for
+ * adapters of every wire format; and making upstream error text safe to repeat.
+ */
+public final class UpstreamHttp {
+
+  private static final int MAX_MESSAGE = 300;
+
+  /**
+   * Anything that looks like a credential is cut out of upstream messages before we repeat them.
+   */
+  private static final Pattern SECRET_LIKE =
+      Pattern.compile(
+          "(sk|pk|rk|key|gsk|xai|sb)[-_][A-Za-z0-9_\\-]{8,}|AIza[A-Za-z0-9_\\-]{20,}|Bearer\\s+\\S+");
+
+  private UpstreamHttp() {}
+
+  /**
+   * Sends {@code request}, waiting at most {@code firstByteTimeout} for the response headers.
+   *
+   * @throws ProviderException.Timeout when connecting or the first byte took too long
+   * @throws ProviderException.ConnectionFailed when no response could be had
+   */
+  public static <T> HttpResponse<T> send(
+      HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration firstByte)
+      throws ProviderException {
+    try {
+      return http.send(request, handler);
+    } catch (HttpConnectTimeoutException e) {
+      throw new ProviderException.Timeout("connect");
+    } catch (HttpTimeoutException e) {
+      throw new ProviderException.Timeout("no response within " + firstByte);
+    } catch (ConnectException e) {
+      throw new ProviderException.ConnectionFailed("connection refused", e);
+    } catch (IOException e) {
+      throw new ProviderException.ConnectionFailed("connection failed before a response", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProviderException.ConnectionFailed("interrupted", e);
+    }
+  }
+
+  /**
+   * An upstream error message fit to show a client: credentials redacted, length bounded, never
+   * empty.
+   */
+  public static String safeMessage(String message, int status) {
+    String cleaned = SECRET_LIKE.matcher(message).replaceAll("[redacted]").strip();
+    if (cleaned.isEmpty()) {
+      return "The provider answered with status " + status + ".";
+    }
+    return cleaned.length() <= MAX_MESSAGE ? cleaned : cleaned.substring(0, MAX_MESSAGE) + "...";
+  }
+}
