@@ -35,6 +35,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
   private final ObjectMapper mapper;
   private final Clock clock;
   private final URI completionsUri;
+  private final boolean plainHttp;
 
   public OpenAiCompatibleProvider(
       OpenAiCompatibleConfig config, HttpClient http, ObjectMapper mapper, Clock clock) {
@@ -44,6 +45,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     this.clock = clock;
     String base = config.baseUrl().toString();
     this.completionsUri = URI.create((base.endsWith("/") ? base : base + "/") + "chat/completions");
+    this.plainHttp = "http".equalsIgnoreCase(completionsUri.getScheme());
   }
 
   /** An HTTP client suited to upstream calls: HTTP/2 where offered, bounded connect time. */
@@ -154,6 +156,12 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
             .header("Content-Type", "application/json")
             .header("Accept", stream ? "text/event-stream" : "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (plainHttp) {
+      // Over plain http an HTTP/2 client asks every request to upgrade to h2c, which local
+      // OpenAI-compatible servers (Ollama, vLLM, the benchmark's fake) never accept: the upgrade
+      // headers and the client's upgrade handling are pure overhead. HTTPS still negotiates HTTP/2.
+      request.version(HttpClient.Version.HTTP_1_1);
+    }
     if (config.apiKey() != null && !config.apiKey().isEmpty()) {
       request.header(
           config.authHeader(), config.bearer() ? "Bearer " + config.apiKey() : config.apiKey());

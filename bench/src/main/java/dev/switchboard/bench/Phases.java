@@ -1,0 +1,236 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.testkit.SseResponse;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The measuring phases, in order: store calls of a cold request, warm-up, non-streamed latency at
+ * two sizes, time to first token, per-chunk gaps (all interleaved across arms, concurrency 1), then
+ * store calls at steady state, CPU per request and throughput (one arm at a time).
+ */
+final class Phases {
+
+  private final Plan plan;
+  private final Map<String, ArmResults> results;
+  private final StoreCallCounter store;
+  private final HttpClient http = Probe.newClient();
+  private final Probe probe = new Probe(http);
+  private final List<String> log = new ArrayList<>();
+
+  Phases(Plan plan, Map<String, ArmResults> results, StoreCallCounter store) {
+    this.plan = plan;
+    this.results = results;
+    this.store = store;
+  }
+
+  List<String> log() {
+    return log;
+  }
+
+  void all() throws IOException, InterruptedException {
+    coldStoreCalls();
+    interleaved("warm-up", plan.warmupRounds(), plan.warmupSeconds(), this::warmUp);
+    interleaved(
+        "latency ~1.4 KB",
+        plan.latencyRounds(),
+        plan.phaseSeconds(),
+        r -> nonStreamed(r, Bench.SMALL, r.latencySmall, true));
+    interleaved(
+        "latency ~10 KB",
+        plan.latencyRounds(),
+        plan.phaseSeconds(),
+        r -> nonStreamed(r, Bench.LARGE, r.latencyLarge, false));
+    interleaved(
+        "time to first token",
+        plan.ttftRounds(),
+        plan.phaseSeconds(),
+        r -> streamed(r, Bench.SHORT_STREAM, true, false));
+    Probe.Upstream longStream = new Probe.Upstream(0, plan.chunks(), plan.intervalMs(), 0);
+    interleaved(
+        "chunk gaps (" + plan.chunks() + " x " + plan.intervalMs() + " ms)",
+        plan.chunkRounds(),
+        plan.phaseSeconds(),
+        r -> streamed(r, longStream, false, true));
+    Probe.Upstream burst = new Probe.Upstream(0, plan.chunks(), 0, 0);
+    interleaved(
+        "back-to-back chunks (" + plan.chunks() + " x 0 ms)",
+        plan.ttftRounds(),
+        plan.phaseSeconds(),
+        r -> burst(r, burst));
+    for (ArmResults r : results.values()) {
+      if (r.arm.model().startsWith("openai/")) {
+        steadyStoreCalls(r);
+      }
+    }
+    for (ArmResults r : results.values()) {
+      if (!r.arm.direct()) {
+        cpu(r);
+      }
+    }
+    for (ArmResults r : results.values()) {
+      throughput(r);
+    }
+  }
+
+  /** One measurement for one arm; rounds call it once per arm, in a rotating order. */
+  private interface Step {
+    void run(ArmResults arm) throws IOException, InterruptedException;
+  }
+
+  private void interleaved(String name, int rounds, double seconds, Step step)
+      throws IOException, InterruptedException {
+    List<ArmResults> arms = List.copyOf(results.values());
+    long deadline = System.nanoTime() + (long) (seconds * 1e9);
+    long start = System.nanoTime();
+    int done = 0;
+    for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
+      for (int i = 0; i < arms.size(); i++) {
+        step.run(arms.get((round + i) % arms.size()));
+      }
+      done++;
+    }
+    log.add(
+        String.format(
+            "%s: %d rounds x %d arms in %.1f s",
+            name, done, arms.size(), (System.nanoTime() - start) / 1e9));
+  }
+
+  private void warmUp(ArmResults r) throws IOException, InterruptedException {
+    probe.complete(r.arm, Bench.SMALL);
+    probe.stream(r.arm, Bench.SHORT_STREAM);
+  }
+
+  private void nonStreamed(ArmResults r, Probe.Upstream upstream, Samples into, boolean small)
+      throws IOException, InterruptedException {
+    Probe.Exchange exchange = probe.complete(r.arm, upstream);
+    r.requests++;
+    if (exchange.status() != 200) {
+      r.failed(exchange.status(), false);
+      return;
+    }
+    into.add(exchange.nanos());
+    if (small) {
+      r.smallBodyBytes = exchange.bodyBytes();
+    } else {
+      r.largeBodyBytes = exchange.bodyBytes();
+    }
+  }
+
+  private void streamed(ArmResults r, Probe.Upstream upstream, boolean ttft, boolean gaps)
+      throws IOException, InterruptedException {
+    Probe.Stream stream = probe.stream(r.arm, upstream);
+    r.streamRequests++;
+    if (stream.status() != 200 || !stream.done() || stream.ttftNanos() < 0) {
+      r.failed(stream.status(), true);
+      return;
+    }
+    if (ttft) {
+      r.ttft.add(stream.ttftNanos());
+    }
+    if (gaps) {
+      r.chunkGap.add(Math.round(stream.meanGapNanos()));
+    }
+  }
+
+  private void burst(ArmResults r, Probe.Upstream upstream)
+      throws IOException, InterruptedException {
+    Probe.Stream stream = probe.stream(r.arm, upstream);
+    r.streamRequests++;
+    if (stream.status() != 200 || !stream.done() || stream.ttftNanos() < 0) {
+      r.failed(stream.status(), true);
+      return;
+    }
+    r.burstGap.add(Math.round(stream.meanGapNanos()));
+  }
+
+  /** The very first request a fresh gateway serves: its key cache is empty. */
+  private void coldStoreCalls() throws IOException, InterruptedException {
+    for (ArmResults r : results.values()) {
+      if (!r.arm.model().startsWith("openai/")) {
+        continue;
+      }
+      HttpRequest request = probe.request(r.arm, true, Bench.SHORT_STREAM);
+      long start = System.nanoTime();
+      SseResponse response = probe.streamRaw(request);
+      Thread.sleep(300);
+      r.storeCold = store.between(start, response.headersAtNanos()).size();
+      log.add(
+          r.arm.name()
+              + " cold request: store calls before the first byte "
+              + r.storeCold
+              + ", status "
+              + response.status());
+    }
+  }
+
+  private void steadyStoreCalls(ArmResults r) throws IOException, InterruptedException {
+    int before = 0;
+    long first = System.nanoTime();
+    for (int i = 0; i < plan.storeRounds(); i++) {
+      HttpRequest request = probe.request(r.arm, true, Bench.SHORT_STREAM);
+      long start = System.nanoTime();
+      SseResponse response = probe.streamRaw(request);
+      before += store.between(start, response.headersAtNanos()).size();
+    }
+    // usage records and settlements may be written after the stream ends
+    Thread.sleep(500);
+    List<StoreCallCounter.Call> all = store.between(first, System.nanoTime());
+    r.storeBeforeFirstByte = before / (double) plan.storeRounds();
+    r.storeTotal = all.size() / (double) plan.storeRounds();
+    r.storeOperations = StoreCallCounter.byOperation(all);
+    log.add(
+        String.format(
+            "%s store calls: %d streamed requests, %d calls %s",
+            r.arm.name(), plan.storeRounds(), all.size(), r.storeOperations));
+  }
+
+  private void cpu(ArmResults r) throws IOException, InterruptedException {
+    double before = r.arm.process().cpuMillis();
+    OpenLoop.Result result =
+        OpenLoop.run(
+            probe,
+            () -> probe.request(r.arm, false, Bench.SMALL),
+            plan.cpuRate(),
+            plan.cpuSeconds());
+    double after = r.arm.process().cpuMillis();
+    r.cpuRequests = result.sent();
+    r.cpuSeconds = result.wallNanos() / 1e9;
+    r.cpuMsPerRequest = (after - before) / result.sent();
+    log.add(
+        String.format(
+            "%s CPU: %.0f ms over %d requests at %d/s (%d errors)",
+            r.arm.name(), after - before, result.sent(), plan.cpuRate(), result.errors()));
+  }
+
+  private void throughput(ArmResults r) throws InterruptedException {
+    HttpClient loadClient = Probe.newClient();
+    Probe load = new Probe(loadClient);
+    // new connections and the load path's JIT are not what this measures: warm them first
+    OpenLoop.run(
+        load,
+        () -> load.request(r.arm, false, Bench.SLOW),
+        plan.throughputRates().getFirst(),
+        Math.max(1, plan.stepSeconds()));
+    Thread.sleep(500);
+    for (int rate : plan.throughputRates()) {
+      OpenLoop.Result step =
+          OpenLoop.run(
+              load, () -> load.request(r.arm, false, Bench.SLOW), rate, plan.stepSeconds());
+      r.throughputSteps.add(step);
+      log.add(
+          String.format(
+              "%s throughput step %d/s: %d sent, %d errors, p99 %.1f ms",
+              r.arm.name(), rate, step.sent(), step.errors(), step.p99Millis()));
+      if (step.errors() > 0 || step.p99Millis() >= 50) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    loadClient.close();
+  }
+}
