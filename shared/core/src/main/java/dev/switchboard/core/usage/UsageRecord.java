@@ -20,8 +20,8 @@ import java.util.List;
  * @param model the catalogue id of the model that served the request, or null when none did
  * @param provider the provider that served it, or null
  * @param attempts how many upstream calls the request took (0 when it never reached a provider)
- * @param status the HTTP status the client received (200 for a stream that started, even if it
- *     later failed: see {@code errorType})
+ * @param status the status the request ended with; for a stream that failed after it started, the
+ *     status of that failure (the client had already received 200 and an in-band error event)
  * @param errorType the gateway error code when the request failed, else null
  * @param cancelled true when the client went away before the response was complete
  * @param finishReason the first choice's {@code finish_reason}, or null
