@@ -138,21 +138,8 @@ public final class ReportingHandler implements HttpHandler {
   }
 
   private ApiKey authenticate(HttpRequest request) {
-    String secret = request.header("x-api-key").orElse(null);
-    String authorization = request.header("authorization").orElse(null);
-    if (authorization != null) {
-      String value = authorization.strip();
-      if (value.regionMatches(true, 0, "Bearer", 0, 6)
-          && (value.length() == 6 || Character.isWhitespace(value.charAt(6)))) {
-        secret = value.substring(6).strip();
-      } else if (secret == null) {
-        throw new GatewayException(
-            ErrorKind.AUTHENTICATION,
-            "invalid_authorization",
-            "Send the key as 'Authorization: Bearer <key>'.");
-      }
-    }
-    return authenticator.authenticate(secret);
+    return authenticator.authenticateHeaders(
+        request.header("authorization").orElse(null), request.header("x-api-key").orElse(null));
   }
 
   private void json(ResponseSink sink, int status, JsonNode body, String requestId) {
