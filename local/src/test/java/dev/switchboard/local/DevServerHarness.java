@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A dev server with its own dynalite, pointed at a fake upstream as the {@code openai} provider,
@@ -33,7 +34,13 @@ final class DevServerHarness implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   DevServerHarness(Map<String, String> extraEnv) throws IOException {
+    this(upstream -> extraEnv);
+  }
+
+  /** With variables that depend on the fake upstream's address (another vendor pointed at it). */
+  DevServerHarness(Function<FakeUpstream, Map<String, String>> extraEnvFor) throws IOException {
     upstream = FakeUpstream.start();
+    Map<String, String> extraEnv = extraEnvFor.apply(upstream);
     key = ApiKeys.newSecret(new SecureRandom());
     Map<String, String> env = new HashMap<>();
     env.put("PORT", "0");

@@ -4,31 +4,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.catalog.ModelCatalog;
-import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import dev.switchboard.core.usage.UsageStore;
-import dev.switchboard.providers.anthropic.AnthropicConfig;
-import dev.switchboard.providers.anthropic.AnthropicProvider;
-import dev.switchboard.providers.echo.EchoProvider;
-import dev.switchboard.providers.gemini.GeminiConfig;
-import dev.switchboard.providers.gemini.GeminiProvider;
-import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
-import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
 import dev.switchboard.store.DynamoUsageStore;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Everything the gateway function is made of, built once per process (per Lambda container) from
- * the settings: the JSON mapper, the store clients, the providers, the use case.
+ * the settings: the JSON mapper, the store clients, the providers, the use case, usage recording.
  */
 record Gateway(
     GatewaySettings settings,
@@ -70,11 +60,12 @@ record Gateway(
       AccessLog log) {
     UsageSettings usage = UsageSettings.from(settings.env());
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
-    ModelCatalog catalog = ModelCatalog.load(mapper, settings.modelCatalogFile());
+    ModelCatalog catalog =
+        ModelCatalog.load(mapper, settings.modelCatalogFile(), Providers.knownIds());
     ChatService chat =
         new ChatService(
             catalog,
-            providers(settings, mapper, clock),
+            Providers.configured(settings, mapper, clock),
             clock,
             settings.upstreamFirstByteTimeout(),
             settings.upstreamIdleTimeout());
@@ -89,33 +80,5 @@ record Gateway(
         chat,
         log,
         new UsageCapture(recorder, clock, log, usage.logContent()));
-  }
-
-  /** The configured providers: a provider without credentials is not routable. */
-  static Map<String, ChatProvider> providers(
-      GatewaySettings settings, ObjectMapper mapper, Clock clock) {
-    Map<String, ChatProvider> providers = new LinkedHashMap<>();
-    if (settings.echoModelEnabled()) {
-      providers.put(EchoProvider.ID, new EchoProvider(clock, settings.echoChunkDelay()));
-    }
-    HttpClient http = OpenAiCompatibleProvider.defaultHttpClient(settings.upstreamConnectTimeout());
-    // OpenAI is routable with a key, or keyless when pointed at a local compatible server.
-    if (settings.openAiApiKey().isPresent() || settings.openAiBaseUrlSet()) {
-      var config =
-          OpenAiCompatibleConfig.bearer(
-              "openai", settings.openAiBaseUrl(), settings.openAiApiKey().orElse(null));
-      providers.put("openai", new OpenAiCompatibleProvider(config, http, mapper, clock));
-    }
-    if (settings.anthropicApiKey().isPresent()) {
-      var config =
-          new AnthropicConfig(settings.anthropicBaseUrl(), settings.anthropicApiKey().get());
-      providers.put(
-          AnthropicConfig.PROVIDER_ID, new AnthropicProvider(config, http, mapper, clock));
-    }
-    if (settings.geminiApiKey().isPresent()) {
-      var config = new GeminiConfig(settings.geminiBaseUrl(), settings.geminiApiKey().get());
-      providers.put(GeminiConfig.PROVIDER_ID, new GeminiProvider(config, http, mapper, clock));
-    }
-    return providers;
   }
 }

@@ -19,7 +19,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} and {@code
+ * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
+ * ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints} and {@code
  * /v1/generation}. It authenticates, routes, and turns every failure into an OpenAI error response;
  * the work itself is in core.
  */
@@ -92,7 +93,8 @@ public final class GatewayHandler implements HttpHandler {
         case MODELS -> {
           requireMethod(request, "GET");
           keyId = authenticate(request).id();
-          responses.json(sink, 200, modelsRoute.list(), Map.of(Responses.REQUEST_ID, requestId));
+          ObjectNode list = modelsRoute.list(request.queryParameter("provider"));
+          responses.json(sink, 200, list, Map.of(Responses.REQUEST_ID, requestId));
         }
         case GENERATION -> {
           requireMethod(request, "GET");
@@ -107,15 +109,20 @@ public final class GatewayHandler implements HttpHandler {
             requireMethod(request, "GET");
             keyId = authenticate(request).id();
             String id = path.substring(MODELS.length() + 1);
+            // Model ids contain slashes, so ".../endpoints" is told apart by its suffix.
+            boolean endpoints = id.endsWith(ModelsRoute.ENDPOINTS_SUFFIX);
+            Optional<ObjectNode> found =
+                endpoints
+                    ? modelsRoute.endpoints(
+                        id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
+                    : modelsRoute.one(id);
             ObjectNode model =
-                modelsRoute
-                    .one(id)
-                    .orElseThrow(
-                        () ->
-                            new GatewayException(
-                                ErrorKind.NOT_FOUND,
-                                "model_not_found",
-                                "The model does not exist or is not available on this gateway."));
+                found.orElseThrow(
+                    () ->
+                        new GatewayException(
+                            ErrorKind.NOT_FOUND,
+                            "model_not_found",
+                            "The model does not exist or is not available on this gateway."));
             responses.json(sink, 200, model, Map.of(Responses.REQUEST_ID, requestId));
           } else {
             throw new GatewayException(

@@ -8,66 +8,139 @@ import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.chat.ChatService;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * {@code GET /v1/models} and {@code GET /v1/models/{id}}: the routable models in the OpenAI list
- * shape, with OpenRouter's {@code context_length}, {@code pricing} (US dollars per token, as
- * strings) and {@code architecture} fields.
+ * {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code GET /v1/models/{id}/endpoints}:
+ * the routable models in the OpenAI list shape, with OpenRouter's {@code context_length}, {@code
+ * pricing} (US dollars per token, as strings), {@code architecture} and {@code
+ * supported_parameters} fields.
  */
 final class ModelsRoute {
 
+  static final String ENDPOINTS_SUFFIX = "/endpoints";
+
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
+  /** Parameters every model takes. */
+  private static final List<String> BASE_PARAMETERS =
+      List.of("max_tokens", "temperature", "top_p", "stop", "seed");
 
   private final ObjectNode list;
   private final ChatService chat;
 
   ModelsRoute(ChatService chat) {
     this.chat = chat;
-    // The catalogue and the providers are fixed at init, so the listing is built once.
+    // The catalogue and the providers are fixed at init, so the unfiltered listing is built once.
+    this.list = listOf(chat.routableModels());
+  }
+
+  /** Every routable model, or only those of {@code provider}. */
+  ObjectNode list(Optional<String> provider) {
+    if (provider.isEmpty()) {
+      return list;
+    }
+    return listOf(
+        chat.routableModels().stream().filter(m -> m.provider().equals(provider.get())).toList());
+  }
+
+  Optional<ObjectNode> one(String id) {
+    return chat.findRoutable(id).map(ModelsRoute::describe);
+  }
+
+  /**
+   * OpenRouter's endpoints shape: the model (by canonical id) and one endpoint per routable
+   * provider serving it, with that provider's prices and limits.
+   */
+  Optional<ObjectNode> endpoints(String id) {
+    List<Model> serving = chat.routableEndpoints(id);
+    if (serving.isEmpty()) {
+      return Optional.empty();
+    }
+    Model first = chat.findRoutable(id).orElse(serving.getFirst());
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ObjectNode data = body.putObject("data");
+    data.put("id", first.canonicalId());
+    data.put("name", first.name());
+    data.put("created", first.created());
+    ObjectNode architecture = data.putObject("architecture");
+    first.inputModalities().forEach(architecture.putArray("input_modalities")::add);
+    architecture.putArray("output_modalities").add("text");
+    ArrayNode endpoints = data.putArray("endpoints");
+    for (Model m : serving) {
+      ObjectNode endpoint = endpoints.addObject();
+      endpoint.put("name", m.name());
+      endpoint.put("model_id", m.id());
+      endpoint.put("provider_name", m.provider());
+      endpoint.put("context_length", m.contextLength());
+      pricing(endpoint.putObject("pricing"), m.pricing());
+      endpoint.put("max_completion_tokens", m.maxOutputTokens());
+      endpoint.putNull("max_prompt_tokens");
+      supportedParameters(endpoint.putArray("supported_parameters"), m);
+      endpoint.put("status", 0);
+    }
+    return Optional.of(body);
+  }
+
+  private static ObjectNode listOf(List<Model> models) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("object", "list");
     ArrayNode data = body.putArray("data");
-    chat.routableModels().forEach(m -> data.add(describe(m)));
-    this.list = body;
-  }
-
-  ObjectNode list() {
-    return list;
-  }
-
-  java.util.Optional<ObjectNode> one(String id) {
-    return chat.findRoutable(id).map(ModelsRoute::describe);
+    models.forEach(m -> data.add(describe(m)));
+    return body;
   }
 
   static ObjectNode describe(Model model) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("id", model.id());
+    node.put("canonical_slug", model.canonicalId());
     node.put("object", "model");
     node.put("created", model.created());
     node.put("owned_by", model.provider());
     node.put("name", model.name());
     node.put("context_length", model.contextLength());
-    Pricing p = model.pricing();
-    ObjectNode pricing = node.putObject("pricing");
-    pricing.put("prompt", perToken(p.input()));
-    pricing.put("completion", perToken(p.output()));
-    pricing.put("input_cache_read", perToken(p.cachedInput()));
-    pricing.put("input_cache_write", perToken(p.cacheWrite()));
-    pricing.put("internal_reasoning", perToken(p.reasoning()));
+    pricing(node.putObject("pricing"), model.pricing());
     ObjectNode architecture = node.putObject("architecture");
     model.inputModalities().forEach(architecture.putArray("input_modalities")::add);
     architecture.putArray("output_modalities").add("text");
     ObjectNode top = node.putObject("top_provider");
     top.put("context_length", model.contextLength());
     top.put("max_completion_tokens", model.maxOutputTokens());
-    ArrayNode params = node.putArray("supported_parameters");
-    List.of("max_tokens", "temperature", "top_p", "stop", "seed", "response_format")
-        .forEach(params::add);
-    if (model.supports("tools")) {
-      params.add("tools").add("tool_choice");
-    }
+    supportedParameters(node.putArray("supported_parameters"), model);
     return node;
+  }
+
+  /**
+   * OpenRouter's parameter names, derived from the catalogue's capabilities: {@code tools} adds
+   * {@code tools} and {@code tool_choice}; {@code json_mode} adds {@code response_format} and
+   * {@code structured_outputs}; {@code reasoning} adds {@code reasoning} and {@code
+   * include_reasoning}.
+   */
+  static void supportedParameters(ArrayNode target, Model model) {
+    List<String> params = new ArrayList<>(BASE_PARAMETERS);
+    if (model.supports("tools")) {
+      params.add("tools");
+      params.add("tool_choice");
+    }
+    if (model.supports("json_mode")) {
+      params.add("response_format");
+      params.add("structured_outputs");
+    }
+    if (model.supports("reasoning")) {
+      params.add("reasoning");
+      params.add("include_reasoning");
+    }
+    params.forEach(target::add);
+  }
+
+  private static void pricing(ObjectNode pricing, Pricing p) {
+    pricing.put("prompt", perToken(p.input()));
+    pricing.put("completion", perToken(p.output()));
+    pricing.put("input_cache_read", perToken(p.cachedInput()));
+    pricing.put("input_cache_write", perToken(p.cacheWrite()));
+    pricing.put("internal_reasoning", perToken(p.reasoning()));
   }
 
   private static String perToken(BigDecimal perMillion) {

@@ -339,7 +339,8 @@ public final class FakeUpstream implements AutoCloseable {
             Collections.unmodifiableMap(headers),
             body,
             Instant.now(),
-            System.nanoTime());
+            System.nanoTime(),
+            exchange.getRequestURI().getRawQuery());
     synchronized (recorded) {
       recorded.addLast(request);
       if (recorded.size() > RECORD_LIMIT) {

@@ -151,7 +151,8 @@ public final class FixtureUpstream implements AutoCloseable {
                 Collections.unmodifiableMap(headers),
                 parse(body),
                 Instant.now(),
-                System.nanoTime()),
+                System.nanoTime(),
+                exchange.getRequestURI().getRawQuery()),
             exchange.getRequestURI().getRawQuery()));
   }
 

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param body the JSON body; a text node with the raw text if it was not JSON; missing if empty
  * @param receivedAt wall-clock arrival time
  * @param receivedAtNanos {@link System#nanoTime()} at arrival, to compare with client timings
+ * @param query the raw query string, or null when there was none
  */
 public record RecordedRequest(
     String method,
@@ -22,7 +23,8 @@ public record RecordedRequest(
     Map<String, List<String>> headers,
     JsonNode body,
     Instant receivedAt,
-    long receivedAtNanos) {
+    long receivedAtNanos,
+    String query) {
 
   /** The first value of a header, if present (case-insensitive name). */
   public Optional<String> header(String name) {

@@ -1,5 +1,6 @@
 package dev.switchboard.core.catalog;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,7 +20,10 @@ import java.util.Set;
 
 /**
  * The models the gateway knows, with their prices and limits. Ships as the resource {@value
- * #RESOURCE}; an operator can replace it with a file of the same shape.
+ * #RESOURCE}; an operator can replace it with a file of the same shape. Validated on load: a
+ * catalogue naming an unknown provider, a negative price, a missing limit, an unknown capability or
+ * an alias used twice is refused with every problem listed, so a bad file stops the gateway at
+ * start rather than misbilling later.
  */
 public final class ModelCatalog {
 
@@ -36,56 +40,104 @@ public final class ModelCatalog {
       if (ids.put(model.id(), model) != null) {
         throw new IllegalArgumentException("model listed twice in the catalogue: " + model.id());
       }
-      model.aliases().forEach(alias -> aliases.put(alias, model));
+      for (String alias : model.aliases()) {
+        if (aliases.put(alias, model) != null) {
+          throw new IllegalArgumentException("alias used twice in the catalogue: " + alias);
+        }
+      }
     }
     this.byId = Map.copyOf(ids);
     this.byAlias = Map.copyOf(aliases);
     this.ordered = List.copyOf(ids.values());
   }
 
-  /** The built-in catalogue, or the file at {@code overrideFile} when one is given. */
-  public static ModelCatalog load(ObjectMapper mapper, Optional<Path> overrideFile) {
+  /**
+   * The built-in catalogue, or the file at {@code overrideFile} when one is given, validated.
+   *
+   * @param knownProviders the provider ids the gateway has adapters for
+   * @throws IllegalArgumentException listing every problem, naming the source
+   */
+  public static ModelCatalog load(
+      ObjectMapper mapper, Optional<Path> overrideFile, Set<String> knownProviders) {
+    String source =
+        overrideFile.map(p -> "the model catalogue " + p).orElse("the built-in model catalogue");
+    JsonNode root;
     try {
       if (overrideFile.isPresent()) {
         try (InputStream in = Files.newInputStream(overrideFile.get())) {
-          return parse(mapper.readTree(in));
+          root = mapper.readTree(in);
+        }
+      } else {
+        try (InputStream in = ModelCatalog.class.getResourceAsStream(RESOURCE)) {
+          if (in == null) {
+            throw new IllegalStateException("the model catalogue resource is missing: " + RESOURCE);
+          }
+          root = mapper.readTree(in);
         }
       }
-      try (InputStream in = ModelCatalog.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException("the model catalogue resource is missing: " + RESOURCE);
-        }
-        return parse(mapper.readTree(in));
-      }
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(
+          source + " is not valid JSON (line " + e.getLocation().getLineNr() + ")");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the model catalogue", e);
+      throw new UncheckedIOException("cannot read " + source, e);
+    }
+    try {
+      return parse(root, knownProviders);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + " is invalid: " + e.getMessage());
     }
   }
 
-  static ModelCatalog parse(JsonNode root) {
+  /**
+   * Parses and validates a catalogue document.
+   *
+   * @throws IllegalArgumentException listing every problem found
+   */
+  static ModelCatalog parse(JsonNode root, Set<String> knownProviders) {
+    List<String> problems = new ArrayList<>();
     List<Model> models = new ArrayList<>();
-    for (JsonNode m : root.path("models")) {
-      JsonNode price = m.path("pricing");
-      models.add(
-          new Model(
-              text(m, "id"),
-              m.path("name").asText(text(m, "id")),
-              text(m, "provider"),
-              text(m, "upstream_id"),
-              strings(m.path("aliases")),
-              m.path("context_length").asInt(),
-              m.path("max_output_tokens").asInt(),
-              new Pricing(
-                  decimal(price, "input"),
-                  decimal(price, "output"),
-                  decimal(price, "cached_input"),
-                  decimal(price, "cache_write"),
-                  decimal(price, "reasoning")),
-              Set.copyOf(strings(m.path("capabilities"))),
-              m.has("input_modalities") ? strings(m.path("input_modalities")) : List.of("text"),
-              m.path("created").asLong(0)));
+    JsonNode entries = root == null ? null : root.get("models");
+    if (entries == null || !entries.isArray()) {
+      throw new IllegalArgumentException("it has no 'models' array");
+    }
+    for (JsonNode m : entries) {
+      try {
+        models.add(entry(m));
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    problems.addAll(CatalogRules.check(models, knownProviders));
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
     }
     return new ModelCatalog(models);
+  }
+
+  private static Model entry(JsonNode m) {
+    String id = text(m, "id");
+    JsonNode price = m.path("pricing");
+    if (!price.isObject()) {
+      throw new IllegalArgumentException(id + ": no 'pricing' object");
+    }
+    return new Model(
+        id,
+        m.path("name").asText(id),
+        text(m, "provider"),
+        text(m, "upstream_id"),
+        strings(m.path("aliases")),
+        m.path("context_length").asInt(),
+        m.path("max_output_tokens").asInt(),
+        new Pricing(
+            required(id, price, "input"),
+            required(id, price, "output"),
+            decimal(id, price, "cached_input"),
+            decimal(id, price, "cache_write"),
+            decimal(id, price, "reasoning")),
+        Set.copyOf(strings(m.path("capabilities"))),
+        m.has("input_modalities") ? strings(m.path("input_modalities")) : List.of("text"),
+        m.path("created").asLong(0),
+        m.hasNonNull("canonical") ? text(m, "canonical") : null);
   }
 
   private static String text(JsonNode node, String field) {
@@ -96,9 +148,23 @@ public final class ModelCatalog {
     return value.textValue();
   }
 
-  private static BigDecimal decimal(JsonNode node, String field) {
+  private static BigDecimal required(String id, JsonNode node, String field) {
+    BigDecimal value = decimal(id, node, field);
+    if (value == null) {
+      throw new IllegalArgumentException(id + ": no price '" + field + "'");
+    }
+    return value;
+  }
+
+  private static BigDecimal decimal(String id, JsonNode node, String field) {
     JsonNode value = node.get(field);
-    return value == null || value.isNull() ? null : value.decimalValue();
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isNumber()) {
+      throw new IllegalArgumentException(id + ": price '" + field + "' is not a number");
+    }
+    return value.decimalValue();
   }
 
   private static List<String> strings(JsonNode array) {
@@ -111,6 +177,15 @@ public final class ModelCatalog {
   public Optional<Model> find(String idOrAlias) {
     Model model = byId.get(idOrAlias);
     return Optional.ofNullable(model != null ? model : byAlias.get(idOrAlias));
+  }
+
+  /**
+   * The entries that serve the model {@code idOrAlias} names, that is every entry sharing its
+   * canonical id; {@code idOrAlias} may also be a canonical id no entry has as its own id.
+   */
+  public List<Model> endpointsOf(String idOrAlias) {
+    String canonical = find(idOrAlias).map(Model::canonicalId).orElse(idOrAlias);
+    return ordered.stream().filter(m -> m.canonicalId().equals(canonical)).toList();
   }
 
   /** Every model, in catalogue order. */

@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * The chat completion use case: resolves the requested model to a provider that can serve it, calls
  * it, and hands back OpenAI-shaped output whose {@code id} and {@code model} are the gateway's,
- * with usage always present.
+ * with usage always present and priced: {@code usage.cost} and {@code usage.cost_details} are added
+ * here, for every provider, from the catalogue's prices.
  */
 public final class ChatService {
 
@@ -47,6 +48,16 @@ public final class ChatService {
   /** The models a client can use now: those whose provider is configured. */
   public List<Model> routableModels() {
     return catalog.models().stream().filter(m -> providers.containsKey(m.provider())).toList();
+  }
+
+  /**
+   * The routable entries serving the model {@code idOrAlias} names (every entry sharing its
+   * canonical id), in catalogue order; empty when none is routable.
+   */
+  public List<Model> routableEndpoints(String idOrAlias) {
+    return catalog.endpointsOf(idOrAlias).stream()
+        .filter(m -> providers.containsKey(m.provider()))
+        .toList();
   }
 
   /** The routable model for an id or alias. */
@@ -94,6 +105,7 @@ public final class ChatService {
     } else {
       usage = Usage.fromOpenAi(usageNode);
     }
+    Cost.of(model.pricing(), usage).writeTo((ObjectNode) body.get("usage"));
     return new ChatResult(model, usage, estimated, body);
   }
 
@@ -114,6 +126,9 @@ public final class ChatService {
             chunk.put("id", generationId);
             chunk.put("model", model.id());
             tally.observe(chunk);
+            if (chunk.get("usage") instanceof ObjectNode usageNode) {
+              Cost.of(model.pricing(), Usage.fromOpenAi(usageNode)).writeTo(usageNode);
+            }
             out.accept(chunk);
           });
     } catch (ProviderException e) {
@@ -125,7 +140,7 @@ public final class ChatService {
     Usage usage = estimate(request, tally.text);
     ObjectNode last = tally.template(generationId, model.id(), created);
     last.putArray("choices");
-    usage.writeOpenAi(last.putObject("usage"));
+    Cost.of(model.pricing(), usage).writeTo(usage.writeOpenAi(last.putObject("usage")));
     out.accept(last);
     return new ChatResult(model, usage, true, null);
   }

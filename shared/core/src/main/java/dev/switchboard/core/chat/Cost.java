@@ -1,5 +1,7 @@
 package dev.switchboard.core.chat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.switchboard.core.catalog.Pricing;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -38,6 +40,26 @@ public record Cost(
   /** The sum of the parts. */
   public BigDecimal total() {
     return input.add(cachedInput).add(cacheWrite).add(output).add(reasoning).stripTrailingZeros();
+  }
+
+  /**
+   * Writes {@code cost} (the total) and {@code cost_details} (the parts) into an OpenAI {@code
+   * usage} object, as numbers of US dollars. Written in plain notation: {@code 0.00000015}, never
+   * {@code 1.5E-7}, which some clients parse badly.
+   */
+  public ObjectNode writeTo(ObjectNode usage) {
+    usage.putRawValue("cost", plain(total()));
+    ObjectNode details = usage.putObject("cost_details");
+    details.putRawValue("input", plain(input));
+    details.putRawValue("cached_input", plain(cachedInput));
+    details.putRawValue("cache_write", plain(cacheWrite));
+    details.putRawValue("output", plain(output));
+    details.putRawValue("reasoning", plain(reasoning));
+    return usage;
+  }
+
+  private static RawValue plain(BigDecimal amount) {
+    return new RawValue(amount.stripTrailingZeros().toPlainString());
   }
 
   private static BigDecimal price(long tokens, BigDecimal perMillion) {

@@ -13,7 +13,6 @@ import dev.switchboard.providers.http.SseEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -23,8 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The adapter for every vendor that speaks the OpenAI Chat Completions API. Requests go out with
- * the client's fields intact; stream events are relayed one by one as they arrive.
+ * The adapter for every vendor that speaks the OpenAI Chat Completions API, configured per vendor
+ * by {@link OpenAiCompatibleConfig}. Requests go out with the client's fields intact but for the
+ * vendor's known quirks; stream events are relayed one by one as they arrive.
  */
 public final class OpenAiCompatibleProvider implements ChatProvider {
 
@@ -34,7 +34,6 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
   private final HttpClient http;
   private final ObjectMapper mapper;
   private final Clock clock;
-  private final URI completionsUri;
   private final boolean plainHttp;
 
   public OpenAiCompatibleProvider(
@@ -43,9 +42,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     this.http = http;
     this.mapper = mapper;
     this.clock = clock;
-    String base = config.baseUrl().toString();
-    this.completionsUri = URI.create((base.endsWith("/") ? base : base + "/") + "chat/completions");
-    this.plainHttp = "http".equalsIgnoreCase(completionsUri.getScheme());
+    this.plainHttp = "http".equalsIgnoreCase(config.baseUrl().getScheme());
   }
 
   /** An HTTP client suited to upstream calls: HTTP/2 where offered, bounded connect time. */
@@ -146,12 +143,13 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
       throws ProviderException {
     byte[] body;
     try {
-      body = mapper.writeValueAsBytes(OpenAiRequestMapper.toUpstream(call, stream));
+      body =
+          mapper.writeValueAsBytes(OpenAiRequestMapper.toUpstream(call, stream, config.vendor()));
     } catch (IOException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(completionsUri)
+        HttpRequest.newBuilder(config.completionsUri(call.model().upstreamId()))
             .timeout(call.firstByteTimeout())
             .header("Content-Type", "application/json")
             .header("Accept", stream ? "text/event-stream" : "application/json")
@@ -163,10 +161,8 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
       request.version(HttpClient.Version.HTTP_1_1);
     }
     if (config.apiKey() != null && !config.apiKey().isEmpty()) {
-      request.header(
-          config.authHeader(), config.bearer() ? "Bearer " + config.apiKey() : config.apiKey());
+      request.header(config.authHeader(), config.authValue());
     }
-    config.extraHeaders().forEach(request::header);
     try {
       return http.send(request.build(), handler);
     } catch (HttpConnectTimeoutException e) {

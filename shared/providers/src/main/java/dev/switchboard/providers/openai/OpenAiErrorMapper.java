@@ -4,21 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.providers.http.RetryAfter;
+import dev.switchboard.providers.http.UpstreamMessage;
 import java.io.IOException;
 import java.net.http.HttpHeaders;
 import java.time.Instant;
-import java.util.regex.Pattern;
 
 /** Maps an OpenAI-style error response to the provider error family. The one place for it. */
 final class OpenAiErrorMapper {
-
-  private static final int MAX_MESSAGE = 300;
-
-  /**
-   * Anything that looks like a credential is cut out of upstream messages before we repeat them.
-   */
-  private static final Pattern SECRET_LIKE =
-      Pattern.compile("(sk|pk|rk|key|gsk|xai|sb)[-_][A-Za-z0-9_\\-]{8,}|Bearer\\s+\\S+");
 
   private OpenAiErrorMapper() {}
 
@@ -60,10 +52,6 @@ final class OpenAiErrorMapper {
   }
 
   static String safeMessage(String message, int status) {
-    String cleaned = SECRET_LIKE.matcher(message).replaceAll("[redacted]").strip();
-    if (cleaned.isEmpty()) {
-      return "The provider answered with status " + status + ".";
-    }
-    return cleaned.length() <= MAX_MESSAGE ? cleaned : cleaned.substring(0, MAX_MESSAGE) + "...";
+    return UpstreamMessage.safe(message, status);
   }
 }

@@ -41,7 +41,7 @@ class OpenAiCompatibleProviderIT extends ChatProviderContract {
   @Override
   protected ChatProvider provider(String baseUrl) {
     return new OpenAiCompatibleProvider(
-        OpenAiCompatibleConfig.bearer("openai", URI.create(baseUrl + "/v1"), KEY),
+        OpenAiCompatibleConfig.of(Vendors.OPENAI, URI.create(baseUrl + "/v1"), KEY),
         HttpClient.newHttpClient(),
         JSON,
         Clock.systemUTC());

@@ -1,0 +1,78 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.chat.ChatProvider;
+import dev.switchboard.providers.anthropic.AnthropicConfig;
+import dev.switchboard.providers.anthropic.AnthropicProvider;
+import dev.switchboard.providers.bedrock.BedrockProvider;
+import dev.switchboard.providers.echo.EchoProvider;
+import dev.switchboard.providers.gemini.GeminiConfig;
+import dev.switchboard.providers.gemini.GeminiProvider;
+import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
+import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
+import dev.switchboard.providers.openai.Vendors;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the configured providers from the settings: the one place where provider adapters are
+ * constructed. A provider without credentials is left out, so its models are neither routable nor
+ * listed.
+ */
+final class Providers {
+
+  /** Native adapters, by provider id. */
+  static final String BEDROCK = BedrockProvider.ID;
+
+  static final String ANTHROPIC = AnthropicConfig.PROVIDER_ID;
+  static final String GOOGLE = GeminiConfig.PROVIDER_ID;
+
+  private Providers() {}
+
+  /**
+   * Every provider id the gateway has an adapter for, configured or not: the catalogue may only
+   * name these.
+   */
+  static Set<String> knownIds() {
+    Set<String> ids = new LinkedHashSet<>();
+    ids.add(EchoProvider.ID);
+    Vendors.all().forEach(v -> ids.add(v.id()));
+    ids.add(BEDROCK);
+    ids.add(ANTHROPIC);
+    ids.add(GOOGLE);
+    return Set.copyOf(ids);
+  }
+
+  /** The configured providers by id. */
+  static Map<String, ChatProvider> configured(
+      GatewaySettings settings, ObjectMapper mapper, Clock clock) {
+    Map<String, ChatProvider> providers = new LinkedHashMap<>();
+    if (settings.echoModelEnabled()) {
+      providers.put(EchoProvider.ID, new EchoProvider(clock, settings.echoChunkDelay()));
+    }
+    HttpClient http = OpenAiCompatibleProvider.defaultHttpClient(settings.upstreamConnectTimeout());
+    ProviderSettings configured = settings.providers();
+    for (OpenAiCompatibleConfig vendor : configured.openAiCompatible()) {
+      providers.put(vendor.providerId(), new OpenAiCompatibleProvider(vendor, http, mapper, clock));
+    }
+    // Native adapters: one line each.
+    configured
+        .anthropic()
+        .ifPresent(a -> providers.put(ANTHROPIC, new AnthropicProvider(a, http, mapper, clock)));
+    configured
+        .gemini()
+        .ifPresent(g -> providers.put(GOOGLE, new GeminiProvider(g, http, mapper, clock)));
+    configured
+        .bedrock()
+        .ifPresent(
+            b ->
+                providers.put(
+                    BEDROCK,
+                    BedrockProvider.create(b, settings.upstreamConnectTimeout(), mapper, clock)));
+    return providers;
+  }
+}

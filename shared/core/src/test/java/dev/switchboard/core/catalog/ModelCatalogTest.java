@@ -1,0 +1,171 @@
+package dev.switchboard.core.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCatalogTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> KNOWN =
+      Set.of(
+          "switchboard",
+          "openai",
+          "azure",
+          "groq",
+          "together",
+          "fireworks",
+          "deepseek",
+          "xai",
+          "mistral",
+          "openrouter",
+          "cerebras",
+          "perplexity",
+          "ollama",
+          "vllm",
+          "lmstudio",
+          "bedrock",
+          "anthropic",
+          "google");
+
+  private static ModelCatalog parse(String json) throws IOException {
+    return ModelCatalog.parse(JSON.readTree(json), KNOWN);
+  }
+
+  private static String entry(String id, String provider, String extra) {
+    return """
+        {"id":"%s","provider":"%s","upstream_id":"u","context_length":1000,
+         "max_output_tokens":100,"pricing":{"input":1,"output":2}%s}
+        """
+        .formatted(id, provider, extra.isEmpty() ? "" : "," + extra);
+  }
+
+  private static String catalogue(String... entries) {
+    return "{\"models\":[" + String.join(",", entries) + "]}";
+  }
+
+  @Test
+  void theBuiltInCatalogueLoadsAndCoversEveryVendorWithAFlagshipAndASmallModel() {
+    ModelCatalog catalog = ModelCatalog.load(JSON, Optional.empty(), KNOWN);
+
+    for (String provider :
+        Set.of(
+            "openai",
+            "azure",
+            "groq",
+            "together",
+            "fireworks",
+            "deepseek",
+            "xai",
+            "mistral",
+            "openrouter",
+            "cerebras",
+            "perplexity",
+            "bedrock")) {
+      assertThat(catalog.models().stream().filter(m -> m.provider().equals(provider)).count())
+          .as(provider)
+          .isGreaterThanOrEqualTo(2);
+    }
+    assertThat(catalog.find("nova-micro"))
+        .get()
+        .extracting(Model::id)
+        .isEqualTo("bedrock/amazon.nova-micro");
+  }
+
+  @Test
+  void refusesAnUnknownProviderNamingTheEntry() {
+    assertThatThrownBy(() -> parse(catalogue(entry("acme/m", "acme", ""))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("acme/m: unknown provider 'acme'");
+  }
+
+  @Test
+  void refusesNegativePrices() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    catalogue(
+                        """
+                        {"id":"openai/x","provider":"openai","upstream_id":"x",
+                         "context_length":1000,"max_output_tokens":10,
+                         "pricing":{"input":1,"output":2,"cached_input":-0.5}}
+                        """)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("openai/x: price 'cached_input' is negative");
+  }
+
+  @Test
+  void refusesAnAliasUsedByTwoModels() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    catalogue(
+                        entry("openai/a", "openai", "\"aliases\":[\"fast\"]"),
+                        entry("groq/b", "groq", "\"aliases\":[\"fast\"]"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("alias 'fast' is used by both openai/a and groq/b");
+  }
+
+  @Test
+  void listsEveryProblemAtOnce() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    catalogue(
+                        entry("groq/m", "openai", ""),
+                        entry("openai/n", "openai", "\"capabilities\":[\"telepathy\"]"),
+                        """
+                        {"id":"openai/p","provider":"openai","upstream_id":"p",
+                         "context_length":1000,"max_output_tokens":10,"pricing":{"input":1}}
+                        """)))
+        .hasMessageContaining("groq/m: the id must be 'openai/<model>'")
+        .hasMessageContaining("openai/n: unknown capability 'telepathy'")
+        .hasMessageContaining("openai/p: no price 'output'");
+  }
+
+  @Test
+  void anOverrideFileReplacesTheCatalogueAndABadOneNamesTheFile(@TempDir Path dir)
+      throws IOException {
+    Path good = dir.resolve("good.json");
+    Files.writeString(good, catalogue(entry("ollama/qwen3", "ollama", "")));
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(
+        bad, catalogue(entry("ollama/qwen3", "ollama", "\"pricing\":{\"input\":-1,\"output\":0}")));
+
+    assertThat(ModelCatalog.load(JSON, Optional.of(good), KNOWN).models())
+        .extracting(Model::id)
+        .containsExactly("ollama/qwen3");
+    assertThatThrownBy(() -> ModelCatalog.load(JSON, Optional.of(bad), KNOWN))
+        .hasMessageContaining(bad.toString())
+        .hasMessageContaining("negative");
+  }
+
+  @Test
+  void entriesSharingACanonicalIdAreEndpointsOfOneModel() throws IOException {
+    ModelCatalog catalog =
+        parse(
+            catalogue(
+                entry("openai/gpt-4o-mini", "openai", "\"aliases\":[\"gpt-4o-mini\"]"),
+                entry("azure/gpt-4o-mini", "azure", "\"canonical\":\"openai/gpt-4o-mini\""),
+                entry("groq/llama", "groq", "\"canonical\":\"meta/llama\""),
+                entry("together/llama", "together", "\"canonical\":\"meta/llama\"")));
+
+    assertThat(catalog.endpointsOf("gpt-4o-mini"))
+        .extracting(Model::id)
+        .containsExactly("openai/gpt-4o-mini", "azure/gpt-4o-mini");
+    assertThat(catalog.endpointsOf("azure/gpt-4o-mini")).hasSize(2);
+    // A canonical id that is no entry's own id still finds its endpoints.
+    assertThat(catalog.endpointsOf("meta/llama"))
+        .extracting(Model::provider)
+        .containsExactly("groq", "together");
+    assertThat(catalog.endpointsOf("nobody/none")).isEmpty();
+  }
+}

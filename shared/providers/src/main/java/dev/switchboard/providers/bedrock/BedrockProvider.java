@@ -1,0 +1,196 @@
+package dev.switchboard.providers.bedrock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.chat.ChatProvider;
+import dev.switchboard.core.chat.ChunkSink;
+import dev.switchboard.core.chat.ProviderCall;
+import dev.switchboard.core.chat.ProviderException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockDeltaEvent;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockStartEvent;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetadataEvent;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.MessageStartEvent;
+import software.amazon.awssdk.services.bedrockruntime.model.MessageStopEvent;
+
+/**
+ * AWS Bedrock through the Converse and ConverseStream APIs, signed with IAM credentials (the
+ * function's role on Lambda). The SDK's own retries are off: the gateway decides on retries and
+ * fallbacks from the mapped error.
+ */
+public final class BedrockProvider implements ChatProvider {
+
+  public static final String ID = "bedrock";
+
+  private final BedrockRuntimeAsyncClient client;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+
+  /** Around a built client; tests point one at a fake endpoint with static credentials. */
+  public BedrockProvider(BedrockRuntimeAsyncClient client, ObjectMapper mapper, Clock clock) {
+    this.client = client;
+    this.mapper = mapper;
+    this.clock = clock;
+  }
+
+  /** A provider whose client signs with the default credentials chain. */
+  public static BedrockProvider create(
+      BedrockConfig config, Duration connectTimeout, ObjectMapper mapper, Clock clock) {
+    return new BedrockProvider(
+        client(config, DefaultCredentialsProvider.builder().build(), connectTimeout),
+        mapper,
+        clock);
+  }
+
+  /**
+   * A Bedrock runtime client for {@code config}, without SDK retries, over HTTP/1.1. The SDK
+   * defaults this client to HTTP/2 for the bidirectional streaming operation, which we do not use;
+   * Converse and ConverseStream (a one-way response stream) work over HTTP/1.1, as the SDK's
+   * synchronous client calls them, and so does a plain loopback test endpoint.
+   */
+  public static BedrockRuntimeAsyncClient client(
+      BedrockConfig config, AwsCredentialsProvider credentials, Duration connectTimeout) {
+    var builder =
+        BedrockRuntimeAsyncClient.builder()
+            .region(Region.of(config.region()))
+            .credentialsProvider(credentials)
+            .httpClientBuilder(
+                NettyNioAsyncHttpClient.builder()
+                    .protocol(Protocol.HTTP1_1)
+                    .maxConcurrency(256)
+                    .connectionTimeout(connectTimeout))
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+    config.endpointOverride().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public ObjectNode complete(ProviderCall call) throws ProviderException {
+    var request = BedrockRequestMapper.converse(call, mapper);
+    CompletableFuture<ConverseResponse> future = client.converse(request);
+    ConverseResponse response;
+    try {
+      response = future.get(call.firstByteTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new ProviderException.Timeout("no response within " + call.firstByteTimeout());
+    } catch (ExecutionException e) {
+      throw BedrockErrorMapper.map(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(true);
+      throw new ProviderException.ConnectionFailed("interrupted", e);
+    }
+    return BedrockResponseMapper.completion(
+        response, call.model().upstreamId(), clock.instant().getEpochSecond(), mapper);
+  }
+
+  /** What the SDK's threads hand to the caller's thread. */
+  private sealed interface Signal {
+    record Event(ConverseStreamOutput event) implements Signal {}
+
+    record Failed(Throwable error) implements Signal {}
+
+    record Done() implements Signal {}
+  }
+
+  @Override
+  public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
+    var request = BedrockRequestMapper.converseStream(call, mapper);
+    // The SDK calls back on its event loop; the client is written to from the caller's thread,
+    // so a slow client never blocks Netty, and the idle timeout is a plain poll.
+    BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+    ConverseStreamResponseHandler handler =
+        ConverseStreamResponseHandler.builder()
+            .onEventStream(events -> events.subscribe(e -> signals.add(new Signal.Event(e))))
+            .onError(e -> signals.add(new Signal.Failed(e)))
+            .onComplete(() -> signals.add(new Signal.Done()))
+            .build();
+    CompletableFuture<Void> future = client.converseStream(request, handler);
+    future.whenComplete(
+        (ok, error) -> {
+          if (error != null) {
+            signals.add(new Signal.Failed(error));
+          }
+        });
+    var state =
+        new BedrockResponseMapper.StreamState(
+            call.model().upstreamId(), clock.instant().getEpochSecond());
+    boolean started = false;
+    boolean stopped = false;
+    try {
+      while (true) {
+        Duration wait = started ? call.idleTimeout() : call.firstByteTimeout();
+        Signal signal = signals.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (signal == null) {
+          throw new ProviderException.Timeout(
+              started ? "no data for " + wait.toMillis() + " ms" : "no response within " + wait);
+        }
+        switch (signal) {
+          case Signal.Failed f -> {
+            ProviderException mapped = BedrockErrorMapper.map(f.error());
+            if (started && !(mapped instanceof ProviderException.StreamBroken)) {
+              throw new ProviderException.StreamBroken(mapped.getMessage(), null);
+            }
+            throw mapped;
+          }
+          case Signal.Done d -> {
+            if (!stopped) {
+              throw new ProviderException.StreamBroken(
+                  "the stream ended without messageStop", null);
+            }
+            return;
+          }
+          case Signal.Event e -> {
+            started = true;
+            ObjectNode chunk = chunk(state, e.event());
+            if (e.event() instanceof MessageStopEvent) {
+              stopped = true;
+            }
+            if (chunk != null) {
+              sink.accept(chunk);
+            }
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProviderException.StreamBroken("interrupted", e);
+    } finally {
+      future.cancel(true);
+    }
+  }
+
+  private static ObjectNode chunk(BedrockResponseMapper.StreamState state, ConverseStreamOutput e) {
+    return switch (e) {
+      case MessageStartEvent start -> state.roleChunk();
+      case ContentBlockStartEvent start -> state.blockStart(start);
+      case ContentBlockDeltaEvent delta -> state.blockDelta(delta);
+      case MessageStopEvent stop -> state.stop(stop.stopReason());
+      case ConverseStreamMetadataEvent metadata -> state.usage(metadata);
+      default -> null;
+    };
+  }
+}

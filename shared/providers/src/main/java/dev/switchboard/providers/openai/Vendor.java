@@ -1,0 +1,100 @@
+package dev.switchboard.providers.openai;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One vendor that speaks the OpenAI Chat Completions API, as data: where it lives by default, how
+ * it wants the credential, how its URL is built and which request fields it names differently or
+ * refuses. {@link Vendors} lists them all; {@link OpenAiCompatibleProvider} serves every one.
+ *
+ * @param id the provider id, the model prefix clients use (e.g. {@code groq})
+ * @param envPrefix the prefix of the vendor's environment variables ({@code GROQ} gives {@code
+ *     GROQ_API_KEY} and {@code GROQ_BASE_URL})
+ * @param defaultBaseUrl the API root ending before {@code /chat/completions}; null when the
+ *     operator must always give one (Azure, local servers)
+ * @param credential whether a key is needed, optional, or never used
+ * @param auth how the key is sent
+ * @param url how the completions URL is built from the base URL and the model
+ * @param renamedParameters request fields the vendor knows under another name (OpenAI name to
+ *     vendor name), e.g. Mistral's {@code random_seed}
+ * @param droppedParameters request fields the vendor rejects, removed before sending
+ * @param streamOptions whether the vendor accepts {@code stream_options.include_usage}; vendors
+ *     that do not report usage in their last chunk anyway
+ */
+public record Vendor(
+    String id,
+    String envPrefix,
+    String defaultBaseUrl,
+    Credential credential,
+    Auth auth,
+    UrlStyle url,
+    Map<String, String> renamedParameters,
+    Set<String> droppedParameters,
+    boolean streamOptions) {
+
+  /** Whether the vendor needs a key. */
+  public enum Credential {
+    /** Routable only with a key. */
+    REQUIRED,
+    /** Routable with a key, or with only a base URL (a compatible proxy or local server). */
+    OPTIONAL_WITH_BASE_URL,
+    /** A local server: routable when its base URL is set; no key is sent. */
+    NONE
+  }
+
+  /** How the key travels. */
+  public enum Auth {
+    /** {@code Authorization: Bearer <key>}. */
+    BEARER,
+    /** Azure's {@code api-key: <key>}. */
+    API_KEY_HEADER
+  }
+
+  /** How the completions URL is built. */
+  public enum UrlStyle {
+    /** {@code {base}/chat/completions}, the model in the body. */
+    CHAT_COMPLETIONS,
+    /**
+     * Azure OpenAI: {@code {base}/openai/deployments/{deployment}/chat/completions?api-version=V},
+     * the deployment being the catalogue's upstream id.
+     */
+    AZURE_DEPLOYMENT
+  }
+
+  public Vendor {
+    Objects.requireNonNull(id);
+    Objects.requireNonNull(envPrefix);
+    renamedParameters = Map.copyOf(renamedParameters);
+    droppedParameters = Set.copyOf(droppedParameters);
+  }
+
+  /** A vendor that needs nothing but a bearer key and a base URL, like most of them. */
+  static Vendor plain(String id, String envPrefix, String defaultBaseUrl) {
+    return new Vendor(
+        id,
+        envPrefix,
+        defaultBaseUrl,
+        Credential.REQUIRED,
+        Auth.BEARER,
+        UrlStyle.CHAT_COMPLETIONS,
+        Map.of(),
+        Set.of(),
+        true);
+  }
+
+  /** A keyless local server, routable once its base URL is set. */
+  static Vendor local(String id, String envPrefix) {
+    return new Vendor(
+        id,
+        envPrefix,
+        null,
+        Credential.NONE,
+        Auth.BEARER,
+        UrlStyle.CHAT_COMPLETIONS,
+        Map.of(),
+        Set.of(),
+        true);
+  }
+}

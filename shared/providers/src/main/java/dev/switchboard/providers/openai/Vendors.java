@@ -1,0 +1,126 @@
+package dev.switchboard.providers.openai;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every OpenAI-compatible vendor the gateway knows. Adding one is a line here, prices in the
+ * catalogue and a row in the README's provider table; no new class.
+ */
+public final class Vendors {
+
+  public static final Vendor OPENAI =
+      new Vendor(
+          "openai",
+          "OPENAI",
+          "https://api.openai.com/v1",
+          Vendor.Credential.OPTIONAL_WITH_BASE_URL,
+          Vendor.Auth.BEARER,
+          Vendor.UrlStyle.CHAT_COMPLETIONS,
+          Map.of(),
+          Set.of(),
+          true);
+
+  /**
+   * Azure OpenAI: the resource endpoint ({@code https://NAME.openai.azure.com}) comes from {@code
+   * AZURE_OPENAI_ENDPOINT}, the model is a deployment named by the catalogue's upstream id, and the
+   * key goes in {@code api-key}.
+   */
+  public static final Vendor AZURE =
+      new Vendor(
+          "azure",
+          "AZURE_OPENAI",
+          null,
+          Vendor.Credential.REQUIRED,
+          Vendor.Auth.API_KEY_HEADER,
+          Vendor.UrlStyle.AZURE_DEPLOYMENT,
+          Map.of(),
+          Set.of(),
+          true);
+
+  /**
+   * Mistral validates request bodies strictly: the seed is {@code random_seed}, there is no {@code
+   * max_completion_tokens}, and {@code stream_options} is refused (its last chunk carries usage
+   * anyway).
+   */
+  public static final Vendor MISTRAL =
+      new Vendor(
+          "mistral",
+          "MISTRAL",
+          "https://api.mistral.ai/v1",
+          Vendor.Credential.REQUIRED,
+          Vendor.Auth.BEARER,
+          Vendor.UrlStyle.CHAT_COMPLETIONS,
+          Map.of("seed", "random_seed", "max_completion_tokens", "max_tokens"),
+          Set.of("user", "logit_bias", "store", "service_tier"),
+          false);
+
+  /**
+   * Perplexity's Sonar API lives at the root (no {@code /v1}), has no function calling and no seed,
+   * logit bias or log probabilities; usage always ends the stream.
+   */
+  public static final Vendor PERPLEXITY =
+      new Vendor(
+          "perplexity",
+          "PERPLEXITY",
+          "https://api.perplexity.ai",
+          Vendor.Credential.REQUIRED,
+          Vendor.Auth.BEARER,
+          Vendor.UrlStyle.CHAT_COMPLETIONS,
+          Map.of("max_completion_tokens", "max_tokens"),
+          Set.of(
+              "tools",
+              "tool_choice",
+              "parallel_tool_calls",
+              "seed",
+              "logit_bias",
+              "logprobs",
+              "top_logprobs",
+              "service_tier",
+              "store"),
+          false);
+
+  private static final List<Vendor> ALL =
+      List.of(
+          OPENAI,
+          AZURE,
+          Vendor.plain("groq", "GROQ", "https://api.groq.com/openai/v1"),
+          Vendor.plain("together", "TOGETHER", "https://api.together.xyz/v1"),
+          Vendor.plain("fireworks", "FIREWORKS", "https://api.fireworks.ai/inference/v1"),
+          Vendor.plain("deepseek", "DEEPSEEK", "https://api.deepseek.com/v1"),
+          Vendor.plain("xai", "XAI", "https://api.x.ai/v1"),
+          MISTRAL,
+          Vendor.plain("openrouter", "OPENROUTER", "https://openrouter.ai/api/v1"),
+          Vendor.plain("cerebras", "CEREBRAS", "https://api.cerebras.ai/v1"),
+          PERPLEXITY,
+          Vendor.local("ollama", "OLLAMA"),
+          Vendor.local("vllm", "VLLM"),
+          Vendor.local("lmstudio", "LMSTUDIO"));
+
+  private static final Map<String, Vendor> BY_ID = index();
+
+  private Vendors() {}
+
+  /** Every vendor, in the order the README lists them. */
+  public static List<Vendor> all() {
+    return ALL;
+  }
+
+  /** The vendor with this provider id. */
+  public static Optional<Vendor> byId(String id) {
+    return Optional.ofNullable(BY_ID.get(id));
+  }
+
+  private static Map<String, Vendor> index() {
+    Map<String, Vendor> byId = new LinkedHashMap<>();
+    for (Vendor vendor : ALL) {
+      if (byId.put(vendor.id(), vendor) != null) {
+        throw new IllegalStateException("vendor listed twice: " + vendor.id());
+      }
+    }
+    return Map.copyOf(byId);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.switchboard.testkit.bedrock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * A Bedrock runtime endpoint on 127.0.0.1 speaking the real wire format: {@code POST
+ * /model/{id}/converse} answers JSON, {@code POST /model/{id}/converse-stream} answers {@code
+ * application/vnd.amazon.eventstream} frames. What it answers is a {@link Reply} chosen per request
+ * by a function the test sets; every request is recorded.
+ */
+public final class FakeBedrock implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One request as received. */
+  public record Request(
+      String operation, String modelId, Map<String, List<String>> headers, JsonNode body) {
+
+    /** The first value of a header (names as the JDK server normalises them). */
+    public String header(String name) {
+      for (var e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+          return e.getValue().getFirst();
+        }
+      }
+      return null;
+    }
+  }
+
+  /** What to answer. */
+  public sealed interface Reply {
+    /** A JSON body with a status (an error when from 400 on, named by {@code errorType}). */
+    record Json(int status, String errorType, String body) implements Reply {}
+
+    /** A 200 event stream of these frames (see {@link EventStreamEncoder}). */
+    record Stream(List<byte[]> frames) implements Reply {}
+
+    /** An error in the shape Bedrock sends: {@code x-amzn-ErrorType} and a message. */
+    static Reply error(int status, String errorType, String message) {
+      return new Json(status, errorType, "{\"message\":\"" + message + "\"}");
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private volatile Function<Request, Reply> replies =
+      r -> Reply.error(500, "InternalServerException", "no reply set");
+
+  private FakeBedrock(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Starts on a free loopback port. */
+  public static FakeBedrock start() {
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    } catch (IOException e) {
+      executor.close();
+      throw new UncheckedIOException("cannot bind the fake Bedrock endpoint", e);
+    }
+    FakeBedrock fake = new FakeBedrock(server, executor);
+    server.createContext("/", fake::handle);
+    server.setExecutor(executor);
+    server.start();
+    return fake;
+  }
+
+  /** The endpoint to configure as the runtime client's endpoint override. */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Sets how the next requests are answered. */
+  public void answer(Function<Request, Reply> replies) {
+    this.replies = replies;
+  }
+
+  /** Every request received, oldest first. */
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** The most recent request. */
+  public Request lastRequest() {
+    if (requests.isEmpty()) {
+      throw new IllegalStateException("the fake Bedrock endpoint has received no request");
+    }
+    return requests.getLast();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getRawPath();
+      String[] parts = path.split("/");
+      // /model/{id}/converse or /model/{id}/converse-stream
+      if (!exchange.getRequestMethod().equals("POST")
+          || parts.length != 4
+          || !parts[1].equals("model")) {
+        send(exchange, new Reply.Json(404, "UnknownOperationException", "{}"));
+        return;
+      }
+      String modelId = URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
+      byte[] raw = exchange.getRequestBody().readAllBytes();
+      JsonNode body = raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
+      Request request =
+          new Request(parts[3], modelId, Map.copyOf(exchange.getRequestHeaders()), body);
+      requests.add(request);
+      send(exchange, replies.apply(request));
+    }
+  }
+
+  private static void send(HttpExchange exchange, Reply reply) throws IOException {
+    switch (reply) {
+      case Reply.Json json -> {
+        byte[] bytes = json.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (json.status() >= 400) {
+          exchange.getResponseHeaders().set("x-amzn-ErrorType", json.errorType());
+        }
+        exchange.sendResponseHeaders(json.status(), bytes.length);
+        exchange.getResponseBody().write(bytes);
+      }
+      case Reply.Stream stream -> {
+        exchange.getResponseHeaders().set("Content-Type", "application/vnd.amazon.eventstream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        for (byte[] frame : stream.frames()) {
+          out.write(frame);
+          out.flush();
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.close();
+  }
+}
