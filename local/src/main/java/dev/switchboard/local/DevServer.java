@@ -44,6 +44,7 @@ public final class DevServer implements AutoCloseable {
   static final String HOST = "HOST";
   static final String DEV_KEY = "SWITCHBOARD_DEV_KEY";
   static final String DEFAULT_KEYS_TABLE = "switchboard-keys";
+  static final String DEFAULT_CACHE_TABLE = "switchboard-cache";
   static final String DEFAULT_USAGE_TABLE = "switchboard-usage";
 
   private final HttpServer server;
@@ -99,6 +100,11 @@ public final class DevServer implements AutoCloseable {
    * {@code PORT=0} picks a free port.
    */
   public static DevServer start(Map<String, String> env) throws IOException {
+    return start(env, Clock.systemUTC());
+  }
+
+  /** A dev server whose gateway reads the time from {@code clock} (tests move it). */
+  public static DevServer start(Map<String, String> env, Clock clock) throws IOException {
     // Without TCP_NODELAY the JDK server holds small SSE writes back for up to 40 ms (Nagle).
     // The property is read when the first HttpServer of the JVM is created.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -106,6 +112,7 @@ public final class DevServer implements AutoCloseable {
     }
     Map<String, String> gatewayEnv = new HashMap<>(env);
     gatewayEnv.putIfAbsent(GatewaySettings.KEYS_TABLE, DEFAULT_KEYS_TABLE);
+    gatewayEnv.putIfAbsent(GatewaySettings.CACHE_TABLE, DEFAULT_CACHE_TABLE);
     gatewayEnv.putIfAbsent(UsageSettings.USAGE_TABLE, DEFAULT_USAGE_TABLE);
     gatewayEnv.putIfAbsent("AWS_REGION", "us-east-1");
     DynaliteProcess dynalite = null;
@@ -123,9 +130,10 @@ public final class DevServer implements AutoCloseable {
             dynamo,
             new Tables.Names(
                 gatewayEnv.get(GatewaySettings.KEYS_TABLE),
+                gatewayEnv.get(GatewaySettings.CACHE_TABLE),
                 gatewayEnv.get(UsageSettings.USAGE_TABLE)));
       }
-      GatewayHandler gateway = GatewayHandler.create(gatewayEnv);
+      GatewayHandler gateway = GatewayHandler.create(gatewayEnv, clock);
       ReportingHandler reporting = ReportingHandler.create(gatewayEnv);
       String key = env.get(DEV_KEY);
       boolean generated = key == null || key.isBlank();

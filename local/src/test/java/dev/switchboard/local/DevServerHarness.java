@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,11 +35,21 @@ final class DevServerHarness implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   DevServerHarness(Map<String, String> extraEnv) throws IOException {
-    this(upstream -> extraEnv);
+    this(upstream -> extraEnv, Clock.systemUTC());
+  }
+
+  /** A harness whose gateway reads the time from {@code clock}. */
+  DevServerHarness(Map<String, String> extraEnv, Clock clock) throws IOException {
+    this(upstream -> extraEnv, clock);
   }
 
   /** With variables that depend on the fake upstream's address (another vendor pointed at it). */
   DevServerHarness(Function<FakeUpstream, Map<String, String>> extraEnvFor) throws IOException {
+    this(extraEnvFor, Clock.systemUTC());
+  }
+
+  private DevServerHarness(Function<FakeUpstream, Map<String, String>> extraEnvFor, Clock clock)
+      throws IOException {
     upstream = FakeUpstream.start();
     Map<String, String> extraEnv = extraEnvFor.apply(upstream);
     key = ApiKeys.newSecret(new SecureRandom());
@@ -50,7 +61,7 @@ final class DevServerHarness implements AutoCloseable {
     env.put("ECHO_CHUNK_DELAY_MS", "20");
     env.put("KEY_CACHE_TTL_SECONDS", "1");
     env.putAll(extraEnv);
-    server = DevServer.start(env);
+    server = DevServer.start(env, clock);
   }
 
   URI uri(String path) {

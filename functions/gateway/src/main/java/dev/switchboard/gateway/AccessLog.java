@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.cache.CacheLog;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -55,6 +56,33 @@ final class AccessLog {
     fields.put("level", level);
     fields.put("requestId", requestId);
     return fields;
+  }
+
+  /**
+   * Where the response cache reports what it skipped: one WARN line per failure, naming the
+   * operation and the exception type, never its message (it may quote a request).
+   */
+  CacheLog cacheLog() {
+    return new CacheLog() {
+      @Override
+      public void storeFailed(String operation, RuntimeException e) {
+        ObjectNode fields = mapper.createObjectNode();
+        fields.put("level", "WARN");
+        fields.put("event", "cache_" + operation + "_failed");
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        fields.put("error", cause.getClass().getName());
+        write(fields);
+      }
+
+      @Override
+      public void tooLarge(int compressedBytes) {
+        ObjectNode fields = mapper.createObjectNode();
+        fields.put("level", "INFO");
+        fields.put("event", "cache_skipped_too_large");
+        fields.put("compressedBytes", compressedBytes);
+        write(fields);
+      }
+    };
   }
 
   void write(ObjectNode fields) {

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.cache.CacheLookup;
+import dev.switchboard.core.cache.CachePolicy;
+import dev.switchboard.core.cache.ResponseCache;
+import dev.switchboard.core.cache.StreamAggregate;
+import dev.switchboard.core.cache.StreamReplay;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatResult;
 import dev.switchboard.core.chat.ChatService;
@@ -14,6 +19,7 @@ import dev.switchboard.core.usage.StreamMeter;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code POST /v1/chat/completions}: validate, resolve the model, forward, stream back. */
@@ -22,13 +28,19 @@ final class ChatCompletionsRoute {
   private final ChatRequestParser parser;
   private final ChatService chat;
   private final Responses responses;
+  private final ResponseCache cache;
   private final Clock clock;
 
   ChatCompletionsRoute(
-      ChatRequestParser parser, ChatService chat, Responses responses, Clock clock) {
+      ChatRequestParser parser,
+      ChatService chat,
+      Responses responses,
+      ResponseCache cache,
+      Clock clock) {
     this.parser = parser;
     this.chat = chat;
     this.responses = responses;
+    this.cache = cache;
     this.clock = clock;
   }
 
@@ -42,6 +54,13 @@ final class ChatCompletionsRoute {
     exchange.model = model.id();
     exchange.served = model;
     String generationId = UsageRecord.generationIdOf(exchange.requestId);
+    CacheLookup cached = cache.lookup(exchange.cachePolicy, key, model, request);
+    exchange.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
+    if (cached instanceof CacheLookup.Hit hit) {
+      replay(hit, request, model, generationId, exchange);
+      return;
+    }
+    CacheLookup.Miss miss = cached instanceof CacheLookup.Miss m ? m : null;
     exchange.upstreamStartNanos = System.nanoTime();
     if (!request.stream()) {
       ChatResult result;
@@ -52,11 +71,18 @@ final class ChatCompletionsRoute {
       }
       exchange.result = result;
       exchange.usage = result.usage();
-      responses.json(
-          exchange.sink, 200, result.body(), Map.of(Responses.REQUEST_ID, exchange.requestId));
+      // stored before it is sent, so a client that repeats the request at once finds it
+      if (miss != null) {
+        cache.store(miss, result.body());
+      }
+      responses.json(exchange.sink, 200, result.body(), headers(cached, exchange));
       return;
     }
-    SseStream stream = new SseStream(exchange.sink, responses, exchange.requestId);
+    SseStream stream =
+        new SseStream(exchange.sink, responses, exchange.requestId, cached.headers());
+    // a stream is stored as the completion it amounts to, once [DONE] has been relayed to the
+    // client, and before the response ends, so a client that repeats the request at once finds it
+    StreamAggregate aggregate = new StreamAggregate();
     // observed before it is written: a chunk the client never read was still generated
     StreamMeter meter = new StreamMeter(System::nanoTime);
     exchange.meter = meter;
@@ -70,6 +96,9 @@ final class ChatCompletionsRoute {
                 generationId,
                 chunk -> {
                   meter.observe(chunk);
+                  if (miss != null) {
+                    aggregate.accept(chunk);
+                  }
                   stream.event(chunk);
                 });
       } finally {
@@ -77,7 +106,11 @@ final class ChatCompletionsRoute {
       }
       exchange.result = result;
       exchange.usage = result.usage();
-      stream.done();
+      stream.relayDone();
+      if (miss != null) {
+        aggregate.completion().ifPresent(completion -> cache.store(miss, completion));
+      }
+      stream.end();
     } catch (GatewayException e) {
       if (!stream.started()) {
         throw e;
@@ -88,6 +121,42 @@ final class ChatCompletionsRoute {
     } catch (ResponseSink.ClientGoneException gone) {
       exchange.clientGone = true;
     }
+  }
+
+  /** Answers from the cache: the stored completion, or its chunks when the client streams. */
+  private void replay(
+      CacheLookup.Hit hit,
+      ChatRequest request,
+      Model model,
+      String generationId,
+      Exchange exchange) {
+    ObjectNode body = hit.body(generationId, model);
+    ChatResult result = hit.result(model, body);
+    exchange.result = result;
+    exchange.usage = result.usage();
+    exchange.cacheHit = result.cacheHit();
+    if (!request.stream()) {
+      responses.json(exchange.sink, 200, body, headers(hit, exchange));
+      return;
+    }
+    SseStream stream = new SseStream(exchange.sink, responses, exchange.requestId, hit.headers());
+    StreamMeter meter = new StreamMeter(System::nanoTime);
+    exchange.meter = meter;
+    try {
+      for (ObjectNode chunk : StreamReplay.chunks(body)) {
+        meter.observe(chunk);
+        stream.event(chunk);
+      }
+      stream.done();
+    } catch (ResponseSink.ClientGoneException gone) {
+      exchange.clientGone = true;
+    }
+  }
+
+  private static Map<String, String> headers(CacheLookup cached, Exchange exchange) {
+    Map<String, String> headers = new LinkedHashMap<>(cached.headers());
+    headers.put(Responses.REQUEST_ID, exchange.requestId);
+    return headers;
   }
 
   /**
@@ -115,6 +184,12 @@ final class ChatCompletionsRoute {
     String model;
     boolean stream;
     dev.switchboard.core.chat.Usage usage;
+    CachePolicy cachePolicy = CachePolicy.OFF;
+    String cacheStatus;
+    boolean cacheHit;
+    int status = 200;
+    String errorCode;
+    boolean clientGone;
     // for the usage record: set as the request gets that far
     ApiKey key;
     ChatRequest request;
@@ -123,9 +198,6 @@ final class ChatCompletionsRoute {
     StreamMeter meter;
     long upstreamStartNanos;
     long upstreamEndNanos;
-    int status = 200;
-    String errorCode;
-    boolean clientGone;
 
     Exchange(ResponseSink sink, String requestId) {
       this.sink = sink;

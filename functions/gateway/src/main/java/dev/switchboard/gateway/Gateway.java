@@ -3,11 +3,14 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.cache.CacheStore;
+import dev.switchboard.core.cache.ResponseCache;
 import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.chat.ChatService;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import dev.switchboard.core.usage.UsageStore;
+import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
 import dev.switchboard.store.DynamoUsageStore;
@@ -18,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * Everything the gateway function is made of, built once per process (per Lambda container) from
- * the settings: the JSON mapper, the store clients, the providers, the use case, usage recording.
+ * the settings: the JSON mapper, the store clients, the providers, the use case, the response
+ * cache, usage recording.
  */
 record Gateway(
     GatewaySettings settings,
@@ -26,35 +30,49 @@ record Gateway(
     Clock clock,
     Authenticator authenticator,
     ChatService chat,
+    ResponseCache cache,
     AccessLog log,
     UsageCapture usage) {
 
   static Gateway fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, Clock.systemUTC());
+  }
+
+  /** The gateway on {@code clock}: the dev server's tests pass one they can move. */
+  static Gateway fromEnvironment(Map<String, String> env, Clock clock) {
     GatewaySettings settings = GatewaySettings.from(env);
     UsageSettings usage = UsageSettings.from(settings.env());
     var dynamo = DynamoClients.create(settings.env(), settings.storeTimeout());
+    CacheStore cacheStore =
+        settings
+            .cache()
+            .table()
+            .<CacheStore>map(table -> new DynamoCacheStore(dynamo, table))
+            .orElse(CacheStore.NONE);
     ObjectMapper mapper = new ObjectMapper();
     AccessLog log = AccessLog.stdout(mapper);
     var usageStore = new DynamoUsageStore(dynamo, usage.table(), usage.retention());
     return assemble(
         settings,
         mapper,
-        Clock.systemUTC(),
+        clock,
         new DynamoKeyStore(dynamo, settings.keysTable()),
+        cacheStore,
         usageStore,
         r -> log.unsavedUsage(r.requestId(), usageStore.table(), usageStore.itemJson(r)),
         log);
   }
 
   /**
-   * Wires the gateway around a key store and a usage store; tests pass in-memory ones. A usage
-   * record that cannot be stored after the configured attempts goes to {@code unsaved}.
+   * Wires the gateway around its stores; tests pass in-memory ones. A usage record that cannot be
+   * stored after the configured attempts goes to {@code unsaved}.
    */
   static Gateway assemble(
       GatewaySettings settings,
       ObjectMapper mapper,
       Clock clock,
       KeyStore keys,
+      CacheStore cacheStore,
       UsageStore usageStore,
       Consumer<UsageRecord> unsaved,
       AccessLog log) {
@@ -69,6 +87,7 @@ record Gateway(
             clock,
             settings.upstreamFirstByteTimeout(),
             settings.upstreamIdleTimeout());
+    ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
     var recorder =
         new UsageRecorder(
             usageStore, usage.writeAttempts(), Duration.ofMillis(50), Thread::sleep, unsaved);
@@ -78,6 +97,7 @@ record Gateway(
         clock,
         authenticator,
         chat,
+        cache,
         log,
         new UsageCapture(recorder, clock, log, usage.logContent()));
   }

@@ -32,6 +32,7 @@ public final class GatewayHandler implements HttpHandler {
 
   private final Authenticator authenticator;
   private final ChatCompletionsRoute chatRoute;
+  private final CacheDirectives cacheDirectives;
   private final ModelsRoute modelsRoute;
   private final GenerationRoute generationRoute;
   private final UsageCapture usage;
@@ -53,7 +54,12 @@ public final class GatewayHandler implements HttpHandler {
     this.responses = new Responses(mapper);
     this.chatRoute =
         new ChatCompletionsRoute(
-            new ChatRequestParser(mapper), gateway.chat(), responses, gateway.clock());
+            new ChatRequestParser(mapper),
+            gateway.chat(),
+            responses,
+            gateway.cache(),
+            gateway.clock());
+    this.cacheDirectives = new CacheDirectives(gateway.settings().cache());
     this.modelsRoute = new ModelsRoute(gateway.chat());
     this.generationRoute = new GenerationRoute(gateway.usage().recorder().store());
     this.usage = gateway.usage();
@@ -64,6 +70,11 @@ public final class GatewayHandler implements HttpHandler {
   /** For the dev server and tests: configuration from the given variables. */
   public static GatewayHandler create(Map<String, String> env) {
     return new GatewayHandler(Gateway.fromEnvironment(env));
+  }
+
+  /** For tests that move time: configuration from the given variables, time from {@code clock}. */
+  public static GatewayHandler create(Map<String, String> env, Clock clock) {
+    return new GatewayHandler(Gateway.fromEnvironment(env, clock));
   }
 
   /** The key store this gateway authenticates against (the dev server seeds it). */
@@ -88,6 +99,7 @@ public final class GatewayHandler implements HttpHandler {
           checkSize(request);
           ApiKey key = authenticate(request);
           keyId = key.id();
+          exchange.cachePolicy = cacheDirectives.of(request, key);
           chatRoute.handle(request.body(), key, exchange);
         }
         case MODELS -> {
@@ -204,6 +216,9 @@ public final class GatewayHandler implements HttpHandler {
     if (exchange.usage != null) {
       line.put("promptTokens", exchange.usage.promptTokens());
       line.put("completionTokens", exchange.usage.completionTokens());
+    }
+    if (exchange.cacheStatus != null) {
+      line.put("cache", exchange.cacheStatus);
     }
     if (exchange.errorCode != null) {
       line.put("errorCode", exchange.errorCode);

@@ -14,6 +14,7 @@ import java.util.Optional;
  */
 public record GatewaySettings(
     String keysTable,
+    CacheSettings cache,
     Duration keyCacheTtl,
     int maxRequestBytes,
     Duration storeTimeout,
@@ -27,6 +28,10 @@ public record GatewaySettings(
     Map<String, String> env) {
 
   public static final String KEYS_TABLE = "KEYS_TABLE";
+  public static final String CACHE_TABLE = "CACHE_TABLE";
+  public static final String CACHE_DEFAULT_TTL_SECONDS = "CACHE_DEFAULT_TTL_SECONDS";
+  public static final String CACHE_MAX_TTL_SECONDS = "CACHE_MAX_TTL_SECONDS";
+  public static final String ANTHROPIC_AUTO_CACHE = "ANTHROPIC_AUTO_CACHE";
   public static final String KEY_CACHE_TTL_SECONDS = "KEY_CACHE_TTL_SECONDS";
   public static final String MAX_REQUEST_BYTES = "MAX_REQUEST_BYTES";
   public static final String STORE_TIMEOUT_MS = "STORE_TIMEOUT_MS";
@@ -51,6 +56,11 @@ public record GatewaySettings(
     }
     return new GatewaySettings(
         r.required(KEYS_TABLE),
+        new CacheSettings(
+            r.optional(CACHE_TABLE),
+            Duration.ofSeconds(r.integer(CACHE_DEFAULT_TTL_SECONDS, 300, 1, 2_592_000)),
+            Duration.ofSeconds(r.integer(CACHE_MAX_TTL_SECONDS, 86_400, 1, 2_592_000)),
+            r.bool(ANTHROPIC_AUTO_CACHE, false)),
         Duration.ofSeconds(r.integer(KEY_CACHE_TTL_SECONDS, 60, 0, 3600)),
         r.integer(MAX_REQUEST_BYTES, 4 * 1024 * 1024, 1024, 10 * 1024 * 1024),
         Duration.ofMillis(r.integer(STORE_TIMEOUT_MS, 3000, 100, 60_000)),

@@ -62,6 +62,9 @@ final class Providers {
     // Native adapters: one line each.
     configured
         .anthropic()
+        .map(
+            a ->
+                new AnthropicConfig(a.baseUrl(), a.apiKey(), settings.cache().anthropicAutoCache()))
         .ifPresent(a -> providers.put(ANTHROPIC, new AnthropicProvider(a, http, mapper, clock)));
     configured
         .gemini()

@@ -3,6 +3,8 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,18 +23,21 @@ final class SseStream {
   private boolean started;
 
   SseStream(ResponseSink sink, Responses responses, String requestId) {
+    this(sink, responses, requestId, Map.of());
+  }
+
+  /** A stream whose response also carries {@code extraHeaders} (the cache status, for one). */
+  SseStream(
+      ResponseSink sink, Responses responses, String requestId, Map<String, String> extraHeaders) {
     this.sink = sink;
     this.responses = responses;
-    this.headers =
-        Map.of(
-            "content-type",
-            "text/event-stream; charset=utf-8",
-            "cache-control",
-            "no-cache",
-            "x-accel-buffering",
-            "no",
-            Responses.REQUEST_ID,
-            requestId);
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("content-type", "text/event-stream; charset=utf-8");
+    all.put("cache-control", "no-cache");
+    all.put("x-accel-buffering", "no");
+    all.put(Responses.REQUEST_ID, requestId);
+    all.putAll(extraHeaders);
+    this.headers = Collections.unmodifiableMap(all);
   }
 
   boolean started() {
@@ -50,8 +55,20 @@ final class SseStream {
   }
 
   void done() {
+    relayDone();
+    end();
+  }
+
+  /**
+   * Writes {@code [DONE]} but leaves the response open, so that work which must follow a complete
+   * relay (storing the answer in the cache) happens before the client's read of the body ends.
+   */
+  void relayDone() {
     open();
     sink.write(DONE);
+  }
+
+  void end() {
     sink.end();
   }
 

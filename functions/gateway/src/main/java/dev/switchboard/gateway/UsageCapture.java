@@ -49,6 +49,7 @@ final class UsageCapture {
     Duration latency = Duration.ofNanos(endNanos - startNanos);
     Usage usage = Usage.NONE;
     boolean estimated = false;
+    boolean cacheHit = ex.result != null && ex.result.cacheHit();
     String finishReason = null;
     if (ex.result != null) {
       usage = ex.result.usage();
@@ -98,8 +99,9 @@ final class UsageCapture {
             finishReason,
             usage,
             estimated,
-            ex.served == null ? Cost.ZERO : Cost.of(ex.served.pricing(), usage),
-            false,
+            // a cache hit generated nothing: its usage is the original's, its cost is zero
+            ex.served == null || cacheHit ? Cost.ZERO : Cost.of(ex.served.pricing(), usage),
+            cacheHit,
             finishedAt.minus(latency),
             finishedAt,
             ttft,

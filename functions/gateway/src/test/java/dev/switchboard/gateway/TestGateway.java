@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.usage.UsageStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,6 +18,10 @@ final class TestGateway {
   final Gateway gateway;
 
   TestGateway(Map<String, String> env, KeyStore keys, UsageStore usage) {
+    this(env, keys, CacheStore.NONE, usage);
+  }
+
+  TestGateway(Map<String, String> env, KeyStore keys, CacheStore cache, UsageStore usage) {
     Map<String, String> all = new HashMap<>();
     all.put("KEYS_TABLE", "keys");
     all.put("USAGE_TABLE", "usage");
@@ -30,6 +35,7 @@ final class TestGateway {
             json,
             Clock.systemUTC(),
             keys,
+            cache,
             usage,
             r ->
                 log.unsavedUsage(

@@ -3,6 +3,7 @@ package dev.switchboard.store;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.auth.StoreUnavailableException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -53,6 +54,12 @@ public final class DynamoKeyStore implements KeyStore {
                   a.name(Tables.TTL_ATTRIBUTE)
                       .getter(KeyItem::getExpiresAt)
                       .setter(KeyItem::setExpiresAt))
+          .addAttribute(
+              Long.class,
+              a ->
+                  a.name("cacheTtlSeconds")
+                      .getter(KeyItem::getCacheTtlSeconds)
+                      .setter(KeyItem::setCacheTtlSeconds))
           .build();
 
   private final DynamoDbTable<KeyItem> table;
@@ -93,6 +100,7 @@ public final class DynamoKeyStore implements KeyStore {
     private Boolean disabled;
     private Long createdAt;
     private Long expiresAt;
+    private Long cacheTtlSeconds;
 
     static KeyItem of(ApiKey key) {
       KeyItem item = new KeyItem();
@@ -104,6 +112,7 @@ public final class DynamoKeyStore implements KeyStore {
       item.disabled = key.disabled();
       item.createdAt = key.createdAt().getEpochSecond();
       item.expiresAt = key.expiresAt() == null ? null : key.expiresAt().getEpochSecond();
+      item.cacheTtlSeconds = key.cacheTtl() == null ? null : key.cacheTtl().toSeconds();
       return item;
     }
 
@@ -116,7 +125,10 @@ public final class DynamoKeyStore implements KeyStore {
           "admin".equals(role) ? ApiKey.Role.ADMIN : ApiKey.Role.USER,
           Boolean.TRUE.equals(disabled),
           createdAt == null ? Instant.EPOCH : Instant.ofEpochSecond(createdAt),
-          expiresAt == null ? null : Instant.ofEpochSecond(expiresAt));
+          expiresAt == null ? null : Instant.ofEpochSecond(expiresAt),
+          cacheTtlSeconds == null || cacheTtlSeconds <= 0
+              ? null
+              : Duration.ofSeconds(cacheTtlSeconds));
     }
 
     String getKeyHash() {
@@ -181,6 +193,14 @@ public final class DynamoKeyStore implements KeyStore {
 
     void setExpiresAt(Long v) {
       expiresAt = v;
+    }
+
+    Long getCacheTtlSeconds() {
+      return cacheTtlSeconds;
+    }
+
+    void setCacheTtlSeconds(Long v) {
+      cacheTtlSeconds = v;
     }
   }
 }

@@ -25,7 +25,7 @@ public final class Tables {
   private Tables() {}
 
   /** The table names a deployment uses, as the template passes them in. */
-  public record Names(String keys, String usage) {}
+  public record Names(String keys, String cache, String usage) {}
 
   /** Keys: one item per gateway key, by the SHA-256 of its secret. */
   public static CreateTableRequest keys(String tableName) {
@@ -36,6 +36,20 @@ public final class Tables {
         .keySchema(
             KeySchemaElement.builder()
                 .attributeName(DynamoKeyStore.HASH)
+                .keyType(KeyType.HASH)
+                .build())
+        .build();
+  }
+
+  /** Cache: one item per cached response, by the hash of tenant scope and canonical request. */
+  public static CreateTableRequest cache(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(attribute(DynamoCacheStore.PK, ScalarAttributeType.S))
+        .keySchema(
+            KeySchemaElement.builder()
+                .attributeName(DynamoCacheStore.PK)
                 .keyType(KeyType.HASH)
                 .build())
         .build();
@@ -74,7 +88,7 @@ public final class Tables {
 
   /** Every table definition for these names. */
   public static List<CreateTableRequest> all(Names names) {
-    return List.of(keys(names.keys()), usage(names.usage()));
+    return List.of(keys(names.keys()), cache(names.cache()), usage(names.usage()));
   }
 
   /**

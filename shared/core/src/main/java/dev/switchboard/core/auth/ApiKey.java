@@ -1,5 +1,6 @@
 package dev.switchboard.core.auth;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -7,6 +8,8 @@ import java.time.Instant;
  * by the SHA-256 of the secret ({@code keyHash}); {@code id} is a short public handle for it.
  *
  * @param expiresAt null when the key does not expire
+ * @param cacheTtl when set, this key's requests use the response cache for this long unless a
+ *     request says otherwise; null when caching is only on request
  */
 public record ApiKey(
     String keyHash,
@@ -16,7 +19,21 @@ public record ApiKey(
     Role role,
     boolean disabled,
     Instant createdAt,
-    Instant expiresAt) {
+    Instant expiresAt,
+    Duration cacheTtl) {
+
+  /** A key without a default cache TTL. */
+  public ApiKey(
+      String keyHash,
+      String id,
+      String name,
+      String owner,
+      Role role,
+      boolean disabled,
+      Instant createdAt,
+      Instant expiresAt) {
+    this(keyHash, id, name, owner, role, disabled, createdAt, expiresAt, null);
+  }
 
   /** What a key may do: call models, or also manage keys. */
   public enum Role {

@@ -9,5 +9,14 @@ import dev.switchboard.core.catalog.Model;
  *
  * @param body the {@code chat.completion} object, or null for a stream
  * @param usageEstimated true when the upstream reported no usage and the gateway estimated it
+ * @param cacheHit true when the response cache answered: usage shows the original tokens, but
+ *     nothing was generated and the request costs nothing
  */
-public record ChatResult(Model model, Usage usage, boolean usageEstimated, ObjectNode body) {}
+public record ChatResult(
+    Model model, Usage usage, boolean usageEstimated, ObjectNode body, boolean cacheHit) {
+
+  /** A result the upstream produced. */
+  public ChatResult(Model model, Usage usage, boolean usageEstimated, ObjectNode body) {
+    this(model, usage, usageEstimated, body, false);
+  }
+}

@@ -6,8 +6,15 @@ import java.net.URI;
  * Where the Anthropic Messages API lives and the key to call it with.
  *
  * @param baseUrl the API root, before {@code /v1/messages} (e.g. {@code https://api.anthropic.com})
+ * @param autoCache place prompt-cache breakpoints on every long enough request whose client placed
+ *     none ({@link AnthropicCacheBreakpoints})
  */
-public record AnthropicConfig(URI baseUrl, String apiKey) {
+public record AnthropicConfig(URI baseUrl, String apiKey, boolean autoCache) {
+
+  /** A configuration that places breakpoints only when a request asks for it. */
+  public AnthropicConfig(URI baseUrl, String apiKey) {
+    this(baseUrl, apiKey, false);
+  }
 
   /** The provider id clients use as the model prefix. */
   public static final String PROVIDER_ID = "anthropic";

@@ -84,7 +84,9 @@ public final class AnthropicProvider implements ChatProvider {
       throws ProviderException {
     byte[] body;
     try {
-      body = json.writeValueAsBytes(AnthropicRequestMapper.toUpstream(json, call, stream));
+      ObjectNode upstream = AnthropicRequestMapper.toUpstream(json, call, stream);
+      AnthropicCacheBreakpoints.place(upstream, call.request(), config.autoCache());
+      body = json.writeValueAsBytes(upstream);
     } catch (IOException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }

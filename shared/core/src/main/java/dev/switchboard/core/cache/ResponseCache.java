@@ -1,0 +1,120 @@
+package dev.switchboard.core.cache;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.catalog.Model;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The exact-match response cache: looks a request up under its tenant's {@link CacheKey} (one store
+ * read), and stores complete answers in one canonical form, the {@code chat.completion}, whether
+ * they were streamed or not. Any failure of the store is logged and the request goes on uncached.
+ */
+public final class ResponseCache {
+
+  /**
+   * The largest compressed body stored: DynamoDB items are at most 400 KB, attribute names and the
+   * other attributes included; larger answers are simply not cached.
+   */
+  public static final int MAX_STORED_BYTES = 380 * 1024;
+
+  /** The most a stored body may inflate to when read back. */
+  static final int MAX_INFLATED_BYTES = 32 * 1024 * 1024;
+
+  private final CacheStore store;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+  private final CacheLog log;
+
+  public ResponseCache(CacheStore store, ObjectMapper mapper, Clock clock, CacheLog log) {
+    this.store = store;
+    this.mapper = mapper;
+    this.clock = clock;
+    this.log = log;
+  }
+
+  /** Looks {@code request} up for {@code key}'s tenant, if {@code policy} asks for the cache. */
+  public CacheLookup lookup(CachePolicy policy, ApiKey key, Model model, ChatRequest request) {
+    if (!(policy instanceof CachePolicy.Use use)) {
+      return new CacheLookup.Skipped(policy);
+    }
+    String cacheKey = CacheKey.of(CacheKey.scopeOf(key), model.id(), request.body());
+    Optional<CachedResponse> found;
+    try {
+      found = store.find(cacheKey);
+    } catch (RuntimeException e) {
+      log.storeFailed("read", e);
+      return new CacheLookup.Miss(cacheKey, use.ttl(), false);
+    }
+    Instant now = clock.instant();
+    if (found.isPresent() && found.get().freshAt(now)) {
+      CachedResponse entry = found.get();
+      try {
+        ObjectNode completion =
+            (ObjectNode)
+                mapper.readTree(CompressedJson.decompress(entry.body(), MAX_INFLATED_BYTES));
+        return new CacheLookup.Hit(
+            completion,
+            Duration.between(entry.storedAt(), now),
+            Duration.between(now, entry.expiresAt()));
+      } catch (IOException | RuntimeException corrupt) {
+        // a damaged entry is a miss; the answer to this request will replace it
+        log.storeFailed(
+            "decode",
+            corrupt instanceof RuntimeException r
+                ? r
+                : new RuntimeException(corrupt.getClass().getName()));
+      }
+    }
+    return new CacheLookup.Miss(cacheKey, use.ttl(), true);
+  }
+
+  /**
+   * Stores a complete answer under the miss's key. The caller passes only answers that completed
+   * successfully: a whole non-streamed body, or a stream's {@link StreamAggregate#completion()}.
+   */
+  public void store(CacheLookup.Miss miss, ObjectNode completion) {
+    if (!miss.writable() || !complete(completion)) {
+      return;
+    }
+    try {
+      byte[] body = CompressedJson.compress(mapper.writeValueAsBytes(completion));
+      if (body.length > MAX_STORED_BYTES) {
+        log.tooLarge(body.length);
+        return;
+      }
+      Instant now = clock.instant();
+      store.put(new CachedResponse(miss.key(), body, now, now.plus(miss.ttl())));
+    } catch (IOException | RuntimeException e) {
+      log.storeFailed(
+          "write",
+          e instanceof RuntimeException r ? r : new RuntimeException(e.getClass().getName()));
+    }
+  }
+
+  /**
+   * Whether {@code completion} is a whole, successful answer: no error, at least one choice, and
+   * every choice finished for a reason other than {@code "error"}.
+   */
+  static boolean complete(ObjectNode completion) {
+    if (completion.hasNonNull("error") || !completion.path("choices").isArray()) {
+      return false;
+    }
+    if (completion.path("choices").isEmpty()) {
+      return false;
+    }
+    for (var choice : completion.path("choices")) {
+      var finish = choice.path("finish_reason");
+      if (!finish.isTextual() || finish.textValue().equals("error")) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
