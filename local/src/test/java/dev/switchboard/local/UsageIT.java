@@ -136,6 +136,35 @@ class UsageIT {
     assertThat(b.path("provider_name").asText()).isEqualTo("openai");
     assertThat(b.path("model").asText()).isEqualTo("openai/gpt-4o-mini");
     assertThat(b.path("finish_reason").asText()).isEqualTo("stop");
+    // the cost the client was told is the cost that was recorded
+    assertThat(json(plain.body()).at("/usage/cost").decimalValue()).isEqualByComparingTo(expected);
+  }
+
+  @Test
+  void recordsACacheHitAtNoCost() throws Exception {
+    String body = chatBody("openai/gpt-4o-mini", false, USAGE_KNOBS.replace("1234", "1235"));
+    HttpResponse<String> first =
+        dev.send(
+            dev.post("/v1/chat/completions", body)
+                .header("x-switchboard-cache", "60")
+                .setHeader("Authorization", "Bearer " + userKey)
+                .build());
+    HttpResponse<String> second =
+        dev.send(
+            dev.post("/v1/chat/completions", body)
+                .header("x-switchboard-cache", "60")
+                .setHeader("Authorization", "Bearer " + userKey)
+                .build());
+
+    JsonNode miss = generation(json(first.body()).path("id").asText(), userKey);
+    JsonNode hit = generation(json(second.body()).path("id").asText(), userKey);
+
+    assertThat(second.headers().firstValue("x-switchboard-cache")).contains("HIT");
+    assertThat(miss.path("cache_hit").asBoolean()).isFalse();
+    assertThat(miss.path("total_cost").decimalValue()).isPositive();
+    assertThat(hit.path("cache_hit").asBoolean()).isTrue();
+    assertThat(hit.path("total_cost").decimalValue()).isZero();
+    assertThat(hit.path("tokens_prompt").asLong()).isEqualTo(1235);
   }
 
   @Test
