@@ -77,6 +77,27 @@ record Gateway(
       Consumer<UsageRecord> unsaved,
       AccessLog log) {
     UsageSettings usage = UsageSettings.from(settings.env());
+    var recorder =
+        new UsageRecorder(
+            usageStore, usage.writeAttempts(), Duration.ofMillis(50), Thread::sleep, unsaved);
+    return build(
+        settings,
+        mapper,
+        clock,
+        keys,
+        cacheStore,
+        log,
+        new UsageCapture(recorder, clock, log, usage.logContent()));
+  }
+
+  private static Gateway build(
+      GatewaySettings settings,
+      ObjectMapper mapper,
+      Clock clock,
+      KeyStore keys,
+      CacheStore cacheStore,
+      AccessLog log,
+      UsageCapture usage) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
     ModelCatalog catalog =
         ModelCatalog.load(mapper, settings.modelCatalogFile(), Providers.knownIds());
@@ -88,17 +109,15 @@ record Gateway(
             settings.upstreamFirstByteTimeout(),
             settings.upstreamIdleTimeout());
     ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
-    var recorder =
-        new UsageRecorder(
-            usageStore, usage.writeAttempts(), Duration.ofMillis(50), Thread::sleep, unsaved);
-    return new Gateway(
-        settings,
-        mapper,
-        clock,
-        authenticator,
-        chat,
-        cache,
-        log,
-        new UsageCapture(recorder, clock, log, usage.logContent()));
+    return new Gateway(settings, mapper, clock, authenticator, chat, cache, log, usage);
+  }
+
+  /**
+   * The same gateway with new settings (provider credentials read after a SnapStart restore): the
+   * key store, the cache store, usage recording and their client are kept, everything that depends
+   * on the settings is rebuilt.
+   */
+  Gateway rewire(GatewaySettings newSettings) {
+    return build(newSettings, mapper, clock, authenticator.store(), cache.store(), log, usage);
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
@@ -12,64 +11,116 @@ import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
+import dev.switchboard.lambda.runtime.SnapStartResource;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
  * ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints} and {@code
  * /v1/generation}. It authenticates, routes, and turns every failure into an OpenAI error response;
  * the work itself is in core.
+ *
+ * <p>Under SnapStart it primes itself before the snapshot ({@link Priming}) and reads the provider
+ * secret only after the restore, so the snapshot holds no credentials and a rotated secret is
+ * picked up by every new execution environment without a redeploy.
  */
-public final class GatewayHandler implements HttpHandler {
+public final class GatewayHandler implements HttpHandler, SnapStartResource {
 
   private static final String CHAT = "/v1/chat/completions";
   private static final String MODELS = "/v1/models";
   private static final String GENERATION = "/v1/generation";
+  private static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
 
-  private final Authenticator authenticator;
-  private final ChatCompletionsRoute chatRoute;
-  private final CacheDirectives cacheDirectives;
-  private final ModelsRoute modelsRoute;
-  private final GenerationRoute generationRoute;
-  private final UsageCapture usage;
-  private final Responses responses;
-  private final AccessLog log;
+  private final Map<String, String> env;
+  private final SecretSource secrets;
+  private final boolean secretAfterRestore;
   private final ObjectMapper mapper;
   private final Clock clock;
-  private final int maxRequestBytes;
+  private final Responses responses;
+  private final ChatRequestParser parser;
+
+  /** Everything that depends on the settings, replaced as a whole when a restore rewires it. */
+  private volatile Wiring wiring;
+
+  private record Wiring(
+      Gateway gateway,
+      ChatCompletionsRoute chatRoute,
+      CacheDirectives cacheDirectives,
+      ModelsRoute modelsRoute,
+      GenerationRoute generationRoute,
+      int maxBytes,
+      Optional<String> corsOrigin) {}
 
   /** For the Lambda runtime: configuration from the process environment. */
   public GatewayHandler() {
-    this(Gateway.fromEnvironment(System.getenv()));
+    this(System.getenv(), new SecretsManagerSource(System.getenv()), Gateway::fromEnvironment);
   }
 
+  /**
+   * Reads the provider secret (when {@code PROVIDER_SECRET_ARN} is set) now, or after the restore
+   * under SnapStart, and builds the gateway with {@code assemble}.
+   */
+  GatewayHandler(
+      Map<String, String> env,
+      SecretSource secrets,
+      Function<Map<String, String>, Gateway> assemble) {
+    this(
+        env,
+        secrets,
+        secretAfterRestore(env),
+        assemble.apply(
+            secretAfterRestore(env)
+                ? env
+                : ProviderSecrets.merge(env, secrets, new ObjectMapper())));
+  }
+
+  /** For tests: an assembled gateway, no provider secret. */
   GatewayHandler(Gateway gateway) {
+    this(
+        gateway.settings().env(),
+        id -> {
+          throw new IllegalStateException("no provider secret in this configuration");
+        },
+        false,
+        gateway);
+  }
+
+  private GatewayHandler(
+      Map<String, String> env, SecretSource secrets, boolean secretAfterRestore, Gateway gateway) {
+    this.env = env;
+    this.secrets = secrets;
+    this.secretAfterRestore = secretAfterRestore;
     this.mapper = gateway.mapper();
     this.clock = gateway.clock();
-    this.authenticator = gateway.authenticator();
     this.responses = new Responses(mapper);
-    this.chatRoute =
+    this.parser = new ChatRequestParser(mapper);
+    this.wiring = wire(gateway);
+  }
+
+  private Wiring wire(Gateway gateway) {
+    return new Wiring(
+        gateway,
         new ChatCompletionsRoute(
-            new ChatRequestParser(mapper),
-            gateway.chat(),
-            responses,
-            gateway.cache(),
-            gateway.clock());
-    this.cacheDirectives = new CacheDirectives(gateway.settings().cache());
-    this.modelsRoute = new ModelsRoute(gateway.chat());
-    this.generationRoute = new GenerationRoute(gateway.usage().recorder().store());
-    this.usage = gateway.usage();
-    this.log = gateway.log();
-    this.maxRequestBytes = gateway.settings().maxRequestBytes();
+            parser, gateway.chat(), responses, gateway.cache(), gateway.clock()),
+        new CacheDirectives(gateway.settings().cache()),
+        new ModelsRoute(gateway.chat()),
+        new GenerationRoute(gateway.usage().recorder().store()),
+        gateway.settings().maxRequestBytes(),
+        gateway.settings().corsAllowOrigin());
+  }
+
+  private static boolean secretAfterRestore(Map<String, String> env) {
+    return "snap-start".equals(env.get(INITIALIZATION_TYPE)) && ProviderSecrets.configured(env);
   }
 
   /** For the dev server and tests: configuration from the given variables. */
   public static GatewayHandler create(Map<String, String> env) {
-    return new GatewayHandler(Gateway.fromEnvironment(env));
+    return new GatewayHandler(env, new SecretsManagerSource(env), Gateway::fromEnvironment);
   }
 
   /** For tests that move time: configuration from the given variables, time from {@code clock}. */
@@ -79,12 +130,40 @@ public final class GatewayHandler implements HttpHandler {
 
   /** The key store this gateway authenticates against (the dev server seeds it). */
   public KeyStore keyStore() {
-    return authenticator.store();
+    return wiring.gateway().authenticator().store();
+  }
+
+  /**
+   * Before the SnapStart snapshot: exercises the request path without the network or the store.
+   * Nothing it touches keeps a key, a secret, a random seed or a time (see {@link Priming}).
+   */
+  @Override
+  public void beforeCheckpoint() {
+    Wiring w = wiring;
+    Priming.run(mapper, parser, w.gateway().chat(), w.modelsRoute(), responses);
+  }
+
+  /**
+   * After a restore: reads the provider secret and rebuilds the providers with it. There is no
+   * random state of ours to reseed: the gateway keeps no generator, and the request ids it makes
+   * when API Gateway sent none come from {@link UUID#randomUUID()}, whose {@code SecureRandom}
+   * (NativePRNG on Linux) mixes fresh {@code /dev/urandom} bytes into every draw, so environments
+   * restored from one snapshot do not repeat each other's ids.
+   */
+  @Override
+  public void afterRestore() {
+    if (secretAfterRestore) {
+      Map<String, String> merged = ProviderSecrets.merge(env, secrets, mapper);
+      wiring = wire(wiring.gateway().rewire(GatewaySettings.from(merged)));
+    }
   }
 
   @Override
-  public void handle(HttpRequest request, ResponseSink sink) {
+  public void handle(HttpRequest request, ResponseSink client) {
     long start = System.nanoTime();
+    Wiring w = wiring;
+    ResponseSink sink =
+        w.corsOrigin().isEmpty() ? client : new CorsHeaders(client, w.corsOrigin().get());
     String requestId =
         request.requestId() == null || request.requestId().isBlank()
             ? UUID.randomUUID().toString()
@@ -96,38 +175,39 @@ public final class GatewayHandler implements HttpHandler {
       switch (path) {
         case CHAT -> {
           requireMethod(request, "POST");
-          checkSize(request);
-          ApiKey key = authenticate(request);
+          checkSize(request, w.maxBytes());
+          ApiKey key = authenticate(w, request);
           keyId = key.id();
-          exchange.cachePolicy = cacheDirectives.of(request, key);
-          chatRoute.handle(request.body(), key, exchange);
+          exchange.cachePolicy = w.cacheDirectives().of(request, key);
+          w.chatRoute().handle(request.body(), key, exchange);
         }
         case MODELS -> {
           requireMethod(request, "GET");
-          keyId = authenticate(request).id();
-          ObjectNode list = modelsRoute.list(request.queryParameter("provider"));
+          keyId = authenticate(w, request).id();
+          ObjectNode list = w.modelsRoute().list(request.queryParameter("provider"));
           responses.json(sink, 200, list, Map.of(Responses.REQUEST_ID, requestId));
         }
         case GENERATION -> {
           requireMethod(request, "GET");
-          ApiKey key = authenticate(request);
+          ApiKey key = authenticate(w, request);
           keyId = key.id();
           ObjectNode generation =
-              generationRoute.find(request.queryParameter("id").orElse(null), key);
+              w.generationRoute().find(request.queryParameter("id").orElse(null), key);
           responses.json(sink, 200, generation, Map.of(Responses.REQUEST_ID, requestId));
         }
         default -> {
           if (path.startsWith(MODELS + "/")) {
             requireMethod(request, "GET");
-            keyId = authenticate(request).id();
+            keyId = authenticate(w, request).id();
             String id = path.substring(MODELS.length() + 1);
             // Model ids contain slashes, so ".../endpoints" is told apart by its suffix.
             boolean endpoints = id.endsWith(ModelsRoute.ENDPOINTS_SUFFIX);
             Optional<ObjectNode> found =
                 endpoints
-                    ? modelsRoute.endpoints(
-                        id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
-                    : modelsRoute.one(id);
+                    ? w.modelsRoute()
+                        .endpoints(
+                            id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
+                    : w.modelsRoute().one(id);
             ObjectNode model =
                 found.orElseThrow(
                     () ->
@@ -153,12 +233,12 @@ public final class GatewayHandler implements HttpHandler {
     } catch (RuntimeException unexpected) {
       exchange.status = 500;
       exchange.errorCode = "internal_error";
-      log.failure(requestId, unexpected);
+      w.gateway().log().failure(requestId, unexpected);
       respondInternalError(sink, requestId);
     }
     // after the response is complete: the record costs the client nothing
-    Optional<UsageRecord> record = usage.complete(exchange, start);
-    logRequest(request, exchange, keyId, start, record);
+    Optional<UsageRecord> record = w.gateway().usage().complete(exchange, start);
+    logRequest(w.gateway().log(), request, exchange, keyId, start, record);
   }
 
   private void respondInternalError(ResponseSink sink, String requestId) {
@@ -175,12 +255,14 @@ public final class GatewayHandler implements HttpHandler {
     }
   }
 
-  private ApiKey authenticate(HttpRequest request) {
-    return authenticator.authenticateHeaders(
-        request.header("authorization").orElse(null), request.header("x-api-key").orElse(null));
+  private static ApiKey authenticate(Wiring w, HttpRequest request) {
+    return w.gateway()
+        .authenticator()
+        .authenticateHeaders(
+            request.header("authorization").orElse(null), request.header("x-api-key").orElse(null));
   }
 
-  private void checkSize(HttpRequest request) {
+  private static void checkSize(HttpRequest request, int maxRequestBytes) {
     if (request.body().length > maxRequestBytes) {
       throw new GatewayException(
           ErrorKind.PAYLOAD_TOO_LARGE,
@@ -199,6 +281,7 @@ public final class GatewayHandler implements HttpHandler {
   }
 
   private void logRequest(
+      AccessLog log,
       HttpRequest request,
       ChatCompletionsRoute.Exchange exchange,
       String keyId,

@@ -25,6 +25,7 @@ public record GatewaySettings(
     Duration echoChunkDelay,
     Optional<Path> modelCatalogFile,
     ProviderSettings providers,
+    Optional<String> corsAllowOrigin,
     Map<String, String> env) {
 
   public static final String KEYS_TABLE = "KEYS_TABLE";
@@ -41,6 +42,20 @@ public record GatewaySettings(
   public static final String ECHO_MODEL_ENABLED = "ECHO_MODEL_ENABLED";
   public static final String ECHO_CHUNK_DELAY_MS = "ECHO_CHUNK_DELAY_MS";
   public static final String MODEL_CATALOG_FILE = "MODEL_CATALOG_FILE";
+
+  /**
+   * The origin browsers may read responses from ({@code *} for any): sent as {@code
+   * Access-Control-Allow-Origin} on every response. API Gateway answers the preflight; with a proxy
+   * integration only the function can add the header to the response itself. Unset: no header.
+   */
+  public static final String CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN";
+
+  /**
+   * On AWS: the ARN of a Secrets Manager secret holding provider credentials as a JSON object of
+   * these same variable names, merged under the environment before the settings are read (see
+   * {@link ProviderSecrets}).
+   */
+  public static final String PROVIDER_SECRET_ARN = "PROVIDER_SECRET_ARN";
 
   public GatewaySettings {
     env = Map.copyOf(env);
@@ -71,6 +86,7 @@ public record GatewaySettings(
         Duration.ofMillis(r.integer(ECHO_CHUNK_DELAY_MS, 25, 0, 10_000)),
         catalog,
         ProviderSettings.from(r),
+        r.optional(CORS_ALLOW_ORIGIN),
         env);
   }
 

@@ -1,20 +1,16 @@
 package dev.switchboard.store;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * Builds the DynamoDB client once per process, from the same variables the AWS SDK documents, so
  * the same binary talks to DynamoDB, LocalStack or dynalite: {@code AWS_ENDPOINT_URL_DYNAMODB} (or
- * {@code AWS_ENDPOINT_URL}), {@code AWS_REGION}, and the usual credentials chain.
+ * {@code AWS_ENDPOINT_URL}), {@code AWS_REGION}, and the usual credentials chain (see {@link
+ * AwsClientSettings}).
  */
 public final class DynamoClients {
 
@@ -33,20 +29,11 @@ public final class DynamoClients {
                     .connectionTimeout(callTimeout)
                     .socketTimeout(callTimeout)
                     .build())
-            .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
+            .region(AwsClientSettings.region(env))
+            .credentialsProvider(AwsClientSettings.credentials(env))
             .overrideConfiguration(c -> c.apiCallTimeout(callTimeout));
-    String endpoint = env.getOrDefault("AWS_ENDPOINT_URL_DYNAMODB", env.get("AWS_ENDPOINT_URL"));
-    if (endpoint != null && !endpoint.isBlank()) {
-      builder.endpointOverride(URI.create(endpoint));
-    }
-    String accessKey = env.get("AWS_ACCESS_KEY_ID");
-    String secretKey = env.get("AWS_SECRET_ACCESS_KEY");
-    if (accessKey != null && secretKey != null) {
-      builder.credentialsProvider(
-          StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
-    } else {
-      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-    }
+    AwsClientSettings.endpoint(env, "AWS_ENDPOINT_URL_DYNAMODB")
+        .ifPresent(builder::endpointOverride);
     return builder.build();
   }
 }

@@ -39,6 +39,11 @@ public final class ResponseCache {
     this.log = log;
   }
 
+  /** The store behind this cache (a gateway rebuilt after a SnapStart restore keeps it). */
+  public CacheStore store() {
+    return store;
+  }
+
   /** Looks {@code request} up for {@code key}'s tenant, if {@code policy} asks for the cache. */
   public CacheLookup lookup(CachePolicy policy, ApiKey key, Model model, ChatRequest request) {
     if (!(policy instanceof CachePolicy.Use use)) {

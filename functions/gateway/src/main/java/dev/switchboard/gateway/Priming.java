@@ -1,0 +1,146 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.catalog.Model;
+import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.error.ErrorKind;
+import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.lambda.http.ApiGatewayEvents;
+import dev.switchboard.lambda.http.ResponseSink;
+import dev.switchboard.providers.echo.EchoProvider;
+import dev.switchboard.store.DynamoKeyStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * SnapStart priming: runs the request path once on sample data before the snapshot, so the classes
+ * it needs are loaded and initialised in the snapshot rather than on the first request after every
+ * restore.
+ *
+ * <p>What it must not do: call the network or the key store (a snapshot is taken once and restored
+ * many times, so a connection or a looked-up key would be stale or shared), authenticate (the key
+ * cache must be empty in the snapshot), or create a random generator or keep a time. The echo
+ * provider is the only one called, because it answers in memory; the key lookup runs through a
+ * throwaway DynamoDB client whose HTTP layer answers from memory ({@link CannedDynamoDb}).
+ */
+final class Priming {
+
+  private static final String SAMPLE_MODEL = "switchboard/echo";
+
+  private Priming() {}
+
+  static void run(
+      ObjectMapper mapper,
+      ChatRequestParser parser,
+      ChatService chat,
+      ModelsRoute models,
+      Responses responses) {
+    ResponseSink discard = new DiscardingSink();
+    byte[] body =
+        ("{\"model\":\""
+                + SAMPLE_MODEL
+                + "\",\"stream\":true,\"max_tokens\":16,\"temperature\":0.5,"
+                + "\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}]}]}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    // the runtime's event mapping, on the event shape API Gateway sends
+    ObjectNode event =
+        ApiGatewayEvents.restProxyEvent(
+            "POST",
+            "/v1/chat/completions",
+            Map.of("content-type", List.of("application/json")),
+            "",
+            body,
+            "priming");
+    try {
+      ApiGatewayEvents.toRequest(mapper.readTree(mapper.writeValueAsBytes(event)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+
+    ChatRequest request = parser.parse(body);
+    // what authentication does: hash the presented secret (this text is not a key) and look the
+    // hash up, here through a client that answers from memory
+    String hash = ApiKeys.hash(ApiKeys.PREFIX + "priming");
+    try (DynamoDbClient dynamo = CannedDynamoDb.answering(sampleKeyItem(hash))) {
+      new DynamoKeyStore(dynamo, "priming").findByHash(hash);
+    }
+
+    SseStream stream = new SseStream(discard, responses, "priming");
+    stream.event(sampleChunk(mapper));
+    stream.done();
+
+    Optional<Model> echo = chat.findRoutable(SAMPLE_MODEL);
+    if (echo.isPresent()) {
+      chat.resolve(request);
+      chat.complete(parser.parse(nonStreamed(body)), echo.get(), "gen-priming");
+    }
+    responses.json(
+        discard, 200, models.list(Optional.empty()), Map.of(Responses.REQUEST_ID, "priming"));
+    responses.error(
+        discard,
+        new GatewayException(ErrorKind.AUTHENTICATION, "invalid_api_key", "priming"),
+        "priming");
+  }
+
+  /** A GetItem reply holding a key item with every attribute the key store maps. */
+  private static String sampleKeyItem(String hash) {
+    return "{\"Item\":{\"keyHash\":{\"S\":\""
+        + hash
+        + "\"},\"keyId\":{\"S\":\""
+        + ApiKeys.idOf(hash)
+        + "\"},\"name\":{\"S\":\"priming\"},\"owner\":{\"S\":\"priming\"},"
+        + "\"role\":{\"S\":\"user\"},\"disabled\":{\"BOOL\":false},"
+        + "\"createdAt\":{\"N\":\"0\"},\"expiresAt\":{\"N\":\"1\"}}}";
+  }
+
+  private static byte[] nonStreamed(byte[] body) {
+    return new String(body, StandardCharsets.UTF_8)
+        .replace("\"stream\":true", "\"stream\":false")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A chunk shaped like the ones the providers produce, with fixed values. */
+  private static ObjectNode sampleChunk(ObjectMapper mapper) {
+    ObjectNode chunk = mapper.createObjectNode();
+    chunk.put("id", "gen-priming");
+    chunk.put("object", "chat.completion.chunk");
+    chunk.put("created", 0L);
+    chunk.put("model", SAMPLE_MODEL);
+    chunk.put("provider", EchoProvider.ID);
+    ObjectNode choice = chunk.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.putObject("delta").put("role", "assistant").put("content", "Hello");
+    choice.putNull("finish_reason");
+    ObjectNode usage = chunk.putObject("usage");
+    usage.put("prompt_tokens", 3);
+    usage.put("completion_tokens", 1);
+    usage.put("total_tokens", 4);
+    return chunk;
+  }
+
+  /** A sink that throws away what it is given. */
+  private static final class DiscardingSink implements ResponseSink {
+    @Override
+    public void start(int status, Map<String, String> headers) {}
+
+    @Override
+    public void write(byte[] chunk) {}
+
+    @Override
+    public void end() {}
+
+    @Override
+    public void abort(String errorType, String message) {}
+  }
+}

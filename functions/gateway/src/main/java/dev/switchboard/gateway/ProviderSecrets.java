@@ -1,0 +1,131 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Provider credentials kept in a Secrets Manager secret, merged under the environment.
+ *
+ * <p>The secret is a JSON object whose keys are the variable names used locally ({@code
+ * {"OPENAI_API_KEY": "sk-..."}}), so one set of names configures the gateway everywhere. Without
+ * {@value GatewaySettings#PROVIDER_SECRET_ARN} nothing is read and the environment is used as it
+ * is: local runs are unchanged.
+ *
+ * <p>A non-blank environment variable wins over the secret's entry of the same name. The template
+ * sets no credential variables, so on a default deployment the secret is the only source; an
+ * operator who does set one on the function (a different base URL for a test stage, say) sees that
+ * value used, which is what the function's configuration page shows. The overridden names are
+ * logged, never the values.
+ */
+final class ProviderSecrets {
+
+  /** The names a secret may set: environment-variable style, and none the Lambda platform owns. */
+  private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,127}");
+
+  private ProviderSecrets() {}
+
+  /** Whether the environment names a provider secret. */
+  static boolean configured(Map<String, String> env) {
+    return arn(env).isPresent();
+  }
+
+  /**
+   * The environment with the secret's entries added underneath it, or {@code env} itself when no
+   * secret is configured.
+   *
+   * @throws IllegalStateException when the secret cannot be read or is not a JSON object of strings
+   *     (the message names the variable and the offending key, never a value)
+   */
+  static Map<String, String> merge(
+      Map<String, String> env, SecretSource source, ObjectMapper json) {
+    Optional<String> arn = arn(env);
+    if (arn.isEmpty()) {
+      return env;
+    }
+    String value;
+    try {
+      value = source.secretString(arn.get());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "could not read the secret named by "
+              + GatewaySettings.PROVIDER_SECRET_ARN
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
+    }
+    Map<String, String> merged = new HashMap<>(parse(value, json));
+    TreeSet<String> overridden = new TreeSet<>();
+    env.forEach(
+        (name, v) -> {
+          if (v != null && !v.isBlank()) {
+            if (merged.containsKey(name)) {
+              overridden.add(name);
+            }
+            merged.put(name, v);
+          } else {
+            // a blank variable means "unset" to GatewaySettings; it must not hide the secret's
+            // value
+            merged.putIfAbsent(name, v);
+          }
+        });
+    if (!overridden.isEmpty()) {
+      System.err.println(
+          "switchboard: the environment overrides the provider secret's " + overridden);
+    }
+    return Map.copyOf(merged);
+  }
+
+  private static Map<String, String> parse(String value, ObjectMapper json) {
+    JsonNode tree;
+    try {
+      tree = value == null ? null : json.readTree(value);
+    } catch (IOException e) {
+      // no cause: a parser message quotes the text around the error, which is the secret
+      throw new IllegalStateException(
+          "the secret named by " + GatewaySettings.PROVIDER_SECRET_ARN + " is not valid JSON");
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new IllegalStateException(
+          "the secret named by " + GatewaySettings.PROVIDER_SECRET_ARN + " must be a JSON object");
+    }
+    Map<String, String> entries = new HashMap<>();
+    for (Map.Entry<String, JsonNode> field : tree.properties()) {
+      String name = field.getKey();
+      if (!NAME.matcher(name).matches() || reserved(name)) {
+        throw new IllegalStateException(
+            "the secret named by "
+                + GatewaySettings.PROVIDER_SECRET_ARN
+                + " has a key that is not a variable it may set: "
+                + (name.length() <= 40 ? name : name.substring(0, 40) + "..."));
+      }
+      if (!field.getValue().isTextual()) {
+        throw new IllegalStateException("the secret's value for " + name + " must be a string");
+      }
+      entries.put(name, field.getValue().textValue());
+    }
+    return entries;
+  }
+
+  /**
+   * Names the platform sets (credentials, region, runtime wiring) and the secret's own pointer: a
+   * secret that changed these would redirect the function, not configure a provider.
+   */
+  private static boolean reserved(String name) {
+    return name.startsWith("AWS_")
+        || name.startsWith("LAMBDA_")
+        || name.startsWith("_")
+        || name.equals(GatewaySettings.PROVIDER_SECRET_ARN);
+  }
+
+  private static Optional<String> arn(Map<String, String> env) {
+    String arn = env.get(GatewaySettings.PROVIDER_SECRET_ARN);
+    return arn == null || arn.isBlank() ? Optional.empty() : Optional.of(arn.strip());
+  }
+}

@@ -1,0 +1,376 @@
+package dev.switchboard.gateway.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.lambda.http.ApiGatewayEvents;
+import dev.switchboard.store.DynamoClients;
+import dev.switchboard.store.DynamoKeyStore;
+import dev.switchboard.store.Tables;
+import dev.switchboard.testkit.DynaliteEndpoint;
+import dev.switchboard.testkit.DynaliteExtension;
+import dev.switchboard.testkit.lambda.BodyChunk;
+import dev.switchboard.testkit.lambda.FakeRuntimeApi;
+import dev.switchboard.testkit.lambda.StreamedResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+
+/**
+ * Cold start, measured: the gateway started from its unzipped deployment zip in a fresh JVM, the
+ * way Lambda starts it (the exec wrapper given a managed-runtime-like command line), talking to a
+ * fake Runtime API in this JVM and to dynalite, with one streamed chat completion queued. The
+ * figure is process start to the first body byte of the streamed response (after the prelude),
+ * which includes JVM start, class loading, building the clients, the key lookup in the store and
+ * the first SSE event.
+ *
+ * <p>No assertion on time: the figures are printed, written to {@code target/cold-start.md}, and
+ * with {@code -Dswitchboard.bench.write=true} into the cold-start section of {@code
+ * docs/BENCHMARKS.md}. {@code -Dswitchboard.coldstart.runs=N} sets the runs per variant (default
+ * 3).
+ */
+@ExtendWith(DynaliteExtension.class)
+class ColdStartIT {
+
+  private static final String TABLE = "cold-start-keys";
+  private static final String BEGIN = "<!-- cold-start:begin -->";
+  private static final String END = "<!-- cold-start:end -->";
+  private static final String COMMAND =
+      "mvn -pl functions/gateway -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
+          + " -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=ColdStartIT"
+          + " -Dswitchboard.coldstart.runs=10 -Dswitchboard.bench.write=true";
+
+  /** A command line like the managed java21 runtime's; the wrapper keeps the options. */
+  private static final List<String> LAMBDA_LIKE_OPTIONS =
+      List.of(
+          "-XX:+TieredCompilation",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-Xshare:auto",
+          "-Xmx512m");
+
+  private final String secret = ApiKeys.newSecret(new SecureRandom());
+
+  @Test
+  void measuresProcessStartToFirstStreamedByte(DynaliteEndpoint dynalite, @TempDir Path dir)
+      throws Exception {
+    Path zip = Project.root().resolve("functions/gateway/target/gateway.zip");
+    assertThat(zip).as("run mvn package first").isRegularFile();
+    Path taskRoot = unzip(zip, dir.resolve("task"));
+    seedKey(dynalite);
+    int runs = Integer.getInteger("switchboard.coldstart.runs", 3);
+    String load = loadAverage();
+
+    String lambdaLike = "Lambda-like JVM options (C1 only, Serial GC), through the exec wrapper";
+    String defaults = "default JVM options, through the exec wrapper";
+    Map<String, List<Run>> variants = new LinkedHashMap<>();
+    variants.put(lambdaLike, new ArrayList<>());
+    variants.put(defaults, new ArrayList<>());
+    List<Run> snapStart = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      // interleaved, so drift on a shared machine hits every variant alike
+      variants.get(lambdaLike).add(run(taskRoot, dynalite, LAMBDA_LIKE_OPTIONS, false, dir, i));
+      variants.get(defaults).add(run(taskRoot, dynalite, List.of(), false, dir, i));
+      snapStart.add(run(taskRoot, dynalite, LAMBDA_LIKE_OPTIONS, true, dir, i));
+    }
+
+    String report = report(zip, runs, load, variants, snapStart);
+    System.out.println(report);
+    Files.writeString(Project.root().resolve("functions/gateway/target/cold-start.md"), report);
+    if (Boolean.getBoolean("switchboard.bench.write")) {
+      writeBenchmarks(report);
+    }
+  }
+
+  /** One cold start: a fresh process, one queued streamed chat completion, then a warm one. */
+  private Run run(
+      Path taskRoot,
+      DynaliteEndpoint dynalite,
+      List<String> options,
+      boolean snapStart,
+      Path dir,
+      int i)
+      throws Exception {
+    try (FakeRuntimeApi api = FakeRuntimeApi.start(Duration.ofSeconds(60))) {
+      String first = api.enqueue(chatEvent("cold-" + i));
+      List<String> command = new ArrayList<>();
+      command.add(taskRoot.resolve("switchboard-wrapper").toString());
+      command.add(javaBinary());
+      command.addAll(options);
+      // what the managed runtime would run; the wrapper drops it and starts our loop instead
+      command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
+      command.add("dev.switchboard.gateway.GatewayHandler::handleRequest");
+      ProcessBuilder builder = new ProcessBuilder(command);
+      Map<String, String> env = builder.environment();
+      env.clear();
+      env.put("PATH", System.getenv("PATH"));
+      env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+      env.put("AWS_LAMBDA_RUNTIME_API", api.address());
+      env.put("_HANDLER", "dev.switchboard.gateway.GatewayHandler");
+      env.put("AWS_REGION", "us-east-1");
+      env.put("AWS_ACCESS_KEY_ID", "cold-start");
+      env.put("AWS_SECRET_ACCESS_KEY", "cold-start");
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString());
+      env.put("KEYS_TABLE", TABLE);
+      env.put("ECHO_CHUNK_DELAY_MS", "0");
+      // as the template deploys it by default (EnableBedrock=false)
+      env.put("BEDROCK_ENABLED", System.getProperty("switchboard.coldstart.bedrock", "false"));
+      if (snapStart) {
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+      }
+      Path log = dir.resolve("gateway-" + i + "-" + options.size() + "-" + snapStart + ".log");
+      builder.redirectErrorStream(true).redirectOutput(log.toFile());
+
+      long started = System.nanoTime();
+      Process process = builder.start();
+      try {
+        double checkpointMs = Double.NaN;
+        long restored = started;
+        if (snapStart) {
+          // init and priming are done when the runtime asks to be restored; restore at once
+          api.awaitRestoreRequested();
+          restored = System.nanoTime();
+          checkpointMs = millis(restored - started);
+          api.restore();
+        }
+        StreamedResponse response = api.awaitResponse(first);
+        BodyChunk firstByte = response.awaitChunk(0);
+        String body = response.awaitBodyText();
+        long complete = System.nanoTime();
+        assertThat(response.awaitPrelude()).contains("\"statusCode\":200");
+        assertThat(body).startsWith("data: {").endsWith("data: [DONE]\n\n");
+
+        String second = api.enqueue(chatEvent("warm-" + i));
+        long warmQueued = System.nanoTime();
+        BodyChunk warmFirst = api.awaitResponse(second).awaitChunk(0);
+        return new Run(
+            millis(firstByte.arrivedNanos() - started),
+            millis(complete - started),
+            millis(warmFirst.arrivedNanos() - warmQueued),
+            checkpointMs,
+            millis(firstByte.arrivedNanos() - restored));
+      } finally {
+        api.close(); // the loop loses the Runtime API and exits
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private String chatEvent(String requestId) throws IOException {
+    byte[] body =
+        ("{\"model\":\"switchboard/echo\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello from a cold start\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    return new ObjectMapper()
+        .writeValueAsString(
+            ApiGatewayEvents.restProxyEvent(
+                "POST",
+                "/v1/chat/completions",
+                Map.of(
+                    "Authorization", List.of("Bearer " + secret),
+                    "Content-Type", List.of("application/json")),
+                "",
+                body,
+                requestId));
+  }
+
+  private void seedKey(DynaliteEndpoint dynalite) {
+    Map<String, String> env =
+        Map.of(
+            "AWS_REGION", "us-east-1",
+            "AWS_ACCESS_KEY_ID", "cold-start",
+            "AWS_SECRET_ACCESS_KEY", "cold-start",
+            "AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString());
+    try (DynamoDbClient client = DynamoClients.create(env, Duration.ofSeconds(5))) {
+      try {
+        client.createTable(Tables.keys(TABLE));
+      } catch (ResourceInUseException exists) {
+        // created by an earlier run against the same dynalite
+      }
+      String hash = ApiKeys.hash(secret);
+      new DynamoKeyStore(client, TABLE)
+          .put(
+              new ApiKey(
+                  hash,
+                  ApiKeys.idOf(hash),
+                  "cold start",
+                  "bench",
+                  ApiKey.Role.USER,
+                  false,
+                  Instant.now(),
+                  null));
+    }
+  }
+
+  private static Path unzip(Path zip, Path target) throws IOException {
+    Map<String, Integer> modes = ZipListing.modes(zip);
+    try (ZipFile file = new ZipFile(zip.toFile())) {
+      for (ZipEntry entry : Collections.list(file.entries())) {
+        Path out = target.resolve(entry.getName()).normalize();
+        assertThat(out.startsWith(target)).as(entry.getName()).isTrue();
+        if (entry.isDirectory()) {
+          Files.createDirectories(out);
+          continue;
+        }
+        Files.createDirectories(out.getParent());
+        try (InputStream in = file.getInputStream(entry)) {
+          Files.copy(in, out);
+        }
+        // keep the exec bit the way Lambda's unpacking does
+        if ((modes.getOrDefault(entry.getName(), 0) & 0100) != 0) {
+          assertThat(out.toFile().setExecutable(true)).isTrue();
+        }
+      }
+    }
+    return target;
+  }
+
+  private static String javaBinary() {
+    return ProcessHandle.current().info().command().orElse("java");
+  }
+
+  private static double millis(long nanos) {
+    return nanos / 1_000_000.0;
+  }
+
+  private record Run(
+      double firstByteMs,
+      double completeMs,
+      double warmFirstByteMs,
+      double checkpointMs,
+      double restoreToFirstByteMs) {}
+
+  private static String report(
+      Path zip, int runs, String load, Map<String, List<Run>> variants, List<Run> snapStart)
+      throws IOException {
+    StringBuilder out = new StringBuilder();
+    out.append("## Cold start and artifact size\n\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Measured %s on %d cores (%s %s), JDK %s, %d runs per variant, interleaved; load"
+                + " average before the run %s (a shared machine: other builds inflate the p50 and"
+                + " max, the min is the least disturbed figure).%n%n",
+            LocalDate.now(ZoneOffset.UTC),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("os.name"),
+            System.getProperty("os.arch"),
+            System.getProperty("java.version"),
+            runs,
+            load));
+    out.append("Command: `").append(COMMAND).append("`\n\n");
+    out.append(
+        "Cold start is process start to the first body byte of a streamed chat completion"
+            + " (`switchboard/echo`), through the fake Lambda Runtime API: JVM start, the exec"
+            + " wrapper, building the gateway (catalogue, DynamoDB client, providers), the key"
+            + " lookup in dynalite and the first SSE event. Warm is the next invocation in the same"
+            + " process, from queueing to its first body byte. SnapStart restores cannot be"
+            + " measured locally; on Lambda they replace most of the JVM start and init. Bedrock is"
+            + " off, as the template deploys by default (`-Dswitchboard.coldstart.bedrock=true`"
+            + " measures with its Netty-based client built at init).\n\n");
+    out.append(
+        "| Variant | cold start p50 (ms) | min | max | stream complete p50 (ms) | warm first byte"
+            + " p50 (ms) |\n");
+    out.append("|---|---|---|---|---|---|\n");
+    variants.forEach(
+        (name, list) ->
+            out.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.0f | %.0f | %.0f | %.1f |%n",
+                    name,
+                    median(list.stream().map(Run::firstByteMs).toList()),
+                    list.stream().mapToDouble(Run::firstByteMs).min().orElse(0),
+                    list.stream().mapToDouble(Run::firstByteMs).max().orElse(0),
+                    median(list.stream().map(Run::completeMs).toList()),
+                    median(list.stream().map(Run::warmFirstByteMs).toList()))));
+    out.append(
+        "\nThe SnapStart handshake, run locally (Lambda-like options,"
+            + " `AWS_LAMBDA_INITIALIZATION_TYPE=snap-start`, restored as soon as asked): init with"
+            + " priming up to `GET /runtime/restore/next`, then restore to the first body byte. On"
+            + " Lambda the snapshot is taken at the checkpoint, so the second figure (plus the"
+            + " platform's restore) is what a SnapStart cold start costs. Priming runs the key"
+            + " lookup through an in-memory DynamoDB reply; the first real call still opens its"
+            + " connection (and on Lambda resolves the role's credentials).\n\n");
+    out.append(
+        "| init + priming to checkpoint p50 (ms) | restore to first byte p50 (ms) | min | max |\n");
+    out.append("|---|---|---|---|\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| %.0f | %.0f | %.0f | %.0f |%n",
+            median(snapStart.stream().map(Run::checkpointMs).toList()),
+            median(snapStart.stream().map(Run::restoreToFirstByteMs).toList()),
+            snapStart.stream().mapToDouble(Run::restoreToFirstByteMs).min().orElse(0),
+            snapStart.stream().mapToDouble(Run::restoreToFirstByteMs).max().orElse(0)));
+    out.append("\n| Function | Deployment zip | Size |\n|---|---|---|\n");
+    long size = Files.size(zip);
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| gateway | `%s` | %,d bytes (%.1f MB) |%n",
+            Project.root().relativize(zip),
+            size,
+            size / (1024.0 * 1024.0)));
+    out.append("\nTargets: gateway zip <= 25 MB, local cold start <= 1.5 s on a 2-core machine.\n");
+    return out.toString();
+  }
+
+  /** The 1, 5 and 15 minute load averages, or "unknown" off Linux. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " / " + fields[1] + " / " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** Replaces only the cold-start section of docs/BENCHMARKS.md; the rest belongs to bench/. */
+  private static void writeBenchmarks(String report) throws IOException {
+    Path file = Project.root().resolve("docs/BENCHMARKS.md");
+    String section = BEGIN + "\n" + report + END;
+    String text =
+        Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
+    int begin = text.indexOf(BEGIN);
+    int end = text.indexOf(END);
+    if (begin >= 0 && end > begin) {
+      text = text.substring(0, begin) + section + text.substring(end + END.length());
+    } else {
+      text = text.stripTrailing() + "\n\n" + section + "\n";
+    }
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+}
