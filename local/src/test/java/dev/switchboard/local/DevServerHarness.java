@@ -60,6 +60,9 @@ final class DevServerHarness implements AutoCloseable {
     env.put("OPENAI_API_KEY", PROVIDER_KEY_CANARY);
     env.put("ECHO_CHUNK_DELAY_MS", "20");
     env.put("KEY_CACHE_TTL_SECONDS", "1");
+    // these tests fail the one fake provider on purpose, many times: keep its circuit closed
+    // (RoutingScenariosIT tests the breaker)
+    env.put("CIRCUIT_FAILURE_THRESHOLD", "1000");
     env.putAll(extraEnv);
     server = DevServer.start(env, clock);
   }

@@ -42,7 +42,10 @@ class ResponseCacheIT {
 
   @BeforeAll
   static void start() throws Exception {
-    dev = new DevServerHarness(Map.of("UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "3000"), CLOCK);
+    // no upstream retries: these tests count one upstream request per client request
+    dev =
+        new DevServerHarness(
+            Map.of("UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "3000", "UPSTREAM_MAX_RETRIES", "0"), CLOCK);
     otherTenantKey = ApiKeys.newSecret(new SecureRandom());
     String hash = ApiKeys.hash(otherTenantKey);
     dev.server

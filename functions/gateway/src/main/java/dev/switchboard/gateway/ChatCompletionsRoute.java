@@ -13,17 +13,26 @@ import dev.switchboard.core.cache.StreamReplay;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatResult;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.routing.Attempt;
+import dev.switchboard.core.routing.RoutePlan;
 import dev.switchboard.core.usage.StreamMeter;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** {@code POST /v1/chat/completions}: validate, resolve the model, forward, stream back. */
 final class ChatCompletionsRoute {
+
+  static final String PROVIDER_HEADER = "x-switchboard-provider";
+  static final String MODEL_HEADER = "x-switchboard-model";
+  static final String ATTEMPTS_HEADER = "x-switchboard-attempts";
 
   private final ChatRequestParser parser;
   private final ChatService chat;
@@ -50,10 +59,12 @@ final class ChatCompletionsRoute {
     ChatRequest request = parser.parse(body);
     exchange.request = request;
     exchange.stream = request.stream();
-    Model model = chat.resolve(request);
+    RoutePlan plan = chat.plan(request);
+    Model model = plan.primary();
     exchange.model = model.id();
     exchange.served = model;
     String generationId = UsageRecord.generationIdOf(exchange.requestId);
+    // the primary model names the cache entry: a fallback's answer stands for the model asked for
     CacheLookup cached = cache.lookup(exchange.cachePolicy, key, model, request);
     exchange.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
     if (cached instanceof CacheLookup.Hit hit) {
@@ -65,17 +76,22 @@ final class ChatCompletionsRoute {
     if (!request.stream()) {
       ChatResult result;
       try {
-        result = chat.complete(request, model, generationId);
+        result = chat.complete(plan, generationId, exchange.attempts);
       } finally {
         exchange.upstreamEndNanos = System.nanoTime();
       }
       exchange.result = result;
+      exchange.served = result.model();
+      exchange.model = result.model().id();
       exchange.usage = result.usage();
       // stored before it is sent, so a client that repeats the request at once finds it
       if (miss != null) {
         cache.store(miss, result.body());
       }
-      responses.json(exchange.sink, 200, result.body(), headers(cached, exchange));
+      Map<String, String> headers = headers(cached, exchange);
+      int calls = (int) exchange.attempts.stream().filter(Attempt::sent).count();
+      headers.putAll(routingHeaders(result.model(), calls));
+      responses.json(exchange.sink, 200, result.body(), headers);
       return;
     }
     SseStream stream =
@@ -86,26 +102,45 @@ final class ChatCompletionsRoute {
     // observed before it is written: a chunk the client never read was still generated
     StreamMeter meter = new StreamMeter(System::nanoTime);
     exchange.meter = meter;
+    ChunkSink out =
+        new ChunkSink() {
+          @Override
+          public void accept(ObjectNode chunk) {
+            meter.observe(chunk);
+            if (miss != null) {
+              aggregate.accept(chunk);
+            }
+            stream.event(chunk);
+          }
+
+          @Override
+          public void serving(Model serving, int attempts) {
+            exchange.model = serving.id();
+            exchange.served = serving;
+            stream.describe(routingHeaders(serving, attempts));
+          }
+
+          @Override
+          public void keepAlive() {
+            stream.keepAlive();
+          }
+        };
     try {
       ChatResult result;
       try {
-        result =
-            chat.stream(
-                request,
-                model,
-                generationId,
-                chunk -> {
-                  meter.observe(chunk);
-                  if (miss != null) {
-                    aggregate.accept(chunk);
-                  }
-                  stream.event(chunk);
-                });
+        result = chat.stream(plan, generationId, out, exchange.attempts);
       } finally {
         exchange.upstreamEndNanos = System.nanoTime();
       }
       exchange.result = result;
+      exchange.served = result.model();
+      model = result.model();
       exchange.usage = result.usage();
+      if (result.streamError() != null) {
+        // broke off after it started: billed for what was generated, never cached
+        fail(stream, exchange, generationId, model, result.streamError());
+        return;
+      }
       stream.relayDone();
       if (miss != null) {
         aggregate.completion().ifPresent(completion -> cache.store(miss, completion));
@@ -115,12 +150,27 @@ final class ChatCompletionsRoute {
       if (!stream.started()) {
         throw e;
       }
-      exchange.status = e.kind().status();
-      exchange.errorCode = e.code();
-      stream.fail(errorChunk(generationId, model, e), e.code(), e.getMessage());
+      // keep-alives had opened the stream before every candidate failed
+      fail(stream, exchange, generationId, model, e);
     } catch (ResponseSink.ClientGoneException gone) {
       exchange.clientGone = true;
     }
+  }
+
+  private void fail(
+      SseStream stream, Exchange exchange, String generationId, Model model, GatewayException e) {
+    exchange.status = e.kind().status();
+    exchange.errorCode = e.code();
+    stream.fail(errorChunk(generationId, model, e), e.code(), e.getMessage());
+  }
+
+  /** Who served: the provider, the model and how many upstream calls it took. */
+  static Map<String, String> routingHeaders(Model model, int attempts) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(PROVIDER_HEADER, model.provider());
+    headers.put(MODEL_HEADER, model.id());
+    headers.put(ATTEMPTS_HEADER, Integer.toString(attempts));
+    return headers;
   }
 
   /** Answers from the cache: the stored completion, or its chunks when the client streams. */
@@ -190,6 +240,7 @@ final class ChatCompletionsRoute {
     int status = 200;
     String errorCode;
     boolean clientGone;
+    final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     // for the usage record: set as the request gets that far
     ApiKey key;
     ChatRequest request;

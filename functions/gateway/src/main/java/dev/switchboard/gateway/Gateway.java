@@ -6,7 +6,15 @@ import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.ResponseCache;
 import dev.switchboard.core.catalog.ModelCatalog;
+import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.routing.AttemptTimeouts;
+import dev.switchboard.core.routing.ProviderHealth;
+import dev.switchboard.core.routing.RetryPolicy;
+import dev.switchboard.core.routing.RoutePlanner;
+import dev.switchboard.core.routing.Router;
+import dev.switchboard.core.routing.RoutingConfig;
+import dev.switchboard.core.routing.Sleeper;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import dev.switchboard.core.usage.UsageStore;
@@ -16,8 +24,12 @@ import dev.switchboard.store.DynamoKeyStore;
 import dev.switchboard.store.DynamoUsageStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * Everything the gateway function is made of, built once per process (per Lambda container) from
@@ -99,15 +111,48 @@ record Gateway(
       AccessLog log,
       UsageCapture usage) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
-    ModelCatalog catalog =
-        ModelCatalog.load(mapper, settings.modelCatalogFile(), Providers.knownIds());
-    ChatService chat =
-        new ChatService(
-            catalog,
-            Providers.configured(settings, mapper, clock),
-            clock,
+    RoutingConfig routing;
+    try {
+      routing = RoutingConfig.load(mapper, settings.routingConfigFile());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          GatewaySettings.ROUTING_CONFIG_FILE + ": " + e.getMessage());
+    }
+    Set<String> knownIds = new HashSet<>(Providers.knownIds());
+    knownIds.addAll(Providers.customIds(routing));
+    ModelCatalog catalog = ModelCatalog.load(mapper, settings.modelCatalogFile(), knownIds);
+    Map<String, ChatProvider> providers = new LinkedHashMap<>();
+    providers.putAll(Providers.configured(settings, mapper, clock));
+    providers.putAll(Providers.custom(settings, routing, providers.keySet(), mapper, clock));
+    ProviderHealth health =
+        new ProviderHealth(clock, settings.circuitFailureThreshold(), settings.circuitCooldown());
+    AttemptTimeouts timeouts =
+        new AttemptTimeouts(
+            settings.upstreamConnectTimeout(),
             settings.upstreamFirstByteTimeout(),
-            settings.upstreamIdleTimeout());
+            settings.upstreamIdleTimeout(),
+            settings.upstreamTotalTimeout());
+    RetryPolicy retries =
+        new RetryPolicy(
+            settings.upstreamMaxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay());
+    RoutePlanner planner =
+        new RoutePlanner(
+            catalog,
+            routing,
+            providers.keySet(),
+            health,
+            RandomGenerator.getDefault(),
+            timeouts,
+            retries);
+    Router router =
+        new Router(
+            providers,
+            health,
+            clock,
+            Sleeper.SYSTEM,
+            RandomGenerator.getDefault(),
+            settings.streamKeepAlive());
+    ChatService chat = new ChatService(catalog, providers, clock, planner, router);
     ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
     return new Gateway(settings, mapper, clock, authenticator, chat, cache, log, usage);
   }

@@ -309,6 +309,19 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     if (exchange.clientGone) {
       line.put("clientDisconnected", true);
     }
+    if (!exchange.attempts.isEmpty()) {
+      var attempts = line.putArray("attempts");
+      for (var a : exchange.attempts) {
+        var item = attempts.addObject();
+        item.put("provider", a.provider());
+        item.put("model", a.model());
+        item.put("outcome", a.outcome());
+        item.put("status", a.upstreamStatus());
+        item.put("latencyMs", a.latencyMs());
+        item.put("durationMs", a.durationMs());
+        item.put("completionTokens", a.completionTokens());
+      }
+    }
     Instant now = clock.instant();
     line.put("time", now.toString());
     record.ifPresent(r -> RequestMetrics.add(line, r, now.toEpochMilli()));

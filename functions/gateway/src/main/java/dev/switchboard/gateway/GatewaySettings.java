@@ -25,6 +25,14 @@ public record GatewaySettings(
     Duration echoChunkDelay,
     Optional<Path> modelCatalogFile,
     ProviderSettings providers,
+    Optional<Path> routingConfigFile,
+    Duration upstreamTotalTimeout,
+    int upstreamMaxRetries,
+    Duration retryBaseDelay,
+    Duration retryMaxDelay,
+    Duration streamKeepAlive,
+    int circuitFailureThreshold,
+    Duration circuitCooldown,
     Optional<String> corsAllowOrigin,
     Map<String, String> env) {
 
@@ -42,6 +50,14 @@ public record GatewaySettings(
   public static final String ECHO_MODEL_ENABLED = "ECHO_MODEL_ENABLED";
   public static final String ECHO_CHUNK_DELAY_MS = "ECHO_CHUNK_DELAY_MS";
   public static final String MODEL_CATALOG_FILE = "MODEL_CATALOG_FILE";
+  public static final String ROUTING_CONFIG_FILE = "ROUTING_CONFIG_FILE";
+  public static final String UPSTREAM_TOTAL_TIMEOUT_MS = "UPSTREAM_TOTAL_TIMEOUT_MS";
+  public static final String UPSTREAM_MAX_RETRIES = "UPSTREAM_MAX_RETRIES";
+  public static final String UPSTREAM_RETRY_BASE_DELAY_MS = "UPSTREAM_RETRY_BASE_DELAY_MS";
+  public static final String UPSTREAM_RETRY_MAX_DELAY_MS = "UPSTREAM_RETRY_MAX_DELAY_MS";
+  public static final String STREAM_KEEPALIVE_MS = "STREAM_KEEPALIVE_MS";
+  public static final String CIRCUIT_FAILURE_THRESHOLD = "CIRCUIT_FAILURE_THRESHOLD";
+  public static final String CIRCUIT_COOLDOWN_MS = "CIRCUIT_COOLDOWN_MS";
 
   /**
    * The origin browsers may read responses from ({@code *} for any): sent as {@code
@@ -69,6 +85,11 @@ public record GatewaySettings(
       throw new IllegalArgumentException(
           MODEL_CATALOG_FILE + " names a file that cannot be read: " + catalog.get());
     }
+    Optional<Path> routing = r.optional(ROUTING_CONFIG_FILE).map(Path::of);
+    if (routing.isPresent() && !Files.isReadable(routing.get())) {
+      throw new IllegalArgumentException(
+          ROUTING_CONFIG_FILE + " names a file that cannot be read: " + routing.get());
+    }
     return new GatewaySettings(
         r.required(KEYS_TABLE),
         new CacheSettings(
@@ -86,6 +107,14 @@ public record GatewaySettings(
         Duration.ofMillis(r.integer(ECHO_CHUNK_DELAY_MS, 25, 0, 10_000)),
         catalog,
         ProviderSettings.from(r),
+        routing,
+        Duration.ofMillis(r.integer(UPSTREAM_TOTAL_TIMEOUT_MS, 300_000, 100, 900_000)),
+        r.integer(UPSTREAM_MAX_RETRIES, 2, 0, 10),
+        Duration.ofMillis(r.integer(UPSTREAM_RETRY_BASE_DELAY_MS, 200, 0, 60_000)),
+        Duration.ofMillis(r.integer(UPSTREAM_RETRY_MAX_DELAY_MS, 5_000, 0, 300_000)),
+        Duration.ofMillis(r.integer(STREAM_KEEPALIVE_MS, 5_000, 50, 60_000)),
+        r.integer(CIRCUIT_FAILURE_THRESHOLD, 5, 1, 1000),
+        Duration.ofMillis(r.integer(CIRCUIT_COOLDOWN_MS, 30_000, 0, 3_600_000)),
         r.optional(CORS_ALLOW_ORIGIN),
         env);
   }

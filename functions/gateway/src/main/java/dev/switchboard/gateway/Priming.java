@@ -16,6 +16,7 @@ import dev.switchboard.store.DynamoKeyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,8 +83,9 @@ final class Priming {
 
     Optional<Model> echo = chat.findRoutable(SAMPLE_MODEL);
     if (echo.isPresent()) {
-      chat.resolve(request);
-      chat.complete(parser.parse(nonStreamed(body)), echo.get(), "gen-priming");
+      chat.plan(request);
+      // the whole routed path: planner, router, the attempt's virtual thread, the echo provider
+      chat.complete(chat.plan(parser.parse(nonStreamed(body))), "gen-priming", new ArrayList<>());
     }
     responses.json(
         discard, 200, models.list(Optional.empty()), Map.of(Responses.REQUEST_ID, "priming"));

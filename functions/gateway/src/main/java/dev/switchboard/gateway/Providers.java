@@ -2,6 +2,8 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.chat.ChatProvider;
+import dev.switchboard.core.routing.ProviderPolicy;
+import dev.switchboard.core.routing.RoutingConfig;
 import dev.switchboard.providers.anthropic.AnthropicConfig;
 import dev.switchboard.providers.anthropic.AnthropicProvider;
 import dev.switchboard.providers.bedrock.BedrockProvider;
@@ -10,11 +12,14 @@ import dev.switchboard.providers.gemini.GeminiConfig;
 import dev.switchboard.providers.gemini.GeminiProvider;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
+import dev.switchboard.providers.openai.Vendor;
 import dev.switchboard.providers.openai.Vendors;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -76,6 +81,74 @@ final class Providers {
                 providers.put(
                     BEDROCK,
                     BedrockProvider.create(b, settings.upstreamConnectTimeout(), mapper, clock)));
+    return providers;
+  }
+
+  /** Ids of the custom OpenAI-compatible providers the routing configuration declares. */
+  static Set<String> customIds(RoutingConfig routing) {
+    Set<String> ids = new LinkedHashSet<>();
+    routing
+        .providers()
+        .forEach(
+            (id, policy) -> {
+              if (policy.baseUrl() != null) {
+                ids.add(id);
+              }
+            });
+    return ids;
+  }
+
+  /**
+   * The custom OpenAI-compatible providers of the routing configuration ({@code base_url}, and
+   * optionally {@code api_key_env}): endpoints the gateway has no vendor entry for.
+   *
+   * @throws IllegalArgumentException when one reuses a configured provider's id or names a key
+   *     variable that is not set
+   */
+  static Map<String, ChatProvider> custom(
+      GatewaySettings settings,
+      RoutingConfig routing,
+      Set<String> taken,
+      ObjectMapper mapper,
+      Clock clock) {
+    Map<String, ChatProvider> providers = new LinkedHashMap<>();
+    for (String id : customIds(routing)) {
+      ProviderPolicy policy = routing.policy(id);
+      String where = GatewaySettings.ROUTING_CONFIG_FILE + ": providers." + id;
+      if (taken.contains(id) || knownIds().contains(id)) {
+        throw new IllegalArgumentException(where + ".base_url redefines a built-in provider");
+      }
+      String key = null;
+      if (policy.apiKeyEnv() != null) {
+        key = settings.env().get(policy.apiKeyEnv());
+        if (key == null || key.isBlank()) {
+          throw new IllegalArgumentException(
+              where + ".api_key_env names " + policy.apiKeyEnv() + ", which is not set");
+        }
+      }
+      Vendor vendor =
+          new Vendor(
+              id,
+              id.toUpperCase(Locale.ROOT),
+              policy.baseUrl().toString(),
+              Vendor.Credential.OPTIONAL_WITH_BASE_URL,
+              Vendor.Auth.BEARER,
+              Vendor.UrlStyle.CHAT_COMPLETIONS,
+              Map.of(),
+              Set.of(),
+              true);
+      Duration connect =
+          policy.timeouts().connect() != null
+              ? policy.timeouts().connect()
+              : settings.upstreamConnectTimeout();
+      providers.put(
+          id,
+          new OpenAiCompatibleProvider(
+              OpenAiCompatibleConfig.of(vendor, policy.baseUrl(), key),
+              OpenAiCompatibleProvider.defaultHttpClient(connect),
+              mapper,
+              clock));
+    }
     return providers;
   }
 }

@@ -3,7 +3,6 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +15,7 @@ final class SseStream {
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END_OF_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
   private final ResponseSink sink;
   private final Responses responses;
@@ -37,7 +37,23 @@ final class SseStream {
     all.put("x-accel-buffering", "no");
     all.put(Responses.REQUEST_ID, requestId);
     all.putAll(extraHeaders);
-    this.headers = Collections.unmodifiableMap(all);
+    this.headers = all;
+  }
+
+  /**
+   * Names the serving provider and model in the headers, when they have not gone out yet (a
+   * keep-alive may have opened the stream before any provider answered).
+   */
+  void describe(Map<String, String> routingHeaders) {
+    if (!started) {
+      headers.putAll(routingHeaders);
+    }
+  }
+
+  /** An SSE comment, which clients ignore and proxies count as traffic. */
+  void keepAlive() {
+    open();
+    sink.write(KEEP_ALIVE);
   }
 
   boolean started() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.Message;
 import dev.switchboard.core.chat.Cost;
 import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.routing.Attempt;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import java.time.Clock;
@@ -91,7 +92,8 @@ final class UsageCapture {
             ex.request == null ? null : ex.request.model(),
             ex.served == null ? null : ex.served.id(),
             ex.served == null ? null : ex.served.provider(),
-            called ? 1 : 0,
+            // calls that went out: a provider skipped for an open circuit is no attempt
+            (int) ex.attempts.stream().filter(Attempt::sent).count(),
             ex.status,
             ex.errorCode,
             ex.stream,

@@ -77,6 +77,8 @@ public final class FakeUpstream implements AutoCloseable {
   private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
   private final AtomicLong requestCount = new AtomicLong();
   private final Set<InetSocketAddress> connections = ConcurrentHashMap.newKeySet();
+  private final Deque<Map<String, String>> scripted = new ArrayDeque<>();
+  private volatile Map<String, String> standing = Map.of();
 
   private FakeUpstream(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -146,13 +148,54 @@ public final class FakeUpstream implements AutoCloseable {
     return connections.size();
   }
 
-  /** Forgets the recorded requests and the counts. */
+  /**
+   * Knobs applied to every chat request from now on, as if sent as {@code x-fake-*} headers (the
+   * request's own headers still win). For tests where several fakes stand for several providers and
+   * the same request must meet a different behaviour at each.
+   */
+  public void setKnobs(Map<String, String> knobs) {
+    standing = Map.copyOf(knobs);
+  }
+
+  /**
+   * Knobs for the next chat requests, one map each, in order; they replace the standing knobs for
+   * the request they apply to. Scripts a sequence such as "500, then success".
+   */
+  @SafeVarargs
+  public final void script(Map<String, String>... perRequest) {
+    synchronized (scripted) {
+      for (Map<String, String> knobs : perRequest) {
+        scripted.addLast(Map.copyOf(knobs));
+      }
+    }
+  }
+
+  /** Forgets the recorded requests, the counts, the standing knobs and any script. */
   public void reset() {
     synchronized (recorded) {
       recorded.clear();
       requestCount.set(0);
       connections.clear();
     }
+    synchronized (scripted) {
+      scripted.clear();
+    }
+    standing = Map.of();
+  }
+
+  /** The request's headers with the scripted or standing knobs beneath them. */
+  private Headers knobHeaders(Headers request) {
+    Map<String, String> knobs;
+    synchronized (scripted) {
+      knobs = scripted.isEmpty() ? standing : scripted.removeFirst();
+    }
+    if (knobs.isEmpty()) {
+      return request;
+    }
+    Headers merged = new Headers();
+    knobs.forEach((name, value) -> merged.set("x-fake-" + name, value));
+    request.forEach((name, values) -> merged.put(name, values));
+    return merged;
   }
 
   /** Stops the server at once, cutting open exchanges and ending stalls and delays. */
@@ -195,7 +238,8 @@ public final class FakeUpstream implements AutoCloseable {
     FakeBehaviour behaviour;
     FakeReplies replies;
     try {
-      behaviour = FakeBehaviour.from(request.get("fake"), exchange.getRequestHeaders());
+      behaviour =
+          FakeBehaviour.from(request.get("fake"), knobHeaders(exchange.getRequestHeaders()));
       replies =
           new FakeReplies(
               "chatcmpl-fake-" + sequence.incrementAndGet(),

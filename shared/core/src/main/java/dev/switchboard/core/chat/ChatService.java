@@ -7,42 +7,47 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.ModelCatalog;
-import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.routing.Attempt;
+import dev.switchboard.core.routing.RoutePlan;
+import dev.switchboard.core.routing.RoutePlanner;
+import dev.switchboard.core.routing.Router;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The chat completion use case: resolves the requested model to a provider that can serve it, calls
- * it, and hands back OpenAI-shaped output whose {@code id} and {@code model} are the gateway's,
- * with usage always present and priced: {@code usage.cost} and {@code usage.cost_details} are added
- * here, for every provider, from the catalogue's prices.
+ * The chat completion use case: plans the route of a request (model, fallbacks, provider
+ * preferences), has the {@link Router} try the candidates, and hands back OpenAI-shaped output
+ * whose {@code id} and {@code model} are the gateway's (the model being the one that served), with
+ * usage always present and priced: {@code usage.cost} and {@code usage.cost_details} are added
+ * here, for every provider, from the serving model's catalogue prices.
  */
 public final class ChatService {
 
   private final ModelCatalog catalog;
   private final Map<String, ChatProvider> providers;
   private final Clock clock;
-  private final Duration firstByteTimeout;
-  private final Duration idleTimeout;
+  private final RoutePlanner planner;
+  private final Router router;
 
   /**
    * @param providers the configured providers by id; models of any other provider are not routable
+   * @param planner turns a request into the candidates to try
+   * @param router tries them
    */
   public ChatService(
       ModelCatalog catalog,
       Map<String, ChatProvider> providers,
       Clock clock,
-      Duration firstByteTimeout,
-      Duration idleTimeout) {
+      RoutePlanner planner,
+      Router router) {
     this.catalog = catalog;
     this.providers = Map.copyOf(providers);
     this.clock = clock;
-    this.firstByteTimeout = firstByteTimeout;
-    this.idleTimeout = idleTimeout;
+    this.planner = planner;
+    this.router = router;
   }
 
   /** The models a client can use now: those whose provider is configured. */
@@ -60,93 +65,106 @@ public final class ChatService {
         .toList();
   }
 
-  /** The routable model for an id or alias. */
+  /** The routable model for an id, alias or configured routing name. */
   public Optional<Model> findRoutable(String idOrAlias) {
-    return catalog.find(idOrAlias).filter(m -> providers.containsKey(m.provider()));
+    return catalog
+        .find(idOrAlias)
+        .or(() -> planner.findModel(idOrAlias))
+        .filter(m -> providers.containsKey(m.provider()));
   }
 
   /**
-   * Resolves the model of a request, before anything else is done with it.
+   * Plans the route of a request, before anything else is done with it: the model, its fallbacks
+   * and the provider preferences, resolved to the candidates to try.
    *
-   * @throws GatewayException 404 when the model is unknown or its provider is not configured
+   * @throws GatewayException 404 when the model is unknown or its provider is not configured, 400
+   *     for invalid routing options, 503 when they leave no provider
    */
-  public Model resolve(ChatRequest request) {
-    return findRoutable(request.model())
-        .orElseThrow(
-            () ->
-                new GatewayException(
-                    ErrorKind.NOT_FOUND,
-                    "model_not_found",
-                    "The model '"
-                        + shorten(request.model())
-                        + "' does not exist or is not available on this gateway. "
-                        + "GET /v1/models lists the models you can use.",
-                    "model",
-                    null));
+  public RoutePlan plan(ChatRequest request) {
+    return planner.plan(request);
   }
 
-  /** A non-streamed completion. */
-  public ChatResult complete(ChatRequest request, Model model, String generationId) {
-    ChatProvider provider = providers.get(model.provider());
-    ObjectNode body;
-    try {
-      body = provider.complete(call(request, model));
-    } catch (ProviderException e) {
-      throw ProviderErrors.toGateway(e, model);
-    }
+  /** A non-streamed completion from the first candidate of the plan that gives one. */
+  public ChatResult complete(RoutePlan plan, String generationId, List<Attempt> attempts) {
+    Router.Served served = router.complete(plan, attempts);
+    Model model = served.model();
+    ObjectNode body = served.body();
     body.put("id", generationId);
     body.put("model", model.id());
     JsonNode usageNode = body.get("usage");
     boolean estimated = usageNode == null || !usageNode.isObject();
     Usage usage;
     if (estimated) {
-      usage = estimate(request, completionText(body));
+      usage = estimate(plan.request(), completionText(body));
       usage.writeOpenAi(body.putObject("usage"));
     } else {
       usage = Usage.fromOpenAi(usageNode);
     }
     Cost.of(model.pricing(), usage).writeTo((ObjectNode) body.get("usage"));
-    return new ChatResult(model, usage, estimated, body);
+    return new ChatResult(model, usage, estimated, body, false, attempts, null);
   }
 
   /**
-   * A streamed completion: each chunk reaches {@code out} as the upstream produces it. The last
-   * chunk always carries {@code usage}; when the upstream sent none, an estimate is appended.
+   * A streamed completion: each chunk reaches {@code out} as the serving upstream produces it. The
+   * last chunk always carries {@code usage}; when the upstream sent none, an estimate is appended.
+   * When the stream breaks after it started, the result carries the error (and the usage of what
+   * was generated) and no usage chunk is sent: the caller ends the stream with the error.
    *
-   * @throws GatewayException when the provider fails; the caller knows whether anything was sent
+   * @throws GatewayException when every candidate failed before anything was sent
    */
-  public ChatResult stream(ChatRequest request, Model model, String generationId, ChunkSink out) {
-    ChatProvider provider = providers.get(model.provider());
+  public ChatResult stream(
+      RoutePlan plan, String generationId, ChunkSink out, List<Attempt> attempts) {
     long created = clock.instant().getEpochSecond();
     StreamTally tally = new StreamTally();
-    try {
-      provider.stream(
-          call(request, model),
-          chunk -> {
-            chunk.put("id", generationId);
-            chunk.put("model", model.id());
-            tally.observe(chunk);
-            if (chunk.get("usage") instanceof ObjectNode usageNode) {
-              Cost.of(model.pricing(), Usage.fromOpenAi(usageNode)).writeTo(usageNode);
-            }
-            out.accept(chunk);
-          });
-    } catch (ProviderException e) {
-      throw ProviderErrors.toGateway(e, model);
+    Model[] serving = {plan.primary()};
+    Router.Streamed streamed =
+        router.stream(
+            plan,
+            new Router.StreamListener() {
+              @Override
+              public void serving(Model model, int attempt) {
+                serving[0] = model;
+                out.serving(model, attempt);
+              }
+
+              @Override
+              public void chunk(ObjectNode chunk) {
+                chunk.put("id", generationId);
+                chunk.put("model", serving[0].id());
+                tally.observe(chunk);
+                if (chunk.get("usage") instanceof ObjectNode usageNode) {
+                  Cost.of(serving[0].pricing(), Usage.fromOpenAi(usageNode)).writeTo(usageNode);
+                }
+                out.accept(chunk);
+              }
+
+              @Override
+              public void keepAlive() {
+                out.keepAlive();
+              }
+            },
+            attempts);
+    Model model = streamed.model();
+    if (streamed.brokenBy() != null) {
+      Usage usage = tally.usage != null ? tally.usage : estimate(plan.request(), tally.text);
+      return new ChatResult(
+          model,
+          usage,
+          tally.usage == null,
+          null,
+          false,
+          attempts,
+          ProviderErrors.toGateway(streamed.brokenBy(), model));
     }
     if (tally.usage != null) {
-      return new ChatResult(model, tally.usage, false, null);
+      return new ChatResult(model, tally.usage, false, null, false, attempts, null);
     }
-    Usage usage = estimate(request, tally.text);
+    Usage usage = estimate(plan.request(), tally.text);
     ObjectNode last = tally.template(generationId, model.id(), created);
     last.putArray("choices");
     Cost.of(model.pricing(), usage).writeTo(usage.writeOpenAi(last.putObject("usage")));
     out.accept(last);
-    return new ChatResult(model, usage, true, null);
-  }
-
-  private ProviderCall call(ChatRequest request, Model model) {
-    return new ProviderCall(model, request, firstByteTimeout, idleTimeout);
+    return new ChatResult(model, usage, true, null, false, attempts, null);
   }
 
   private static Usage estimate(ChatRequest request, CharSequence completion) {
@@ -159,10 +177,6 @@ public final class ChatService {
       text.append(choice.path("message").path("content").asText(""));
     }
     return text;
-  }
-
-  private static String shorten(String s) {
-    return s.length() <= 100 ? s : s.substring(0, 100) + "...";
   }
 
   /** What the gateway learns from a stream as it passes through. */

@@ -1,6 +1,7 @@
 package dev.switchboard.core.chat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.catalog.Model;
 
 /**
  * Receives the chunks of a streamed completion, in order, each in the OpenAI {@code
@@ -10,4 +11,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @FunctionalInterface
 public interface ChunkSink {
   void accept(ObjectNode chunk);
+
+  /**
+   * Which model serves the stream, after how many attempts: called once, before the first chunk, so
+   * a transport that has not started its response yet can name them in headers.
+   */
+  default void serving(Model model, int attempts) {}
+
+  /**
+   * Nothing has been produced for a while (the gateway is waiting for an upstream or between
+   * attempts): a transport may write a comment so that proxies keep the stream open.
+   */
+  default void keepAlive() {}
 }

@@ -7,6 +7,7 @@ import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
+import dev.switchboard.providers.http.LosslessBody;
 import dev.switchboard.providers.http.SseRelay;
 import dev.switchboard.providers.http.UpstreamHttp;
 import java.io.IOException;
@@ -66,8 +67,7 @@ public final class GeminiProvider implements ChatProvider {
 
   @Override
   public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
-    HttpResponse<InputStream> response =
-        send(call, true, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response = send(call, true, new LosslessBody());
     try (InputStream body = response.body()) {
       if (response.statusCode() >= 300) {
         throw error(response.statusCode(), response.headers(), body.readNBytes(64 * 1024));

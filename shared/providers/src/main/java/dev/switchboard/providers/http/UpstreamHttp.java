@@ -46,6 +46,14 @@ public final class UpstreamHttp {
     } catch (ConnectException e) {
       throw new ProviderException.ConnectionFailed("connection refused", e);
     } catch (IOException e) {
+      if (handler instanceof LosslessBody lossless) {
+        // The headers came and then the connection failed: the body still has what arrived.
+        @SuppressWarnings("unchecked")
+        var salvaged = (java.util.Optional<HttpResponse<T>>) (Object) lossless.salvage(request);
+        if (salvaged.isPresent()) {
+          return salvaged.get();
+        }
+      }
       throw new ProviderException.ConnectionFailed("connection failed before a response", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

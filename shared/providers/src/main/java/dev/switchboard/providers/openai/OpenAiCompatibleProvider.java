@@ -9,15 +9,14 @@ import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.providers.http.IdleWatchdog;
+import dev.switchboard.providers.http.LosslessBody;
 import dev.switchboard.providers.http.SseEvents;
+import dev.switchboard.providers.http.UpstreamHttp;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -77,8 +76,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
 
   @Override
   public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
-    HttpResponse<InputStream> response =
-        send(call, true, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response = send(call, true, new LosslessBody());
     try (InputStream body = response.body()) {
       if (response.statusCode() >= 300) {
         throw error(response.statusCode(), response.headers(), body.readNBytes(64 * 1024));
@@ -163,20 +161,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     if (config.apiKey() != null && !config.apiKey().isEmpty()) {
       request.header(config.authHeader(), config.authValue());
     }
-    try {
-      return http.send(request.build(), handler);
-    } catch (HttpConnectTimeoutException e) {
-      throw new ProviderException.Timeout("connect");
-    } catch (HttpTimeoutException e) {
-      throw new ProviderException.Timeout("no response within " + call.firstByteTimeout());
-    } catch (ConnectException e) {
-      throw new ProviderException.ConnectionFailed("connection refused", e);
-    } catch (IOException e) {
-      throw new ProviderException.ConnectionFailed("connection failed before a response", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderException.ConnectionFailed("interrupted", e);
-    }
+    return UpstreamHttp.send(http, request.build(), handler, call.firstByteTimeout());
   }
 
   private ProviderException error(int status, java.net.http.HttpHeaders headers, byte[] body) {

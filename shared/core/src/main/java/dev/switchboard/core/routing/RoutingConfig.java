@@ -1,0 +1,273 @@
+package dev.switchboard.core.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.routing.AttemptTimeouts.PartialTimeouts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The operator's routing rules, read once from the JSON file named by {@code ROUTING_CONFIG_FILE}:
+ * aliases, default fallback chains, weighted pools that spread one name over several catalogue
+ * entries (one model on several providers), and per-provider policies. The shape is documented in
+ * the README; every mistake is reported with the JSON path of the offending value.
+ */
+public record RoutingConfig(
+    Map<String, String> aliases,
+    Map<String, List<String>> fallbacks,
+    Map<String, List<Weighted>> pools,
+    Map<String, ProviderPolicy> providers) {
+
+  /** One member of a weighted pool. */
+  public record Weighted(String model, int weight) {}
+
+  public static final RoutingConfig EMPTY =
+      new RoutingConfig(Map.of(), Map.of(), Map.of(), Map.of());
+
+  private static final Set<String> TOP_LEVEL =
+      Set.of("aliases", "fallbacks", "pools", "providers", "about");
+  private static final Set<String> PROVIDER_FIELDS =
+      Set.of(
+          "timeouts",
+          "max_retries",
+          "data_collection",
+          "zdr",
+          "content_policy_fallback",
+          "base_url",
+          "api_key_env");
+
+  public RoutingConfig {
+    aliases = Map.copyOf(aliases);
+    fallbacks = Map.copyOf(fallbacks);
+    pools = Map.copyOf(pools);
+    providers = Map.copyOf(providers);
+  }
+
+  public ProviderPolicy policy(String provider) {
+    return providers.getOrDefault(provider, ProviderPolicy.DEFAULT);
+  }
+
+  /** The file's rules, or none without a file. */
+  public static RoutingConfig load(ObjectMapper mapper, Optional<Path> file) {
+    if (file.isEmpty()) {
+      return EMPTY;
+    }
+    try (InputStream in = Files.newInputStream(file.get())) {
+      return parse(mapper.readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the routing configuration " + file.get(), e);
+    }
+  }
+
+  /**
+   * @throws IllegalArgumentException naming the JSON path of the first invalid value
+   */
+  public static RoutingConfig parse(JsonNode root) {
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("routing configuration: the root must be a JSON object");
+    }
+    unknownFields(root, TOP_LEVEL, "");
+    Map<String, String> aliases = new LinkedHashMap<>();
+    forEachField(
+        root.get("aliases"),
+        "aliases",
+        (name, value, path) -> aliases.put(name, text(value, path)));
+    Map<String, List<String>> fallbacks = new LinkedHashMap<>();
+    forEachField(
+        root.get("fallbacks"),
+        "fallbacks",
+        (name, value, path) -> {
+          if (!value.isArray() || value.isEmpty()) {
+            throw bad(path, "must be a non-empty array of model ids");
+          }
+          List<String> chain = new ArrayList<>();
+          for (int i = 0; i < value.size(); i++) {
+            chain.add(text(value.get(i), path + "[" + i + "]"));
+          }
+          fallbacks.put(name, chain);
+        });
+    Map<String, List<Weighted>> pools = new LinkedHashMap<>();
+    forEachField(
+        root.get("pools"),
+        "pools",
+        (name, value, path) -> {
+          if (!value.isArray() || value.isEmpty()) {
+            throw bad(path, "must be a non-empty array of {\"model\", \"weight\"}");
+          }
+          List<Weighted> members = new ArrayList<>();
+          for (int i = 0; i < value.size(); i++) {
+            JsonNode m = value.get(i);
+            String at = path + "[" + i + "]";
+            if (!m.isObject()) {
+              throw bad(at, "must be an object {\"model\", \"weight\"}");
+            }
+            unknownFields(m, Set.of("model", "weight"), at + ".");
+            JsonNode weight = m.get("weight");
+            int w = weight == null ? 1 : weight.isInt() ? weight.intValue() : -1;
+            if (w < 1 || w > 1000) {
+              throw bad(at + ".weight", "must be a whole number from 1 to 1000");
+            }
+            members.add(new Weighted(text(m.get("model"), at + ".model"), w));
+          }
+          pools.put(name, members);
+        });
+    Map<String, ProviderPolicy> providers = new LinkedHashMap<>();
+    forEachField(
+        root.get("providers"),
+        "providers",
+        (name, value, path) -> providers.put(name, policy(value, path)));
+    for (String alias : aliases.keySet()) {
+      if (pools.containsKey(alias)) {
+        throw bad("aliases." + alias, "is also the name of a pool");
+      }
+    }
+    return new RoutingConfig(aliases, fallbacks, pools, providers);
+  }
+
+  private static ProviderPolicy policy(JsonNode node, String path) {
+    if (!node.isObject()) {
+      throw bad(path, "must be an object");
+    }
+    unknownFields(node, PROVIDER_FIELDS, path + ".");
+    PartialTimeouts timeouts = PartialTimeouts.NONE;
+    JsonNode t = node.get("timeouts");
+    if (t != null) {
+      if (!t.isObject()) {
+        throw bad(path + ".timeouts", "must be an object");
+      }
+      unknownFields(
+          t, Set.of("connect_ms", "first_byte_ms", "idle_ms", "total_ms"), path + ".timeouts.");
+      timeouts =
+          new PartialTimeouts(
+              millis(t.get("connect_ms"), path + ".timeouts.connect_ms"),
+              millis(t.get("first_byte_ms"), path + ".timeouts.first_byte_ms"),
+              millis(t.get("idle_ms"), path + ".timeouts.idle_ms"),
+              millis(t.get("total_ms"), path + ".timeouts.total_ms"));
+    }
+    Integer maxRetries = null;
+    JsonNode retries = node.get("max_retries");
+    if (retries != null) {
+      if (!retries.isInt() || retries.intValue() < 0 || retries.intValue() > 10) {
+        throw bad(path + ".max_retries", "must be a whole number from 0 to 10");
+      }
+      maxRetries = retries.intValue();
+    }
+    boolean deny = false;
+    JsonNode dc = node.get("data_collection");
+    if (dc != null) {
+      String v = text(dc, path + ".data_collection");
+      if (!v.equals("allow") && !v.equals("deny")) {
+        throw bad(path + ".data_collection", "must be \"allow\" or \"deny\"");
+      }
+      deny = v.equals("deny");
+    }
+    URI baseUrl = null;
+    JsonNode base = node.get("base_url");
+    if (base != null) {
+      String v = text(base, path + ".base_url");
+      try {
+        baseUrl = URI.create(v);
+      } catch (IllegalArgumentException e) {
+        throw bad(path + ".base_url", "must be an http(s) URL");
+      }
+      if (!("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))
+          || baseUrl.getHost() == null) {
+        throw bad(path + ".base_url", "must be an http(s) URL");
+      }
+    }
+    String keyEnv =
+        node.has("api_key_env") ? text(node.get("api_key_env"), path + ".api_key_env") : null;
+    Map<String, String> headers = new LinkedHashMap<>();
+    forEachField(
+        node.get("headers"),
+        path + ".headers",
+        (name, value, at) -> headers.put(name, text(value, at)));
+    if (baseUrl == null && (keyEnv != null || !headers.isEmpty())) {
+      throw bad(
+          path, "api_key_env and headers need base_url (a custom OpenAI-compatible provider)");
+    }
+    return new ProviderPolicy(
+        timeouts,
+        maxRetries,
+        deny,
+        flag(node, "zdr", path),
+        flag(node, "content_policy_fallback", path),
+        baseUrl,
+        keyEnv);
+  }
+
+  private static boolean flag(JsonNode node, String field, String path) {
+    JsonNode v = node.get(field);
+    if (v == null) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw bad(path + "." + field, "must be true or false");
+    }
+    return v.booleanValue();
+  }
+
+  private static Duration millis(JsonNode node, String path) {
+    if (node == null) {
+      return null;
+    }
+    if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > 900_000) {
+      throw bad(path, "must be a whole number of milliseconds from 1 to 900000");
+    }
+    return Duration.ofMillis(node.asLong());
+  }
+
+  private interface FieldVisitor {
+    void visit(String name, JsonNode value, String path);
+  }
+
+  private static void forEachField(JsonNode node, String path, FieldVisitor visitor) {
+    if (node == null) {
+      return;
+    }
+    if (!node.isObject()) {
+      throw bad(path, "must be an object");
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      if (field.getKey().isBlank()) {
+        throw bad(path, "has an empty key");
+      }
+      visitor.visit(field.getKey(), field.getValue(), path + "." + field.getKey());
+    }
+  }
+
+  private static void unknownFields(JsonNode node, Set<String> known, String prefix) {
+    node.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!known.contains(name)) {
+                throw bad(prefix + name, "is not a known field (known: " + known + ")");
+              }
+            });
+  }
+
+  private static String text(JsonNode node, String path) {
+    if (node == null || !node.isTextual() || node.textValue().isBlank()) {
+      throw bad(path, "must be a non-empty string");
+    }
+    return node.textValue();
+  }
+
+  private static IllegalArgumentException bad(String path, String what) {
+    return new IllegalArgumentException("routing configuration: " + path + " " + what);
+  }
+}
