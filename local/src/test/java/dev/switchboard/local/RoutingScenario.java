@@ -34,6 +34,7 @@ final class RoutingScenario implements AutoCloseable {
 
   static final String KEYS_TABLE = "routing-scenario-keys";
   static final String CACHE_TABLE = "routing-scenario-cache";
+  static final String USAGE_TABLE = "routing-scenario-usage";
 
   /** The deadlines every scenario runs with; bounds on wall time are derived from them. */
   static final long FIRST_BYTE_MS = 1000;
@@ -105,6 +106,7 @@ final class RoutingScenario implements AutoCloseable {
     env.put("SWITCHBOARD_DEV_KEY", key);
     env.put("KEYS_TABLE", KEYS_TABLE);
     env.put("CACHE_TABLE", CACHE_TABLE);
+    env.put("USAGE_TABLE", USAGE_TABLE);
     env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.toString());
     env.put("AWS_ACCESS_KEY_ID", "local");
     env.put("AWS_SECRET_ACCESS_KEY", "local");
@@ -165,6 +167,17 @@ final class RoutingScenario implements AutoCloseable {
   /** A streamed request, read event by event (30 s read timeout: a hang fails the test). */
   SseResponse stream(String body) throws IOException, InterruptedException {
     return SseClient.read(http, request(body), Duration.ofSeconds(30));
+  }
+
+  /** A GET with the scenario's key, e.g. {@code /v1/generation?id=...}. */
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(server.baseUrl().resolve(path))
+            .header("Authorization", "Bearer " + key)
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> send(String body) throws IOException, InterruptedException {
