@@ -2,6 +2,8 @@ package dev.switchboard.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.admin.AdminHandler;
+import dev.switchboard.admin.BudgetReconciliation;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.KeyStore;
@@ -28,6 +30,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves the function handlers over HTTP exactly as API Gateway would: each request becomes a REST
@@ -44,11 +48,14 @@ public final class DevServer implements AutoCloseable {
   static final String HOST = "HOST";
   static final String DEV_KEY = "SWITCHBOARD_DEV_KEY";
   static final String DEFAULT_KEYS_TABLE = "switchboard-keys";
+  static final String DEFAULT_BUDGETS_TABLE = "switchboard-budgets";
+  static final String RECONCILE_INTERVAL_SECONDS = "RECONCILE_INTERVAL_SECONDS";
   static final String DEFAULT_CACHE_TABLE = "switchboard-cache";
   static final String DEFAULT_USAGE_TABLE = "switchboard-usage";
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final ScheduledExecutorService reconciler;
   private final DynaliteProcess dynalite;
   private final String devKey;
   private final boolean devKeyGenerated;
@@ -57,12 +64,14 @@ public final class DevServer implements AutoCloseable {
   private DevServer(
       HttpServer server,
       ExecutorService executor,
+      ScheduledExecutorService reconciler,
       DynaliteProcess dynalite,
       String devKey,
       boolean generated,
       KeyStore keyStore) {
     this.server = server;
     this.executor = executor;
+    this.reconciler = reconciler;
     this.dynalite = dynalite;
     this.devKey = devKey;
     this.devKeyGenerated = generated;
@@ -112,6 +121,7 @@ public final class DevServer implements AutoCloseable {
     }
     Map<String, String> gatewayEnv = new HashMap<>(env);
     gatewayEnv.putIfAbsent(GatewaySettings.KEYS_TABLE, DEFAULT_KEYS_TABLE);
+    gatewayEnv.putIfAbsent(GatewaySettings.BUDGETS_TABLE, DEFAULT_BUDGETS_TABLE);
     gatewayEnv.putIfAbsent(GatewaySettings.CACHE_TABLE, DEFAULT_CACHE_TABLE);
     gatewayEnv.putIfAbsent(UsageSettings.USAGE_TABLE, DEFAULT_USAGE_TABLE);
     gatewayEnv.putIfAbsent("AWS_REGION", "us-east-1");
@@ -130,10 +140,12 @@ public final class DevServer implements AutoCloseable {
             dynamo,
             new Tables.Names(
                 gatewayEnv.get(GatewaySettings.KEYS_TABLE),
+                gatewayEnv.get(GatewaySettings.BUDGETS_TABLE),
                 gatewayEnv.get(GatewaySettings.CACHE_TABLE),
                 gatewayEnv.get(UsageSettings.USAGE_TABLE)));
       }
       GatewayHandler gateway = GatewayHandler.create(gatewayEnv, clock);
+      AdminHandler admin = AdminHandler.create(gatewayEnv);
       ReportingHandler reporting = ReportingHandler.create(gatewayEnv);
       String key = env.get(DEV_KEY);
       boolean generated = key == null || key.isBlank();
@@ -159,11 +171,20 @@ public final class DevServer implements AutoCloseable {
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       server.setExecutor(executor);
       server.createContext("/", exchange -> serve(exchange, gateway));
+      server.createContext("/admin/", exchange -> serve(exchange, admin));
       // the reporting function's routes, as the template sends them to it
       server.createContext("/v1/usage", exchange -> serve(exchange, reporting));
       server.createContext("/dashboard", exchange -> serve(exchange, reporting));
       server.start();
-      return new DevServer(server, executor, dynalite, key, generated, gateway.keyStore());
+      // the template's scheduled reconciler, as a background task
+      int every = Integer.parseInt(gatewayEnv.getOrDefault(RECONCILE_INTERVAL_SECONDS, "60"));
+      ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor();
+      if (every > 0) {
+        BudgetReconciliation run = new BudgetReconciliation(gatewayEnv);
+        reconciler.scheduleWithFixedDelay(run::runQuietly, every, every, TimeUnit.SECONDS);
+      }
+      return new DevServer(
+          server, executor, reconciler, dynalite, key, generated, gateway.keyStore());
     } catch (IOException | RuntimeException e) {
       if (dynalite != null) {
         dynalite.close();
@@ -227,6 +248,15 @@ public final class DevServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    reconciler.shutdownNow();
+    // let requests in flight finish their settlement: an interrupted store write would leave a
+    // reservation for the reconciler and cut a DynamoDB request in half
+    executor.shutdown();
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     executor.shutdownNow();
     if (dynalite != null) {
       dynalite.close();

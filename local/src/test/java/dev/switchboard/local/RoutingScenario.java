@@ -34,6 +34,7 @@ final class RoutingScenario implements AutoCloseable {
 
   static final String KEYS_TABLE = "routing-scenario-keys";
   static final String CACHE_TABLE = "routing-scenario-cache";
+  static final String BUDGETS_TABLE = "routing-scenario-budgets";
   static final String USAGE_TABLE = "routing-scenario-usage";
 
   /** The deadlines every scenario runs with; bounds on wall time are derived from them. */
@@ -106,6 +107,7 @@ final class RoutingScenario implements AutoCloseable {
     env.put("SWITCHBOARD_DEV_KEY", key);
     env.put("KEYS_TABLE", KEYS_TABLE);
     env.put("CACHE_TABLE", CACHE_TABLE);
+    env.put("BUDGETS_TABLE", BUDGETS_TABLE);
     env.put("USAGE_TABLE", USAGE_TABLE);
     env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.toString());
     env.put("AWS_ACCESS_KEY_ID", "local");

@@ -66,11 +66,13 @@ class RoutingScenariosIT {
           client,
           new Tables.Names(
               RoutingScenario.KEYS_TABLE,
+              RoutingScenario.BUDGETS_TABLE,
               RoutingScenario.CACHE_TABLE,
               RoutingScenario.USAGE_TABLE));
       for (String table :
           List.of(
               RoutingScenario.KEYS_TABLE,
+              RoutingScenario.BUDGETS_TABLE,
               RoutingScenario.CACHE_TABLE,
               RoutingScenario.USAGE_TABLE)) {
         awaitActive(client, table);

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.auth.AccessPolicy;
 import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.budget.Admission;
 import dev.switchboard.core.cache.CacheLookup;
 import dev.switchboard.core.cache.CachePolicy;
 import dev.switchboard.core.cache.ResponseCache;
@@ -14,6 +16,8 @@ import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatResult;
 import dev.switchboard.core.chat.ChatService;
 import dev.switchboard.core.chat.ChunkSink;
+import dev.switchboard.core.chat.TokenEstimate;
+import dev.switchboard.core.chat.Usage;
 import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.routing.Attempt;
@@ -36,6 +40,7 @@ final class ChatCompletionsRoute {
 
   private final ChatRequestParser parser;
   private final ChatService chat;
+  private final Admission admission;
   private final Responses responses;
   private final ResponseCache cache;
   private final Clock clock;
@@ -43,11 +48,13 @@ final class ChatCompletionsRoute {
   ChatCompletionsRoute(
       ChatRequestParser parser,
       ChatService chat,
+      Admission admission,
       Responses responses,
       ResponseCache cache,
       Clock clock) {
     this.parser = parser;
     this.chat = chat;
+    this.admission = admission;
     this.responses = responses;
     this.cache = cache;
     this.clock = clock;
@@ -59,15 +66,32 @@ final class ChatCompletionsRoute {
     ChatRequest request = parser.parse(body);
     exchange.request = request;
     exchange.stream = request.stream();
-    RoutePlan plan = chat.plan(request);
+    // the key's model and provider lists, before anything is admitted or forwarded
+    RoutePlan plan = AccessPolicy.restrict(key, chat.plan(request));
     Model model = plan.primary();
+    Model primary = model;
     exchange.model = model.id();
     exchange.served = model;
+    // one conditional store write: the worst case over the candidates, and the rate windows
+    Admission.Ticket ticket =
+        admission.admit(
+            key,
+            plan.request(),
+            plan.candidates().stream().map(RoutePlan.Candidate::model).toList(),
+            exchange.requestId);
+    if (ticket.request() != plan.request()) {
+      // the key clamps max_tokens to what its budget affords
+      plan = new RoutePlan(ticket.request(), plan.candidates(), plan.total(), plan.retries());
+    }
+    // whatever happens from here, the reservation is settled once the response is complete: by
+    // default released (nothing was generated); the paths below replace that with what was used
+    exchange.settlement = () -> admission.settle(ticket, primary, Usage.NONE);
     String generationId = UsageRecord.generationIdOf(exchange.requestId);
     // the primary model names the cache entry: a fallback's answer stands for the model asked for
     CacheLookup cached = cache.lookup(exchange.cachePolicy, key, model, request);
     exchange.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
     if (cached instanceof CacheLookup.Hit hit) {
+      // no upstream call: the reservation is released (counted in the rate window all the same)
       replay(hit, request, model, generationId, exchange);
       return;
     }
@@ -84,6 +108,8 @@ final class ChatCompletionsRoute {
       exchange.served = result.model();
       exchange.model = result.model().id();
       exchange.usage = result.usage();
+      // billed at the model that served, fallbacks included
+      exchange.settlement = () -> admission.settle(ticket, result.model(), result.usage());
       // stored before it is sent, so a client that repeats the request at once finds it
       if (miss != null) {
         cache.store(miss, result.body());
@@ -99,9 +125,11 @@ final class ChatCompletionsRoute {
     // a stream is stored as the completion it amounts to, once [DONE] has been relayed to the
     // client, and before the response ends, so a client that repeats the request at once finds it
     StreamAggregate aggregate = new StreamAggregate();
+    // what was generated, for the bill of a stream the client cut off, and the first token's time;
     // observed before it is written: a chunk the client never read was still generated
     StreamMeter meter = new StreamMeter(System::nanoTime);
     exchange.meter = meter;
+    Model[] serving = {model};
     ChunkSink out =
         new ChunkSink() {
           @Override
@@ -114,10 +142,11 @@ final class ChatCompletionsRoute {
           }
 
           @Override
-          public void serving(Model serving, int attempts) {
-            exchange.model = serving.id();
-            exchange.served = serving;
-            stream.describe(routingHeaders(serving, attempts));
+          public void serving(Model served, int attempts) {
+            serving[0] = served;
+            exchange.served = served;
+            exchange.model = served.id();
+            stream.describe(routingHeaders(served, attempts));
           }
 
           @Override
@@ -136,6 +165,8 @@ final class ChatCompletionsRoute {
       exchange.served = result.model();
       model = result.model();
       exchange.usage = result.usage();
+      // a stream that broke off is billed for what was generated, like a complete one
+      exchange.settlement = () -> admission.settle(ticket, result.model(), result.usage());
       if (result.streamError() != null) {
         // broke off after it started: billed for what was generated, never cached
         fail(stream, exchange, generationId, model, result.streamError());
@@ -153,8 +184,20 @@ final class ChatCompletionsRoute {
       // keep-alives had opened the stream before every candidate failed
       fail(stream, exchange, generationId, model, e);
     } catch (ResponseSink.ClientGoneException gone) {
+      // the same usage is billed and recorded
+      Usage cut = partial(ticket, meter.generated());
+      exchange.cutUsage = cut;
+      exchange.settlement = () -> admission.settle(ticket, serving[0], cut);
       exchange.clientGone = true;
     }
+  }
+
+  /**
+   * What a stream the client cut off used: the prompt as estimated at admission and the text that
+   * got through, counted roughly (the upstream's usage never arrived).
+   */
+  private static Usage partial(Admission.Ticket ticket, CharSequence streamed) {
+    return new Usage(ticket.promptTokens(), TokenEstimate.ofText(streamed), 0, 0, 0);
   }
 
   private void fail(
@@ -241,12 +284,17 @@ final class ChatCompletionsRoute {
     String errorCode;
     boolean clientGone;
     final List<Attempt> attempts = new CopyOnWriteArrayList<>();
+
+    /** Runs once the response is complete (or failed): settles or releases the reservation. */
+    Runnable settlement;
+
     // for the usage record: set as the request gets that far
     ApiKey key;
     ChatRequest request;
     Model served;
     ChatResult result;
     StreamMeter meter;
+    Usage cutUsage;
     long upstreamStartNanos;
     long upstreamEndNanos;
 

@@ -3,6 +3,9 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.budget.Admission;
+import dev.switchboard.core.budget.BudgetStore;
+import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.ResponseCache;
 import dev.switchboard.core.catalog.ModelCatalog;
@@ -18,6 +21,7 @@ import dev.switchboard.core.routing.Sleeper;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import dev.switchboard.core.usage.UsageStore;
+import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
@@ -33,8 +37,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Everything the gateway function is made of, built once per process (per Lambda container) from
- * the settings: the JSON mapper, the store clients, the providers, the use case, the response
- * cache, usage recording.
+ * the settings: the JSON mapper, the store clients, the providers, the use case.
  */
 record Gateway(
     GatewaySettings settings,
@@ -43,6 +46,8 @@ record Gateway(
     Authenticator authenticator,
     ChatService chat,
     ResponseCache cache,
+    BudgetStore budgets,
+    Admission admission,
     AccessLog log,
     UsageCapture usage) {
 
@@ -54,6 +59,11 @@ record Gateway(
   static Gateway fromEnvironment(Map<String, String> env, Clock clock) {
     GatewaySettings settings = GatewaySettings.from(env);
     UsageSettings usage = UsageSettings.from(settings.env());
+    String budgetsTable =
+        settings
+            .budgetsTable()
+            .orElseThrow(
+                () -> new IllegalArgumentException(GatewaySettings.BUDGETS_TABLE + " must be set"));
     var dynamo = DynamoClients.create(settings.env(), settings.storeTimeout());
     CacheStore cacheStore =
         settings
@@ -70,6 +80,7 @@ record Gateway(
         clock,
         new DynamoKeyStore(dynamo, settings.keysTable()),
         cacheStore,
+        new DynamoBudgetStore(dynamo, budgetsTable),
         usageStore,
         r -> log.unsavedUsage(r.requestId(), usageStore.table(), usageStore.itemJson(r)),
         log);
@@ -85,6 +96,7 @@ record Gateway(
       Clock clock,
       KeyStore keys,
       CacheStore cacheStore,
+      BudgetStore budgets,
       UsageStore usageStore,
       Consumer<UsageRecord> unsaved,
       AccessLog log) {
@@ -98,6 +110,7 @@ record Gateway(
         clock,
         keys,
         cacheStore,
+        budgets,
         log,
         new UsageCapture(recorder, clock, log, usage.logContent()));
   }
@@ -108,6 +121,7 @@ record Gateway(
       Clock clock,
       KeyStore keys,
       CacheStore cacheStore,
+      BudgetStore budgets,
       AccessLog log,
       UsageCapture usage) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
@@ -154,15 +168,19 @@ record Gateway(
             settings.streamKeepAlive());
     ChatService chat = new ChatService(catalog, providers, clock, planner, router);
     ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
-    return new Gateway(settings, mapper, clock, authenticator, chat, cache, log, usage);
+    Admission admission =
+        new Admission(budgets, new CostEstimator(), clock, settings.reservationExpiry());
+    return new Gateway(
+        settings, mapper, clock, authenticator, chat, cache, budgets, admission, log, usage);
   }
 
   /**
    * The same gateway with new settings (provider credentials read after a SnapStart restore): the
-   * key store, the cache store, usage recording and their client are kept, everything that depends
-   * on the settings is rebuilt.
+   * key store, the cache store and their client are kept, everything that depends on the settings
+   * is rebuilt.
    */
   Gateway rewire(GatewaySettings newSettings) {
-    return build(newSettings, mapper, clock, authenticator.store(), cache.store(), log, usage);
+    return build(
+        newSettings, mapper, clock, authenticator.store(), cache.store(), budgets, log, usage);
   }
 }

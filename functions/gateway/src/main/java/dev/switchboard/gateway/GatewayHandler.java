@@ -21,9 +21,9 @@ import java.util.function.Function;
 
 /**
  * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
- * ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints} and {@code
- * /v1/generation}. It authenticates, routes, and turns every failure into an OpenAI error response;
- * the work itself is in core.
+ * ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints}, {@code /v1/key} and
+ * {@code /v1/generation}. It authenticates, routes, and turns every failure into an OpenAI error
+ * response; the work itself is in core.
  *
  * <p>Under SnapStart it primes itself before the snapshot ({@link Priming}) and reads the provider
  * secret only after the restore, so the snapshot holds no credentials and a rotated secret is
@@ -33,6 +33,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
 
   private static final String CHAT = "/v1/chat/completions";
   private static final String MODELS = "/v1/models";
+  private static final String KEY = "/v1/key";
   private static final String GENERATION = "/v1/generation";
   private static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
 
@@ -52,6 +53,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
       ChatCompletionsRoute chatRoute,
       CacheDirectives cacheDirectives,
       ModelsRoute modelsRoute,
+      KeyRoute keyRoute,
       GenerationRoute generationRoute,
       int maxBytes,
       Optional<String> corsOrigin) {}
@@ -106,9 +108,15 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     return new Wiring(
         gateway,
         new ChatCompletionsRoute(
-            parser, gateway.chat(), responses, gateway.cache(), gateway.clock()),
+            parser,
+            gateway.chat(),
+            gateway.admission(),
+            responses,
+            gateway.cache(),
+            gateway.clock()),
         new CacheDirectives(gateway.settings().cache()),
         new ModelsRoute(gateway.chat()),
+        new KeyRoute(gateway.budgets(), gateway.clock()),
         new GenerationRoute(gateway.usage().recorder().store()),
         gateway.settings().maxRequestBytes(),
         gateway.settings().corsAllowOrigin());
@@ -181,6 +189,13 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
           exchange.cachePolicy = w.cacheDirectives().of(request, key);
           w.chatRoute().handle(request.body(), key, exchange);
         }
+        case KEY -> {
+          requireMethod(request, "GET");
+          ApiKey key = authenticate(w, request);
+          keyId = key.id();
+          responses.json(
+              sink, 200, w.keyRoute().describe(key), Map.of(Responses.REQUEST_ID, requestId));
+        }
         case MODELS -> {
           requireMethod(request, "GET");
           keyId = authenticate(w, request).id();
@@ -236,7 +251,17 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
       w.gateway().log().failure(requestId, unexpected);
       respondInternalError(sink, requestId);
     }
-    // after the response is complete: the record costs the client nothing
+    // after the response is complete, before returning: the Lambda runtime finishes this work
+    // before it asks for the next invocation
+    if (exchange.settlement != null) {
+      try {
+        exchange.settlement.run();
+      } catch (RuntimeException e) {
+        // the reservation stays open and the reconciler settles it once it expires
+        w.gateway().log().failure(requestId, e);
+      }
+    }
+    // the usage record too, after the settlement: the two bill the same usage
     Optional<UsageRecord> record = w.gateway().usage().complete(exchange, start);
     logRequest(w.gateway().log(), request, exchange, keyId, start, record);
   }

@@ -14,6 +14,8 @@ import java.util.Optional;
  */
 public record GatewaySettings(
     String keysTable,
+    Optional<String> budgetsTable,
+    Duration reservationExpiry,
     CacheSettings cache,
     Duration keyCacheTtl,
     int maxRequestBytes,
@@ -37,6 +39,8 @@ public record GatewaySettings(
     Map<String, String> env) {
 
   public static final String KEYS_TABLE = "KEYS_TABLE";
+  public static final String BUDGETS_TABLE = "BUDGETS_TABLE";
+  public static final String RESERVATION_EXPIRY_SECONDS = "RESERVATION_EXPIRY_SECONDS";
   public static final String CACHE_TABLE = "CACHE_TABLE";
   public static final String CACHE_DEFAULT_TTL_SECONDS = "CACHE_DEFAULT_TTL_SECONDS";
   public static final String CACHE_MAX_TTL_SECONDS = "CACHE_MAX_TTL_SECONDS";
@@ -92,6 +96,8 @@ public record GatewaySettings(
     }
     return new GatewaySettings(
         r.required(KEYS_TABLE),
+        r.optional(BUDGETS_TABLE),
+        Duration.ofSeconds(r.integer(RESERVATION_EXPIRY_SECONDS, 960, 1, 86_400)),
         new CacheSettings(
             r.optional(CACHE_TABLE),
             Duration.ofSeconds(r.integer(CACHE_DEFAULT_TTL_SECONDS, 300, 1, 2_592_000)),

@@ -61,7 +61,11 @@ final class UsageCapture {
       }
     }
     if (ex.meter != null) {
-      if (ex.result == null && ex.request != null) {
+      if (ex.result == null && ex.cutUsage != null) {
+        // the client left mid-stream: what the budget was charged
+        usage = ex.cutUsage;
+        estimated = true;
+      } else if (ex.result == null && ex.request != null) {
         usage = ex.meter.usage(ex.request);
         estimated = !ex.meter.usageReported();
       }
@@ -87,7 +91,7 @@ final class UsageCapture {
             ex.key.id(),
             ex.key.name(),
             ex.key.owner(),
-            null,
+            ex.key.tags(),
             ex.request == null ? null : ex.request.user(),
             ex.request == null ? null : ex.request.model(),
             ex.served == null ? null : ex.served.id(),

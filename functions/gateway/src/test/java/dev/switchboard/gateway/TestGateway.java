@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.budget.InMemoryBudgetStore;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.usage.UsageStore;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,7 @@ final class TestGateway {
             Clock.systemUTC(),
             keys,
             cache,
+            new InMemoryBudgetStore(),
             usage,
             r ->
                 log.unsavedUsage(

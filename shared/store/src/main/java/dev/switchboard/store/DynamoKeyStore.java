@@ -1,26 +1,48 @@
 package dev.switchboard.store;
 
 import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.auth.KeyAccess;
+import dev.switchboard.core.auth.KeyLimits;
+import dev.switchboard.core.auth.KeyRegistry;
+import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.core.auth.StoreUnavailableException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.pagination.sync.SdkIterable;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The Keys table through the Enhanced Client. The schema is declared statically (no reflection),
- * which keeps cold starts and SnapStart restores fast.
+ * which keeps cold starts and SnapStart restores fast. The table is keyed by the secret's hash (the
+ * gateway's lookup); the global secondary index {@value #BY_ID} on {@code keyId} serves the admin
+ * API, which addresses keys by their public id. Empty lists are not stored.
  */
-public final class DynamoKeyStore implements KeyStore {
+public final class DynamoKeyStore implements KeyRegistry {
 
   static final String HASH = "keyHash";
+  static final String KEY_ID = "keyId";
+  static final String BY_ID = "byKeyId";
+
+  private static final EnhancedType<List<String>> STRINGS = EnhancedType.listOf(String.class);
 
   private static final StaticTableSchema<KeyItem> SCHEMA =
       StaticTableSchema.builder(KeyItem.class)
@@ -34,7 +56,11 @@ public final class DynamoKeyStore implements KeyStore {
                       .tags(StaticAttributeTags.primaryPartitionKey()))
           .addAttribute(
               String.class,
-              a -> a.name("keyId").getter(KeyItem::getKeyId).setter(KeyItem::setKeyId))
+              a ->
+                  a.name(KEY_ID)
+                      .getter(KeyItem::getKeyId)
+                      .setter(KeyItem::setKeyId)
+                      .tags(StaticAttributeTags.secondaryPartitionKey(BY_ID)))
           .addAttribute(
               String.class, a -> a.name("name").getter(KeyItem::getName).setter(KeyItem::setName))
           .addAttribute(
@@ -54,6 +80,60 @@ public final class DynamoKeyStore implements KeyStore {
                   a.name(Tables.TTL_ATTRIBUTE)
                       .getter(KeyItem::getExpiresAt)
                       .setter(KeyItem::setExpiresAt))
+          .addAttribute(
+              STRINGS, a -> a.name("tags").getter(i -> i.tags).setter((i, v) -> i.tags = v))
+          .addAttribute(
+              BigDecimal.class,
+              a ->
+                  a.name("creditLimit")
+                      .getter(i -> i.creditLimit)
+                      .setter((i, v) -> i.creditLimit = v))
+          .addAttribute(
+              String.class,
+              a ->
+                  a.name("limitReset").getter(i -> i.limitReset).setter((i, v) -> i.limitReset = v))
+          .addAttribute(
+              Integer.class,
+              a ->
+                  a.name("requestsPerMinute")
+                      .getter(i -> i.requestsPerMinute)
+                      .setter((i, v) -> i.requestsPerMinute = v))
+          .addAttribute(
+              Integer.class,
+              a ->
+                  a.name("tokensPerMinute")
+                      .getter(i -> i.tokensPerMinute)
+                      .setter((i, v) -> i.tokensPerMinute = v))
+          .addAttribute(
+              Boolean.class,
+              a ->
+                  a.name("clampMaxTokens")
+                      .getter(i -> i.clampMaxTokens)
+                      .setter((i, v) -> i.clampMaxTokens = v))
+          .addAttribute(
+              STRINGS,
+              a ->
+                  a.name("allowedModels")
+                      .getter(i -> i.allowedModels)
+                      .setter((i, v) -> i.allowedModels = v))
+          .addAttribute(
+              STRINGS,
+              a ->
+                  a.name("deniedModels")
+                      .getter(i -> i.deniedModels)
+                      .setter((i, v) -> i.deniedModels = v))
+          .addAttribute(
+              STRINGS,
+              a ->
+                  a.name("allowedProviders")
+                      .getter(i -> i.allowedProviders)
+                      .setter((i, v) -> i.allowedProviders = v))
+          .addAttribute(
+              STRINGS,
+              a ->
+                  a.name("deniedProviders")
+                      .getter(i -> i.deniedProviders)
+                      .setter((i, v) -> i.deniedProviders = v))
           .addAttribute(
               Long.class,
               a ->
@@ -82,6 +162,66 @@ public final class DynamoKeyStore implements KeyStore {
   }
 
   @Override
+  public Optional<ApiKey> findById(String id) {
+    try {
+      SdkIterable<software.amazon.awssdk.enhanced.dynamodb.model.Page<KeyItem>> pages =
+          table
+              .index(BY_ID)
+              .query(
+                  r -> r.queryConditional(QueryConditional.keyEqualTo(k -> k.partitionValue(id))));
+      // during a rotation the old and the new item share the id for a moment: either will do
+      for (var page : pages) {
+        for (KeyItem item : page.items()) {
+          return Optional.of(item.toKey());
+        }
+      }
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("key lookup failed", e);
+    }
+  }
+
+  @Override
+  public KeyRegistry.Page list(String cursor, int limit) {
+    Map<String, AttributeValue> start = null;
+    if (cursor != null) {
+      String hash;
+      try {
+        hash = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("not a cursor this gateway handed out");
+      }
+      if (!hash.matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException("not a cursor this gateway handed out");
+      }
+      start = Map.of(HASH, AttributeValue.fromS(hash));
+    }
+    Map<String, AttributeValue> from = start;
+    try {
+      var page = table.scan(r -> r.limit(limit).exclusiveStartKey(from)).iterator().next();
+      Map<String, AttributeValue> last = page.lastEvaluatedKey();
+      String next =
+          last == null || last.isEmpty()
+              ? null
+              : Base64.getUrlEncoder()
+                  .withoutPadding()
+                  .encodeToString(last.get(HASH).s().getBytes(StandardCharsets.UTF_8));
+      return new KeyRegistry.Page(page.items().stream().map(KeyItem::toKey).toList(), next);
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("key listing failed", e);
+    }
+  }
+
+  @Override
+  public void delete(String keyHash) {
+    try {
+      table.deleteItem(Key.builder().partitionValue(keyHash).build());
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("key delete failed", e);
+    }
+  }
+
+  @Override
   public void put(ApiKey key) {
     try {
       table.putItem(KeyItem.of(key));
@@ -100,6 +240,16 @@ public final class DynamoKeyStore implements KeyStore {
     private Boolean disabled;
     private Long createdAt;
     private Long expiresAt;
+    private List<String> tags;
+    private BigDecimal creditLimit;
+    private String limitReset;
+    private Integer requestsPerMinute;
+    private Integer tokensPerMinute;
+    private Boolean clampMaxTokens;
+    private List<String> allowedModels;
+    private List<String> deniedModels;
+    private List<String> allowedProviders;
+    private List<String> deniedProviders;
     private Long cacheTtlSeconds;
 
     static KeyItem of(ApiKey key) {
@@ -108,10 +258,22 @@ public final class DynamoKeyStore implements KeyStore {
       item.keyId = key.id();
       item.name = key.name();
       item.owner = key.owner();
-      item.role = key.role().name().toLowerCase(java.util.Locale.ROOT);
+      item.role = key.role().name().toLowerCase(Locale.ROOT);
       item.disabled = key.disabled();
       item.createdAt = key.createdAt().getEpochSecond();
       item.expiresAt = key.expiresAt() == null ? null : key.expiresAt().getEpochSecond();
+      item.tags = orNull(key.tags());
+      KeyLimits limits = key.limits();
+      item.creditLimit = limits.creditLimit();
+      item.limitReset = limits.reset() == ResetPeriod.NONE ? null : limits.reset().wire();
+      item.requestsPerMinute = limits.requestsPerMinute();
+      item.tokensPerMinute = limits.tokensPerMinute();
+      item.clampMaxTokens = limits.clampMaxTokens() ? Boolean.TRUE : null;
+      KeyAccess access = key.access();
+      item.allowedModels = orNull(access.allowedModels());
+      item.deniedModels = orNull(access.deniedModels());
+      item.allowedProviders = orNull(access.allowedProviders());
+      item.deniedProviders = orNull(access.deniedProviders());
       item.cacheTtlSeconds = key.cacheTtl() == null ? null : key.cacheTtl().toSeconds();
       return item;
     }
@@ -122,13 +284,30 @@ public final class DynamoKeyStore implements KeyStore {
           keyId,
           name,
           owner,
+          tags,
           "admin".equals(role) ? ApiKey.Role.ADMIN : ApiKey.Role.USER,
           Boolean.TRUE.equals(disabled),
           createdAt == null ? Instant.EPOCH : Instant.ofEpochSecond(createdAt),
           expiresAt == null ? null : Instant.ofEpochSecond(expiresAt),
+          new KeyLimits(
+              creditLimit,
+              limitReset == null ? ResetPeriod.NONE : ResetPeriod.parse(limitReset).orElseThrow(),
+              requestsPerMinute,
+              tokensPerMinute,
+              Boolean.TRUE.equals(clampMaxTokens)),
+          new KeyAccess(
+              set(allowedModels), set(deniedModels), set(allowedProviders), set(deniedProviders)),
           cacheTtlSeconds == null || cacheTtlSeconds <= 0
               ? null
               : Duration.ofSeconds(cacheTtlSeconds));
+    }
+
+    private static List<String> orNull(Collection<String> values) {
+      return values.isEmpty() ? null : values.stream().sorted().toList();
+    }
+
+    private static Set<String> set(List<String> values) {
+      return values == null ? Set.of() : new HashSet<>(values);
     }
 
     String getKeyHash() {

@@ -25,19 +25,40 @@ public final class Tables {
   private Tables() {}
 
   /** The table names a deployment uses, as the template passes them in. */
-  public record Names(String keys, String cache, String usage) {}
+  public record Names(String keys, String budgets, String cache, String usage) {}
 
   /** Keys: one item per gateway key, by the SHA-256 of its secret. */
   public static CreateTableRequest keys(String tableName) {
     return CreateTableRequest.builder()
         .tableName(tableName)
         .billingMode(BillingMode.PAY_PER_REQUEST)
-        .attributeDefinitions(attribute(DynamoKeyStore.HASH, ScalarAttributeType.S))
-        .keySchema(
-            KeySchemaElement.builder()
-                .attributeName(DynamoKeyStore.HASH)
-                .keyType(KeyType.HASH)
+        .attributeDefinitions(
+            attribute(DynamoKeyStore.HASH, ScalarAttributeType.S),
+            attribute(DynamoKeyStore.KEY_ID, ScalarAttributeType.S))
+        .keySchema(key(DynamoKeyStore.HASH, KeyType.HASH))
+        .globalSecondaryIndexes(
+            GlobalSecondaryIndex.builder()
+                .indexName(DynamoKeyStore.BY_ID)
+                .keySchema(key(DynamoKeyStore.KEY_ID, KeyType.HASH))
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                 .build())
+        .build();
+  }
+
+  /**
+   * Budgets: per key ({@code pk} = key id), one item per budget period ({@code sk} = {@code
+   * period#<period id>}) holding the ledger, the open reservations and the rate-limit windows, and
+   * one spend counter per UTC day ({@code day#<date>}).
+   */
+  public static CreateTableRequest budgets(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            attribute(DynamoBudgetStore.PK, ScalarAttributeType.S),
+            attribute(DynamoBudgetStore.SK, ScalarAttributeType.S))
+        .keySchema(
+            key(DynamoBudgetStore.PK, KeyType.HASH), key(DynamoBudgetStore.SK, KeyType.RANGE))
         .build();
   }
 
@@ -88,7 +109,8 @@ public final class Tables {
 
   /** Every table definition for these names. */
   public static List<CreateTableRequest> all(Names names) {
-    return List.of(keys(names.keys()), cache(names.cache()), usage(names.usage()));
+    return List.of(
+        keys(names.keys()), budgets(names.budgets()), cache(names.cache()), usage(names.usage()));
   }
 
   /**

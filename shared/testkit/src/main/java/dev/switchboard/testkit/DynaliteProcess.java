@@ -104,9 +104,35 @@ public final class DynaliteProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * dynalite 4.0.0 rethrows a request's {@code error} event ({@code index.js}: {@code
+   * req.on('error', function (err) { throw err })}), so one client that disconnects in the middle
+   * of sending a body (a killed gateway, an interrupted thread) ends the process and every later
+   * test of the run fails with "connection refused". This preload drops exactly that error.
+   */
+  private static Path abortGuard() {
+    try {
+      Path guard = Files.createTempFile("dynalite-abort-guard", ".cjs");
+      guard.toFile().deleteOnExit();
+      Files.writeString(
+          guard,
+          "process.on('uncaughtException', (err) => {\n"
+              + "  if (err && (err.message === 'aborted' || err.code === 'ECONNRESET')) return;\n"
+              + "  console.error(err);\n"
+              + "  process.exit(1);\n"
+              + "});\n",
+          StandardCharsets.UTF_8);
+      return guard;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write dynalite's abort guard", e);
+    }
+  }
+
   private static DynaliteProcess launch(Path rootDir, Path cli, int port) {
     List<String> command = new ArrayList<>();
     command.add(System.getProperty(NODE_PROPERTY, "node"));
+    command.add("--require");
+    command.add(abortGuard().toString());
     command.add(cli.toString());
     command.addAll(
         List.of(

@@ -56,6 +56,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 class ColdStartIT {
 
   private static final String TABLE = "cold-start-keys";
+  private static final String BUDGETS = "cold-start-budgets";
   private static final String USAGE_TABLE = "cold-start-usage";
   private static final String BEGIN = "<!-- cold-start:begin -->";
   private static final String END = "<!-- cold-start:end -->";
@@ -136,6 +137,7 @@ class ColdStartIT {
       env.put("AWS_SECRET_ACCESS_KEY", "cold-start");
       env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString());
       env.put("KEYS_TABLE", TABLE);
+      env.put("BUDGETS_TABLE", BUDGETS);
       env.put("USAGE_TABLE", USAGE_TABLE);
       env.put("ECHO_CHUNK_DELAY_MS", "0");
       // as the template deploys it by default (EnableBedrock=false)
@@ -215,6 +217,11 @@ class ColdStartIT {
         } catch (ResourceInUseException exists) {
           // created by an earlier run against the same dynalite
         }
+      }
+      try {
+        client.createTable(Tables.budgets(BUDGETS));
+      } catch (ResourceInUseException exists) {
+        // likewise
       }
       String hash = ApiKeys.hash(secret);
       new DynamoKeyStore(client, TABLE)

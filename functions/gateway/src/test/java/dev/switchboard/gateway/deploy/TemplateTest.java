@@ -50,16 +50,17 @@ class TemplateTest {
   private static final String GATEWAY = "GatewayFunction";
   private static final String REPORTING = "ReportingFunction";
 
-  /** The routes the reporting function serves; every other route streams from the gateway. */
+  /** The routes the reporting function serves, buffered. */
   private static final Set<String> REPORTING_ROUTES = Set.of("/v1/usage", "/dashboard");
 
   /**
-   * Variables the template sets that the gateway code does not read (yet), and why: the exec
-   * wrapper is read by Lambda itself; the budgets table is written by the budget issue, whose name
-   * is fixed now so a later deploy does not rename it.
+   * Variables the template sets that the gateway code does not read, and why: the exec wrapper is
+   * read by Lambda itself.
    */
-  private static final Set<String> SET_BUT_NOT_READ_BY_CODE =
-      Set.of("AWS_LAMBDA_EXEC_WRAPPER", "BUDGETS_TABLE");
+  private static final Set<String> SET_BUT_NOT_READ_BY_CODE = Set.of("AWS_LAMBDA_EXEC_WRAPPER");
+
+  private static final String ADMIN = "AdminFunction";
+  private static final String RECONCILER = "ReconcilerFunction";
 
   /** Set by the Lambda platform itself, so neither the template nor the guide sets them. */
   private static final Set<String> SET_BY_LAMBDA = Set.of("AWS_REGION");
@@ -67,13 +68,6 @@ class TemplateTest {
   /** Exactly what each function's role may do, on which template resource. */
   private static final Map<String, Set<String>> EXPECTED_PERMISSIONS =
       Map.of(
-          REPORTING,
-          Set.of(
-              "logs:CreateLogStream on ReportingLogGroup",
-              "logs:PutLogEvents on ReportingLogGroup",
-              "dynamodb:GetItem on KeysTable",
-              "dynamodb:Query on UsageTable",
-              "dynamodb:Query on ${UsageTable.Arn}/index/byDay"),
           GATEWAY,
           Set.of(
               "logs:CreateLogStream on GatewayLogGroup",
@@ -81,6 +75,7 @@ class TemplateTest {
               "dynamodb:GetItem on KeysTable",
               "dynamodb:GetItem on BudgetsTable",
               "dynamodb:UpdateItem on BudgetsTable",
+              "dynamodb:Query on BudgetsTable",
               "dynamodb:GetItem on CacheTable",
               "dynamodb:PutItem on CacheTable",
               "dynamodb:PutItem on UsageTable",
@@ -96,7 +91,31 @@ class TemplateTest {
                   + " if BedrockEnabled",
               "bedrock:InvokeModelWithResponseStream on"
                   + " arn:${AWS::Partition}:bedrock:*:${AWS::AccountId}:inference-profile/*"
-                  + " if BedrockEnabled"));
+                  + " if BedrockEnabled"),
+          ADMIN,
+          Set.of(
+              "logs:CreateLogStream on AdminLogGroup",
+              "logs:PutLogEvents on AdminLogGroup",
+              "dynamodb:GetItem on KeysTable",
+              "dynamodb:PutItem on KeysTable",
+              "dynamodb:DeleteItem on KeysTable",
+              "dynamodb:Scan on KeysTable",
+              "dynamodb:Query on ${KeysTable.Arn}/index/byKeyId",
+              "dynamodb:GetItem on BudgetsTable",
+              "dynamodb:UpdateItem on BudgetsTable"),
+          REPORTING,
+          Set.of(
+              "logs:CreateLogStream on ReportingLogGroup",
+              "logs:PutLogEvents on ReportingLogGroup",
+              "dynamodb:GetItem on KeysTable",
+              "dynamodb:Query on UsageTable",
+              "dynamodb:Query on ${UsageTable.Arn}/index/byDay"),
+          RECONCILER,
+          Set.of(
+              "logs:CreateLogStream on ReconcilerLogGroup",
+              "logs:PutLogEvents on ReconcilerLogGroup",
+              "dynamodb:Scan on BudgetsTable",
+              "dynamodb:UpdateItem on BudgetsTable"));
 
   private static JsonNode template;
 
@@ -446,34 +465,41 @@ class TemplateTest {
     assertThat(paths.at("/~1v1~1chat~1completions/post").isObject()).isTrue();
     assertThat(paths.at("/~1v1~1models/get").isObject()).isTrue();
     List<String> checked = new ArrayList<>();
-    paths.properties().stream()
-        .filter(path -> !REPORTING_ROUTES.contains(path.getKey()))
+    paths
+        .properties()
         .forEach(
-            path ->
-                path.getValue()
-                    .properties()
-                    .forEach(
-                        method -> {
-                          JsonNode integration =
-                              method.getValue().path("x-amazon-apigateway-integration");
-                          String where = path.getKey() + " " + method.getKey();
-                          // the runtime always answers in streaming format: a buffered route breaks
-                          assertThat(integration.path("type").asText())
-                              .as(where)
-                              .isEqualTo("aws_proxy");
-                          assertThat(integration.path("responseTransferMode").asText())
-                              .as(where)
-                              .isEqualTo("STREAM");
-                          assertThat(integration.at("/uri/Fn::Sub").asText())
-                              .as(where)
-                              .isEqualTo(
-                                  "arn:aws:apigateway:${AWS::Region}:lambda:path/2021-11-15/functions/"
-                                      + "${GatewayFunction.Alias}/response-streaming-invocations");
-                          assertThat(integration.path("timeoutInMillis").asInt())
-                              .as(where)
-                              .isBetween(50, 900_000);
-                          checked.add(where);
-                        }));
+            path -> {
+              if (path.getKey().equals(ADMIN_PATH)) {
+                return; // buffered, to the admin function: adminRoutesReachTheAdminFunction
+              }
+              if (REPORTING_ROUTES.contains(path.getKey())) {
+                return; // buffered, to the reporting function: theReportingRoutesAre...
+              }
+              path.getValue()
+                  .properties()
+                  .forEach(
+                      method -> {
+                        JsonNode integration =
+                            method.getValue().path("x-amazon-apigateway-integration");
+                        String where = path.getKey() + " " + method.getKey();
+                        // the runtime always answers in streaming format: a buffered route breaks
+                        assertThat(integration.path("type").asText())
+                            .as(where)
+                            .isEqualTo("aws_proxy");
+                        assertThat(integration.path("responseTransferMode").asText())
+                            .as(where)
+                            .isEqualTo("STREAM");
+                        assertThat(integration.at("/uri/Fn::Sub").asText())
+                            .as(where)
+                            .isEqualTo(
+                                "arn:aws:apigateway:${AWS::Region}:lambda:path/2021-11-15/functions/"
+                                    + "${GatewayFunction.Alias}/response-streaming-invocations");
+                        assertThat(integration.path("timeoutInMillis").asInt())
+                            .as(where)
+                            .isBetween(50, 900_000);
+                        checked.add(where);
+                      });
+            });
     assertThat(checked).hasSize(4);
     assertThat(
             paths
@@ -485,6 +511,8 @@ class TemplateTest {
     assertThat(resources().at("/GatewayApiInvokePermission/Properties/FunctionName/Ref").asText())
         .isEqualTo(GATEWAY + ".Alias");
   }
+
+  private static final String ADMIN_PATH = "/admin/{proxy+}";
 
   @Test
   void theReportingRoutesAreBufferedProxiesOfTheReportingAlias() {
@@ -518,6 +546,62 @@ class TemplateTest {
     ReportingSettings.from(asDeployed);
     assertThat(asDeployed.keySet())
         .containsExactlyInAnyOrder(ReportingSettings.KEYS_TABLE, ReportingSettings.USAGE_TABLE);
+  }
+
+  @Test
+  void adminRoutesReachTheAdminFunctionAndTheReconcilerRunsEveryFiveMinutes() {
+    JsonNode integration =
+        resources()
+            .path("GatewayApi")
+            .at("/Properties/DefinitionBody/paths")
+            .path(ADMIN_PATH)
+            .path("x-amazon-apigateway-any-method")
+            .path("x-amazon-apigateway-integration");
+    assertThat(integration.path("type").asText()).isEqualTo("aws_proxy");
+    assertThat(integration.has("responseTransferMode")).isFalse();
+    assertThat(integration.at("/uri/Fn::Sub").asText())
+        .isEqualTo(
+            "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                + "${AdminFunction.Arn}/invocations");
+    assertThat(resources().at("/AdminApiInvokePermission/Properties/FunctionName/Ref").asText())
+        .isEqualTo(ADMIN);
+
+    // the handlers name classes of the admin module, which share one zip
+    for (String function : List.of(ADMIN, RECONCILER)) {
+      JsonNode props = resources().path(function).path("Properties");
+      assertThat(props.path("CodeUri").asText()).isEqualTo("functions/admin/target/admin.zip");
+      String handler = props.path("Handler").asText();
+      assertThat(handler).endsWith("::handleRequest");
+      String className = handler.substring(0, handler.indexOf("::"));
+      assertThat(
+              Project.root()
+                  .resolve("functions/admin/src/main/java")
+                  .resolve(className.replace('.', '/') + ".java"))
+          .as(function + " handler")
+          .isRegularFile();
+      JsonNode env = props.at("/Environment/Variables");
+      assertThat(env.at("/BUDGETS_TABLE/Ref").asText()).isEqualTo("BudgetsTable");
+    }
+    assertThat(
+            resources()
+                .at("/AdminFunction/Properties/Environment/Variables/KEYS_TABLE/Ref")
+                .asText())
+        .isEqualTo("KeysTable");
+    JsonNode schedule = resources().path(RECONCILER).at("/Properties/Events/EveryFiveMinutes");
+    assertThat(schedule.path("Type").asText()).isEqualTo("Schedule");
+    assertThat(schedule.at("/Properties/Schedule").asText()).isEqualTo("rate(5 minutes)");
+  }
+
+  @Test
+  void theKeysTableIndexesKeysByTheirPublicId() throws Exception {
+    CreateTableRequest code = Tables.keys("keys");
+    JsonNode index = resources().at("/KeysTable/Properties/GlobalSecondaryIndexes/0");
+    var codeIndex = code.globalSecondaryIndexes().get(0);
+    assertThat(index.path("IndexName").asText()).isEqualTo(codeIndex.indexName());
+    assertThat(index.at("/KeySchema/0/AttributeName").asText())
+        .isEqualTo(codeIndex.keySchema().get(0).attributeName());
+    assertThat(index.at("/Projection/ProjectionType").asText())
+        .isEqualTo(codeIndex.projection().projectionTypeAsString());
   }
 
   @Test

@@ -2,12 +2,17 @@ package dev.switchboard.core.auth;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A gateway key as stored: everything about it except the secret, which is never kept. Identified
- * by the SHA-256 of the secret ({@code keyHash}); {@code id} is a short public handle for it.
+ * by the SHA-256 of the secret ({@code keyHash}); {@code id} is a short public handle for it that
+ * stays the same when the secret is rotated.
  *
+ * @param tags free labels an operator groups keys by
  * @param expiresAt null when the key does not expire
+ * @param limits spend and rate limits
+ * @param access which models and providers the key may use
  * @param cacheTtl when set, this key's requests use the response cache for this long unless a
  *     request says otherwise; null when caching is only on request
  */
@@ -16,13 +21,22 @@ public record ApiKey(
     String id,
     String name,
     String owner,
+    List<String> tags,
     Role role,
     boolean disabled,
     Instant createdAt,
     Instant expiresAt,
+    KeyLimits limits,
+    KeyAccess access,
     Duration cacheTtl) {
 
-  /** A key without a default cache TTL. */
+  public ApiKey {
+    tags = tags == null ? List.of() : List.copyOf(tags);
+    limits = limits == null ? KeyLimits.NONE : limits;
+    access = access == null ? KeyAccess.ANY : access;
+  }
+
+  /** A key without tags, limits, access rules or a default cache TTL. */
   public ApiKey(
       String keyHash,
       String id,
@@ -35,6 +49,32 @@ public record ApiKey(
     this(keyHash, id, name, owner, role, disabled, createdAt, expiresAt, null);
   }
 
+  /** A key without tags, limits or access rules. */
+  public ApiKey(
+      String keyHash,
+      String id,
+      String name,
+      String owner,
+      Role role,
+      boolean disabled,
+      Instant createdAt,
+      Instant expiresAt,
+      Duration cacheTtl) {
+    this(
+        keyHash,
+        id,
+        name,
+        owner,
+        List.of(),
+        role,
+        disabled,
+        createdAt,
+        expiresAt,
+        KeyLimits.NONE,
+        KeyAccess.ANY,
+        cacheTtl);
+  }
+
   /** What a key may do: call models, or also manage keys. */
   public enum Role {
     USER,
@@ -44,5 +84,12 @@ public record ApiKey(
   /** Whether the key may be used at {@code now}. */
   public boolean usableAt(Instant now) {
     return !disabled && (expiresAt == null || now.isBefore(expiresAt));
+  }
+
+  /** The same key under a new secret hash (rotation keeps the id, limits and budget). */
+  public ApiKey withHash(String newHash) {
+    return new ApiKey(
+        newHash, id, name, owner, tags, role, disabled, createdAt, expiresAt, limits, access,
+        cacheTtl);
   }
 }

@@ -11,7 +11,6 @@ import dev.switchboard.providers.http.LosslessBody;
 import dev.switchboard.providers.http.SseRelay;
 import dev.switchboard.providers.http.UpstreamHttp;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -67,18 +66,11 @@ public final class GeminiProvider implements ChatProvider {
 
   @Override
   public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
-    HttpResponse<InputStream> response = send(call, true, new LosslessBody());
-    try (InputStream body = response.body()) {
-      if (response.statusCode() >= 300) {
-        throw error(response.statusCode(), response.headers(), body.readNBytes(64 * 1024));
-      }
-      SseRelay.relay(
-          body,
-          call.idleTimeout(),
-          new GeminiStreamMapper(json, sink, clock.instant().getEpochSecond()));
-    } catch (IOException closeFailed) {
-      // the body is done with either way
-    }
+    SseRelay.relay(
+        send(call, true, new LosslessBody()),
+        call.idleTimeout(),
+        new GeminiStreamMapper(json, sink, clock.instant().getEpochSecond()),
+        this::error);
   }
 
   private <T> HttpResponse<T> send(

@@ -3,6 +3,8 @@ package dev.switchboard.providers.http;
 import dev.switchboard.core.chat.ProviderException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
@@ -25,7 +27,34 @@ public final class SseRelay {
     void onEnd() throws ProviderException;
   }
 
+  /** Maps an upstream error response of one wire format into the provider error family. */
+  @FunctionalInterface
+  public interface ErrorMapper {
+    ProviderException map(int status, HttpHeaders headers, byte[] body);
+  }
+
+  /** How much of an error body is read to explain it. */
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+
   private SseRelay() {}
+
+  /**
+   * Relays a streamed response to {@code handler}, or, when its status says it failed, throws what
+   * {@code errors} makes of it. The body is released either way.
+   */
+  public static void relay(
+      HttpResponse<InputStream> response, Duration idle, Handler handler, ErrorMapper errors)
+      throws ProviderException {
+    try (InputStream body = response.body()) {
+      if (response.statusCode() >= 300) {
+        throw errors.map(
+            response.statusCode(), response.headers(), body.readNBytes(MAX_ERROR_BODY));
+      }
+      relay(body, idle, handler);
+    } catch (IOException closeFailed) {
+      // the body is done with either way
+    }
+  }
 
   /** Relays {@code body} to {@code handler} until the handler's last event or the body's end. */
   public static void relay(InputStream body, Duration idle, Handler handler)

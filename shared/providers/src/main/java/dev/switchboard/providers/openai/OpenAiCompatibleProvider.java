@@ -8,12 +8,11 @@ import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
-import dev.switchboard.providers.http.IdleWatchdog;
 import dev.switchboard.providers.http.LosslessBody;
 import dev.switchboard.providers.http.SseEvents;
+import dev.switchboard.providers.http.SseRelay;
 import dev.switchboard.providers.http.UpstreamHttp;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -76,45 +75,25 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
 
   @Override
   public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
-    HttpResponse<InputStream> response = send(call, true, new LosslessBody());
-    try (InputStream body = response.body()) {
-      if (response.statusCode() >= 300) {
-        throw error(response.statusCode(), response.headers(), body.readNBytes(64 * 1024));
-      }
-      relay(body, call.idleTimeout(), sink);
-    } catch (IOException closeFailed) {
-      // the body is done with either way
-    }
-  }
+    SseRelay.relay(
+        send(call, true, new LosslessBody()),
+        call.idleTimeout(),
+        new SseRelay.Handler() {
+          @Override
+          public boolean onEvent(SseEvents.Event event) throws ProviderException {
+            if (event.data().equals(DONE)) {
+              return true;
+            }
+            sink.accept(chunk(event));
+            return false;
+          }
 
-  private void relay(InputStream body, Duration idle, ChunkSink sink) throws ProviderException {
-    try (SseEvents events = new SseEvents(body);
-        IdleWatchdog watchdog = new IdleWatchdog(body, idle)) {
-      SseEvents.Event event;
-      while (true) {
-        try {
-          event = events.next();
-        } catch (IOException e) {
-          if (watchdog.fired()) {
-            throw new ProviderException.Timeout("no data for " + idle.toMillis() + " ms");
+          @Override
+          public void onEnd() throws ProviderException {
+            throw new ProviderException.StreamBroken("the stream ended without [DONE]", null);
           }
-          throw new ProviderException.StreamBroken("the connection broke mid-stream", e);
-        }
-        if (event == null) {
-          if (watchdog.fired()) {
-            throw new ProviderException.Timeout("no data for " + idle.toMillis() + " ms");
-          }
-          throw new ProviderException.StreamBroken("the stream ended without [DONE]", null);
-        }
-        watchdog.progress();
-        if (event.data().equals(DONE)) {
-          return;
-        }
-        sink.accept(chunk(event));
-      }
-    } catch (IOException closeFailed) {
-      // nothing left to release
-    }
+        },
+        this::error);
   }
 
   private ObjectNode chunk(SseEvents.Event event) throws ProviderException {

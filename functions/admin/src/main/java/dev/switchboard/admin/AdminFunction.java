@@ -1,0 +1,10 @@
+package dev.switchboard.admin;
+
+import dev.switchboard.lambda.runtime.BufferedLambdaHandler;
+
+/** The admin function's Lambda entry point (buffered: nothing here streams). */
+public final class AdminFunction extends BufferedLambdaHandler {
+  public AdminFunction() {
+    super(AdminHandler.create(System.getenv()));
+  }
+}

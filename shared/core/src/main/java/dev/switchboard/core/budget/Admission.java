@@ -1,0 +1,222 @@
+package dev.switchboard.core.budget;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.auth.KeyLimits;
+import dev.switchboard.core.auth.StoreUnavailableException;
+import dev.switchboard.core.budget.BudgetStore.ReserveCommand;
+import dev.switchboard.core.budget.BudgetStore.ReserveOutcome;
+import dev.switchboard.core.budget.BudgetStore.Settlement;
+import dev.switchboard.core.catalog.Model;
+import dev.switchboard.core.chat.Cost;
+import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.error.ErrorKind;
+import dev.switchboard.core.error.GatewayException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Admits a request against its key's budget and rate limits before anything is forwarded (DESIGN.md
+ * section 3 step 5), and settles it afterwards. Admission is one conditional store write: the
+ * worst-case cost is reserved and the request counted in its rate-limit window together, so no
+ * number of concurrent requests, on any number of instances, can spend past the limit.
+ */
+public final class Admission {
+
+  private final BudgetStore store;
+  private final CostEstimator estimator;
+  private final Clock clock;
+  private final Duration reservationExpiry;
+
+  /**
+   * @param reservationExpiry how long a reservation is held before the reconciler may settle it:
+   *     longer than any request can take
+   */
+  public Admission(
+      BudgetStore store, CostEstimator estimator, Clock clock, Duration reservationExpiry) {
+    this.store = store;
+    this.estimator = estimator;
+    this.clock = clock;
+    this.reservationExpiry = reservationExpiry;
+  }
+
+  /**
+   * Reserves the request's worst case.
+   *
+   * @return the reservation, with the request to send (its {@code max_tokens} lowered when the key
+   *     clamps instead of refusing)
+   * @throws GatewayException 402 when the worst case does not fit the remaining budget, 429 when a
+   *     rate limit is used up, 503 when the store cannot be reached (nothing was admitted)
+   */
+  public Ticket admit(ApiKey key, ChatRequest request, Model model, String requestId) {
+    return admit(key, request, List.of(model), requestId);
+  }
+
+  /**
+   * Reserves the request's worst case over every candidate it may be served by (a fallback may be
+   * dearer than the model asked for); the clamp, if any, is computed on the dearest.
+   */
+  public Ticket admit(ApiKey key, ChatRequest request, List<Model> candidates, String requestId) {
+    Instant now = clock.instant();
+    KeyLimits limits = key.limits();
+    Model model = candidates.getFirst();
+    CostEstimator.WorstCase worst = estimator.worstCase(request, model);
+    for (Model candidate : candidates.subList(1, candidates.size())) {
+      CostEstimator.WorstCase other = estimator.worstCase(request, candidate);
+      if (other.amount() > worst.amount()) {
+        worst = other;
+        model = candidate;
+      }
+    }
+    Long limit = limits.creditLimit() == null ? null : PicoUsd.floor(limits.creditLimit());
+    String periodId = limits.reset().periodId(now);
+    if (limit != null && worst.amount() > limit && !limits.clampMaxTokens()) {
+      // cannot fit even an untouched period: no store call needed to refuse it
+      throw new GatewayException(
+          ErrorKind.INSUFFICIENT_CREDITS,
+          "insufficient_credits",
+          "This request may cost up to $"
+              + PicoUsd.usd(worst.amount()).toPlainString()
+              + ", more than the key's whole budget of $"
+              + PicoUsd.usd(limit).toPlainString()
+              + ". Lower max_tokens or raise the key's limit.",
+          null,
+          null);
+    }
+    ReserveOutcome outcome = reserve(key, periodId, requestId, worst, limit, now);
+    if (outcome instanceof ReserveOutcome.OverBudget over && limits.clampMaxTokens()) {
+      long output =
+          CostEstimator.affordableOutput(model.pricing(), worst.promptTokens(), over.available());
+      if (output >= 1) {
+        request = withMaxTokens(request, (int) Math.min(output, worst.outputTokens()));
+        worst =
+            new CostEstimator.WorstCase(
+                worst.promptTokens(),
+                output,
+                CostEstimator.price(model.pricing(), worst.promptTokens(), output));
+        outcome = reserve(key, periodId, requestId, worst, limit, now);
+      }
+    }
+    return switch (outcome) {
+      case ReserveOutcome.Reserved r ->
+          new Ticket(key.id(), periodId, requestId, worst.amount(), worst.promptTokens(), request);
+      case ReserveOutcome.OverBudget over -> throw overBudget(over.available(), worst.amount());
+      case ReserveOutcome.RateLimited rate -> throw rateLimited(rate.tokens(), key, now);
+    };
+  }
+
+  /**
+   * Settles a ticket at the cost of {@code usage} (usage {@link Usage#NONE} releases it). A store
+   * failure here is not the client's: the reservation stays and the reconciler settles it at its
+   * reserved amount once it expires.
+   *
+   * @return whether this call settled it
+   */
+  public boolean settle(Ticket ticket, Model model, Usage usage) {
+    long actual = PicoUsd.ceil(Cost.of(model.pricing(), usage).total());
+    try {
+      return store.settle(
+          new Settlement(
+              ticket.keyId(),
+              ticket.periodId(),
+              ticket.requestId(),
+              ticket.reserved(),
+              actual,
+              // the prompt was counted in the rate window at admission; the rest is added now
+              Math.max(0, usage.totalTokens() - ticket.promptTokens()),
+              clock.instant()));
+    } catch (StoreUnavailableException e) {
+      return false;
+    }
+  }
+
+  private ReserveOutcome reserve(
+      ApiKey key,
+      String periodId,
+      String requestId,
+      CostEstimator.WorstCase worst,
+      Long limit,
+      Instant now) {
+    KeyLimits limits = key.limits();
+    Instant periodEnd = limits.reset().end(now);
+    try {
+      return store.reserve(
+          new ReserveCommand(
+              key.id(),
+              periodId,
+              requestId,
+              worst.amount(),
+              now.plus(reservationExpiry),
+              limit,
+              periodEnd,
+              RateWindow.at(now),
+              limits.requestsPerMinute(),
+              limits.tokensPerMinute(),
+              worst.promptTokens()));
+    } catch (StoreUnavailableException e) {
+      throw new GatewayException(
+          ErrorKind.UNAVAILABLE,
+          "store_unavailable",
+          "The budget store is unavailable; the request was not admitted. Retry shortly.");
+    }
+  }
+
+  private static GatewayException overBudget(long available, long worstCase) {
+    return new GatewayException(
+        ErrorKind.INSUFFICIENT_CREDITS,
+        "insufficient_credits",
+        "This request may cost up to $"
+            + PicoUsd.usd(worstCase).toPlainString()
+            + " but the key has $"
+            + PicoUsd.usd(Math.max(0, available)).toPlainString()
+            + " left in its budget. Lower max_tokens or raise the key's limit.",
+        null,
+        null);
+  }
+
+  private static GatewayException rateLimited(boolean tokens, ApiKey key, Instant now) {
+    Duration retry = RateWindow.at(now).retryAfter(now);
+    String what =
+        tokens
+            ? key.limits().tokensPerMinute() + " tokens per minute"
+            : key.limits().requestsPerMinute() + " requests per minute";
+    return new GatewayException(
+        ErrorKind.RATE_LIMITED,
+        tokens ? "tokens_per_minute_exceeded" : "requests_per_minute_exceeded",
+        "The key is limited to " + what + ". Retry in " + retry.toSeconds() + " s.",
+        null,
+        retry);
+  }
+
+  private static ChatRequest withMaxTokens(ChatRequest request, int maxTokens) {
+    ObjectNode body = request.body().deepCopy();
+    boolean completionField = body.has("max_completion_tokens");
+    body.put(completionField ? "max_completion_tokens" : "max_tokens", maxTokens);
+    return new ChatRequest(
+        request.model(),
+        request.messages(),
+        request.stream(),
+        request.includeUsage(),
+        OptionalInt.of(maxTokens),
+        request.user(),
+        body);
+  }
+
+  /**
+   * An admitted request's reservation.
+   *
+   * @param reserved pico-dollars held
+   * @param request the request to forward (with a lowered {@code max_tokens} when clamped)
+   */
+  public record Ticket(
+      String keyId,
+      String periodId,
+      String requestId,
+      long reserved,
+      long promptTokens,
+      ChatRequest request) {}
+}

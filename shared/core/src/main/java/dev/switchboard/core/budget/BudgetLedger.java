@@ -1,0 +1,123 @@
+package dev.switchboard.core.budget;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The arithmetic of one budget period, as pure code: what a reservation, a settlement, a release, a
+ * top-up and an expiry do to the period's figures. {@code DynamoBudgetStore} expresses the same
+ * rules as conditional updates on one item and calls {@link #fits}, {@link #charge} and {@link
+ * #refund} for the numbers it writes, so the property test of this class covers the arithmetic the
+ * store applies.
+ *
+ * <p>Invariant: {@code spent + reserved <= limit} for a limited ledger, whatever the sequence of
+ * operations (a limit lowered below what is already committed excepted: then nothing new fits).
+ *
+ * @param limit pico-dollars allowed in the period, or null for no limit
+ * @param spent pico-dollars settled
+ * @param open open reservations by request id
+ */
+public record BudgetLedger(Long limit, long spent, Map<String, Reservation> open) {
+
+  /** One open reservation: the worst case held for a request until it settles or expires. */
+  public record Reservation(long amount, Instant expiresAt) {
+    public Reservation {
+      if (amount < 0) {
+        throw new IllegalArgumentException("a reservation cannot be negative");
+      }
+    }
+  }
+
+  public BudgetLedger {
+    open = Map.copyOf(open);
+  }
+
+  /** A fresh period. */
+  public static BudgetLedger fresh(Long limit) {
+    return new BudgetLedger(limit, 0, Map.of());
+  }
+
+  /** The sum of the open reservations. */
+  public long reserved() {
+    return open.values().stream().mapToLong(Reservation::amount).sum();
+  }
+
+  /** What can still be reserved, or null without a limit. Negative after a limit was lowered. */
+  public Long available() {
+    return limit == null ? null : limit - spent - reserved();
+  }
+
+  /** Whether {@code amount} can be reserved when {@code available} remains (null: no limit). */
+  public static boolean fits(Long available, long amount) {
+    return available == null || available >= amount;
+  }
+
+  /**
+   * What a settlement charges: the actual cost, but never more than was reserved. A provider that
+   * reports more than the worst case (another tokenizer) cannot push spend past the limit; the
+   * excess is reported apart by the caller.
+   */
+  public static long charge(long reserved, long actual) {
+    return Math.max(0, Math.min(reserved, actual));
+  }
+
+  /** What a settlement gives back to the available amount. */
+  public static long refund(long reserved, long actual) {
+    return reserved - charge(reserved, actual);
+  }
+
+  /**
+   * Reserves {@code amount} for {@code requestId}; a repeated reservation for the same id changes
+   * nothing (a retried store write must not reserve twice).
+   */
+  public Outcome reserve(String requestId, long amount, Instant expiresAt) {
+    if (open.containsKey(requestId)) {
+      return new Outcome(this, true);
+    }
+    if (!fits(available(), amount)) {
+      return new Outcome(this, false);
+    }
+    Map<String, Reservation> next = new HashMap<>(open);
+    next.put(requestId, new Reservation(amount, expiresAt));
+    return new Outcome(new BudgetLedger(limit, spent, next), true);
+  }
+
+  /** The ledger after a reservation attempt, and whether the reservation is held. */
+  public record Outcome(BudgetLedger ledger, boolean held) {}
+
+  /** Replaces the reservation with the actual cost; nothing when it is already settled. */
+  public BudgetLedger settle(String requestId, long actual) {
+    Reservation r = open.get(requestId);
+    if (r == null) {
+      return this;
+    }
+    Map<String, Reservation> next = new HashMap<>(open);
+    next.remove(requestId);
+    return new BudgetLedger(limit, spent + charge(r.amount(), actual), next);
+  }
+
+  /** Gives the whole reservation back (the request generated nothing). */
+  public BudgetLedger release(String requestId) {
+    return settle(requestId, 0);
+  }
+
+  /** Changes the limit; what is spent and reserved stays. */
+  public BudgetLedger withLimit(Long newLimit) {
+    return new BudgetLedger(newLimit, spent, open);
+  }
+
+  /**
+   * Settles every reservation that expired at {@code now} at its full amount: the request's process
+   * is gone and the upstream may have generated up to the worst case.
+   */
+  public BudgetLedger expire(Instant now) {
+    BudgetLedger ledger = this;
+    for (var e : open.entrySet()) {
+      if (!now.isBefore(e.getValue().expiresAt())) {
+        ledger = ledger.settle(e.getKey(), e.getValue().amount());
+      }
+    }
+    return ledger;
+  }
+}

@@ -1,0 +1,170 @@
+package dev.switchboard.core.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.auth.KeyLimits;
+import dev.switchboard.core.auth.ResetPeriod;
+import dev.switchboard.core.auth.StoreUnavailableException;
+import dev.switchboard.core.catalog.Model;
+import dev.switchboard.core.catalog.Pricing;
+import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.error.ErrorKind;
+import dev.switchboard.core.error.GatewayException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AdmissionTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-26T10:00:45Z");
+  private static final Model MODEL =
+      new Model(
+          "openai/test",
+          "Test",
+          "openai",
+          "test",
+          List.of(),
+          128_000,
+          1_000,
+          new Pricing(new BigDecimal("2.50"), new BigDecimal("10.00"), null, null, null),
+          Set.of(),
+          List.of("text"),
+          0);
+
+  private final InMemoryBudgetStore store = new InMemoryBudgetStore();
+  private final Admission admission =
+      new Admission(
+          store, new CostEstimator(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(16));
+  private final ChatRequest request =
+      new ChatRequestParser(new ObjectMapper())
+          .parse(
+              ("{\"model\":\"openai/test\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\","
+                      + "\"content\":\"Hello there, how are you today?\"}]}")
+                  .getBytes(StandardCharsets.UTF_8));
+  private final long worst = new CostEstimator().worstCase(request, MODEL).amount();
+
+  private static ApiKey key(KeyLimits limits) {
+    return new ApiKey(
+        "h", "key_1", "k", "o", List.of(), ApiKey.Role.USER, false, NOW, null, limits, null, null);
+  }
+
+  private static KeyLimits budget(long picos, boolean clamp) {
+    return new KeyLimits(PicoUsd.usd(picos), ResetPeriod.MONTHLY, null, null, clamp);
+  }
+
+  @Test
+  void refusesRequestWhenWorstCaseExceedsRemainingBudgetAndSaysBothAmounts() {
+    ApiKey key = key(budget(worst + worst / 2, false));
+    admission.admit(key, request, MODEL, "r1");
+    assertThatThrownBy(() -> admission.admit(key, request, MODEL, "r2"))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.INSUFFICIENT_CREDITS);
+              assertThat(e.getMessage())
+                  .contains("$" + PicoUsd.usd(worst).toPlainString())
+                  .contains("$" + PicoUsd.usd(worst / 2).toPlainString());
+            });
+  }
+
+  @Test
+  void aRequestDearerThanTheWholeBudgetIsRefusedWithoutAStoreCall() {
+    ApiKey key = key(budget(worst - 1, false));
+    assertThatThrownBy(() -> admission.admit(key, request, MODEL, "r1"))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.INSUFFICIENT_CREDITS);
+              assertThat(e.getMessage()).contains("whole budget");
+            });
+    assertThat(store.period("key_1", ResetPeriod.MONTHLY.periodId(NOW))).isEmpty();
+  }
+
+  @Test
+  void settlingChargesTheActualCostAndFreesTheRest() {
+    ApiKey key = key(budget(worst, false));
+    Admission.Ticket ticket = admission.admit(key, request, MODEL, "r1");
+    admission.settle(ticket, MODEL, new Usage(10, 20, 0, 0, 0));
+    var period = store.period("key_1", ResetPeriod.MONTHLY.periodId(NOW)).orElseThrow();
+    // 10 x $2.50/M + 20 x $10/M = $0.000225
+    assertThat(PicoUsd.usd(period.spent())).isEqualByComparingTo("0.000225");
+    assertThat(period.reserved()).isZero();
+    assertThat(store.spend("key_1", LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30)).total())
+        .isEqualTo(period.spent());
+  }
+
+  @Test
+  void aClampingKeyGetsALowerMaxTokensInsteadOfARefusal() {
+    ApiKey key = key(budget(worst / 2, true));
+    Admission.Ticket ticket = admission.admit(key, request, MODEL, "r1");
+    int clamped = ticket.request().maxTokens().orElseThrow();
+    assertThat(clamped).isBetween(1, 99);
+    assertThat(ticket.request().body().path("max_tokens").asInt()).isEqualTo(clamped);
+    assertThat(ticket.reserved()).isLessThanOrEqualTo(worst / 2);
+  }
+
+  @Test
+  void requestsPerMinuteRefuseWithRetryAfterToTheEndOfTheMinute() {
+    ApiKey key = key(new KeyLimits(null, ResetPeriod.NONE, 1, null, false));
+    admission.admit(key, request, MODEL, "r1");
+    assertThatThrownBy(() -> admission.admit(key, request, MODEL, "r2"))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(15));
+            });
+  }
+
+  @Test
+  void anUnreachableStoreFailsClosed() {
+    BudgetStore down =
+        new BudgetStore() {
+          @Override
+          public ReserveOutcome reserve(ReserveCommand command) {
+            throw new StoreUnavailableException("down", null);
+          }
+
+          @Override
+          public boolean settle(Settlement settlement) {
+            throw new StoreUnavailableException("down", null);
+          }
+
+          @Override
+          public Optional<PeriodState> period(String keyId, String periodId) {
+            return Optional.empty();
+          }
+
+          @Override
+          public SpendHistory spend(String keyId, LocalDate from, LocalDate to) {
+            return null;
+          }
+
+          @Override
+          public List<OpenReservation> openReservations() {
+            return List.of();
+          }
+
+          @Override
+          public void changeLimit(String keyId, String periodId, Long newLimit) {}
+        };
+    Admission closed =
+        new Admission(down, new CostEstimator(), Clock.systemUTC(), Duration.ofMinutes(1));
+    assertThatThrownBy(() -> closed.admit(key(KeyLimits.NONE), request, MODEL, "r"))
+        .isInstanceOfSatisfying(
+            GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
+  }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.core.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.catalog.Model;
+import dev.switchboard.core.catalog.Pricing;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CostEstimatorTest {
+
+  private static final Model MODEL =
+      new Model(
+          "openai/test",
+          "Test",
+          "openai",
+          "test",
+          List.of(),
+          128_000,
+          1_000,
+          new Pricing(new BigDecimal("2.50"), new BigDecimal("10.00"), null, null, null),
+          Set.of(),
+          List.of("text"),
+          0);
+
+  private final CostEstimator estimator = new CostEstimator();
+  private final ChatRequestParser parser = new ChatRequestParser(new ObjectMapper());
+
+  private ChatRequest request(String extra) {
+    return parser.parse(
+        ("{\"model\":\"openai/test\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"Hello there, how are you today?\"}]"
+                + extra
+                + "}")
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void worstCaseIsPromptAtInputPricePlusMaxTokensAtOutputPrice() {
+    CostEstimator.WorstCase worst = estimator.worstCase(request(",\"max_tokens\":100"), MODEL);
+    assertThat(worst.outputTokens()).isEqualTo(100);
+    // "Hello there, how are you today?" is 8 o200k tokens; +4 framing +3 reply = 15; x1.1 = 17
+    assertThat(worst.promptTokens()).isEqualTo(17);
+    // 17 x $2.50/M + 100 x $10/M = $0.0010425
+    assertThat(PicoUsd.usd(worst.amount())).isEqualByComparingTo("0.0010425");
+  }
+
+  @Test
+  void withoutMaxTokensTheModelsMaximumOutputIsAssumed() {
+    assertThat(estimator.worstCase(request(""), MODEL).outputTokens()).isEqualTo(1_000);
+  }
+
+  @Test
+  void affordableOutputFitsTheRemainingBudget() {
+    long available = CostEstimator.price(MODEL.pricing(), 17, 40);
+    long tokens = CostEstimator.affordableOutput(MODEL.pricing(), 17, available);
+    assertThat(tokens).isEqualTo(40);
+    assertThat(CostEstimator.affordableOutput(MODEL.pricing(), 17, 10)).isZero();
+  }
+}

@@ -1,0 +1,433 @@
+package dev.switchboard.store;
+
+import dev.switchboard.core.auth.StoreUnavailableException;
+import dev.switchboard.core.budget.BudgetLedger;
+import dev.switchboard.core.budget.BudgetStore;
+import dev.switchboard.core.budget.RateWindow;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The Budgets table through the low-level client: every admission is ONE conditional {@code
+ * UpdateItem} on the key's budget-period item, which holds the ledger ({@code lim}, {@code spent},
+ * {@code available} = lim - spent - reserved, kept because a condition cannot do arithmetic), the
+ * open reservations ({@code r_<request id>} = {amount, expiry}) and the rate-limit counters of the
+ * current minute ({@code rpm_<window>}, {@code tpm_<window>}). The numbers written come from {@link
+ * BudgetLedger}'s rules.
+ *
+ * <p>Idempotency: a reservation is conditioned on its own attribute being absent and a settlement
+ * on it being present, so an SDK retry of a write whose reply was lost never reserves or charges
+ * twice.
+ */
+public final class DynamoBudgetStore implements BudgetStore {
+
+  static final String PK = "pk";
+  static final String SK = "sk";
+  private static final String PERIOD = "period#";
+  private static final String DAY = "day#";
+  private static final String RESERVATION = "r_";
+  private static final String REQUESTS = "rpm_";
+  private static final String TOKENS = "tpm_";
+  private static final Duration KEEP_AFTER_PERIOD = Duration.ofDays(35);
+  private static final int LIMIT_RETRIES = 5;
+
+  private final DynamoDbClient client;
+  private final String table;
+
+  public DynamoBudgetStore(DynamoDbClient client, String table) {
+    this.client = client;
+    this.table = table;
+  }
+
+  @Override
+  public ReserveOutcome reserve(ReserveCommand c) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    names.put("#r", RESERVATION + c.requestId());
+    names.put("#rpm", REQUESTS + c.window().name());
+    names.put("#tpm", TOKENS + c.window().name());
+    names.put("#rpmPrev", REQUESTS + c.window().previous().name());
+    names.put("#tpmPrev", TOKENS + c.window().previous().name());
+    values.put(
+        ":res",
+        AttributeValue.fromM(Map.of("a", n(c.amount()), "x", n(c.expiresAt().getEpochSecond()))));
+    values.put(":zero", n(0));
+    values.put(":one", n(1));
+    values.put(":amt", n(c.amount()));
+    values.put(":tok", n(c.tokens()));
+    values.put(":init", n(c.limit() == null ? 0 : c.limit()));
+    StringBuilder set =
+        new StringBuilder(
+            "SET #r = :res, spent = if_not_exists(spent, :zero),"
+                + " available = if_not_exists(available, :init) - :amt,"
+                + " #rpm = if_not_exists(#rpm, :zero) + :one,"
+                + " #tpm = if_not_exists(#tpm, :zero) + :tok");
+    StringBuilder condition = new StringBuilder("attribute_not_exists(#r)");
+    if (c.limit() != null) {
+      set.append(", lim = if_not_exists(lim, :init)");
+      // a period that does not exist yet starts with the whole limit available: it can hold the
+      // amount only if the limit can (BudgetLedger.fits on a fresh ledger)
+      condition.append(
+          BudgetLedger.fits(c.limit(), c.amount())
+              ? " AND (attribute_not_exists(available) OR available >= :amt)"
+              : " AND attribute_exists(available) AND available >= :amt");
+    }
+    if (c.periodEnd() != null) {
+      set.append(", expiresAt = :ttl");
+      values.put(":ttl", n(c.periodEnd().plus(KEEP_AFTER_PERIOD).getEpochSecond()));
+    }
+    if (c.requestsPerMinute() != null) {
+      condition.append(" AND (attribute_not_exists(#rpm) OR #rpm < :rpmLimit)");
+      values.put(":rpmLimit", n(c.requestsPerMinute()));
+    }
+    if (c.tokensPerMinute() != null) {
+      condition.append(" AND (attribute_not_exists(#tpm) OR #tpm < :tpmLimit)");
+      values.put(":tpmLimit", n(c.tokensPerMinute()));
+    }
+    try {
+      UpdateItemResponse response =
+          client.updateItem(
+              UpdateItemRequest.builder()
+                  .tableName(table)
+                  .key(periodKey(c.keyId(), c.periodId()))
+                  .updateExpression(set + " REMOVE #rpmPrev, #tpmPrev")
+                  .conditionExpression(condition.toString())
+                  .expressionAttributeNames(names)
+                  .expressionAttributeValues(values)
+                  .returnValues(ReturnValue.UPDATED_NEW)
+                  .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                  .build());
+      return new ReserveOutcome.Reserved(
+          c.limit() == null ? null : number(response.attributes(), "available"));
+    } catch (ConditionalCheckFailedException refused) {
+      Map<String, AttributeValue> item =
+          refused.hasItem() ? refused.item() : read(periodKey(c.keyId(), c.periodId()));
+      return classify(c, item);
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("budget reservation failed", e);
+    }
+  }
+
+  /** Why a reservation was refused, from the item as it was. */
+  private static ReserveOutcome classify(ReserveCommand c, Map<String, AttributeValue> item) {
+    if (item.containsKey(RESERVATION + c.requestId())) {
+      // our own earlier attempt was applied and its reply lost
+      return new ReserveOutcome.Reserved(c.limit() == null ? null : number(item, "available"));
+    }
+    Long requests = number(item, REQUESTS + c.window().name());
+    if (c.requestsPerMinute() != null && requests != null && requests >= c.requestsPerMinute()) {
+      return new ReserveOutcome.RateLimited(false);
+    }
+    Long tokens = number(item, TOKENS + c.window().name());
+    if (c.tokensPerMinute() != null && tokens != null && tokens >= c.tokensPerMinute()) {
+      return new ReserveOutcome.RateLimited(true);
+    }
+    Long available = number(item, "available");
+    return new ReserveOutcome.OverBudget(
+        available != null ? available : c.limit() == null ? 0 : c.limit());
+  }
+
+  @Override
+  public boolean settle(Settlement s) {
+    long charge = BudgetLedger.charge(s.reserved(), s.actual());
+    long refund = BudgetLedger.refund(s.reserved(), s.actual());
+    RateWindow window = RateWindow.at(s.at());
+    Map<String, String> names = new HashMap<>();
+    names.put("#r", RESERVATION + s.requestId());
+    names.put("#tpm", TOKENS + window.name());
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":charge", n(charge));
+    values.put(":refund", n(refund));
+    values.put(":zero", n(0));
+    values.put(":tok", n(s.tokens()));
+    String set =
+        "SET spent = spent + :charge, available = available + :refund,"
+            + " #tpm = if_not_exists(#tpm, :zero) + :tok";
+    if (s.actual() > s.reserved()) {
+      // a provider counted more than our worst case: kept apart, never charged past the limit
+      set += ", unbilled = if_not_exists(unbilled, :zero) + :over";
+      values.put(":over", n(s.actual() - s.reserved()));
+    }
+    try {
+      client.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(table)
+              .key(periodKey(s.keyId(), s.periodId()))
+              .updateExpression(set + " REMOVE #r")
+              .conditionExpression("attribute_exists(#r)")
+              .expressionAttributeNames(names)
+              .expressionAttributeValues(values)
+              .build());
+    } catch (ConditionalCheckFailedException alreadySettled) {
+      return false;
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("budget settlement failed", e);
+    }
+    if (charge > 0) {
+      addDailySpend(s.keyId(), LocalDate.ofInstant(s.at(), ZoneOffset.UTC), charge);
+    }
+    return true;
+  }
+
+  /**
+   * The per-day spend behind {@code GET /v1/key}'s usage figures. A report, not the ledger: if this
+   * second write fails after the settlement, the day undercounts; the budget itself is exact.
+   */
+  private void addDailySpend(String keyId, LocalDate day, long charge) {
+    try {
+      client.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(table)
+              .key(Map.of(PK, AttributeValue.fromS(keyId), SK, AttributeValue.fromS(DAY + day)))
+              .updateExpression("ADD spent :charge")
+              .expressionAttributeValues(Map.of(":charge", n(charge)))
+              .build());
+    } catch (SdkException e) {
+      // the settlement is done; only the daily report misses this amount
+    }
+  }
+
+  @Override
+  public Optional<PeriodState> period(String keyId, String periodId) {
+    Map<String, AttributeValue> item;
+    try {
+      item = read(periodKey(keyId, periodId));
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("budget read failed", e);
+    }
+    if (item.isEmpty()) {
+      return Optional.empty();
+    }
+    long reserved = 0;
+    for (var e : item.entrySet()) {
+      if (e.getKey().startsWith(RESERVATION) && e.getValue().hasM()) {
+        reserved += Long.parseLong(e.getValue().m().get("a").n());
+      }
+    }
+    Long limit = number(item, "lim");
+    Long spent = number(item, "spent");
+    return Optional.of(
+        new PeriodState(
+            limit,
+            spent == null ? 0 : spent,
+            reserved,
+            limit == null ? null : number(item, "available")));
+  }
+
+  @Override
+  public SpendHistory spend(String keyId, LocalDate from, LocalDate to) {
+    Map<LocalDate, Long> byDay = new TreeMap<>();
+    long total = 0;
+    Map<String, AttributeValue> start = null;
+    try {
+      do {
+        QueryResponse page =
+            client.query(
+                QueryRequest.builder()
+                    .tableName(table)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :day)")
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":pk", AttributeValue.fromS(keyId), ":day", AttributeValue.fromS(DAY)))
+                    .exclusiveStartKey(start)
+                    .build());
+        for (Map<String, AttributeValue> item : page.items()) {
+          LocalDate day = LocalDate.parse(item.get(SK).s().substring(DAY.length()));
+          long spent = number(item, "spent");
+          total += spent;
+          if (!day.isBefore(from) && !day.isAfter(to)) {
+            byDay.put(day, spent);
+          }
+        }
+        start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+      } while (start != null && !start.isEmpty());
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("spend read failed", e);
+    }
+    return new SpendHistory(byDay, total);
+  }
+
+  /**
+   * A Scan of the whole table: acceptable because the reconciler runs on a schedule, off the
+   * request path, and the table holds a few items per key.
+   */
+  @Override
+  public List<OpenReservation> openReservations() {
+    List<OpenReservation> open = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    try {
+      do {
+        ScanResponse page =
+            client.scan(
+                ScanRequest.builder()
+                    .tableName(table)
+                    .filterExpression("begins_with(sk, :period)")
+                    .expressionAttributeValues(Map.of(":period", AttributeValue.fromS(PERIOD)))
+                    .exclusiveStartKey(start)
+                    .build());
+        for (Map<String, AttributeValue> item : page.items()) {
+          String keyId = item.get(PK).s();
+          String periodId = item.get(SK).s().substring(PERIOD.length());
+          for (var e : item.entrySet()) {
+            if (e.getKey().startsWith(RESERVATION) && e.getValue().hasM()) {
+              Map<String, AttributeValue> r = e.getValue().m();
+              open.add(
+                  new OpenReservation(
+                      keyId,
+                      periodId,
+                      e.getKey().substring(RESERVATION.length()),
+                      Long.parseLong(r.get("a").n()),
+                      Instant.ofEpochSecond(Long.parseLong(r.get("x").n()))));
+            }
+          }
+        }
+        start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+      } while (start != null && !start.isEmpty());
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("budget scan failed", e);
+    }
+    return open;
+  }
+
+  @Override
+  public void changeLimit(String keyId, String periodId, Long newLimit) {
+    Map<String, AttributeValue> key = periodKey(keyId, periodId);
+    try {
+      for (int attempt = 0; attempt < LIMIT_RETRIES; attempt++) {
+        Map<String, AttributeValue> item = read(key);
+        if (item.isEmpty()) {
+          return;
+        }
+        Long old = number(item, "lim");
+        Map<String, AttributeValue> values = new HashMap<>();
+        String update;
+        String condition;
+        if (old == null) {
+          condition = "attribute_not_exists(lim)";
+        } else {
+          condition = "lim = :old";
+          values.put(":old", n(old));
+        }
+        if (newLimit == null) {
+          update = "REMOVE lim";
+        } else if (old == null) {
+          // the period had no limit: what is available follows from spend and open reservations
+          long reserved = period(keyId, periodId).map(PeriodState::reserved).orElse(0L);
+          long spent = Optional.ofNullable(number(item, "spent")).orElse(0L);
+          update = "SET lim = :new, available = :available";
+          values.put(":new", n(newLimit));
+          values.put(":available", n(newLimit - spent - reserved));
+          // the reservations counted must not change under us
+          condition += " AND spent = :spent";
+          values.put(":spent", n(spent));
+        } else {
+          update = "SET lim = :new, available = available + :delta";
+          values.put(":new", n(newLimit));
+          values.put(":delta", n(newLimit - old));
+        }
+        try {
+          client.updateItem(
+              UpdateItemRequest.builder()
+                  .tableName(table)
+                  .key(key)
+                  .updateExpression(update)
+                  .conditionExpression(condition)
+                  .expressionAttributeValues(values.isEmpty() ? null : values)
+                  .build());
+          return;
+        } catch (ConditionalCheckFailedException raced) {
+          // another change landed first: read again
+        }
+      }
+      throw new StoreUnavailableException("budget limit change kept racing", null);
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("budget limit change failed", e);
+    }
+  }
+
+  /**
+   * Removes rate-limit counters of windows before the previous one (a key idle for more than a
+   * minute leaves its last counters behind, since admission removes only the previous window's).
+   */
+  public int pruneRateWindows(Instant now) {
+    RateWindow current = RateWindow.at(now);
+    String keep1 = current.name();
+    String keep2 = current.previous().name();
+    int pruned = 0;
+    Map<String, AttributeValue> start = null;
+    try {
+      do {
+        ScanResponse page =
+            client.scan(
+                ScanRequest.builder()
+                    .tableName(table)
+                    .filterExpression("begins_with(sk, :period)")
+                    .expressionAttributeValues(Map.of(":period", AttributeValue.fromS(PERIOD)))
+                    .exclusiveStartKey(start)
+                    .build());
+        for (Map<String, AttributeValue> item : page.items()) {
+          Map<String, String> names = new HashMap<>();
+          for (String attr : item.keySet()) {
+            boolean window = attr.startsWith(REQUESTS) || attr.startsWith(TOKENS);
+            if (window && !attr.endsWith(keep1) && !attr.endsWith(keep2)) {
+              names.put("#a" + names.size(), attr);
+            }
+          }
+          if (names.isEmpty()) {
+            continue;
+          }
+          client.updateItem(
+              UpdateItemRequest.builder()
+                  .tableName(table)
+                  .key(Map.of(PK, item.get(PK), SK, item.get(SK)))
+                  .updateExpression("REMOVE " + String.join(", ", names.keySet()))
+                  .expressionAttributeNames(names)
+                  .build());
+          pruned += names.size();
+        }
+        start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+      } while (start != null && !start.isEmpty());
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("rate window pruning failed", e);
+    }
+    return pruned;
+  }
+
+  private Map<String, AttributeValue> read(Map<String, AttributeValue> key) {
+    var response = client.getItem(r -> r.tableName(table).key(key).consistentRead(true));
+    return response.hasItem() ? response.item() : Map.of();
+  }
+
+  private static Map<String, AttributeValue> periodKey(String keyId, String periodId) {
+    return Map.of(PK, AttributeValue.fromS(keyId), SK, AttributeValue.fromS(PERIOD + periodId));
+  }
+
+  private static AttributeValue n(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+
+  private static Long number(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item == null ? null : item.get(name);
+    return v == null || v.n() == null ? null : Long.parseLong(v.n());
+  }
+}

@@ -1,0 +1,100 @@
+package dev.switchboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.budget.BudgetStore.ReserveCommand;
+import dev.switchboard.core.budget.BudgetStore.ReserveOutcome;
+import dev.switchboard.core.budget.BudgetStore.Settlement;
+import dev.switchboard.core.budget.RateWindow;
+import dev.switchboard.testkit.DynaliteEndpoint;
+import dev.switchboard.testkit.DynaliteExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+@ExtendWith(DynaliteExtension.class)
+class DynamoBudgetStoreIT {
+
+  private static final Instant NOW = Instant.parse("2026-05-17T10:15:30Z");
+
+  private final DynamoDbClient client;
+  private final DynamoBudgetStore store;
+
+  DynamoBudgetStoreIT(DynaliteEndpoint dynalite) {
+    client =
+        DynamoClients.create(
+            Map.of(
+                "AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString(),
+                "AWS_ACCESS_KEY_ID", "local",
+                "AWS_SECRET_ACCESS_KEY", "local"),
+            Duration.ofSeconds(5));
+    String table = "budgets-" + UUID.randomUUID();
+    client.createTable(Tables.budgets(table));
+    store = new DynamoBudgetStore(client, table);
+  }
+
+  private static ReserveCommand reserve(String request, long amount, Long limit, Integer rpm) {
+    return new ReserveCommand(
+        "key_1",
+        "monthly#2026-05-01",
+        request,
+        amount,
+        NOW.plusSeconds(900),
+        limit,
+        Instant.parse("2026-06-01T00:00:00Z"),
+        RateWindow.at(NOW),
+        rpm,
+        null,
+        10);
+  }
+
+  @Test
+  void reservesWithinTheLimitAndRefusesBeyondIt() {
+    assertThat(store.reserve(reserve("a", 60, 100L, null)))
+        .isEqualTo(new ReserveOutcome.Reserved(40L));
+    assertThat(store.reserve(reserve("b", 60, 100L, null)))
+        .isEqualTo(new ReserveOutcome.OverBudget(40));
+    // the same request again: held once
+    assertThat(store.reserve(reserve("a", 60, 100L, null)))
+        .isEqualTo(new ReserveOutcome.Reserved(40L));
+    assertThat(store.settle(new Settlement("key_1", "monthly#2026-05-01", "a", 60, 25, 5, NOW)))
+        .isTrue();
+    assertThat(store.settle(new Settlement("key_1", "monthly#2026-05-01", "a", 60, 25, 5, NOW)))
+        .isFalse();
+    var period = store.period("key_1", "monthly#2026-05-01").orElseThrow();
+    assertThat(period.spent()).isEqualTo(25);
+    assertThat(period.reserved()).isZero();
+    assertThat(period.available()).isEqualTo(75);
+    assertThat(store.spend("key_1", LocalDate.of(2026, 5, 1), LocalDate.of(2026, 5, 31)).total())
+        .isEqualTo(25);
+  }
+
+  @Test
+  void aFreshPeriodRefusesMoreThanItsWholeLimit() {
+    assertThat(store.reserve(reserve("big", 101, 100L, null)))
+        .isEqualTo(new ReserveOutcome.OverBudget(100));
+    assertThat(store.period("key_1", "monthly#2026-05-01")).isEmpty();
+  }
+
+  @Test
+  void countsRequestsPerMinute() {
+    assertThat(store.reserve(reserve("a", 1, null, 2))).isInstanceOf(ReserveOutcome.Reserved.class);
+    assertThat(store.reserve(reserve("b", 1, null, 2))).isInstanceOf(ReserveOutcome.Reserved.class);
+    assertThat(store.reserve(reserve("c", 1, null, 2)))
+        .isEqualTo(new ReserveOutcome.RateLimited(false));
+  }
+
+  @Test
+  void theReconcilerReadsOpenReservationsAndALimitChangeMovesWhatIsAvailable() {
+    store.reserve(reserve("a", 30, 100L, null));
+    assertThat(store.openReservations()).hasSize(1);
+    store.changeLimit("key_1", "monthly#2026-05-01", 150L);
+    assertThat(store.period("key_1", "monthly#2026-05-01").orElseThrow().available())
+        .isEqualTo(120);
+  }
+}
