@@ -7,6 +7,7 @@ import dev.switchboard.admin.BudgetReconciliation;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.gateway.GatewayHandler;
 import dev.switchboard.gateway.GatewaySettings;
 import dev.switchboard.gateway.UsageSettings;
@@ -145,6 +146,9 @@ public final class DevServer implements AutoCloseable {
                 gatewayEnv.get(UsageSettings.USAGE_TABLE)));
       }
       GatewayHandler gateway = GatewayHandler.create(gatewayEnv, clock);
+      // Budgets are estimated with the real tokenizer from the first request on (a deployed
+      // function gets it from its SnapStart snapshot); the dev server can wait for it at start.
+      CostEstimator.awaitTokenizer();
       AdminHandler admin = AdminHandler.create(gatewayEnv);
       ReportingHandler reporting = ReportingHandler.create(gatewayEnv);
       String key = env.get(DEV_KEY);

@@ -133,6 +133,7 @@ final class BudgetRig implements AutoCloseable {
     var parser = new ChatRequestParser(JSON);
     var request = parser.parse(body(false, "{}").getBytes(StandardCharsets.UTF_8));
     var model = catalog().find(MODEL).orElseThrow();
+    CostEstimator.awaitTokenizer();
     return new CostEstimator().worstCase(request, model).amount();
   }
 
