@@ -7,11 +7,14 @@ import dev.switchboard.admin.BudgetReconciliation;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.gateway.GatewayHandler;
 import dev.switchboard.gateway.GatewaySettings;
+import dev.switchboard.gateway.UsageSettings;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.reporting.ReportingHandler;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.Tables;
 import dev.switchboard.testkit.DynaliteProcess;
@@ -49,6 +52,7 @@ public final class DevServer implements AutoCloseable {
   static final String DEFAULT_BUDGETS_TABLE = "switchboard-budgets";
   static final String RECONCILE_INTERVAL_SECONDS = "RECONCILE_INTERVAL_SECONDS";
   static final String DEFAULT_CACHE_TABLE = "switchboard-cache";
+  static final String DEFAULT_USAGE_TABLE = "switchboard-usage";
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -98,6 +102,7 @@ public final class DevServer implements AutoCloseable {
             + "/v1/chat/completions -H \"Authorization: Bearer $KEY\""
             + " -d '{\"model\":\"switchboard/echo\",\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'");
+    System.out.println("Usage dashboard: " + dev.baseUrl() + "/dashboard");
   }
 
   /**
@@ -119,6 +124,7 @@ public final class DevServer implements AutoCloseable {
     gatewayEnv.putIfAbsent(GatewaySettings.KEYS_TABLE, DEFAULT_KEYS_TABLE);
     gatewayEnv.putIfAbsent(GatewaySettings.BUDGETS_TABLE, DEFAULT_BUDGETS_TABLE);
     gatewayEnv.putIfAbsent(GatewaySettings.CACHE_TABLE, DEFAULT_CACHE_TABLE);
+    gatewayEnv.putIfAbsent(UsageSettings.USAGE_TABLE, DEFAULT_USAGE_TABLE);
     gatewayEnv.putIfAbsent("AWS_REGION", "us-east-1");
     DynaliteProcess dynalite = null;
     if (!gatewayEnv.containsKey("AWS_ENDPOINT_URL_DYNAMODB")
@@ -136,10 +142,15 @@ public final class DevServer implements AutoCloseable {
             new Tables.Names(
                 gatewayEnv.get(GatewaySettings.KEYS_TABLE),
                 gatewayEnv.get(GatewaySettings.BUDGETS_TABLE),
-                gatewayEnv.get(GatewaySettings.CACHE_TABLE)));
+                gatewayEnv.get(GatewaySettings.CACHE_TABLE),
+                gatewayEnv.get(UsageSettings.USAGE_TABLE)));
       }
       GatewayHandler gateway = GatewayHandler.create(gatewayEnv, clock);
+      // Budgets are estimated with the real tokenizer from the first request on (a deployed
+      // function gets it from its SnapStart snapshot); the dev server can wait for it at start.
+      CostEstimator.awaitTokenizer();
       AdminHandler admin = AdminHandler.create(gatewayEnv);
+      ReportingHandler reporting = ReportingHandler.create(gatewayEnv);
       String key = env.get(DEV_KEY);
       boolean generated = key == null || key.isBlank();
       if (generated) {
@@ -165,6 +176,9 @@ public final class DevServer implements AutoCloseable {
       server.setExecutor(executor);
       server.createContext("/", exchange -> serve(exchange, gateway));
       server.createContext("/admin/", exchange -> serve(exchange, admin));
+      // the reporting function's routes, as the template sends them to it
+      server.createContext("/v1/usage", exchange -> serve(exchange, reporting));
+      server.createContext("/dashboard", exchange -> serve(exchange, reporting));
       server.start();
       // the template's scheduled reconciler, as a background task
       int every = Integer.parseInt(gatewayEnv.getOrDefault(RECONCILE_INTERVAL_SECONDS, "60"));

@@ -64,6 +64,7 @@ final class BudgetRig implements AutoCloseable {
     env.put("KEYS_TABLE", "keys-" + suffix);
     env.put("BUDGETS_TABLE", "budgets-" + suffix);
     env.put("CACHE_TABLE", "cache-" + suffix);
+    env.put("USAGE_TABLE", "usage-" + suffix);
     env.put("OPENAI_BASE_URL", upstream.baseUrl());
     env.put("OPENAI_API_KEY", "sk-provider-test");
     env.put("KEY_CACHE_TTL_SECONDS", "60");
@@ -75,7 +76,11 @@ final class BudgetRig implements AutoCloseable {
     dynamo = DynamoClients.create(direct, Duration.ofSeconds(10));
     Tables.createAll(
         dynamo,
-        new Tables.Names(env.get("KEYS_TABLE"), env.get("BUDGETS_TABLE"), env.get("CACHE_TABLE")));
+        new Tables.Names(
+            env.get("KEYS_TABLE"),
+            env.get("BUDGETS_TABLE"),
+            env.get("CACHE_TABLE"),
+            env.get("USAGE_TABLE")));
     budgets = new DynamoBudgetStore(dynamo, env.get("BUDGETS_TABLE"));
     keys = new DynamoKeyStore(dynamo, env.get("KEYS_TABLE"));
     for (int i = 0; i < instances; i++) {
@@ -128,6 +133,7 @@ final class BudgetRig implements AutoCloseable {
     var parser = new ChatRequestParser(JSON);
     var request = parser.parse(body(false, "{}").getBytes(StandardCharsets.UTF_8));
     var model = catalog().find(MODEL).orElseThrow();
+    CostEstimator.awaitTokenizer();
     return new CostEstimator().worstCase(request, model).amount();
   }
 

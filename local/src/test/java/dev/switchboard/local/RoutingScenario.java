@@ -35,6 +35,7 @@ final class RoutingScenario implements AutoCloseable {
   static final String KEYS_TABLE = "routing-scenario-keys";
   static final String CACHE_TABLE = "routing-scenario-cache";
   static final String BUDGETS_TABLE = "routing-scenario-budgets";
+  static final String USAGE_TABLE = "routing-scenario-usage";
 
   /** The deadlines every scenario runs with; bounds on wall time are derived from them. */
   static final long FIRST_BYTE_MS = 1000;
@@ -107,6 +108,7 @@ final class RoutingScenario implements AutoCloseable {
     env.put("KEYS_TABLE", KEYS_TABLE);
     env.put("CACHE_TABLE", CACHE_TABLE);
     env.put("BUDGETS_TABLE", BUDGETS_TABLE);
+    env.put("USAGE_TABLE", USAGE_TABLE);
     env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.toString());
     env.put("AWS_ACCESS_KEY_ID", "local");
     env.put("AWS_SECRET_ACCESS_KEY", "local");
@@ -167,6 +169,17 @@ final class RoutingScenario implements AutoCloseable {
   /** A streamed request, read event by event (30 s read timeout: a hang fails the test). */
   SseResponse stream(String body) throws IOException, InterruptedException {
     return SseClient.read(http, request(body), Duration.ofSeconds(30));
+  }
+
+  /** A GET with the scenario's key, e.g. {@code /v1/generation?id=...}. */
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(server.baseUrl().resolve(path))
+            .header("Authorization", "Bearer " + key)
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> send(String body) throws IOException, InterruptedException {

@@ -14,6 +14,7 @@ import dev.switchboard.testkit.DynaliteProcess;
 import dev.switchboard.testkit.FaultProxy;
 import dev.switchboard.testkit.SseEvent;
 import dev.switchboard.testkit.SseResponse;
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,12 +67,14 @@ class RoutingScenariosIT {
           new Tables.Names(
               RoutingScenario.KEYS_TABLE,
               RoutingScenario.BUDGETS_TABLE,
-              RoutingScenario.CACHE_TABLE));
+              RoutingScenario.CACHE_TABLE,
+              RoutingScenario.USAGE_TABLE));
       for (String table :
           List.of(
               RoutingScenario.KEYS_TABLE,
               RoutingScenario.BUDGETS_TABLE,
-              RoutingScenario.CACHE_TABLE)) {
+              RoutingScenario.CACHE_TABLE,
+              RoutingScenario.USAGE_TABLE)) {
         awaitActive(client, table);
       }
     }
@@ -268,6 +271,36 @@ class RoutingScenariosIT {
     assertThat(scenario.upstream("beta").lastRequest().body().has("models")).isFalse();
     assertThat(elapsedMs()).isLessThan(SLACK_MS);
     report("503 always, fallback configured", 1, "200 from the fallback, invisible");
+  }
+
+  @Test
+  void aRequestServedByAFallbackIsRecordedAndBilledAtTheServingModel() throws Exception {
+    start(providers("alpha", SMALL, "beta", SMALL));
+    scenario.upstream("alpha").setKnobs(Map.of("status", "503"));
+    scenario.upstream("beta").setKnobs(Map.of("prompt_tokens", "1000", "completion_tokens", "500"));
+
+    HttpResponse<String> response = send(body("alpha/chat", false, "\"models\":[\"beta/chat\"]"));
+    String id = RoutingScenario.JSON.readTree(response.body()).path("id").asText();
+    JsonNode generation = null;
+    // the record is written after the response; bounded wait for it
+    for (int i = 0; i < 100 && generation == null; i++) {
+      HttpResponse<String> g = scenario.get("/v1/generation?id=" + id);
+      if (g.statusCode() == 200) {
+        generation = RoutingScenario.JSON.readTree(g.body()).path("data");
+      } else {
+        Thread.sleep(50);
+      }
+    }
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(generation).as("usage record of " + id).isNotNull();
+    assertThat(generation.path("model").asText()).isEqualTo("beta/chat");
+    assertThat(generation.path("provider_name").asText()).isEqualTo("beta");
+    assertThat(generation.path("model_requested").asText()).isEqualTo("alpha/chat");
+    assertThat(generation.path("attempts").asInt()).isEqualTo(1 + RETRIES + 1);
+    // beta's prices, $2 and $4 per million: 1000 x 2 + 500 x 4 = 4000 micro-dollars (alpha's: 2000)
+    assertThat(generation.path("total_cost").decimalValue())
+        .isEqualByComparingTo(new BigDecimal("0.004"));
   }
 
   @Test

@@ -39,6 +39,26 @@ final class AccessLog {
   }
 
   /**
+   * A usage record that could not be stored after every retry: logged whole (the DynamoDB item,
+   * never a prompt), so that an operator can replay it with {@code aws dynamodb put-item}.
+   */
+  void unsavedUsage(String requestId, String table, ObjectNode item) {
+    ObjectNode fields = newLine("ERROR", requestId);
+    fields.put("type", "usage_unsaved");
+    fields.put("table", table);
+    fields.set("item", item);
+    write(fields);
+  }
+
+  /** A new line with its level and request id, for {@link #write}. */
+  ObjectNode newLine(String level, String requestId) {
+    ObjectNode fields = mapper.createObjectNode();
+    fields.put("level", level);
+    fields.put("requestId", requestId);
+    return fields;
+  }
+
+  /**
    * Where the response cache reports what it skipped: one WARN line per failure, naming the
    * operation and the exception type, never its message (it may quote a request).
    */
@@ -65,7 +85,7 @@ final class AccessLog {
     };
   }
 
-  private void write(ObjectNode fields) {
+  void write(ObjectNode fields) {
     try {
       byte[] line = mapper.writeValueAsBytes(fields);
       synchronized (out) {

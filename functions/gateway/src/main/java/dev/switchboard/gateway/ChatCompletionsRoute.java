@@ -22,6 +22,8 @@ import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.routing.Attempt;
 import dev.switchboard.core.routing.RoutePlan;
+import dev.switchboard.core.usage.StreamMeter;
+import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -60,13 +62,16 @@ final class ChatCompletionsRoute {
 
   /** Serves one request; reports what happened for the access log. */
   void handle(byte[] body, ApiKey key, Exchange exchange) {
+    exchange.key = key;
     ChatRequest request = parser.parse(body);
+    exchange.request = request;
+    exchange.stream = request.stream();
     // the key's model and provider lists, before anything is admitted or forwarded
     RoutePlan plan = AccessPolicy.restrict(key, chat.plan(request));
     Model model = plan.primary();
     Model primary = model;
     exchange.model = model.id();
-    exchange.stream = request.stream();
+    exchange.served = model;
     // one conditional store write: the worst case over the candidates, and the rate windows
     Admission.Ticket ticket =
         admission.admit(
@@ -81,7 +86,7 @@ final class ChatCompletionsRoute {
     // whatever happens from here, the reservation is settled once the response is complete: by
     // default released (nothing was generated); the paths below replace that with what was used
     exchange.settlement = () -> admission.settle(ticket, primary, Usage.NONE);
-    String generationId = "gen-" + exchange.requestId.replace("-", "");
+    String generationId = UsageRecord.generationIdOf(exchange.requestId);
     // the primary model names the cache entry: a fallback's answer stands for the model asked for
     CacheLookup cached = cache.lookup(exchange.cachePolicy, key, model, request);
     exchange.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
@@ -91,8 +96,16 @@ final class ChatCompletionsRoute {
       return;
     }
     CacheLookup.Miss miss = cached instanceof CacheLookup.Miss m ? m : null;
+    exchange.upstreamStartNanos = System.nanoTime();
     if (!request.stream()) {
-      ChatResult result = chat.complete(plan, generationId, exchange.attempts);
+      ChatResult result;
+      try {
+        result = chat.complete(plan, generationId, exchange.attempts);
+      } finally {
+        exchange.upstreamEndNanos = System.nanoTime();
+      }
+      exchange.result = result;
+      exchange.served = result.model();
       exchange.model = result.model().id();
       exchange.usage = result.usage();
       // billed at the model that served, fallbacks included
@@ -112,14 +125,16 @@ final class ChatCompletionsRoute {
     // a stream is stored as the completion it amounts to, once [DONE] has been relayed to the
     // client, and before the response ends, so a client that repeats the request at once finds it
     StreamAggregate aggregate = new StreamAggregate();
-    // what got through, for the bill of a stream the client cut off
-    StringBuilder streamed = new StringBuilder();
+    // what was generated, for the bill of a stream the client cut off, and the first token's time;
+    // observed before it is written: a chunk the client never read was still generated
+    StreamMeter meter = new StreamMeter(System::nanoTime);
+    exchange.meter = meter;
     Model[] serving = {model};
     ChunkSink out =
         new ChunkSink() {
           @Override
           public void accept(ObjectNode chunk) {
-            collectText(chunk, streamed);
+            meter.observe(chunk);
             if (miss != null) {
               aggregate.accept(chunk);
             }
@@ -129,6 +144,7 @@ final class ChatCompletionsRoute {
           @Override
           public void serving(Model served, int attempts) {
             serving[0] = served;
+            exchange.served = served;
             exchange.model = served.id();
             stream.describe(routingHeaders(served, attempts));
           }
@@ -139,7 +155,14 @@ final class ChatCompletionsRoute {
           }
         };
     try {
-      ChatResult result = chat.stream(plan, generationId, out, exchange.attempts);
+      ChatResult result;
+      try {
+        result = chat.stream(plan, generationId, out, exchange.attempts);
+      } finally {
+        exchange.upstreamEndNanos = System.nanoTime();
+      }
+      exchange.result = result;
+      exchange.served = result.model();
       model = result.model();
       exchange.usage = result.usage();
       // a stream that broke off is billed for what was generated, like a complete one
@@ -161,7 +184,10 @@ final class ChatCompletionsRoute {
       // keep-alives had opened the stream before every candidate failed
       fail(stream, exchange, generationId, model, e);
     } catch (ResponseSink.ClientGoneException gone) {
-      exchange.settlement = () -> admission.settle(ticket, serving[0], partial(ticket, streamed));
+      // the same usage is billed and recorded
+      Usage cut = partial(ticket, meter.generated());
+      exchange.cutUsage = cut;
+      exchange.settlement = () -> admission.settle(ticket, serving[0], cut);
       exchange.clientGone = true;
     }
   }
@@ -172,15 +198,6 @@ final class ChatCompletionsRoute {
    */
   private static Usage partial(Admission.Ticket ticket, CharSequence streamed) {
     return new Usage(ticket.promptTokens(), TokenEstimate.ofText(streamed), 0, 0, 0);
-  }
-
-  private static void collectText(ObjectNode chunk, StringBuilder text) {
-    for (var choice : chunk.path("choices")) {
-      var content = choice.path("delta").get("content");
-      if (content != null && content.isTextual()) {
-        text.append(content.textValue());
-      }
-    }
   }
 
   private void fail(
@@ -208,6 +225,7 @@ final class ChatCompletionsRoute {
       Exchange exchange) {
     ObjectNode body = hit.body(generationId, model);
     ChatResult result = hit.result(model, body);
+    exchange.result = result;
     exchange.usage = result.usage();
     exchange.cacheHit = result.cacheHit();
     if (!request.stream()) {
@@ -215,8 +233,11 @@ final class ChatCompletionsRoute {
       return;
     }
     SseStream stream = new SseStream(exchange.sink, responses, exchange.requestId, hit.headers());
+    StreamMeter meter = new StreamMeter(System::nanoTime);
+    exchange.meter = meter;
     try {
       for (ObjectNode chunk : StreamReplay.chunks(body)) {
+        meter.observe(chunk);
         stream.event(chunk);
       }
       stream.done();
@@ -266,6 +287,16 @@ final class ChatCompletionsRoute {
 
     /** Runs once the response is complete (or failed): settles or releases the reservation. */
     Runnable settlement;
+
+    // for the usage record: set as the request gets that far
+    ApiKey key;
+    ChatRequest request;
+    Model served;
+    ChatResult result;
+    StreamMeter meter;
+    Usage cutUsage;
+    long upstreamStartNanos;
+    long upstreamEndNanos;
 
     Exchange(ResponseSink sink, String requestId) {
       this.sink = sink;

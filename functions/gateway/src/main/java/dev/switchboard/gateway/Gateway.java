@@ -6,7 +6,6 @@ import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.budget.Admission;
 import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.CostEstimator;
-import dev.switchboard.core.budget.InMemoryBudgetStore;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.ResponseCache;
 import dev.switchboard.core.catalog.ModelCatalog;
@@ -19,15 +18,21 @@ import dev.switchboard.core.routing.RoutePlanner;
 import dev.switchboard.core.routing.Router;
 import dev.switchboard.core.routing.RoutingConfig;
 import dev.switchboard.core.routing.Sleeper;
+import dev.switchboard.core.usage.UsageRecord;
+import dev.switchboard.core.usage.UsageRecorder;
+import dev.switchboard.core.usage.UsageStore;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
+import dev.switchboard.store.DynamoUsageStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,7 +48,8 @@ record Gateway(
     ResponseCache cache,
     BudgetStore budgets,
     Admission admission,
-    AccessLog log) {
+    AccessLog log,
+    UsageCapture usage) {
 
   static Gateway fromEnvironment(Map<String, String> env) {
     return fromEnvironment(env, Clock.systemUTC());
@@ -52,6 +58,7 @@ record Gateway(
   /** The gateway on {@code clock}: the dev server's tests pass one they can move. */
   static Gateway fromEnvironment(Map<String, String> env, Clock clock) {
     GatewaySettings settings = GatewaySettings.from(env);
+    UsageSettings usage = UsageSettings.from(settings.env());
     String budgetsTable =
         settings
             .budgetsTable()
@@ -64,42 +71,59 @@ record Gateway(
             .table()
             .<CacheStore>map(table -> new DynamoCacheStore(dynamo, table))
             .orElse(CacheStore.NONE);
+    ObjectMapper mapper = new ObjectMapper();
+    AccessLog log = AccessLog.stdout(mapper);
+    var usageStore = new DynamoUsageStore(dynamo, usage.table(), usage.retention());
     return assemble(
         settings,
-        new ObjectMapper(),
+        mapper,
         clock,
         new DynamoKeyStore(dynamo, settings.keysTable()),
         cacheStore,
-        new DynamoBudgetStore(dynamo, budgetsTable));
+        new DynamoBudgetStore(dynamo, budgetsTable),
+        usageStore,
+        r -> log.unsavedUsage(r.requestId(), usageStore.table(), usageStore.itemJson(r)),
+        log);
   }
 
   /**
-   * Wires the gateway around a key store, without a response cache and with an in-memory budget
-   * store; tests pass an in-memory key store.
+   * Wires the gateway around its stores; tests pass in-memory ones. A usage record that cannot be
+   * stored after the configured attempts goes to {@code unsaved}.
    */
-  static Gateway assemble(
-      GatewaySettings settings, ObjectMapper mapper, Clock clock, KeyStore keys) {
-    return assemble(settings, mapper, clock, keys, CacheStore.NONE);
-  }
-
-  /** Wires the gateway around a key store and a cache store, with an in-memory budget store. */
-  static Gateway assemble(
-      GatewaySettings settings,
-      ObjectMapper mapper,
-      Clock clock,
-      KeyStore keys,
-      CacheStore cacheStore) {
-    return assemble(settings, mapper, clock, keys, cacheStore, new InMemoryBudgetStore());
-  }
-
-  /** Wires the gateway around a key store, a cache store and a budget store. */
   static Gateway assemble(
       GatewaySettings settings,
       ObjectMapper mapper,
       Clock clock,
       KeyStore keys,
       CacheStore cacheStore,
-      BudgetStore budgets) {
+      BudgetStore budgets,
+      UsageStore usageStore,
+      Consumer<UsageRecord> unsaved,
+      AccessLog log) {
+    UsageSettings usage = UsageSettings.from(settings.env());
+    var recorder =
+        new UsageRecorder(
+            usageStore, usage.writeAttempts(), Duration.ofMillis(50), Thread::sleep, unsaved);
+    return build(
+        settings,
+        mapper,
+        clock,
+        keys,
+        cacheStore,
+        budgets,
+        log,
+        new UsageCapture(recorder, clock, log, usage.logContent()));
+  }
+
+  private static Gateway build(
+      GatewaySettings settings,
+      ObjectMapper mapper,
+      Clock clock,
+      KeyStore keys,
+      CacheStore cacheStore,
+      BudgetStore budgets,
+      AccessLog log,
+      UsageCapture usage) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
     RoutingConfig routing;
     try {
@@ -143,12 +167,11 @@ record Gateway(
             RandomGenerator.getDefault(),
             settings.streamKeepAlive());
     ChatService chat = new ChatService(catalog, providers, clock, planner, router);
-    AccessLog log = AccessLog.stdout(mapper);
     ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
     Admission admission =
         new Admission(budgets, new CostEstimator(), clock, settings.reservationExpiry());
     return new Gateway(
-        settings, mapper, clock, authenticator, chat, cache, budgets, admission, log);
+        settings, mapper, clock, authenticator, chat, cache, budgets, admission, log, usage);
   }
 
   /**
@@ -157,6 +180,7 @@ record Gateway(
    * is rebuilt.
    */
   Gateway rewire(GatewaySettings newSettings) {
-    return assemble(newSettings, mapper, clock, authenticator.store(), cache.store(), budgets);
+    return build(
+        newSettings, mapper, clock, authenticator.store(), cache.store(), budgets, log, usage);
   }
 }

@@ -7,11 +7,13 @@ import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
 import dev.switchboard.lambda.runtime.SnapStartResource;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,9 +21,9 @@ import java.util.function.Function;
 
 /**
  * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
- * ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints} and {@code /v1/key}. It
- * authenticates, routes, and turns every failure into an OpenAI error response; the work itself is
- * in core.
+ * ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints}, {@code /v1/key} and
+ * {@code /v1/generation}. It authenticates, routes, and turns every failure into an OpenAI error
+ * response; the work itself is in core.
  *
  * <p>Under SnapStart it primes itself before the snapshot ({@link Priming}) and reads the provider
  * secret only after the restore, so the snapshot holds no credentials and a rotated secret is
@@ -32,6 +34,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   private static final String CHAT = "/v1/chat/completions";
   private static final String MODELS = "/v1/models";
   private static final String KEY = "/v1/key";
+  private static final String GENERATION = "/v1/generation";
   private static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
 
   private final Map<String, String> env;
@@ -51,6 +54,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
       CacheDirectives cacheDirectives,
       ModelsRoute modelsRoute,
       KeyRoute keyRoute,
+      GenerationRoute generationRoute,
       int maxBytes,
       Optional<String> corsOrigin) {}
 
@@ -113,6 +117,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
         new CacheDirectives(gateway.settings().cache()),
         new ModelsRoute(gateway.chat()),
         new KeyRoute(gateway.budgets(), gateway.clock()),
+        new GenerationRoute(gateway.usage().recorder().store()),
         gateway.settings().maxRequestBytes(),
         gateway.settings().corsAllowOrigin());
   }
@@ -197,6 +202,14 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
           ObjectNode list = w.modelsRoute().list(request.queryParameter("provider"));
           responses.json(sink, 200, list, Map.of(Responses.REQUEST_ID, requestId));
         }
+        case GENERATION -> {
+          requireMethod(request, "GET");
+          ApiKey key = authenticate(w, request);
+          keyId = key.id();
+          ObjectNode generation =
+              w.generationRoute().find(request.queryParameter("id").orElse(null), key);
+          responses.json(sink, 200, generation, Map.of(Responses.REQUEST_ID, requestId));
+        }
         default -> {
           if (path.startsWith(MODELS + "/")) {
             requireMethod(request, "GET");
@@ -248,7 +261,9 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
         w.gateway().log().failure(requestId, e);
       }
     }
-    logRequest(w.gateway().log(), request, exchange, keyId, start);
+    // the usage record too, after the settlement: the two bill the same usage
+    Optional<UsageRecord> record = w.gateway().usage().complete(exchange, start);
+    logRequest(w.gateway().log(), request, exchange, keyId, start, record);
   }
 
   private void respondInternalError(ResponseSink sink, String requestId) {
@@ -266,21 +281,10 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   }
 
   private static ApiKey authenticate(Wiring w, HttpRequest request) {
-    String secret = request.header("x-api-key").orElse(null);
-    String authorization = request.header("authorization").orElse(null);
-    if (authorization != null) {
-      String value = authorization.strip();
-      if (value.regionMatches(true, 0, "Bearer", 0, 6)
-          && (value.length() == 6 || Character.isWhitespace(value.charAt(6)))) {
-        secret = value.substring(6).strip();
-      } else if (secret == null) {
-        throw new GatewayException(
-            ErrorKind.AUTHENTICATION,
-            "invalid_authorization",
-            "Send the key as 'Authorization: Bearer <key>'.");
-      }
-    }
-    return w.gateway().authenticator().authenticate(secret);
+    return w.gateway()
+        .authenticator()
+        .authenticateHeaders(
+            request.header("authorization").orElse(null), request.header("x-api-key").orElse(null));
   }
 
   private static void checkSize(HttpRequest request, int maxRequestBytes) {
@@ -306,7 +310,8 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
       HttpRequest request,
       ChatCompletionsRoute.Exchange exchange,
       String keyId,
-      long start) {
+      long start,
+      Optional<UsageRecord> record) {
     ObjectNode line = mapper.createObjectNode();
     line.put("requestId", exchange.requestId);
     line.put("method", request.method());
@@ -342,7 +347,9 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
         item.put("completionTokens", a.completionTokens());
       }
     }
-    line.put("time", clock.instant().toString());
+    Instant now = clock.instant();
+    line.put("time", now.toString());
+    record.ifPresent(r -> RequestMetrics.add(line, r, now.toEpochMilli()));
     log.request(line);
   }
 

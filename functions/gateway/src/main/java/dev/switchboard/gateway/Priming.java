@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatService;
 import dev.switchboard.core.error.ErrorKind;
@@ -45,6 +46,8 @@ final class Priming {
       ChatService chat,
       ModelsRoute models,
       Responses responses) {
+    // the snapshot must hold the tokenizer, or every restored instance would estimate without it
+    CostEstimator.awaitTokenizer();
     ResponseSink discard = new DiscardingSink();
     byte[] body =
         ("{\"model\":\""

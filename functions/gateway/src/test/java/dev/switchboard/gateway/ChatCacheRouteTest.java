@@ -11,7 +11,6 @@ import dev.switchboard.core.cache.CachedResponse;
 import dev.switchboard.lambda.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +49,7 @@ class ChatCacheRouteTest {
           items.put(entry.key(), entry);
         }
       };
+  private final InMemoryUsageStore usage = new InMemoryUsageStore();
   private final String secret = ApiKeys.newSecret(new SecureRandom());
   private final GatewayHandler handler;
 
@@ -59,10 +59,9 @@ class ChatCacheRouteTest {
     keys.put(
         new ApiKey(
             hash, ApiKeys.idOf(hash), "t", "o", ApiKey.Role.USER, false, Instant.EPOCH, null));
-    var settings =
-        GatewaySettings.from(
-            Map.of("KEYS_TABLE", "keys", "CACHE_TABLE", "cache", "ECHO_CHUNK_DELAY_MS", "0"));
-    handler = new GatewayHandler(Gateway.assemble(settings, JSON, Clock.systemUTC(), keys, store));
+    handler =
+        new GatewayHandler(
+            new TestGateway(Map.of("CACHE_TABLE", "cache"), keys, store, usage).gateway);
   }
 
   private RecordingSink chat(String body, String cacheHeader) {
@@ -92,6 +91,29 @@ class ChatCacheRouteTest {
     assertThat(hit.headers).containsEntry("x-switchboard-cache", "HIT");
     assertThat(reads.get()).isEqualTo(2);
     assertThat(writes.get()).isEqualTo(1);
+  }
+
+  @Test
+  void recordsACacheHitAtNoCostWithTheOriginalTokens() {
+    chat(BODY, "60");
+    chat(BODY, "60");
+    RecordingSink streamedHit =
+        chat(BODY.replace("{\"model\"", "{\"stream\":true,\"model\""), "60");
+
+    // request ids follow the store's read count at the time of each call
+    var miss = usage.records.get("req-0");
+    var hit = usage.records.get("req-1");
+    var streamed = usage.records.get("req-2");
+    assertThat(streamedHit.headers).containsEntry("x-switchboard-cache", "HIT");
+    assertThat(miss.cacheHit()).isFalse();
+    assertThat(miss.cost().total()).isPositive();
+    for (var r : java.util.List.of(hit, streamed)) {
+      assertThat(r.cacheHit()).isTrue();
+      assertThat(r.cost().total()).isZero();
+      assertThat(r.usage()).isEqualTo(miss.usage());
+      assertThat(r.attempts()).isZero();
+    }
+    assertThat(streamed.streamed()).isTrue();
   }
 
   @Test

@@ -2,10 +2,8 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.lambda.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,11 +15,7 @@ class CorsHeadersTest {
     env.putAll(extraEnv);
     GatewayHandler handler =
         new GatewayHandler(
-            Gateway.assemble(
-                GatewaySettings.from(env),
-                new ObjectMapper(),
-                Clock.systemUTC(),
-                new InMemoryKeyStore()));
+            new TestGateway(env, new InMemoryKeyStore(), new InMemoryUsageStore()).gateway);
     RecordingSink sink = new RecordingSink();
     handler.handle(
         new HttpRequest(

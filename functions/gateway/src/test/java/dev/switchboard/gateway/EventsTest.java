@@ -12,7 +12,6 @@ import dev.switchboard.lambda.http.HttpRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,12 +35,7 @@ class EventsTest {
         new ApiKey(
             hash, ApiKeys.idOf(hash), "sample", "o", ApiKey.Role.USER, false, Instant.EPOCH, null));
     handler =
-        new GatewayHandler(
-            Gateway.assemble(
-                GatewaySettings.from(Map.of("KEYS_TABLE", "k", "ECHO_CHUNK_DELAY_MS", "0")),
-                JSON,
-                Clock.systemUTC(),
-                store));
+        new GatewayHandler(new TestGateway(Map.of(), store, new InMemoryUsageStore()).gateway);
   }
 
   @ParameterizedTest

@@ -10,7 +10,6 @@ import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.lambda.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +28,8 @@ class GatewayHandlerTest {
     store.put(
         new ApiKey(
             hash, ApiKeys.idOf(hash), "t", "o", ApiKey.Role.USER, false, Instant.EPOCH, null));
-    var settings = GatewaySettings.from(Map.of("KEYS_TABLE", "keys", "ECHO_CHUNK_DELAY_MS", "0"));
-    handler = new GatewayHandler(Gateway.assemble(settings, JSON, Clock.systemUTC(), store));
+    handler =
+        new GatewayHandler(new TestGateway(Map.of(), store, new InMemoryUsageStore()).gateway);
   }
 
   private RecordingSink call(String method, String path, Map<String, String> headers, String body) {

@@ -13,7 +13,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,9 +89,7 @@ class GatewaySnapStartTest {
               + "/v1\"}";
         };
     return new GatewayHandler(
-        env,
-        source,
-        e -> Gateway.assemble(GatewaySettings.from(e), JSON, Clock.systemUTC(), store));
+        env, source, e -> new TestGateway(e, store, new InMemoryUsageStore()).gateway);
   }
 
   private RecordingSink get(GatewayHandler handler, String path) {

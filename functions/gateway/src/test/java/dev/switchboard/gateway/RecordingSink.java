@@ -15,6 +15,9 @@ final class RecordingSink implements ResponseSink {
   boolean ended;
   String abortedWith;
 
+  /** When positive, the client "disconnects" on this write (it throws ClientGoneException). */
+  int goneOnWrite;
+
   @Override
   public void start(int status, Map<String, String> headers) {
     if (this.headers != null) {
@@ -30,6 +33,9 @@ final class RecordingSink implements ResponseSink {
       throw new IllegalStateException("write outside of a started response");
     }
     writes.add(chunk);
+    if (goneOnWrite > 0 && writes.size() >= goneOnWrite) {
+      throw new ClientGoneException(null);
+    }
   }
 
   @Override

@@ -25,7 +25,7 @@ public final class Tables {
   private Tables() {}
 
   /** The table names a deployment uses, as the template passes them in. */
-  public record Names(String keys, String budgets, String cache) {}
+  public record Names(String keys, String budgets, String cache, String usage) {}
 
   /** Keys: one item per gateway key, by the SHA-256 of its secret. */
   public static CreateTableRequest keys(String tableName) {
@@ -76,9 +76,41 @@ public final class Tables {
         .build();
   }
 
+  /**
+   * Usage: one item per request by key id ({@code pk}) and start time plus request id ({@code sk});
+   * index {@code byDay} ({@code day}, {@code sk}) for reports across keys, and {@code byGeneration}
+   * ({@code generationId}, keys only) for {@code /v1/generation}. See {@link DynamoUsageStore}.
+   */
+  public static CreateTableRequest usage(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            attribute(DynamoUsageStore.PK, ScalarAttributeType.S),
+            attribute(DynamoUsageStore.SK, ScalarAttributeType.S),
+            attribute(DynamoUsageStore.DAY, ScalarAttributeType.S),
+            attribute(DynamoUsageStore.GENERATION, ScalarAttributeType.S))
+        .keySchema(key(DynamoUsageStore.PK, KeyType.HASH), key(DynamoUsageStore.SK, KeyType.RANGE))
+        .globalSecondaryIndexes(
+            GlobalSecondaryIndex.builder()
+                .indexName(DynamoUsageStore.BY_DAY)
+                .keySchema(
+                    key(DynamoUsageStore.DAY, KeyType.HASH),
+                    key(DynamoUsageStore.SK, KeyType.RANGE))
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                .build(),
+            GlobalSecondaryIndex.builder()
+                .indexName(DynamoUsageStore.BY_GENERATION)
+                .keySchema(key(DynamoUsageStore.GENERATION, KeyType.HASH))
+                .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                .build())
+        .build();
+  }
+
   /** Every table definition for these names. */
   public static List<CreateTableRequest> all(Names names) {
-    return List.of(keys(names.keys()), budgets(names.budgets()), cache(names.cache()));
+    return List.of(
+        keys(names.keys()), budgets(names.budgets()), cache(names.cache()), usage(names.usage()));
   }
 
   /**

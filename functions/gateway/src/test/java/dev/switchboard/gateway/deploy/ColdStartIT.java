@@ -57,6 +57,7 @@ class ColdStartIT {
 
   private static final String TABLE = "cold-start-keys";
   private static final String BUDGETS = "cold-start-budgets";
+  private static final String USAGE_TABLE = "cold-start-usage";
   private static final String BEGIN = "<!-- cold-start:begin -->";
   private static final String END = "<!-- cold-start:end -->";
   private static final String COMMAND =
@@ -137,6 +138,7 @@ class ColdStartIT {
       env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString());
       env.put("KEYS_TABLE", TABLE);
       env.put("BUDGETS_TABLE", BUDGETS);
+      env.put("USAGE_TABLE", USAGE_TABLE);
       env.put("ECHO_CHUNK_DELAY_MS", "0");
       // as the template deploys it by default (EnableBedrock=false)
       env.put("BEDROCK_ENABLED", System.getProperty("switchboard.coldstart.bedrock", "false"));
@@ -209,10 +211,12 @@ class ColdStartIT {
             "AWS_SECRET_ACCESS_KEY", "cold-start",
             "AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString());
     try (DynamoDbClient client = DynamoClients.create(env, Duration.ofSeconds(5))) {
-      try {
-        client.createTable(Tables.keys(TABLE));
-      } catch (ResourceInUseException exists) {
-        // created by an earlier run against the same dynalite
+      for (var table : List.of(Tables.keys(TABLE), Tables.usage(USAGE_TABLE))) {
+        try {
+          client.createTable(table);
+        } catch (ResourceInUseException exists) {
+          // created by an earlier run against the same dynalite
+        }
       }
       try {
         client.createTable(Tables.budgets(BUDGETS));

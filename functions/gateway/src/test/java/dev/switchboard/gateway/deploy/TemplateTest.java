@@ -12,8 +12,11 @@ import com.networknt.schema.ValidationMessage;
 import dev.switchboard.gateway.GatewayHandler;
 import dev.switchboard.gateway.GatewaySettings;
 import dev.switchboard.gateway.ProviderSettings;
+import dev.switchboard.gateway.UsageSettings;
 import dev.switchboard.providers.openai.Vendor;
 import dev.switchboard.providers.openai.Vendors;
+import dev.switchboard.reporting.ReportingFunction;
+import dev.switchboard.reporting.ReportingSettings;
 import dev.switchboard.store.Tables;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -45,14 +48,16 @@ class TemplateTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String GATEWAY = "GatewayFunction";
+  private static final String REPORTING = "ReportingFunction";
+
+  /** The routes the reporting function serves, buffered. */
+  private static final Set<String> REPORTING_ROUTES = Set.of("/v1/usage", "/dashboard");
 
   /**
-   * Variables the template sets that the gateway code does not read (yet), and why: the exec
-   * wrapper is read by Lambda itself; the usage table is written by the usage issue, whose name is
-   * fixed now so a later deploy does not rename it.
+   * Variables the template sets that the gateway code does not read, and why: the exec wrapper is
+   * read by Lambda itself.
    */
-  private static final Set<String> SET_BUT_NOT_READ_BY_CODE =
-      Set.of("AWS_LAMBDA_EXEC_WRAPPER", "USAGE_TABLE");
+  private static final Set<String> SET_BUT_NOT_READ_BY_CODE = Set.of("AWS_LAMBDA_EXEC_WRAPPER");
 
   private static final String ADMIN = "AdminFunction";
   private static final String RECONCILER = "ReconcilerFunction";
@@ -74,6 +79,8 @@ class TemplateTest {
               "dynamodb:GetItem on CacheTable",
               "dynamodb:PutItem on CacheTable",
               "dynamodb:PutItem on UsageTable",
+              "dynamodb:Query on ${UsageTable.Arn}/index/byGeneration",
+              "dynamodb:GetItem on UsageTable",
               "secretsmanager:GetSecretValue on ProviderSecret",
               "bedrock:InvokeModel on arn:${AWS::Partition}:bedrock:*::foundation-model/*"
                   + " if BedrockEnabled",
@@ -96,6 +103,13 @@ class TemplateTest {
               "dynamodb:Query on ${KeysTable.Arn}/index/byKeyId",
               "dynamodb:GetItem on BudgetsTable",
               "dynamodb:UpdateItem on BudgetsTable"),
+          REPORTING,
+          Set.of(
+              "logs:CreateLogStream on ReportingLogGroup",
+              "logs:PutLogEvents on ReportingLogGroup",
+              "dynamodb:GetItem on KeysTable",
+              "dynamodb:Query on UsageTable",
+              "dynamodb:Query on ${UsageTable.Arn}/index/byDay"),
           RECONCILER,
           Set.of(
               "logs:CreateLogStream on ReconcilerLogGroup",
@@ -211,6 +225,41 @@ class TemplateTest {
           .forEach(a -> codeAttributes.add(a.attributeName() + " " + a.attributeTypeAsString()));
       assertThat(templateAttributes).as(variable + " attributes").isEqualTo(codeAttributes);
 
+      Set<String> templateIndexes = new HashSet<>();
+      props
+          .path("GlobalSecondaryIndexes")
+          .forEach(
+              index -> {
+                StringBuilder keys = new StringBuilder(index.path("IndexName").asText());
+                index
+                    .path("KeySchema")
+                    .forEach(
+                        k ->
+                            keys.append(' ')
+                                .append(k.path("AttributeName").asText())
+                                .append(' ')
+                                .append(k.path("KeyType").asText()));
+                keys.append(' ').append(index.at("/Projection/ProjectionType").asText());
+                templateIndexes.add(keys.toString());
+              });
+      Set<String> codeIndexes = new HashSet<>();
+      code.globalSecondaryIndexes()
+          .forEach(
+              index -> {
+                StringBuilder keys = new StringBuilder(index.indexName());
+                index
+                    .keySchema()
+                    .forEach(
+                        k ->
+                            keys.append(' ')
+                                .append(k.attributeName())
+                                .append(' ')
+                                .append(k.keyTypeAsString()));
+                keys.append(' ').append(index.projection().projectionTypeAsString());
+                codeIndexes.add(keys.toString());
+              });
+      assertThat(templateIndexes).as(variable + " indexes").isEqualTo(codeIndexes);
+
       assertThat(props.path("BillingMode").asText()).isEqualTo(code.billingModeAsString());
       assertThat(props.at("/TimeToLiveSpecification/AttributeName").asText())
           .isEqualTo(Tables.TTL_ATTRIBUTE);
@@ -247,7 +296,8 @@ class TemplateTest {
   void everyVariableTheGatewayReadsIsSetOrHasADocumentedDefault() throws Exception {
     // the fixed names: every public String constant of the two settings classes
     Set<String> read = new TreeSet<>();
-    for (Class<?> settings : List.of(GatewaySettings.class, ProviderSettings.class)) {
+    for (Class<?> settings :
+        List.of(GatewaySettings.class, ProviderSettings.class, UsageSettings.class)) {
       for (Field field : settings.getFields()) {
         int modifiers = field.getModifiers();
         if (Modifier.isStatic(modifiers)
@@ -285,6 +335,7 @@ class TemplateTest {
 
     // what the template does not set must have a default: the settings parse without it ...
     GatewaySettings.from(asDeployed);
+    UsageSettings.from(asDeployed);
     // ... and the deploy guide must say what it is
     String guide =
         Files.readString(Project.root().resolve("docs/DEPLOY.md"), StandardCharsets.UTF_8);
@@ -421,6 +472,9 @@ class TemplateTest {
               if (path.getKey().equals(ADMIN_PATH)) {
                 return; // buffered, to the admin function: adminRoutesReachTheAdminFunction
               }
+              if (REPORTING_ROUTES.contains(path.getKey())) {
+                return; // buffered, to the reporting function: theReportingRoutesAre...
+              }
               path.getValue()
                   .properties()
                   .forEach(
@@ -459,6 +513,40 @@ class TemplateTest {
   }
 
   private static final String ADMIN_PATH = "/admin/{proxy+}";
+
+  @Test
+  void theReportingRoutesAreBufferedProxiesOfTheReportingAlias() {
+    JsonNode paths = resources().path("GatewayApi").at("/Properties/DefinitionBody/paths");
+    for (String route : REPORTING_ROUTES) {
+      JsonNode integration = paths.path(route).path("get").path("x-amazon-apigateway-integration");
+      assertThat(integration.path("type").asText()).as(route).isEqualTo("aws_proxy");
+      // the buffered adapter answers in the plain proxy format: a streamed route would break it
+      assertThat(integration.has("responseTransferMode")).as(route).isFalse();
+      assertThat(integration.at("/uri/Fn::Sub").asText())
+          .as(route)
+          .isEqualTo(
+              "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                  + "${ReportingFunction.Alias}/invocations");
+      assertThat(integration.path("timeoutInMillis").asInt()).as(route).isLessThanOrEqualTo(29_000);
+    }
+    JsonNode props = resources().path(REPORTING).path("Properties");
+    assertThat(props.path("Handler").asText())
+        .isEqualTo(ReportingFunction.class.getName() + "::handleRequest");
+    assertThat(props.path("Runtime").asText()).isEqualTo("java21");
+    assertThat(props.path("AutoPublishAlias").asText()).isEqualTo("live");
+    assertThat(props.at("/Environment/Variables").has("AWS_LAMBDA_EXEC_WRAPPER")).isFalse();
+    assertThat(resources().at("/ReportingApiInvokePermission/Properties/FunctionName/Ref").asText())
+        .isEqualTo(REPORTING + ".Alias");
+    // every variable the template sets is one the function reads, and the rest have defaults
+    Map<String, String> asDeployed = new HashMap<>();
+    props
+        .at("/Environment/Variables")
+        .fieldNames()
+        .forEachRemaining(name -> asDeployed.put(name, "value-from-template"));
+    ReportingSettings.from(asDeployed);
+    assertThat(asDeployed.keySet())
+        .containsExactlyInAnyOrder(ReportingSettings.KEYS_TABLE, ReportingSettings.USAGE_TABLE);
+  }
 
   @Test
   void adminRoutesReachTheAdminFunctionAndTheReconcilerRunsEveryFiveMinutes() {

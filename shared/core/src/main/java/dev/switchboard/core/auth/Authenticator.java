@@ -70,6 +70,32 @@ public final class Authenticator {
     return key;
   }
 
+  /**
+   * The usable key presented in a request's headers: {@code Authorization: Bearer <key>}, else
+   * {@code x-api-key: <key>}. Every function reads credentials through this, the same way.
+   *
+   * @param authorization the {@code Authorization} header, or null
+   * @param apiKey the {@code x-api-key} header, or null
+   * @throws GatewayException 401 as {@link #authenticate(String)}, and for an {@code Authorization}
+   *     header that is not a Bearer credential when there is no {@code x-api-key}
+   */
+  public ApiKey authenticateHeaders(String authorization, String apiKey) {
+    String secret = apiKey;
+    if (authorization != null) {
+      String value = authorization.strip();
+      if (value.regionMatches(true, 0, "Bearer", 0, 6)
+          && (value.length() == 6 || Character.isWhitespace(value.charAt(6)))) {
+        secret = value.substring(6).strip();
+      } else if (secret == null) {
+        throw new GatewayException(
+            ErrorKind.AUTHENTICATION,
+            "invalid_authorization",
+            "Send the key as 'Authorization: Bearer <key>'.");
+      }
+    }
+    return authenticate(secret);
+  }
+
   /** The store behind this cache. */
   public KeyStore store() {
     return store;

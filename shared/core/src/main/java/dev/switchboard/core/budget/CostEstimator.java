@@ -10,6 +10,7 @@ import dev.switchboard.core.api.Message;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.Pricing;
 import java.math.BigDecimal;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The most a request can cost before it is sent: its prompt counted with a real tokenizer
@@ -34,10 +35,20 @@ public final class CostEstimator {
 
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
-  private final Encoding encoding;
+  /**
+   * The tokenizer, loaded once per process on a background thread as soon as this class is used:
+   * reading its vocabulary takes most of a second, which would otherwise land on every cold start.
+   * Until it is there, prompts are counted by {@link #upperBound}; SnapStart priming waits for it
+   * ({@link #awaitTokenizer}) so a restored function always has it.
+   */
+  private static final CompletableFuture<Encoding> TOKENIZER =
+      CompletableFuture.supplyAsync(
+          () -> Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
+          task -> Thread.ofPlatform().daemon().name("tokenizer-load").start(task));
 
-  public CostEstimator() {
-    this.encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+  /** Blocks until the tokenizer is loaded (for priming before a snapshot). */
+  public static void awaitTokenizer() {
+    TOKENIZER.join();
   }
 
   /** The worst case of {@code request} on {@code model}. */
@@ -115,8 +126,34 @@ public final class CostEstimator {
     return tokens;
   }
 
-  private long count(String text) {
-    return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+  private static long count(String text) {
+    if (text == null || text.isEmpty()) {
+      return 0;
+    }
+    Encoding encoding = TOKENIZER.getNow(null);
+    return encoding == null ? upperBound(text) : encoding.countTokensOrdinary(text);
+  }
+
+  /**
+   * A bound no tokenizer exceeds: every token of a byte-level BPE or byte-fallback tokenizer stands
+   * for at least one byte of UTF-8, so a text has at most as many tokens as bytes.
+   */
+  static long upperBound(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   /** A request's worst case: its tokens and their cost in pico-dollars. */

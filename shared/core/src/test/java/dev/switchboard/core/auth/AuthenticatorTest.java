@@ -52,6 +52,22 @@ class AuthenticatorTest {
   }
 
   @Test
+  void readsTheKeyFromABearerHeaderOrXApiKeyAndRefusesOtherSchemes() {
+    String secret = addKey(false, null);
+    Authenticator auth = new Authenticator(store, clock, Duration.ofSeconds(30));
+
+    assertThat(auth.authenticateHeaders("bearer  " + secret, null).keyHash())
+        .isEqualTo(ApiKeys.hash(secret));
+    assertThat(auth.authenticateHeaders(null, secret).keyHash()).isEqualTo(ApiKeys.hash(secret));
+    assertThatThrownBy(() -> auth.authenticateHeaders("Basic abc", null))
+        .isInstanceOfSatisfying(
+            GatewayException.class, e -> assertThat(e.code()).isEqualTo("invalid_authorization"));
+    assertThatThrownBy(() -> auth.authenticateHeaders(null, null))
+        .isInstanceOfSatisfying(
+            GatewayException.class, e -> assertThat(e.code()).isEqualTo("missing_api_key"));
+  }
+
+  @Test
   void acceptsAKnownKeyAndCachesTheLookup() {
     String secret = addKey(false, null);
     Authenticator auth = new Authenticator(store, clock, Duration.ofSeconds(30));

@@ -25,9 +25,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
+
+  @BeforeAll
+  static void loadTheTokenizer() {
+    // counts in these tests are the tokenizer's, not the bound used while it is still loading
+    CostEstimator.awaitTokenizer();
+  }
 
   private static final Instant NOW = Instant.parse("2026-11-26T10:00:45Z");
   private static final Model MODEL =

@@ -11,9 +11,16 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class CostEstimatorTest {
+
+  @BeforeAll
+  static void loadTheTokenizer() {
+    // counts in these tests are the tokenizer's, not the bound used while it is still loading
+    CostEstimator.awaitTokenizer();
+  }
 
   private static final Model MODEL =
       new Model(
@@ -62,5 +69,24 @@ class CostEstimatorTest {
     long tokens = CostEstimator.affordableOutput(MODEL.pricing(), 17, available);
     assertThat(tokens).isEqualTo(40);
     assertThat(CostEstimator.affordableOutput(MODEL.pricing(), 17, 10)).isZero();
+  }
+
+  @Test
+  void theBoundUsedWhileTheTokenizerLoadsIsNeverBelowTheTokenizersCount() {
+    var encoding =
+        com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+            .getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE);
+    for (String text :
+        List.of(
+            "Hello there, how are you today?",
+            "\u00e9t\u00e9 \u00e0 Z\u00fcrich, \u00e7a va",
+            "\u6771\u4eac\u3067\u5bff\u53f8\u3092\u98df\u3079\u305f",
+            "emoji \ud83d\ude80\ud83d\udd25 and code: for (int i = 0; i < n; i++) {}",
+            "    indented\n\n\tlines   with   spaces")) {
+      assertThat(CostEstimator.upperBound(text))
+          .as(text)
+          .isGreaterThanOrEqualTo(encoding.countTokensOrdinary(text))
+          .isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+    }
   }
 }

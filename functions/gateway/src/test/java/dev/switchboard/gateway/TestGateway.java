@@ -1,0 +1,51 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.budget.InMemoryBudgetStore;
+import dev.switchboard.core.cache.CacheStore;
+import dev.switchboard.core.usage.UsageStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A gateway on in-memory stores whose log lines are kept for the test to read. */
+final class TestGateway {
+
+  final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+  final Gateway gateway;
+
+  TestGateway(Map<String, String> env, KeyStore keys, UsageStore usage) {
+    this(env, keys, CacheStore.NONE, usage);
+  }
+
+  TestGateway(Map<String, String> env, KeyStore keys, CacheStore cache, UsageStore usage) {
+    Map<String, String> all = new HashMap<>();
+    all.put("KEYS_TABLE", "keys");
+    all.put("USAGE_TABLE", "usage");
+    all.put("ECHO_CHUNK_DELAY_MS", "0");
+    all.putAll(env);
+    ObjectMapper json = new ObjectMapper();
+    AccessLog log = new AccessLog(json, new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+    gateway =
+        Gateway.assemble(
+            GatewaySettings.from(all),
+            json,
+            Clock.systemUTC(),
+            keys,
+            cache,
+            new InMemoryBudgetStore(),
+            usage,
+            r ->
+                log.unsavedUsage(
+                    r.requestId(), "usage", json.createObjectNode().put("pk", r.keyId())),
+            log);
+  }
+
+  String log() {
+    return logBytes.toString(StandardCharsets.UTF_8);
+  }
+}

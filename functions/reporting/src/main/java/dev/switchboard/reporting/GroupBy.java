@@ -1,0 +1,48 @@
+package dev.switchboard.reporting;
+
+import dev.switchboard.core.usage.UsageRecord;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** What a usage report groups by. A record with several tags counts once under each tag. */
+enum GroupBy {
+  DAY,
+  MODEL,
+  PROVIDER,
+  KEY,
+  USER,
+  TAG;
+
+  static final String NONE = "(none)";
+
+  static Optional<GroupBy> parse(String value) {
+    for (GroupBy g : values()) {
+      if (g.name().equalsIgnoreCase(value.strip())) {
+        return Optional.of(g);
+      }
+    }
+    return Optional.empty();
+  }
+
+  String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The groups a record falls in. */
+  List<String> groupsOf(UsageRecord r) {
+    return switch (this) {
+      case DAY -> List.of(r.startedAt().atZone(ZoneOffset.UTC).toLocalDate().toString());
+      case MODEL -> List.of(orNone(r.model()));
+      case PROVIDER -> List.of(orNone(r.provider()));
+      case KEY -> List.of(r.keyId());
+      case USER -> List.of(orNone(r.user()));
+      case TAG -> r.tags().isEmpty() ? List.of(NONE) : r.tags();
+    };
+  }
+
+  private static String orNone(String s) {
+    return s == null || s.isEmpty() ? NONE : s;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.switchboard.reporting;
+
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.error.ErrorKind;
+import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.usage.UsageRecord;
+import dev.switchboard.lambda.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * A validated {@code GET /v1/usage} request: the range, the grouping, the filters, the format, and
+ * whose records the caller may read. A user key reads only its own; asking for another key's is a
+ * 403, never data.
+ */
+record ReportRequest(
+    Instant from,
+    Instant to,
+    GroupBy groupBy,
+    Optional<String> keyId,
+    Optional<String> model,
+    Optional<String> provider,
+    Optional<String> user,
+    Optional<String> tag,
+    boolean csv) {
+
+  static ReportRequest parse(HttpRequest http, ApiKey caller, Instant now, int maxDays) {
+    Instant to = http.queryParameter("to").map(v -> instant("to", v, true)).orElse(now);
+    Instant from =
+        http.queryParameter("from")
+            .map(v -> instant("from", v, false))
+            .orElse(to.minus(Duration.ofDays(30)));
+    if (!from.isBefore(to)) {
+      throw GatewayException.invalidParam("from", "'from' must be before 'to'.");
+    }
+    if (Duration.between(from, to).compareTo(Duration.ofDays(maxDays)) > 0) {
+      throw GatewayException.invalidParam(
+          "from", "A report covers at most " + maxDays + " days; narrow 'from' and 'to'.");
+    }
+    String group = http.queryParameter("group_by").orElse("day");
+    GroupBy groupBy =
+        GroupBy.parse(group)
+            .orElseThrow(
+                () ->
+                    GatewayException.invalidParam(
+                        "group_by",
+                        "group_by must be one of day, model, provider, key, user, tag."));
+    Optional<String> keyId = filter(http, "key_id");
+    if (caller.role() != ApiKey.Role.ADMIN) {
+      if (keyId.isPresent() && !keyId.get().equals(caller.id())) {
+        throw new GatewayException(
+            ErrorKind.PERMISSION_DENIED,
+            "permission_denied",
+            "A user key can read only its own usage.");
+      }
+      keyId = Optional.of(caller.id());
+    }
+    boolean csv =
+        http.queryParameter("format").map("csv"::equalsIgnoreCase).orElse(false)
+            || http.header("accept").map(a -> a.toLowerCase().contains("text/csv")).orElse(false);
+    return new ReportRequest(
+        from,
+        to,
+        groupBy,
+        keyId,
+        filter(http, "model"),
+        filter(http, "provider"),
+        filter(http, "user"),
+        filter(http, "tag"),
+        csv);
+  }
+
+  /** Whether a record passes the filters other than the key (the store already chose the key). */
+  boolean matches(UsageRecord r) {
+    return model.map(m -> m.equals(r.model()) || m.equals(r.modelRequested())).orElse(true)
+        && provider.map(p -> p.equals(r.provider())).orElse(true)
+        && user.map(u -> u.equals(r.user())).orElse(true)
+        && tag.map(t -> r.tags().contains(t)).orElse(true)
+        && keyId.map(k -> k.equals(r.keyId())).orElse(true);
+  }
+
+  private static Optional<String> filter(HttpRequest http, String name) {
+    return http.queryParameter(name).map(String::strip).filter(s -> !s.isEmpty());
+  }
+
+  /** A date ({@code 2025-03-01}: the start of that day, or its end for 'to') or an instant. */
+  private static Instant instant(String param, String value, boolean endOfDay) {
+    String v = value.strip();
+    try {
+      if (v.length() == 10) {
+        LocalDate day = LocalDate.parse(v);
+        return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+      }
+      return Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw GatewayException.invalidParam(
+          param, "'" + param + "' must be a date (2025-03-01) or an ISO-8601 instant in UTC.");
+    }
+  }
+}

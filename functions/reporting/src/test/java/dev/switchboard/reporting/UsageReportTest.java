@@ -1,0 +1,98 @@
+package dev.switchboard.reporting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.chat.Cost;
+import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.usage.UsageRecord;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class UsageReportTest {
+
+  private static UsageRecord record(
+      String day, String user, List<String> tags, String cost, int ms) {
+    Instant t = Instant.parse(day + "T10:00:00Z");
+    return new UsageRecord(
+        "r" + ms,
+        "gen-r" + ms,
+        "k1",
+        "key one",
+        "o",
+        tags,
+        user,
+        "m",
+        "m",
+        "p",
+        1,
+        ms == 999 ? 502 : 200,
+        ms == 999 ? "upstream_error" : null,
+        true,
+        false,
+        "stop",
+        new Usage(10, 5, 0, 0, 0),
+        false,
+        new Cost(
+            new BigDecimal(cost),
+            BigDecimal.ZERO,
+            BigDecimal.ZERO,
+            BigDecimal.ZERO,
+            BigDecimal.ZERO),
+        false,
+        t,
+        t,
+        Duration.ofMillis(ms / 2),
+        Duration.ofMillis(ms),
+        Duration.ofMillis(ms));
+  }
+
+  @Test
+  void sumsCostExactlyAndTakesNearestRankPercentilesPerDay() {
+    List<UsageRecord> records =
+        List.of(
+            record("2025-03-01", "a", List.of(), "0.1", 100),
+            record("2025-03-01", "a", List.of(), "0.2", 200),
+            record("2025-03-02", "b", List.of(), "0.0000001", 999));
+
+    List<UsageReport.Row> rows = UsageReport.rows(records, GroupBy.DAY);
+    UsageReport.Row total = UsageReport.total(records);
+
+    assertThat(rows).extracting(UsageReport.Row::group).containsExactly("2025-03-01", "2025-03-02");
+    assertThat(rows.get(0).cost()).isEqualByComparingTo("0.3");
+    assertThat(rows.get(0).latencyP50()).isEqualTo(100);
+    assertThat(rows.get(0).latencyP95()).isEqualTo(200);
+    assertThat(total.cost()).isEqualByComparingTo("0.3000001");
+    assertThat(total.errors()).isEqualTo(1);
+    assertThat(total.requests()).isEqualTo(3);
+  }
+
+  @Test
+  void countsARecordOnceUnderEachTagAndUntaggedUnderNone() {
+    List<UsageRecord> records =
+        List.of(
+            record("2025-03-01", null, List.of("x", "y"), "1", 1),
+            record("2025-03-01", null, List.of(), "2", 2));
+
+    List<UsageReport.Row> byTag = UsageReport.rows(records, GroupBy.TAG);
+    List<UsageReport.Row> byUser = UsageReport.rows(records, GroupBy.USER);
+
+    assertThat(byTag).extracting(UsageReport.Row::group).containsExactly("(none)", "x", "y");
+    assertThat(byUser).extracting(UsageReport.Row::group).containsExactly("(none)");
+  }
+
+  @Test
+  void writesCsvThatASpreadsheetCannotRunAsAFormula() {
+    List<UsageRecord> records =
+        List.of(record("2025-03-01", "=HYPERLINK(\"x\",\"y\")", List.of(), "1.5", 10));
+
+    String csv =
+        UsageReport.csv(UsageReport.rows(records, GroupBy.USER), UsageReport.total(records));
+
+    assertThat(csv.lines().toList().get(1)).startsWith("\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\",");
+    assertThat(csv).contains(",1.5,");
+    assertThat(csv.lines().toList().getLast()).startsWith("total,");
+  }
+}

@@ -1,0 +1,79 @@
+package dev.switchboard.core.usage;
+
+import dev.switchboard.core.chat.Cost;
+import dev.switchboard.core.chat.Usage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one request through the gateway did and cost: the unit of billing and of usage reports.
+ * Written once per request, after the response is complete, and identified by its request id so
+ * that writing it again changes nothing. It never holds the prompt or the completion.
+ *
+ * @param generationId the response {@code id} a client asks {@code /v1/generation} about
+ * @param keyName the key's display name at the time of the request
+ * @param tags the key's tags at the time of the request
+ * @param user the request's {@code user} field, or null
+ * @param modelRequested the model as the client named it (an id or an alias), or null when the body
+ *     could not be read
+ * @param model the catalogue id of the model that served the request, or null when none did
+ * @param provider the provider that served it, or null
+ * @param attempts how many upstream calls the request took (0 when it never reached a provider)
+ * @param status the status the request ended with; for a stream that failed after it started, the
+ *     status of that failure (the client had already received 200 and an in-band error event)
+ * @param errorType the gateway error code when the request failed, else null
+ * @param cancelled true when the client went away before the response was complete
+ * @param finishReason the first choice's {@code finish_reason}, or null
+ * @param usageEstimated true when the tokens are the gateway's estimate (no upstream usage arrived)
+ * @param cacheHit true when the gateway's response cache served the request
+ * @param timeToFirstToken from receiving the request to relaying the first content, streams only;
+ *     null otherwise
+ * @param latency from receiving the request to the end of the response
+ * @param generationTime from the start of the upstream call to its last byte
+ */
+public record UsageRecord(
+    String requestId,
+    String generationId,
+    String keyId,
+    String keyName,
+    String owner,
+    List<String> tags,
+    String user,
+    String modelRequested,
+    String model,
+    String provider,
+    int attempts,
+    int status,
+    String errorType,
+    boolean streamed,
+    boolean cancelled,
+    String finishReason,
+    Usage usage,
+    boolean usageEstimated,
+    Cost cost,
+    boolean cacheHit,
+    Instant startedAt,
+    Instant finishedAt,
+    Duration timeToFirstToken,
+    Duration latency,
+    Duration generationTime) {
+
+  public UsageRecord {
+    tags = tags == null ? List.of() : List.copyOf(tags);
+    usage = usage == null ? Usage.NONE : usage;
+    cost = cost == null ? Cost.ZERO : cost;
+    latency = latency == null ? Duration.ZERO : latency;
+    generationTime = generationTime == null ? Duration.ZERO : generationTime;
+  }
+
+  /** Whether the request failed, including a stream that broke off after it started. */
+  public boolean failed() {
+    return status >= 400 || errorType != null;
+  }
+
+  /** The generation id the gateway gives the response of a request. */
+  public static String generationIdOf(String requestId) {
+    return "gen-" + requestId.replace("-", "");
+  }
+}

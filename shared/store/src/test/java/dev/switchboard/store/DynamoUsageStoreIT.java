@@ -1,0 +1,134 @@
+package dev.switchboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.chat.Cost;
+import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.usage.UsageQuery;
+import dev.switchboard.core.usage.UsageRecord;
+import dev.switchboard.testkit.DynaliteEndpoint;
+import dev.switchboard.testkit.DynaliteExtension;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+@ExtendWith(DynaliteExtension.class)
+class DynamoUsageStoreIT {
+
+  private static final Instant DAY1 = Instant.parse("2025-03-01T23:59:59.500Z");
+  private static final Instant DAY2 = Instant.parse("2025-03-02T00:00:00.250Z");
+
+  private final DynamoUsageStore store;
+  private final DynamoDbClient client;
+
+  DynamoUsageStoreIT(DynaliteEndpoint dynalite) {
+    client =
+        DynamoClients.create(
+            Map.of(
+                "AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString(),
+                "AWS_ACCESS_KEY_ID", "local",
+                "AWS_SECRET_ACCESS_KEY", "local"),
+            Duration.ofSeconds(10));
+    String table = "usage-" + UUID.randomUUID();
+    client.createTable(Tables.usage(table));
+    store = new DynamoUsageStore(client, table, Duration.ofDays(30));
+  }
+
+  static UsageRecord record(String keyId, Instant started, String cost) {
+    String requestId = UUID.randomUUID().toString();
+    return new UsageRecord(
+        requestId,
+        UsageRecord.generationIdOf(requestId),
+        keyId,
+        "name-" + keyId,
+        "owner",
+        List.of("team-a", "prod"),
+        "end-user-1",
+        "gpt-4o-mini",
+        "openai/gpt-4o-mini",
+        "openai",
+        1,
+        200,
+        null,
+        true,
+        false,
+        "stop",
+        new Usage(100, 20, 10, 0, 5),
+        false,
+        new Cost(
+            new BigDecimal(cost),
+            BigDecimal.ZERO,
+            BigDecimal.ZERO,
+            BigDecimal.ZERO,
+            BigDecimal.ZERO),
+        false,
+        started,
+        started.plusMillis(120),
+        Duration.ofMillis(40),
+        Duration.ofMillis(120),
+        Duration.ofMillis(110));
+  }
+
+  @Test
+  void writingTheSameRecordTwiceLeavesOneThatReadsBackUnchanged() {
+    UsageRecord r = record("k1", DAY1, "0.000000123456789");
+
+    store.put(r);
+    store.put(r);
+
+    var page = store.query(new UsageQuery(Optional.of("k1"), DAY1, DAY1.plusSeconds(1), 100));
+    assertThat(page.records()).containsExactly(r);
+    assertThat(page.truncated()).isFalse();
+  }
+
+  @Test
+  void findsARecordByItsGenerationId() {
+    UsageRecord r = record("k2", DAY1, "0.5");
+    store.put(r);
+
+    assertThat(store.findByGeneration(r.generationId())).contains(r);
+    assertThat(store.findByGeneration("gen-unknown")).isEmpty();
+  }
+
+  @Test
+  void readsOneKeyByTimeRangeAndEveryKeyByDayWithoutAScan() {
+    UsageRecord a = record("k3", DAY1, "1");
+    UsageRecord b = record("k4", DAY2, "2");
+    UsageRecord c = record("k3", DAY2.plusSeconds(3600), "3");
+    store.put(a);
+    store.put(b);
+    store.put(c);
+    Instant from = DAY1.minusSeconds(1);
+    Instant to = DAY2.plusSeconds(3600);
+
+    var k3 = store.query(new UsageQuery(Optional.of("k3"), from, to, 100)).records();
+    var all = store.query(new UsageQuery(Optional.empty(), from, to, 100)).records();
+    var allLimited = store.query(new UsageQuery(Optional.empty(), from, to.plusSeconds(1), 2));
+
+    // [from, to): c starts exactly at `to`, so it is left out
+    assertThat(k3).containsExactly(a);
+    assertThat(all).containsExactlyInAnyOrder(a, b);
+    assertThat(allLimited.records()).hasSize(2);
+    assertThat(allLimited.truncated()).isTrue();
+  }
+
+  @Test
+  void rendersTheItemAsDynamoDbJsonForReplay() {
+    UsageRecord r = record("k5", DAY1, "0.25");
+
+    var json = store.itemJson(r);
+
+    assertThat(json.path("pk").path("S").asText()).isEqualTo("k5");
+    assertThat(json.path("cost").path("N").asText()).isEqualTo("0.25");
+    assertThat(json.path("tags").path("L").get(0).path("S").asText()).isEqualTo("team-a");
+    assertThat(json.path("expiresAt").path("N").asLong())
+        .isEqualTo(DAY1.plus(Duration.ofDays(30)).getEpochSecond());
+  }
+}
