@@ -14,9 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -35,9 +35,7 @@ import java.util.random.RandomGenerator;
 public final class Router {
 
   /** Fires the keep-alives and deadlines of every attempt in progress; it only starts ticks. */
-  private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> Thread.ofPlatform().daemon().name("attempt-timer").unstarted(r));
+  private static final ScheduledExecutorService TIMER = timer();
 
   /**
    * Receives a streamed answer. Calls never overlap: they come from the request thread, except
@@ -85,6 +83,16 @@ public final class Router {
     this.sleeper = sleeper;
     this.random = random;
     this.keepAlive = keepAlive;
+  }
+
+  private static ScheduledExecutorService timer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("attempt-timer").unstarted(r));
+    // most attempts end long before their total deadline: a cancelled tick must not keep its
+    // attempt (and the response it writes to) reachable until then
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 
   public ProviderHealth health() {
