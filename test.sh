@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./java-home.sh
-[ -d node_modules/dynalite ] || npm ci --no-audit --no-fund --loglevel=error
+# npm records what it installed in node_modules/.package-lock.json; reinstall when the lockfile is newer
+[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
 exec mvn -B verify "$@"

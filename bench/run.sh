@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./java-home.sh
-[ -d node_modules/dynalite ] || npm ci --no-audit --no-fund --loglevel=error
+[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error
 [ -d bench/node_modules/@portkey-ai/gateway ] || npm ci --prefix bench --no-audit --no-fund --loglevel=error
 mvn -q -B -DskipTests -Dspotless.check.skip=true -pl bench -am package
 exec java -Dbench.command="./bench/run.sh${*:+ $*}" -cp "bench/target/classes:bench/target/lib/*" \
