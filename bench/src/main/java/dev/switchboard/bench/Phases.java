@@ -195,6 +195,9 @@ final class Phases {
       long start = System.nanoTime();
       SseResponse response = probe.streamRaw(request);
       before += store.between(start, response.headersAtNanos()).size();
+      // The gateway settles and records after the response has ended; let those writes finish
+      // so they are not counted in the next request's window as if they came before its first byte.
+      awaitQuietStore();
     }
     // usage records and settlements may be written after the stream ends
     Thread.sleep(500);
@@ -206,6 +209,20 @@ final class Phases {
         String.format(
             "%s store calls: %d streamed requests, %d calls %s",
             r.arm.name(), plan.storeRounds(), all.size(), r.storeOperations));
+  }
+
+  /** Waits until the store has seen no call for 100 ms (at most 2 s). */
+  private void awaitQuietStore() throws InterruptedException {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    int seen = store.calls().size();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      int now = store.calls().size();
+      if (now == seen) {
+        return;
+      }
+      seen = now;
+    }
   }
 
   private void cpu(ArmResults r) throws IOException, InterruptedException {
