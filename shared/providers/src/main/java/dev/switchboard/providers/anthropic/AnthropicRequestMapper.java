@@ -1,6 +1,5 @@
 package dev.switchboard.providers.anthropic;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,6 +10,7 @@ import dev.switchboard.core.api.Message;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.providers.wire.DataUrl;
+import dev.switchboard.providers.wire.ToolArguments;
 import java.util.Locale;
 
 /**
@@ -172,34 +172,15 @@ final class AnthropicRequestMapper {
         use.put("type", "tool_use");
         use.put("id", call.path("id").asText());
         use.put("name", call.path("function").path("name").asText());
-        use.set("input", arguments(json, call.path("function").path("arguments")));
+        use.set(
+            "input",
+            ToolArguments.asObject(json, call.path("function").path("arguments"), "Anthropic"));
       }
     }
     return blocks;
   }
 
   /** OpenAI carries arguments as a JSON string; Anthropic wants the object. */
-  private static JsonNode arguments(ObjectMapper json, JsonNode arguments)
-      throws ProviderException {
-    if (arguments.isObject()) {
-      return arguments;
-    }
-    String text = arguments.asText("");
-    if (text.isBlank()) {
-      return json.createObjectNode();
-    }
-    try {
-      JsonNode parsed = json.readTree(text);
-      if (parsed != null && parsed.isObject()) {
-        return parsed;
-      }
-    } catch (JacksonException notJson) {
-      // reported below
-    }
-    throw new ProviderException.BadRequest(
-        "A tool call's arguments must be a JSON object to be sent to Anthropic.", 400);
-  }
-
   private static ArrayNode toolResult(ObjectMapper json, Message message) throws ProviderException {
     ArrayNode blocks = json.createArrayNode();
     ObjectNode result = blocks.addObject();

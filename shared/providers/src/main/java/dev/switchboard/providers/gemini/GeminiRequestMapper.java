@@ -11,6 +11,7 @@ import dev.switchboard.core.api.Message;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.providers.wire.DataUrl;
+import dev.switchboard.providers.wire.ToolArguments;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -147,7 +148,9 @@ final class GeminiRequestMapper {
         toolNames.put(call.path("id").asText(), name);
         ObjectNode functionCall = parts.addObject().putObject("functionCall");
         functionCall.put("name", name);
-        functionCall.set("args", arguments(json, call.path("function").path("arguments")));
+        functionCall.set(
+            "args",
+            ToolArguments.asObject(json, call.path("function").path("arguments"), "Gemini"));
       }
     }
     return parts;
@@ -181,27 +184,6 @@ final class GeminiRequestMapper {
       // wrapped below
     }
     return json.createObjectNode().put("content", result);
-  }
-
-  private static JsonNode arguments(ObjectMapper json, JsonNode arguments)
-      throws ProviderException {
-    if (arguments.isObject()) {
-      return arguments;
-    }
-    String text = arguments.asText("");
-    if (text.isBlank()) {
-      return json.createObjectNode();
-    }
-    try {
-      JsonNode parsed = json.readTree(text);
-      if (parsed != null && parsed.isObject()) {
-        return parsed;
-      }
-    } catch (JacksonException notJson) {
-      // reported below
-    }
-    throw new ProviderException.BadRequest(
-        "A tool call's arguments must be a JSON object to be sent to Gemini.", 400);
   }
 
   private static void tools(JsonNode body, ObjectNode out) {
