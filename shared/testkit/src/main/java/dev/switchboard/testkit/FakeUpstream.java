@@ -9,7 +9,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,7 +23,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -65,7 +63,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeUpstream implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
   private static final int RECORD_LIMIT = 10_000;
   private static final long STALL_LIMIT_MS = 60_000;
   private static final byte[] NOT_FOUND =
@@ -89,23 +86,9 @@ public final class FakeUpstream implements AutoCloseable {
 
   /** Starts a fake upstream on a free loopback port. */
   public static FakeUpstream start() {
-    // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs hold small SSE events back by ~40 ms
-    // on loopback. The JDK server reads this property once, when its first instance is created.
-    if (System.getProperty(NODELAY_PROPERTY) == null) {
-      System.setProperty(NODELAY_PROPERTY, "true");
-    }
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(Loopback.ADDRESS, 0), 1024);
-    } catch (IOException e) {
-      executor.close();
-      throw new UncheckedIOException("cannot bind the fake upstream to a loopback port", e);
-    }
-    FakeUpstream upstream = new FakeUpstream(server, executor);
-    server.createContext("/", upstream::handle);
-    server.setExecutor(executor);
-    server.start();
+    LoopbackServer bound = LoopbackServer.bind("the fake upstream", 1024);
+    FakeUpstream upstream = new FakeUpstream(bound.server(), bound.executor());
+    bound.serve(upstream::handle);
     return upstream;
   }
 

@@ -8,8 +8,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A scripted upstream on 127.0.0.1 for provider tests: each request, whatever its path, is answered
@@ -34,7 +31,6 @@ import java.util.concurrent.Executors;
 public final class FixtureUpstream implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
   /** A request as received, with the raw query string (null when there was none). */
   public record Received(RecordedRequest request, String query) {}
@@ -51,22 +47,9 @@ public final class FixtureUpstream implements AutoCloseable {
 
   /** Starts on a free loopback port. */
   public static FixtureUpstream start() {
-    // As in FakeUpstream: without TCP_NODELAY small SSE events wait on delayed ACKs.
-    if (System.getProperty(NODELAY_PROPERTY) == null) {
-      System.setProperty(NODELAY_PROPERTY, "true");
-    }
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(Loopback.ADDRESS, 0), 64);
-    } catch (IOException e) {
-      executor.close();
-      throw new UncheckedIOException("cannot bind the fixture upstream to a loopback port", e);
-    }
-    FixtureUpstream upstream = new FixtureUpstream(server, executor);
-    server.createContext("/", upstream::handle);
-    server.setExecutor(executor);
-    server.start();
+    LoopbackServer bound = LoopbackServer.bind("the fixture upstream", 64);
+    FixtureUpstream upstream = new FixtureUpstream(bound.server(), bound.executor());
+    bound.serve(upstream::handle);
     return upstream;
   }
 

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.testkit.LoopbackServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -71,18 +68,9 @@ public final class FakeBedrock implements AutoCloseable {
 
   /** Starts on a free loopback port. */
   public static FakeBedrock start() {
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    } catch (IOException e) {
-      executor.close();
-      throw new UncheckedIOException("cannot bind the fake Bedrock endpoint", e);
-    }
-    FakeBedrock fake = new FakeBedrock(server, executor);
-    server.createContext("/", fake::handle);
-    server.setExecutor(executor);
-    server.start();
+    LoopbackServer bound = LoopbackServer.bind("the fake Bedrock endpoint", 64);
+    FakeBedrock fake = new FakeBedrock(bound.server(), bound.executor());
+    bound.serve(fake::handle);
     return fake;
   }
 
