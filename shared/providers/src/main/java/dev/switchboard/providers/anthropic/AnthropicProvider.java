@@ -47,17 +47,11 @@ public final class AnthropicProvider implements ChatProvider {
 
   @Override
   public ObjectNode complete(ProviderCall call) throws ProviderException {
-    HttpResponse<byte[]> response = send(call, false, HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() >= 300) {
-      throw error(response.statusCode(), response.headers(), response.body());
-    }
-    try {
-      JsonNode body = json.readTree(response.body());
-      if (body != null && "message".equals(body.path("type").asText())) {
-        return AnthropicResponseMapper.toOpenAi(json, body, clock.instant().getEpochSecond());
-      }
-    } catch (IOException e) {
-      // fall through: not a message
+    JsonNode body =
+        UpstreamHttp.jsonBody(
+            json, send(call, false, HttpResponse.BodyHandlers.ofByteArray()), this::error);
+    if (body != null && "message".equals(body.path("type").asText())) {
+      return AnthropicResponseMapper.toOpenAi(json, body, clock.instant().getEpochSecond());
     }
     throw new ProviderException.StreamBroken("the response was not an Anthropic message", null);
   }

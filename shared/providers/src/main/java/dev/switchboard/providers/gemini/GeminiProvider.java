@@ -49,17 +49,11 @@ public final class GeminiProvider implements ChatProvider {
 
   @Override
   public ObjectNode complete(ProviderCall call) throws ProviderException {
-    HttpResponse<byte[]> response = send(call, false, HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() >= 300) {
-      throw error(response.statusCode(), response.headers(), response.body());
-    }
-    try {
-      JsonNode body = json.readTree(response.body());
-      if (body != null && (body.has("candidates") || body.has("promptFeedback"))) {
-        return GeminiResponseMapper.toOpenAi(json, body, clock.instant().getEpochSecond());
-      }
-    } catch (IOException e) {
-      // fall through: not a response
+    JsonNode body =
+        UpstreamHttp.jsonBody(
+            json, send(call, false, HttpResponse.BodyHandlers.ofByteArray()), this::error);
+    if (body != null && (body.has("candidates") || body.has("promptFeedback"))) {
+      return GeminiResponseMapper.toOpenAi(json, body, clock.instant().getEpochSecond());
     }
     throw new ProviderException.StreamBroken("the response was not a Gemini response", null);
   }

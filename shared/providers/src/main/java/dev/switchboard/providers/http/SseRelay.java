@@ -3,7 +3,6 @@ package dev.switchboard.providers.http;
 import dev.switchboard.core.chat.ProviderException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
@@ -27,12 +26,6 @@ public final class SseRelay {
     void onEnd() throws ProviderException;
   }
 
-  /** Maps an upstream error response of one wire format into the provider error family. */
-  @FunctionalInterface
-  public interface ErrorMapper {
-    ProviderException map(int status, HttpHeaders headers, byte[] body);
-  }
-
   /** How much of an error body is read to explain it. */
   private static final int MAX_ERROR_BODY = 64 * 1024;
 
@@ -43,7 +36,10 @@ public final class SseRelay {
    * {@code errors} makes of it. The body is released either way.
    */
   public static void relay(
-      HttpResponse<InputStream> response, Duration idle, Handler handler, ErrorMapper errors)
+      HttpResponse<InputStream> response,
+      Duration idle,
+      Handler handler,
+      UpstreamHttp.ErrorMapper errors)
       throws ProviderException {
     try (InputStream body = response.body()) {
       if (response.statusCode() >= 300) {

@@ -1,10 +1,13 @@
 package dev.switchboard.providers.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.chat.ProviderException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -26,7 +29,30 @@ public final class UpstreamHttp {
       Pattern.compile(
           "(sk|pk|rk|key|gsk|xai|sb)[-_][A-Za-z0-9_\\-]{8,}|AIza[A-Za-z0-9_\\-]{20,}|Bearer\\s+\\S+");
 
+  /** Maps an upstream error response of one wire format into the provider error family. */
+  @FunctionalInterface
+  public interface ErrorMapper {
+    ProviderException map(int status, HttpHeaders headers, byte[] body);
+  }
+
   private UpstreamHttp() {}
+
+  /**
+   * The JSON body of a whole (non-streamed) response, or null when it is not JSON; a failure status
+   * is thrown as what {@code errors} makes of it.
+   */
+  public static JsonNode jsonBody(
+      ObjectMapper json, HttpResponse<byte[]> response, ErrorMapper errors)
+      throws ProviderException {
+    if (response.statusCode() >= 300) {
+      throw errors.map(response.statusCode(), response.headers(), response.body());
+    }
+    try {
+      return json.readTree(response.body());
+    } catch (IOException notJson) {
+      return null;
+    }
+  }
 
   /**
    * Sends {@code request}, waiting at most {@code firstByteTimeout} for the response headers.

@@ -58,17 +58,11 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
 
   @Override
   public ObjectNode complete(ProviderCall call) throws ProviderException {
-    HttpResponse<byte[]> response = send(call, false, HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() >= 300) {
-      throw error(response.statusCode(), response.headers(), response.body());
-    }
-    try {
-      JsonNode body = mapper.readTree(response.body());
-      if (body instanceof ObjectNode object && object.has("choices")) {
-        return object;
-      }
-    } catch (IOException e) {
-      // fall through: not a completion
+    JsonNode body =
+        UpstreamHttp.jsonBody(
+            mapper, send(call, false, HttpResponse.BodyHandlers.ofByteArray()), this::error);
+    if (body instanceof ObjectNode object && object.has("choices")) {
+      return object;
     }
     throw new ProviderException.StreamBroken("the response was not a chat completion", null);
   }
