@@ -3,9 +3,8 @@ package dev.switchboard.providers.http;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,25 +14,35 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IdleWatchdog implements AutoCloseable {
 
-  private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> Thread.ofPlatform().daemon().name("upstream-idle-watchdog").unstarted(r));
+  private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   private final Closeable body;
   private final long idleNanos;
+  // progress is one volatile write per event; the timer looks at it only when a check falls due
+  private volatile long lastProgressNanos;
   private volatile boolean fired;
-  private ScheduledFuture<?> pending;
+  private volatile boolean closed;
+  private volatile ScheduledFuture<?> pending;
 
   public IdleWatchdog(Closeable body, Duration idle) {
     this.body = body;
     this.idleNanos = idle.toNanos();
-    arm();
+    this.lastProgressNanos = System.nanoTime();
+    checkIn(idleNanos);
+  }
+
+  private static ScheduledThreadPoolExecutor timer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("upstream-idle-watchdog").unstarted(r));
+    // a finished stream's check leaves the queue at once instead of at its due time
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 
   /** Restarts the silence clock; call after every event. */
   public void progress() {
-    pending.cancel(false);
-    arm();
+    lastProgressNanos = System.nanoTime();
   }
 
   /** Whether the watchdog closed the body because of silence. */
@@ -41,11 +50,20 @@ public final class IdleWatchdog implements AutoCloseable {
     return fired;
   }
 
-  private void arm() {
-    pending = TIMER.schedule(this::fire, idleNanos, TimeUnit.NANOSECONDS);
+  private void checkIn(long delayNanos) {
+    pending = TIMER.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
   }
 
-  private void fire() {
+  private void check() {
+    if (closed) {
+      return;
+    }
+    long silent = System.nanoTime() - lastProgressNanos;
+    if (silent < idleNanos) {
+      // there was progress since this check was set: look again when the silence could be due
+      checkIn(idleNanos - silent);
+      return;
+    }
     fired = true;
     try {
       body.close();
@@ -56,6 +74,7 @@ public final class IdleWatchdog implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     pending.cancel(false);
   }
 }
