@@ -33,6 +33,11 @@ final class ArmResults {
 
   int cacheRequests;
   int cacheNotHit;
+
+  /** Store calls of a cache hit before its first byte, and in total; counted like the others. */
+  Double cacheStoreBeforeFirstByte;
+
+  Double cacheStoreTotal;
   int smallBodyBytes;
   int largeBodyBytes;
   int requests;

@@ -24,10 +24,13 @@ final class Probe {
   record Upstream(long delayMs, int chunks, long intervalMs, int contentBytes) {}
 
   /**
-   * A non-streamed exchange: status, body length, the time to the last byte, and the {@code
-   * x-switchboard-cache} response header (null when absent).
+   * A non-streamed exchange.
+   *
+   * @param nanos from sending to the last byte
+   * @param headersAtNanos when the response's headers arrived ({@link System#nanoTime()})
+   * @param cache the {@code x-switchboard-cache} response header; null when absent
    */
-  record Exchange(int status, int bodyBytes, long nanos, String cache) {}
+  record Exchange(int status, int bodyBytes, long nanos, long headersAtNanos, String cache) {}
 
   /**
    * A streamed exchange.
@@ -124,13 +127,20 @@ final class Probe {
   }
 
   Exchange complete(HttpRequest request) throws IOException, InterruptedException {
+    long[] headersAt = new long[1];
+    HttpResponse.BodyHandler<byte[]> handler =
+        info -> {
+          headersAt[0] = System.nanoTime();
+          return HttpResponse.BodySubscribers.ofByteArray();
+        };
     long start = System.nanoTime();
-    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response = http.send(request, handler);
     long nanos = System.nanoTime() - start;
     return new Exchange(
         response.statusCode(),
         response.body().length,
         nanos,
+        headersAt[0],
         response.headers().firstValue(CACHE_HEADER).orElse(null));
   }
 

@@ -234,7 +234,7 @@ final class Report {
         .append(
             " req/s; a cache hit is a non-streamed request with `x-switchboard-cache` whose identical first copy was sent (and cached) before the phase, and only responses marked `x-switchboard-cache: HIT` count as hits, any other is a failure; ")
         .append(
-            "store calls are counted by the relay in front of dynalite, inside each request's window, on the second (counting) instance of each Switchboard arm only.\n\n");
+            "store calls are counted by the relay in front of dynalite, inside each request's window (from sending to the response headers' arrival for \"before the first byte\"), on the second (counting) instance of each Switchboard arm only.\n\n");
     md.append("Phases:\n\n");
     log.forEach(line -> md.append("- ").append(line).append('\n'));
     md.append(END).append('\n');
@@ -311,12 +311,19 @@ final class Report {
     if (g.cacheHit.size() == 0) {
       return "failed" + failureStatuses(g) + notHit;
     }
+    String storeCalls =
+        g.cacheStoreBeforeFirstByte == null
+            ? ""
+            : String.format(
+                "; store calls before the first byte / in total %.2f / %.2f",
+                g.cacheStoreBeforeFirstByte, g.cacheStoreTotal);
     return String.format(
             "%.2f / %.2f ms (%+.2f / %+.2f ms)",
             g.cacheHit.percentile(50) / 1e6,
             g.cacheHit.percentile(99) / 1e6,
             added(g.cacheHit, direct.cacheHit, 50),
             added(g.cacheHit, direct.cacheHit, 99))
+        + storeCalls
         + notHit;
   }
 
