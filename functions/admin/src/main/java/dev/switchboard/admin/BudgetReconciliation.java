@@ -32,7 +32,7 @@ public final class BudgetReconciliation {
   /** Runs a pass as of {@code now}; returns how many reservations it settled. */
   public int run(Instant now) {
     int settled = reconciler.run(now);
-    store.pruneRateWindows(now);
+    store.pruneCounters(now);
     return settled;
   }
 

@@ -4,7 +4,6 @@ import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.budget.BudgetLedger;
 import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.RateWindow;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -32,8 +31,13 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * UpdateItem} on the key's budget-period item, which holds the ledger ({@code lim}, {@code spent},
  * {@code available} = lim - spent - reserved, kept because a condition cannot do arithmetic), the
  * open reservations ({@code r_<request id>} = {amount, expiry}) and the rate-limit counters of the
- * current minute ({@code rpm_<window>}, {@code tpm_<window>}). The numbers written come from {@link
- * BudgetLedger}'s rules.
+ * current minute ({@code rpm_<window>}, {@code tpm_<window>}), and what was charged each UTC day
+ * ({@code d_<yyyy-mm-dd>}, behind {@code GET /v1/key}'s daily, weekly and monthly figures). The
+ * numbers written come from {@link BudgetLedger}'s rules.
+ *
+ * <p>Period items are kept after their period: the sum of their {@code spent} is a key's spend over
+ * all time. Day counters older than {@link #DAYS_KEPT} days are pruned by the scheduled
+ * reconciliation (so a key without a reset period does not grow its one item forever).
  *
  * <p>Idempotency: a reservation is conditioned on its own attribute being absent and a settlement
  * on it being present, so an SDK retry of a write whose reply was lost never reserves or charges
@@ -44,11 +48,14 @@ public final class DynamoBudgetStore implements BudgetStore {
   static final String PK = "pk";
   static final String SK = "sk";
   private static final String PERIOD = "period#";
-  private static final String DAY = "day#";
+  private static final String DAY = "d_";
   private static final String RESERVATION = "r_";
   private static final String REQUESTS = "rpm_";
   private static final String TOKENS = "tpm_";
-  private static final Duration KEEP_AFTER_PERIOD = Duration.ofDays(35);
+
+  /** Day counters are kept this long: longer than the longest report, a calendar month. */
+  static final int DAYS_KEPT = 35;
+
   private static final int LIMIT_RETRIES = 5;
 
   private final DynamoDbClient client;
@@ -91,10 +98,6 @@ public final class DynamoBudgetStore implements BudgetStore {
           BudgetLedger.fits(c.limit(), c.amount())
               ? " AND (attribute_not_exists(available) OR available >= :amt)"
               : " AND attribute_exists(available) AND available >= :amt");
-    }
-    if (c.periodEnd() != null) {
-      set.append(", expiresAt = :ttl");
-      values.put(":ttl", n(c.periodEnd().plus(KEEP_AFTER_PERIOD).getEpochSecond()));
     }
     if (c.requestsPerMinute() != null) {
       condition.append(" AND (attribute_not_exists(#rpm) OR #rpm < :rpmLimit)");
@@ -163,6 +166,11 @@ public final class DynamoBudgetStore implements BudgetStore {
     String set =
         "SET spent = spent + :charge, available = available + :refund,"
             + " #tpm = if_not_exists(#tpm, :zero) + :tok";
+    if (charge > 0) {
+      // the day's figure in the same write as the ledger: exact, and no second store call
+      names.put("#day", dayCounter(LocalDate.ofInstant(s.at(), ZoneOffset.UTC)));
+      set += ", #day = if_not_exists(#day, :zero) + :charge";
+    }
     if (s.actual() > s.reserved()) {
       // a provider counted more than our worst case: kept apart, never charged past the limit
       set += ", unbilled = if_not_exists(unbilled, :zero) + :over";
@@ -183,28 +191,11 @@ public final class DynamoBudgetStore implements BudgetStore {
     } catch (SdkException e) {
       throw new StoreUnavailableException("budget settlement failed", e);
     }
-    if (charge > 0) {
-      addDailySpend(s.keyId(), LocalDate.ofInstant(s.at(), ZoneOffset.UTC), charge);
-    }
     return true;
   }
 
-  /**
-   * The per-day spend behind {@code GET /v1/key}'s usage figures. A report, not the ledger: if this
-   * second write fails after the settlement, the day undercounts; the budget itself is exact.
-   */
-  private void addDailySpend(String keyId, LocalDate day, long charge) {
-    try {
-      client.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(table)
-              .key(Map.of(PK, AttributeValue.fromS(keyId), SK, AttributeValue.fromS(DAY + day)))
-              .updateExpression("ADD spent :charge")
-              .expressionAttributeValues(Map.of(":charge", n(charge)))
-              .build());
-    } catch (SdkException e) {
-      // the settlement is done; only the daily report misses this amount
-    }
+  private static String dayCounter(LocalDate day) {
+    return DAY + day;
   }
 
   @Override
@@ -245,18 +236,26 @@ public final class DynamoBudgetStore implements BudgetStore {
             client.query(
                 QueryRequest.builder()
                     .tableName(table)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :day)")
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :period)")
                     .expressionAttributeValues(
                         Map.of(
-                            ":pk", AttributeValue.fromS(keyId), ":day", AttributeValue.fromS(DAY)))
+                            ":pk",
+                            AttributeValue.fromS(keyId),
+                            ":period",
+                            AttributeValue.fromS(PERIOD)))
                     .exclusiveStartKey(start)
                     .build());
         for (Map<String, AttributeValue> item : page.items()) {
-          LocalDate day = LocalDate.parse(item.get(SK).s().substring(DAY.length()));
-          long spent = number(item, "spent");
-          total += spent;
-          if (!day.isBefore(from) && !day.isAfter(to)) {
-            byDay.put(day, spent);
+          Long spent = number(item, "spent");
+          total += spent == null ? 0 : spent;
+          // a day is in one period, unless the key's reset period changed that day: add them up
+          for (var e : item.entrySet()) {
+            if (e.getKey().startsWith(DAY) && e.getValue().n() != null) {
+              LocalDate day = LocalDate.parse(e.getKey().substring(DAY.length()));
+              if (!day.isBefore(from) && !day.isAfter(to)) {
+                byDay.merge(day, Long.parseLong(e.getValue().n()), Long::sum);
+              }
+            }
           }
         }
         start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
@@ -367,12 +366,15 @@ public final class DynamoBudgetStore implements BudgetStore {
 
   /**
    * Removes rate-limit counters of windows before the previous one (a key idle for more than a
-   * minute leaves its last counters behind, since admission removes only the previous window's).
+   * minute leaves its last counters behind, since admission removes only the previous window's) and
+   * day counters older than {@link #DAYS_KEPT} days, so no period item grows without bound.
    */
-  public int pruneRateWindows(Instant now) {
+  public int pruneCounters(Instant now) {
     RateWindow current = RateWindow.at(now);
     String keep1 = current.name();
     String keep2 = current.previous().name();
+    String oldestDayKept =
+        dayCounter(LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(DAYS_KEPT));
     int pruned = 0;
     Map<String, AttributeValue> start = null;
     try {
@@ -389,7 +391,10 @@ public final class DynamoBudgetStore implements BudgetStore {
           Map<String, String> names = new HashMap<>();
           for (String attr : item.keySet()) {
             boolean window = attr.startsWith(REQUESTS) || attr.startsWith(TOKENS);
-            if (window && !attr.endsWith(keep1) && !attr.endsWith(keep2)) {
+            boolean staleWindow = window && !attr.endsWith(keep1) && !attr.endsWith(keep2);
+            // d_<yyyy-mm-dd> names sort by date
+            boolean staleDay = attr.startsWith(DAY) && attr.compareTo(oldestDayKept) < 0;
+            if (staleWindow || staleDay) {
               names.put("#a" + names.size(), attr);
             }
           }
@@ -408,7 +413,7 @@ public final class DynamoBudgetStore implements BudgetStore {
         start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
       } while (start != null && !start.isEmpty());
     } catch (SdkException e) {
-      throw new StoreUnavailableException("rate window pruning failed", e);
+      throw new StoreUnavailableException("counter pruning failed", e);
     }
     return pruned;
   }

@@ -97,4 +97,60 @@ class DynamoBudgetStoreIT {
     assertThat(store.period("key_1", "monthly#2026-05-01").orElseThrow().available())
         .isEqualTo(120);
   }
+
+  @Test
+  void spendAddsUpDaysAcrossPeriodsAndKeepsTheAllTimeTotal() {
+    Instant may30 = Instant.parse("2026-05-30T23:00:00Z");
+    Instant may31 = Instant.parse("2026-05-31T12:00:00Z");
+    Instant june1 = Instant.parse("2026-06-01T00:30:00Z");
+    chargeOnce("a", "monthly#2026-05-01", may30, 7);
+    chargeOnce("b", "monthly#2026-05-01", may31, 11);
+    chargeOnce("c", "monthly#2026-05-01", may31, 2);
+    chargeOnce("d", "monthly#2026-06-01", june1, 5);
+    // released without a charge: no day figure
+    chargeOnce("e", "monthly#2026-06-01", june1, 0);
+
+    var window = store.spend("key_1", LocalDate.of(2026, 5, 31), LocalDate.of(2026, 6, 1));
+    assertThat(window.byDay())
+        .containsExactly(
+            Map.entry(LocalDate.of(2026, 5, 31), 13L), Map.entry(LocalDate.of(2026, 6, 1), 5L));
+    assertThat(window.total()).isEqualTo(25);
+    assertThat(store.spend("key_2", LocalDate.of(2026, 5, 1), LocalDate.of(2026, 6, 30)).total())
+        .isZero();
+  }
+
+  @Test
+  void pruningDropsDayCountersOlderThanKeptButNotTheTotal() {
+    Instant old = Instant.parse("2026-04-01T10:00:00Z");
+    Instant recent = Instant.parse("2026-05-10T10:00:00Z");
+    chargeOnce("a", "none", old, 3);
+    chargeOnce("b", "none", recent, 4);
+
+    store.pruneCounters(Instant.parse("2026-05-17T10:00:00Z"));
+
+    var spend = store.spend("key_1", LocalDate.of(2026, 3, 1), LocalDate.of(2026, 5, 31));
+    assertThat(spend.byDay()).containsExactly(Map.entry(LocalDate.of(2026, 5, 10), 4L));
+    assertThat(spend.total()).isEqualTo(7);
+  }
+
+  /**
+   * Reserves and settles one request of {@code key_1} in {@code periodId}, charging {@code cost}.
+   */
+  private void chargeOnce(String request, String periodId, Instant at, long cost) {
+    ReserveCommand command =
+        new ReserveCommand(
+            "key_1",
+            periodId,
+            request,
+            20,
+            at.plusSeconds(900),
+            1_000L,
+            null,
+            RateWindow.at(at),
+            null,
+            null,
+            10);
+    assertThat(store.reserve(command)).isInstanceOf(ReserveOutcome.Reserved.class);
+    assertThat(store.settle(new Settlement("key_1", periodId, request, 20, cost, 10, at))).isTrue();
+  }
 }

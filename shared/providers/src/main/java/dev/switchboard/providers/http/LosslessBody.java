@@ -61,6 +61,8 @@ public final class LosslessBody implements HttpResponse.BodyHandler<InputStream>
     private ByteBuffer current;
     private Item terminal;
     private volatile boolean closed;
+    // the whole body arrived: closing then has nothing to cancel and no reader to wake
+    private volatile boolean complete;
 
     @Override
     public CompletionStage<InputStream> getBody() {
@@ -97,6 +99,7 @@ public final class LosslessBody implements HttpResponse.BodyHandler<InputStream>
 
     @Override
     public void onComplete() {
+      complete = true;
       items.add(new End());
     }
 
@@ -158,6 +161,11 @@ public final class LosslessBody implements HttpResponse.BodyHandler<InputStream>
     @Override
     public void close() {
       closed = true;
+      if (complete) {
+        // the usual end of a stream read to its last byte: cancelling a finished exchange and
+        // building the wake-up failure each cost an exception, on every request
+        return;
+      }
       Flow.Subscription s = subscription;
       if (s != null) {
         s.cancel();
