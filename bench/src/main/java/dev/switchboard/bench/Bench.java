@@ -15,9 +15,10 @@ import java.util.Map;
 
 /**
  * The side-by-side benchmark: the fake upstream reached directly, through Switchboard's dev server
- * (a separate JVM, with dynalite behind a call-counting relay) and through the Portkey gateway, in
- * one run, interleaved request by request. Prints a table and writes it to {@code
- * docs/BENCHMARKS.md}.
+ * (a separate JVM that reaches dynalite directly) and through the Portkey gateway, in one run,
+ * interleaved request by request. Store calls are counted on a second dev server of the same build
+ * that reaches dynalite through a call-counting relay, so the relay's hop is in no timed figure.
+ * Prints a table and writes it to {@code docs/BENCHMARKS.md}.
  *
  * <p>Options: {@code --quick} or {@code --smoke} (smaller plans), {@code --no-peer}, {@code
  * --out=FILE} (default {@code docs/BENCHMARKS.md} under the repository root), {@code
@@ -52,24 +53,20 @@ public final class Bench {
         DynaliteProcess dynalite = DynaliteProcess.start(root);
         StoreCallCounter store = StoreCallCounter.start(dynalite.endpoint().getPort())) {
       String devKey = ApiKeys.newSecret(new SecureRandom());
-      List<Arm> arms = new ArrayList<>();
+      DevServers devServers = new DevServers(upstream, dynalite, store, devKey, work, children);
+      List<ArmResults> arms = new ArrayList<>();
       arms.add(
-          new Arm(
-              "direct",
-              URI.create(upstream.baseUrl() + "/chat/completions"),
-              Map.of(),
-              "gpt-4o-mini",
+          new ArmResults(
+              new Arm(
+                  "direct",
+                  URI.create(upstream.baseUrl() + "/chat/completions"),
+                  Map.of(),
+                  "gpt-4o-mini",
+                  null),
               null));
-      ChildProcess switchboard =
-          devServer("switchboard", options.classpath(), upstream, store, devKey, work);
-      children.add(switchboard);
-      arms.add(switchboardArm("switchboard", switchboard, devKey));
+      arms.add(devServers.arm("switchboard", options.classpath()));
       if (options.baselineClasspath() != null) {
-        ChildProcess before =
-            devServer(
-                "switchboard-before", options.baselineClasspath(), upstream, store, devKey, work);
-        children.add(before);
-        arms.add(switchboardArm("switchboard-before", before, devKey));
+        arms.add(devServers.arm("switchboard-before", options.baselineClasspath()));
       }
       String peerStatus;
       Path portkey = root.resolve("bench/node_modules/@portkey-ai/gateway/build/start-server.js");
@@ -88,25 +85,27 @@ public final class Bench {
                 work);
         children.add(peer);
         arms.add(
-            new Arm(
-                "portkey",
-                URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"),
-                Map.of(
-                    "x-portkey-provider",
-                    "openai",
-                    "x-portkey-custom-host",
-                    upstream.baseUrl(),
-                    "authorization",
-                    "Bearer " + UPSTREAM_KEY,
-                    // Portkey drops unknown body fields; it forwards the knobs as headers
-                    "x-portkey-forward-headers",
-                    "x-fake-delay-ms,x-fake-chunks,x-fake-interval-ms,x-fake-content-bytes"),
-                "gpt-4o-mini",
-                peer));
+            new ArmResults(
+                new Arm(
+                    "portkey",
+                    URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"),
+                    Map.of(
+                        "x-portkey-provider",
+                        "openai",
+                        "x-portkey-custom-host",
+                        upstream.baseUrl(),
+                        "authorization",
+                        "Bearer " + UPSTREAM_KEY,
+                        // Portkey drops unknown body fields; it forwards the knobs as headers
+                        "x-portkey-forward-headers",
+                        "x-fake-delay-ms,x-fake-chunks,x-fake-interval-ms,x-fake-content-bytes"),
+                    "gpt-4o-mini",
+                    peer),
+                null));
         peerStatus = "on";
       }
       Map<String, ArmResults> results = new LinkedHashMap<>();
-      arms.forEach(arm -> results.put(arm.name(), new ArmResults(arm)));
+      arms.forEach(arm -> results.put(arm.arm.name(), arm));
       Phases phases = new Phases(options.plan(), results, store, upstream);
       long started = System.nanoTime();
       phases.log().add("load average before: " + Machine.loadAverage());
@@ -128,46 +127,62 @@ public final class Bench {
     }
   }
 
-  private static Arm switchboardArm(String name, ChildProcess process, String key) {
-    return new Arm(
-        name,
-        URI.create("http://127.0.0.1:" + process.port() + "/v1/chat/completions"),
-        Map.of("authorization", "Bearer " + key),
-        "openai/gpt-4o-mini",
-        process);
-  }
-
-  private static ChildProcess devServer(
-      String name,
-      String classpath,
+  /**
+   * Starts a Switchboard arm's dev servers: the measured one, which reaches dynalite directly as a
+   * deployed gateway reaches DynamoDB, and a second one of the same build, with the same key, that
+   * reaches it through the call-counting relay and serves only the store-call phases.
+   */
+  private record DevServers(
       FakeUpstream upstream,
+      DynaliteProcess dynalite,
       StoreCallCounter store,
       String devKey,
-      Path work)
-      throws IOException {
-    int port = ChildProcess.freePort();
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(DEV_SERVER_JVM_FLAGS);
-    if (Boolean.getBoolean("bench.jfr")) {
-      // -Dbench.jfr=true: profile the dev server (jfr print --events jdk.ExecutionSample FILE)
-      command.add(
-          "-XX:StartFlightRecording=settings=profile,filename=" + work.resolve(name + ".jfr"));
+      Path work,
+      List<ChildProcess> children) {
+
+    ArmResults arm(String name, String classpath) throws IOException {
+      Arm measured = arm(name, classpath, dynalite.endpoint(), Boolean.getBoolean("bench.jfr"));
+      Arm counted =
+          arm(
+              name + "-store-calls",
+              classpath,
+              URI.create("http://127.0.0.1:" + store.port()),
+              false);
+      return new ArmResults(measured, counted);
     }
-    command.add("-cp");
-    command.add(classpath);
-    command.add("dev.switchboard.local.DevServer");
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("PORT", Integer.toString(port));
-    env.put("HOST", "127.0.0.1");
-    env.put("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:" + store.port());
-    env.put("AWS_ACCESS_KEY_ID", "local");
-    env.put("AWS_SECRET_ACCESS_KEY", "local");
-    env.put("AWS_REGION", "us-east-1");
-    env.put("OPENAI_BASE_URL", upstream.baseUrl());
-    env.put("OPENAI_API_KEY", UPSTREAM_KEY);
-    env.put("SWITCHBOARD_DEV_KEY", devKey);
-    return ChildProcess.start(name, command, env, port, work);
+
+    private Arm arm(String name, String classpath, URI dynamo, boolean jfr) throws IOException {
+      int port = ChildProcess.freePort();
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.addAll(DEV_SERVER_JVM_FLAGS);
+      if (jfr) {
+        // -Dbench.jfr=true: profile the dev server (jfr print --events jdk.ExecutionSample FILE)
+        command.add(
+            "-XX:StartFlightRecording=settings=profile,filename=" + work.resolve(name + ".jfr"));
+      }
+      command.add("-cp");
+      command.add(classpath);
+      command.add("dev.switchboard.local.DevServer");
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("PORT", Integer.toString(port));
+      env.put("HOST", "127.0.0.1");
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.toString());
+      env.put("AWS_ACCESS_KEY_ID", "local");
+      env.put("AWS_SECRET_ACCESS_KEY", "local");
+      env.put("AWS_REGION", "us-east-1");
+      env.put("OPENAI_BASE_URL", upstream.baseUrl());
+      env.put("OPENAI_API_KEY", UPSTREAM_KEY);
+      env.put("SWITCHBOARD_DEV_KEY", devKey);
+      ChildProcess process = ChildProcess.start(name, command, env, port, work);
+      children.add(process);
+      return new Arm(
+          name,
+          URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"),
+          Map.of("authorization", "Bearer " + devKey),
+          "openai/gpt-4o-mini",
+          process);
+    }
   }
 
   /** Parsed command-line options. */

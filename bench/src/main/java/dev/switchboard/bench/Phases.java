@@ -11,10 +11,15 @@ import java.util.Map;
 
 /**
  * The measuring phases, in order: store calls of a cold request, warm-up, non-streamed latency at
- * two sizes, time to first token, per-chunk gaps (all interleaved across arms, concurrency 1), then
- * store calls at steady state, CPU per request and throughput (one arm at a time).
+ * two sizes, cache-hit latency, time to first token, per-chunk gaps (all interleaved across arms,
+ * concurrency 1), then store calls at steady state, CPU per request and throughput (one arm at a
+ * time). Store calls are counted on each Switchboard arm's second dev server ({@link
+ * ArmResults#counted}), behind the relay; every other phase measures the one that reaches dynalite
+ * directly.
  */
 final class Phases {
+
+  private static final int STORE_WARMUP_REQUESTS = 5;
 
   private final Plan plan;
   private final Map<String, ArmResults> results;
@@ -49,6 +54,8 @@ final class Phases {
         plan.latencyRounds(),
         plan.phaseSeconds(),
         r -> nonStreamed(r, Bench.LARGE, r.latencyLarge, false));
+    primeCache();
+    interleaved("cache hits ~1.4 KB", plan.cacheRounds(), plan.phaseSeconds(), this::cacheHit);
     interleaved(
         "time to first token",
         plan.ttftRounds(),
@@ -67,8 +74,9 @@ final class Phases {
         plan.phaseSeconds(),
         r -> burst(r, burst));
     for (ArmResults r : results.values()) {
-      if (r.arm.model().startsWith("openai/")) {
+      if (r.switchboard()) {
         steadyStoreCalls(r);
+        cacheHitStoreCalls(r);
       }
     }
     for (ArmResults r : results.values()) {
@@ -125,6 +133,47 @@ final class Phases {
     }
   }
 
+  /** Sends each gateway's cached request once, so that every measured repeat can be a hit. */
+  private void primeCache() throws IOException, InterruptedException {
+    for (ArmResults r : results.values()) {
+      if (r.switchboard()) {
+        Probe.Exchange first = probe.complete(probe.cachedRequest(r.arm, Bench.SMALL));
+        log.add(
+            r.arm.name()
+                + " cache priming request: status "
+                + first.status()
+                + ", "
+                + Probe.CACHE_HEADER
+                + " "
+                + first.cache());
+      }
+    }
+  }
+
+  /**
+   * The gateway answers from its cache (a measured repeat it did not answer with {@code HIT} is a
+   * failure); the direct arm sends the same request to the upstream, as the yardstick. The peer has
+   * no such cache and is left out.
+   */
+  private void cacheHit(ArmResults r) throws IOException, InterruptedException {
+    if (!r.arm.direct() && !r.switchboard()) {
+      return;
+    }
+    Probe.Exchange exchange = probe.complete(probe.cachedRequest(r.arm, Bench.SMALL));
+    r.requests++;
+    r.cacheRequests++;
+    if (exchange.status() != 200) {
+      r.failed(exchange.status(), false);
+      return;
+    }
+    if (r.switchboard() && !"HIT".equals(exchange.cache())) {
+      r.cacheNotHit++;
+      r.failed("cache " + (exchange.cache() == null ? "header absent" : exchange.cache()), false);
+      return;
+    }
+    r.cacheHit.add(exchange.nanos());
+  }
+
   private void streamed(ArmResults r, Probe.Upstream upstream, boolean ttft, boolean gaps)
       throws IOException, InterruptedException {
     Probe.Stream stream = probe.stream(r.arm, upstream);
@@ -167,20 +216,25 @@ final class Phases {
     r.burstGap.add(Math.round(stream.meanGapNanos()));
   }
 
-  /** The very first request a fresh gateway serves: its key cache is empty. */
+  /**
+   * The very first request a fresh gateway serves: its key cache is empty. Sent to the counting
+   * instance, which has served nothing yet either.
+   */
   private void coldStoreCalls() throws IOException, InterruptedException {
     for (ArmResults r : results.values()) {
-      if (!r.arm.model().startsWith("openai/")) {
+      if (!r.switchboard()) {
         continue;
       }
-      HttpRequest request = probe.request(r.arm, true, Bench.SHORT_STREAM);
+      HttpRequest request = probe.request(r.counted, true, Bench.SHORT_STREAM);
       long start = System.nanoTime();
       SseResponse response = probe.streamRaw(request);
       Thread.sleep(300);
       r.storeCold = store.between(start, response.headersAtNanos()).size();
       log.add(
           r.arm.name()
-              + " cold request: store calls before the first byte "
+              + " cold request (on "
+              + r.counted.name()
+              + ", behind the relay): store calls before the first byte "
               + r.storeCold
               + ", status "
               + response.status());
@@ -188,10 +242,17 @@ final class Phases {
   }
 
   private void steadyStoreCalls(ArmResults r) throws IOException, InterruptedException {
+    // The counting instance sat idle through the timed phases, so its cached key lookup may have
+    // expired (KEY_CACHE_TTL_SECONDS) and the first request would count a lookup that a busy
+    // instance makes once a minute. A few uncounted requests bring it to the steady state.
+    for (int i = 0; i < STORE_WARMUP_REQUESTS; i++) {
+      probe.streamRaw(probe.request(r.counted, true, Bench.SHORT_STREAM));
+    }
+    awaitQuietStore();
     int before = 0;
     long first = System.nanoTime();
     for (int i = 0; i < plan.storeRounds(); i++) {
-      HttpRequest request = probe.request(r.arm, true, Bench.SHORT_STREAM);
+      HttpRequest request = probe.request(r.counted, true, Bench.SHORT_STREAM);
       long start = System.nanoTime();
       SseResponse response = probe.streamRaw(request);
       before += store.between(start, response.headersAtNanos()).size();
@@ -207,8 +268,48 @@ final class Phases {
     r.storeOperations = StoreCallCounter.byOperation(all);
     log.add(
         String.format(
-            "%s store calls: %d streamed requests, %d calls %s",
-            r.arm.name(), plan.storeRounds(), all.size(), r.storeOperations));
+            "%s store calls (counted on %s, behind the relay): %d streamed requests after %d"
+                + " uncounted, %d calls %s",
+            r.arm.name(),
+            r.counted.name(),
+            plan.storeRounds(),
+            STORE_WARMUP_REQUESTS,
+            all.size(),
+            r.storeOperations));
+  }
+
+  /**
+   * Store calls of a cache hit, on the counting instance: one priming request, then repeats of it,
+   * each counted from sending to the arrival of the response's headers, and in total.
+   */
+  private void cacheHitStoreCalls(ArmResults r) throws IOException, InterruptedException {
+    probe.complete(probe.cachedRequest(r.counted, Bench.SMALL));
+    awaitQuietStore();
+    int before = 0;
+    int hits = 0;
+    long first = System.nanoTime();
+    for (int i = 0; i < plan.storeRounds(); i++) {
+      long start = System.nanoTime();
+      Probe.Exchange exchange = probe.complete(probe.cachedRequest(r.counted, Bench.SMALL));
+      before += store.between(start, exchange.headersAtNanos()).size();
+      if (exchange.status() == 200 && "HIT".equals(exchange.cache())) {
+        hits++;
+      }
+      awaitQuietStore();
+    }
+    List<StoreCallCounter.Call> all = store.between(first, System.nanoTime());
+    r.cacheStoreBeforeFirstByte = before / (double) plan.storeRounds();
+    r.cacheStoreTotal = all.size() / (double) plan.storeRounds();
+    log.add(
+        String.format(
+            "%s cache-hit store calls (counted on %s, behind the relay): %d requests (%d HIT),"
+                + " %d calls %s",
+            r.arm.name(),
+            r.counted.name(),
+            plan.storeRounds(),
+            hits,
+            all.size(),
+            StoreCallCounter.byOperation(all)));
   }
 
   /** Waits until the store has seen no call for 100 ms (at most 2 s). */

@@ -9,6 +9,7 @@ import java.util.List;
  * @param warmupSeconds the longest the JIT warm-up may run
  * @param warmupRounds warm-up rounds, each one request per arm of each kind
  * @param latencyRounds non-streamed rounds per response size
+ * @param cacheRounds non-streamed rounds of a request the gateway answers from its response cache
  * @param ttftRounds short streamed rounds for time to first token
  * @param chunkRounds long streamed rounds (64 chunks x 20 ms) for the per-chunk overhead
  * @param chunks content chunks of a long stream
@@ -17,7 +18,8 @@ import java.util.List;
  * @param stepSeconds how long each step lasts
  * @param cpuRate the fixed rate at which CPU per request is measured
  * @param cpuSeconds for how long
- * @param storeRounds sequential streamed requests for counting store calls
+ * @param storeRounds sequential streamed requests for counting store calls (after a few uncounted
+ *     ones that warm the counting instance, which sat idle while the timed phases ran)
  * @param phaseSeconds the longest any interleaved phase may run before it stops early
  */
 record Plan(
@@ -25,6 +27,7 @@ record Plan(
     double warmupSeconds,
     int warmupRounds,
     int latencyRounds,
+    int cacheRounds,
     int ttftRounds,
     int chunkRounds,
     int chunks,
@@ -42,6 +45,7 @@ record Plan(
         60,
         2000,
         2000,
+        1000,
         500,
         30,
         64,
@@ -60,6 +64,7 @@ record Plan(
         20,
         600,
         600,
+        300,
         200,
         8,
         64,
@@ -73,6 +78,6 @@ record Plan(
   }
 
   static Plan smoke() {
-    return new Plan("smoke", 3, 5, 10, 5, 2, 8, 5, List.of(20), 1, 20, 1, 5, 10);
+    return new Plan("smoke", 3, 5, 10, 10, 5, 2, 8, 5, List.of(20), 1, 20, 1, 5, 10);
   }
 }

@@ -23,8 +23,14 @@ final class Probe {
   /** What the fake upstream should do for one request. */
   record Upstream(long delayMs, int chunks, long intervalMs, int contentBytes) {}
 
-  /** A non-streamed exchange: status, body length and the time to the last byte. */
-  record Exchange(int status, int bodyBytes, long nanos) {}
+  /**
+   * A non-streamed exchange.
+   *
+   * @param nanos from sending to the last byte
+   * @param headersAtNanos when the response's headers arrived ({@link System#nanoTime()})
+   * @param cache the {@code x-switchboard-cache} response header; null when absent
+   */
+  record Exchange(int status, int bodyBytes, long nanos, long headersAtNanos, String cache) {}
 
   /**
    * A streamed exchange.
@@ -44,6 +50,11 @@ final class Probe {
 
   static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+  /** Asks a Switchboard arm to use its response cache, with a TTL longer than any run. */
+  static final String CACHE_HEADER = "x-switchboard-cache";
+
+  private static final String CACHE_TTL_SECONDS = "3600";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
@@ -62,11 +73,27 @@ final class Probe {
   }
 
   HttpRequest request(Arm arm, boolean stream, Upstream upstream) {
+    return request(arm, stream, upstream, false).build();
+  }
+
+  /**
+   * A non-streamed request that asks for the response cache. Its prompt names the arm, so arms of
+   * two builds sharing one dynalite and one key never answer from each other's entries.
+   */
+  HttpRequest cachedRequest(Arm arm, Upstream upstream) {
+    return request(arm, false, upstream, true).header(CACHE_HEADER, CACHE_TTL_SECONDS).build();
+  }
+
+  private HttpRequest.Builder request(Arm arm, boolean stream, Upstream upstream, boolean cached) {
     ObjectNode body = JSON.createObjectNode();
     body.put("model", arm.model());
     ObjectNode message = body.putArray("messages").addObject();
     message.put("role", "user");
-    message.put("content", "Say something about gateways.");
+    message.put(
+        "content",
+        cached
+            ? "Say something about gateways, from the cache of " + arm.name() + "."
+            : "Say something about gateways.");
     body.put("stream", stream);
     if (stream) {
       body.putObject("stream_options").put("include_usage", true);
@@ -92,15 +119,29 @@ final class Probe {
       builder.header("x-fake-content-bytes", Integer.toString(upstream.contentBytes()));
     }
     arm.headers().forEach(builder::header);
-    return builder.build();
+    return builder;
   }
 
   Exchange complete(Arm arm, Upstream upstream) throws IOException, InterruptedException {
-    HttpRequest request = request(arm, false, upstream);
+    return complete(request(arm, false, upstream));
+  }
+
+  Exchange complete(HttpRequest request) throws IOException, InterruptedException {
+    long[] headersAt = new long[1];
+    HttpResponse.BodyHandler<byte[]> handler =
+        info -> {
+          headersAt[0] = System.nanoTime();
+          return HttpResponse.BodySubscribers.ofByteArray();
+        };
     long start = System.nanoTime();
-    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response = http.send(request, handler);
     long nanos = System.nanoTime() - start;
-    return new Exchange(response.statusCode(), response.body().length, nanos);
+    return new Exchange(
+        response.statusCode(),
+        response.body().length,
+        nanos,
+        headersAt[0],
+        response.headers().firstValue(CACHE_HEADER).orElse(null));
   }
 
   /** Sends without waiting; the future completes with the status, or fails. */

@@ -131,7 +131,14 @@ final class Report {
                     "%.2f / %.2f (cold key: %d before)",
                     g.storeBeforeFirstByte, g.storeTotal, g.storeCold),
         "<= 1 before the first byte");
-    row(md, "cache-hit latency", gateways, g -> "not implemented yet", "");
+    row(
+        md,
+        "cache-hit latency p50 / p99, ~"
+            + kb(direct.smallBodyBytes)
+            + " non-streamed (the hit itself; in brackets minus direct's upstream call)",
+        gateways,
+        g -> cacheHit(g, direct),
+        "");
     md.append('\n');
     md.append("| Arm | latency p50 / p99 ~")
         .append(kb(direct.smallBodyBytes))
@@ -210,8 +217,9 @@ final class Report {
         .append(")\n");
     md.append("- Switchboard path on: ").append(pathOn()).append('\n');
     md.append("- Everything on one machine and loopback: the harness (client and fake upstream), ")
+        .append("the dev server JVMs, dynalite and Portkey's node process share the cores. ")
         .append(
-            "the dev server JVM, dynalite (behind a byte relay that counts DynamoDB calls) and Portkey's node process share the cores.\n\n");
+            "The measured dev server reaches dynalite directly. Store calls are counted on a second dev server of the same build (same key, same dynalite) that reaches dynalite through a byte relay counting DynamoDB calls; that instance serves the store-call phases only, so the relay's loopback hop is in no latency, TTFT, chunk, cache, throughput or CPU figure.\n\n");
     md.append(table()).append('\n');
     md.append(
             "How the figures are taken: arms are interleaved request by request (the order rotates each round) at concurrency 1 after a warm-up; ")
@@ -224,7 +232,9 @@ final class Report {
         .append("CPU is user+system time from `/proc/<pid>/stat` over a fixed-rate run of ")
         .append(options.plan().cpuRate())
         .append(
-            " req/s; store calls are counted by the relay in front of dynalite, inside each request's window.\n\n");
+            " req/s; a cache hit is a non-streamed request with `x-switchboard-cache` whose identical first copy was sent (and cached) before the phase, and only responses marked `x-switchboard-cache: HIT` count as hits, any other is a failure; ")
+        .append(
+            "store calls are counted by the relay in front of dynalite, inside each request's window (from sending to the response headers' arrival for \"before the first byte\"), on the second (counting) instance of each Switchboard arm only.\n\n");
     md.append("Phases:\n\n");
     log.forEach(line -> md.append("- ").append(line).append('\n'));
     md.append(END).append('\n');
@@ -292,6 +302,31 @@ final class Report {
     return String.format("%.2f / %.2f ms", p50, p99);
   }
 
+  private static String cacheHit(ArmResults g, ArmResults direct) {
+    if (!g.switchboard()) {
+      return "not measured (Switchboard arms only)";
+    }
+    String notHit =
+        g.cacheNotHit == 0 ? "" : "; " + g.cacheNotHit + " of " + g.cacheRequests + " not a HIT";
+    if (g.cacheHit.size() == 0) {
+      return "failed" + failureStatuses(g) + notHit;
+    }
+    String storeCalls =
+        g.cacheStoreBeforeFirstByte == null
+            ? ""
+            : String.format(
+                "; store calls before the first byte / in total %.2f / %.2f",
+                g.cacheStoreBeforeFirstByte, g.cacheStoreTotal);
+    return String.format(
+            "%.2f / %.2f ms (%+.2f / %+.2f ms)",
+            g.cacheHit.percentile(50) / 1e6,
+            g.cacheHit.percentile(99) / 1e6,
+            added(g.cacheHit, direct.cacheHit, 50),
+            added(g.cacheHit, direct.cacheHit, 99))
+        + storeCalls
+        + notHit;
+  }
+
   private static String streamFailure(ArmResults g) {
     if (g.streamsAllFailed()) {
       return "fails: every streamed request ("
@@ -309,7 +344,7 @@ final class Report {
       return "";
     }
     return r.failureStatuses.entrySet().stream()
-        .map(e -> "HTTP " + e.getKey() + " x" + e.getValue())
+        .map(e -> e.getKey() + " x" + e.getValue())
         .collect(Collectors.joining(", ", ", ", ""));
   }
 
