@@ -29,7 +29,12 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** {@code POST /v1/chat/completions}: validate, resolve the model, forward, stream back. */
 final class ChatCompletionsRoute {
@@ -37,6 +42,9 @@ final class ChatCompletionsRoute {
   static final String PROVIDER_HEADER = "x-switchboard-provider";
   static final String MODEL_HEADER = "x-switchboard-model";
   static final String ATTEMPTS_HEADER = "x-switchboard-attempts";
+
+  /** Where cache reads run while the admission write is under way. */
+  private static final ExecutorService LOOKUPS = Executors.newVirtualThreadPerTaskExecutor();
 
   private final ChatRequestParser parser;
   private final ChatService chat;
@@ -72,6 +80,10 @@ final class ChatCompletionsRoute {
     Model primary = model;
     exchange.model = model.id();
     exchange.served = model;
+    // the primary model names the cache entry: a fallback's answer stands for the model asked for.
+    // The cache read does not depend on the admission, so both go to the store at once: a request
+    // that uses the cache waits for the slower of the two, not their sum
+    Future<CacheLookup> lookup = lookUp(exchange.cachePolicy, key, model, request);
     // one conditional store write: the worst case over the candidates, and the rate windows
     Admission.Ticket ticket =
         admission.admit(
@@ -87,8 +99,7 @@ final class ChatCompletionsRoute {
     // default released (nothing was generated); the paths below replace that with what was used
     exchange.settlement = () -> admission.settle(ticket, primary, Usage.NONE);
     String generationId = UsageRecord.generationIdOf(exchange.requestId);
-    // the primary model names the cache entry: a fallback's answer stands for the model asked for
-    CacheLookup cached = cache.lookup(exchange.cachePolicy, key, model, request);
+    CacheLookup cached = resultOf(lookup);
     exchange.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
     if (cached instanceof CacheLookup.Hit hit) {
       // no upstream call: the reservation is released (counted in the rate window all the same)
@@ -205,6 +216,33 @@ final class ChatCompletionsRoute {
     exchange.status = e.kind().status();
     exchange.errorCode = e.code();
     stream.fail(errorChunk(generationId, model, e), e.code(), e.getMessage());
+  }
+
+  /**
+   * Starts the cache read on a virtual thread when the policy asks for one; a request that skips
+   * the cache gets its answer at once, with no thread. A refused admission leaves a started read to
+   * finish unobserved: it only reads.
+   */
+  private Future<CacheLookup> lookUp(
+      CachePolicy policy, ApiKey key, Model model, ChatRequest request) {
+    if (!(policy instanceof CachePolicy.Use)) {
+      return CompletableFuture.completedFuture(cache.lookup(policy, key, model, request));
+    }
+    return LOOKUPS.submit(() -> cache.lookup(policy, key, model, request));
+  }
+
+  private static CacheLookup resultOf(Future<CacheLookup> lookup) {
+    try {
+      return lookup.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the cache", e);
+    } catch (ExecutionException e) {
+      // the lookup turns store failures into misses itself; anything else is a bug, as if inline
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException("the cache lookup failed", e.getCause());
+    }
   }
 
   /** Who served: the provider, the model and how many upstream calls it took. */

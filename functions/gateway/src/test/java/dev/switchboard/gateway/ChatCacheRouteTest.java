@@ -6,15 +6,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.StoreUnavailableException;
+import dev.switchboard.core.budget.BudgetStore;
+import dev.switchboard.core.budget.InMemoryBudgetStore;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.CachedResponse;
 import dev.switchboard.lambda.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -130,5 +137,92 @@ class ChatCacheRouteTest {
     assertThat(streamed.status).isEqualTo(200);
     assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
     assertThat(streamed.abortedWith).isNull();
+  }
+
+  @Test
+  void theCacheReadDoesNotWaitForTheAdmissionWrite() {
+    CountDownLatch reading = new CountDownLatch(1);
+    CacheStore signalling =
+        new CacheStore() {
+          @Override
+          public Optional<CachedResponse> find(String key) {
+            reading.countDown();
+            return store.find(key);
+          }
+
+          @Override
+          public void put(CachedResponse entry) {
+            store.put(entry);
+          }
+        };
+    InMemoryBudgetStore ledger = new InMemoryBudgetStore();
+    AtomicBoolean overlapped = new AtomicBoolean();
+    BudgetStore admissionWaitsForTheRead =
+        new BudgetStore() {
+          @Override
+          public ReserveOutcome reserve(ReserveCommand command) {
+            // were the read to follow the admission, it could not have started yet
+            try {
+              overlapped.set(reading.await(5, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return ledger.reserve(command);
+          }
+
+          @Override
+          public boolean settle(Settlement settlement) {
+            return ledger.settle(settlement);
+          }
+
+          @Override
+          public Optional<PeriodState> period(String keyId, String periodId) {
+            return ledger.period(keyId, periodId);
+          }
+
+          @Override
+          public SpendHistory spend(String keyId, LocalDate from, LocalDate to) {
+            return ledger.spend(keyId, from, to);
+          }
+
+          @Override
+          public List<OpenReservation> openReservations() {
+            return ledger.openReservations();
+          }
+
+          @Override
+          public void changeLimit(String keyId, String periodId, Long newLimit) {
+            ledger.changeLimit(keyId, periodId, newLimit);
+          }
+        };
+    InMemoryKeyStore keys = new InMemoryKeyStore();
+    String hash = ApiKeys.hash(secret);
+    keys.put(
+        new ApiKey(
+            hash, ApiKeys.idOf(hash), "t", "o", ApiKey.Role.USER, false, Instant.EPOCH, null));
+    GatewayHandler parallel =
+        new GatewayHandler(
+            new TestGateway(
+                    Map.of("CACHE_TABLE", "cache"),
+                    keys,
+                    signalling,
+                    admissionWaitsForTheRead,
+                    usage)
+                .gateway);
+    RecordingSink sink = new RecordingSink();
+
+    parallel.handle(
+        new HttpRequest(
+            "POST",
+            "/v1/chat/completions",
+            Map.of("Authorization", "Bearer " + secret, "x-switchboard-cache", "60"),
+            Map.of(),
+            BODY.getBytes(StandardCharsets.UTF_8),
+            "req-parallel"),
+        sink);
+
+    assertThat(sink.status).isEqualTo(200);
+    assertThat(sink.headers).containsEntry("x-switchboard-cache", "MISS");
+    assertThat(overlapped).isTrue();
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.InMemoryBudgetStore;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.usage.UsageStore;
@@ -23,6 +24,15 @@ final class TestGateway {
   }
 
   TestGateway(Map<String, String> env, KeyStore keys, CacheStore cache, UsageStore usage) {
+    this(env, keys, cache, new InMemoryBudgetStore(), usage);
+  }
+
+  TestGateway(
+      Map<String, String> env,
+      KeyStore keys,
+      CacheStore cache,
+      BudgetStore budgets,
+      UsageStore usage) {
     Map<String, String> all = new HashMap<>();
     all.put("KEYS_TABLE", "keys");
     all.put("USAGE_TABLE", "usage");
@@ -37,7 +47,7 @@ final class TestGateway {
             Clock.systemUTC(),
             keys,
             cache,
-            new InMemoryBudgetStore(),
+            budgets,
             usage,
             r ->
                 log.unsavedUsage(
