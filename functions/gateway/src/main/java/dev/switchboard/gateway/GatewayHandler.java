@@ -17,6 +17,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -30,6 +34,9 @@ import java.util.function.Function;
  * picked up by every new execution environment without a redeploy.
  */
 public final class GatewayHandler implements HttpHandler, SnapStartResource {
+
+  /** Where the settlement runs while the usage record is written. */
+  private static final ExecutorService POST_RESPONSE = Executors.newVirtualThreadPerTaskExecutor();
 
   private static final String CHAT = "/v1/chat/completions";
   private static final String MODELS = "/v1/models";
@@ -252,18 +259,41 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
       respondInternalError(sink, requestId);
     }
     // after the response is complete, before returning: the Lambda runtime finishes this work
-    // before it asks for the next invocation
-    if (exchange.settlement != null) {
-      try {
-        exchange.settlement.run();
-      } catch (RuntimeException e) {
-        // the reservation stays open and the reconciler settles it once it expires
-        w.gateway().log().failure(requestId, e);
+    // before it asks for the next invocation. The settlement and the usage record bill the same
+    // usage but are independent writes, so they go to the store at once: the instance stays busy
+    // (and billed) for one round trip, not two
+    Runnable settlement = exchange.settlement;
+    Future<?> settled =
+        settlement == null ? null : POST_RESPONSE.submit(() -> settle(w, settlement, requestId));
+    Optional<UsageRecord> record = w.gateway().usage().complete(exchange, start);
+    awaitSettlement(settled);
+    logRequest(w.gateway().log(), request, exchange, keyId, start, record);
+  }
+
+  private static void settle(Wiring w, Runnable settlement, String requestId) {
+    try {
+      settlement.run();
+    } catch (RuntimeException e) {
+      // the reservation stays open and the reconciler settles it once it expires
+      w.gateway().log().failure(requestId, e);
+    }
+  }
+
+  private static void awaitSettlement(Future<?> settled) {
+    if (settled == null) {
+      return;
+    }
+    try {
+      settled.get();
+    } catch (InterruptedException e) {
+      // the settlement goes on; if it never lands, the reconciler settles the reservation
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // settle() logs every RuntimeException itself; an Error is not ours to swallow
+      if (e.getCause() instanceof Error error) {
+        throw error;
       }
     }
-    // the usage record too, after the settlement: the two bill the same usage
-    Optional<UsageRecord> record = w.gateway().usage().complete(exchange, start);
-    logRequest(w.gateway().log(), request, exchange, keyId, start, record);
   }
 
   private void respondInternalError(ResponseSink sink, String requestId) {

@@ -6,16 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.StoreUnavailableException;
-import dev.switchboard.core.budget.BudgetStore;
-import dev.switchboard.core.budget.InMemoryBudgetStore;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.CachedResponse;
 import dev.switchboard.lambda.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -155,46 +151,10 @@ class ChatCacheRouteTest {
             store.put(entry);
           }
         };
-    InMemoryBudgetStore ledger = new InMemoryBudgetStore();
     AtomicBoolean overlapped = new AtomicBoolean();
-    BudgetStore admissionWaitsForTheRead =
-        new BudgetStore() {
-          @Override
-          public ReserveOutcome reserve(ReserveCommand command) {
-            // were the read to follow the admission, it could not have started yet
-            try {
-              overlapped.set(reading.await(5, TimeUnit.SECONDS));
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            return ledger.reserve(command);
-          }
-
-          @Override
-          public boolean settle(Settlement settlement) {
-            return ledger.settle(settlement);
-          }
-
-          @Override
-          public Optional<PeriodState> period(String keyId, String periodId) {
-            return ledger.period(keyId, periodId);
-          }
-
-          @Override
-          public SpendHistory spend(String keyId, LocalDate from, LocalDate to) {
-            return ledger.spend(keyId, from, to);
-          }
-
-          @Override
-          public List<OpenReservation> openReservations() {
-            return ledger.openReservations();
-          }
-
-          @Override
-          public void changeLimit(String keyId, String periodId, Long newLimit) {
-            ledger.changeLimit(keyId, periodId, newLimit);
-          }
-        };
+    WatchedBudgetStore admissionWaitsForTheRead = new WatchedBudgetStore();
+    // were the read to follow the admission, it could not have started yet
+    admissionWaitsForTheRead.beforeReserve = () -> overlapped.set(awaitQuietly(reading));
     InMemoryKeyStore keys = new InMemoryKeyStore();
     String hash = ApiKeys.hash(secret);
     keys.put(
@@ -224,5 +184,14 @@ class ChatCacheRouteTest {
     assertThat(sink.status).isEqualTo(200);
     assertThat(sink.headers).containsEntry("x-switchboard-cache", "MISS");
     assertThat(overlapped).isTrue();
+  }
+
+  static boolean awaitQuietly(CountDownLatch latch) {
+    try {
+      return latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
@@ -14,6 +15,8 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class GatewayUsageTest {
@@ -207,5 +210,36 @@ class GatewayUsageTest {
     } catch (Exception e) {
       throw new AssertionError(line, e);
     }
+  }
+
+  @Test
+  void theSettlementAndTheUsageRecordAreWrittenAtOnce() {
+    CountDownLatch recording = new CountDownLatch(1);
+    InMemoryUsageStore watchedUsage = new InMemoryUsageStore();
+    watchedUsage.beforePut = recording::countDown;
+    WatchedBudgetStore budgets = new WatchedBudgetStore();
+    AtomicBoolean overlapped = new AtomicBoolean();
+    // were the record written after the settlement, it could not have started yet
+    budgets.beforeSettle = () -> overlapped.set(ChatCacheRouteTest.awaitQuietly(recording));
+    GatewayHandler both =
+        new GatewayHandler(
+            new TestGateway(Map.of(), keys, CacheStore.NONE, budgets, watchedUsage).gateway);
+    RecordingSink sink = new RecordingSink();
+
+    both.handle(
+        new HttpRequest(
+            "POST",
+            "/v1/chat/completions",
+            Map.of("Authorization", "Bearer " + secret),
+            Map.of(),
+            chat(false).getBytes(StandardCharsets.UTF_8),
+            "req-both"),
+        sink);
+
+    assertThat(sink.status).isEqualTo(200);
+    assertThat(overlapped).isTrue();
+    assertThat(watchedUsage.records).containsKey("req-both");
+    // settled before the handler returned: nothing is left reserved
+    assertThat(budgets.openReservations()).isEmpty();
   }
 }

@@ -16,9 +16,11 @@ final class InMemoryUsageStore implements UsageStore {
   final Map<String, UsageRecord> records = new ConcurrentHashMap<>();
   final AtomicInteger failNextWrites = new AtomicInteger();
   final AtomicInteger writeCalls = new AtomicInteger();
+  volatile Runnable beforePut = () -> {};
 
   @Override
   public void put(UsageRecord record) {
+    beforePut.run();
     writeCalls.incrementAndGet();
     if (failNextWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new StoreUnavailableException("injected", null);
