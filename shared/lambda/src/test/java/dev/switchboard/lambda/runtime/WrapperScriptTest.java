@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,13 +22,10 @@ class WrapperScriptTest {
 
   @Test
   void keepsTheJvmOptionsAndReplacesClasspathAndEntryPoint(@TempDir Path dir) throws Exception {
-    Path java = dir.resolve("java");
-    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
-    assertThat(java.toFile().setExecutable(true)).isTrue();
-
-    List<String> command = new ArrayList<>(List.of(WRAPPER.toString(), java.toString()));
-    command.addAll(
-        List.of(
+    List<String> output =
+        run(
+            dir,
+            Map.of(),
             "-XX:+TieredCompilation",
             "-XX:TieredStopAtLevel=1",
             "-Xshare:auto",
@@ -37,17 +35,11 @@ class WrapperScriptTest {
             "java.base/java.util=ALL-UNNAMED",
             "-Dproperty=with space",
             "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-            "dev.switchboard.gateway.GatewayHandler::handleRequest"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("LAMBDA_TASK_ROOT", "/var/task");
-    builder.environment().remove("SWITCHBOARD_RUNTIME_MAIN");
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            "dev.switchboard.gateway.GatewayHandler::handleRequest");
 
-    assertThat(process.exitValue()).isZero();
-    assertThat(output.lines().toList())
+    assertThat(output)
         .containsExactly(
+            "-XX:MetaspaceSize=128m",
             "-XX:+TieredCompilation",
             "-XX:TieredStopAtLevel=1",
             "-Xshare:auto",
@@ -57,6 +49,40 @@ class WrapperScriptTest {
             "-cp",
             "/var/task:/var/task/lib/*",
             "dev.switchboard.lambda.runtime.StreamingRuntime");
+  }
+
+  @Test
+  void leavesAMetaspaceSizeSetByTheRuntimeOrTheUser(@TempDir Path dir) throws Exception {
+    String main = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    assertThat(run(dir, Map.of(), "-XX:MetaspaceSize=64m", main))
+        .containsExactly(
+            "-XX:MetaspaceSize=64m",
+            "-cp",
+            "/var/task:/var/task/lib/*",
+            "dev.switchboard.lambda.runtime.StreamingRuntime");
+    assertThat(run(dir, Map.of("JAVA_TOOL_OPTIONS", "-XX:MetaspaceSize=256m"), main))
+        .containsExactly(
+            "-cp", "/var/task:/var/task/lib/*", "dev.switchboard.lambda.runtime.StreamingRuntime");
+  }
+
+  /** The arguments the wrapper passes to java, given the runtime's command line after java. */
+  private static List<String> run(Path dir, Map<String, String> env, String... runtimeCommand)
+      throws Exception {
+    Path java = dir.resolve("java");
+    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+    assertThat(java.toFile().setExecutable(true)).isTrue();
+    List<String> command = new ArrayList<>(List.of(WRAPPER.toString(), java.toString()));
+    command.addAll(List.of(runtimeCommand));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("LAMBDA_TASK_ROOT", "/var/task");
+    builder.environment().remove("SWITCHBOARD_RUNTIME_MAIN");
+    builder.environment().remove("JAVA_TOOL_OPTIONS");
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    return output.lines().toList();
   }
 
   @Test
