@@ -110,11 +110,20 @@ public final class Bench {
       long started = System.nanoTime();
       phases.log().add("load average before: " + Machine.loadAverage());
       phases.all();
+      StoreFloor.Result floor =
+          StoreFloor.measure(dynalite.endpoint(), options.plan().latencyRounds());
+      phases.log().add("store floor: " + floor.describe());
       phases.log().add("load average after: " + Machine.loadAverage());
       double seconds = (System.nanoTime() - started) / 1e9;
       Report report =
           new Report(
-              options, results, phases.log(), seconds, peerStatus, Machine.describe(options));
+              options,
+              results,
+              phases.log(),
+              seconds,
+              peerStatus,
+              Machine.describe(options),
+              floor);
       String table = report.table();
       System.out.println(table);
       Path out = options.out();

@@ -23,6 +23,7 @@ final class Report {
   private final double seconds;
   private final String peerStatus;
   private final Machine machine;
+  private final StoreFloor.Result floor;
 
   Report(
       Bench.Options options,
@@ -30,13 +31,15 @@ final class Report {
       List<String> log,
       double seconds,
       String peerStatus,
-      Machine machine) {
+      Machine machine,
+      StoreFloor.Result floor) {
     this.options = options;
     this.results = results;
     this.log = log;
     this.seconds = seconds;
     this.peerStatus = peerStatus;
     this.machine = machine;
+    this.floor = floor;
   }
 
   /** The headline table and the raw figures, as Markdown. */
@@ -221,6 +224,14 @@ final class Report {
         .append(
             "The measured dev server reaches dynalite directly. Store calls are counted on a second dev server of the same build (same key, same dynalite) that reaches dynalite through a byte relay counting DynamoDB calls; that instance serves the store-call phases only, so the relay's loopback hop is in no latency, TTFT, chunk, cache, throughput or CPU figure.\n\n");
     md.append(table()).append('\n');
+    md.append(
+            "The floor under the added latency and TTFT, measured in the same run: one admission"
+                + " write alone, the gateway's own `DynamoBudgetStore.reserve` called from the"
+                + " harness against the same dynalite: ")
+        .append(floor.describe())
+        .append(
+            ". A gateway that checks a hard budget before forwarding cannot add less than one of"
+                + " these.\n\n");
     md.append(
             "How the figures are taken: arms are interleaved request by request (the order rotates each round) at concurrency 1 after a warm-up; ")
         .append(

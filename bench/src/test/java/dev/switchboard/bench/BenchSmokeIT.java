@@ -39,6 +39,7 @@ class BenchSmokeIT {
         .contains("| store calls before the first byte")
         .containsPattern("\\| cache-hit latency p50 / p99[^|]*\\| [0-9.]+ / [0-9.]+ ms")
         .doesNotContain("not implemented")
+        .containsPattern("one admission write alone[^\\n]*: p50 [0-9.]+ ms, p99 [0-9.]+ ms")
         .contains("| direct |")
         .contains("| switchboard |");
     // the gateway served every non-streamed and streamed request of the run, and every measured
