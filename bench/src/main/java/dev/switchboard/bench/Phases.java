@@ -248,24 +248,15 @@ final class Phases {
     for (int i = 0; i < STORE_WARMUP_REQUESTS; i++) {
       probe.streamRaw(probe.request(r.counted, true, Bench.SHORT_STREAM));
     }
-    awaitQuietStore();
-    int before = 0;
-    long first = System.nanoTime();
-    for (int i = 0; i < plan.storeRounds(); i++) {
-      HttpRequest request = probe.request(r.counted, true, Bench.SHORT_STREAM);
-      long start = System.nanoTime();
-      SseResponse response = probe.streamRaw(request);
-      before += store.between(start, response.headersAtNanos()).size();
-      // The gateway settles and records after the response has ended; let those writes finish
-      // so they are not counted in the next request's window as if they came before its first byte.
-      awaitQuietStore();
-    }
-    // usage records and settlements may be written after the stream ends
-    Thread.sleep(500);
-    List<StoreCallCounter.Call> all = store.between(first, System.nanoTime());
-    r.storeBeforeFirstByte = before / (double) plan.storeRounds();
-    r.storeTotal = all.size() / (double) plan.storeRounds();
-    r.storeOperations = StoreCallCounter.byOperation(all);
+    StoreCount count =
+        countStoreCalls(
+            () ->
+                probe
+                    .streamRaw(probe.request(r.counted, true, Bench.SHORT_STREAM))
+                    .headersAtNanos());
+    r.storeBeforeFirstByte = count.beforeFirstByte();
+    r.storeTotal = count.total();
+    r.storeOperations = StoreCallCounter.byOperation(count.calls());
     log.add(
         String.format(
             "%s store calls (counted on %s, behind the relay): %d streamed requests after %d"
@@ -274,7 +265,7 @@ final class Phases {
             r.counted.name(),
             plan.storeRounds(),
             STORE_WARMUP_REQUESTS,
-            all.size(),
+            count.calls().size(),
             r.storeOperations));
   }
 
@@ -284,22 +275,18 @@ final class Phases {
    */
   private void cacheHitStoreCalls(ArmResults r) throws IOException, InterruptedException {
     probe.complete(probe.cachedRequest(r.counted, Bench.SMALL));
-    awaitQuietStore();
-    int before = 0;
-    int hits = 0;
-    long first = System.nanoTime();
-    for (int i = 0; i < plan.storeRounds(); i++) {
-      long start = System.nanoTime();
-      Probe.Exchange exchange = probe.complete(probe.cachedRequest(r.counted, Bench.SMALL));
-      before += store.between(start, exchange.headersAtNanos()).size();
-      if (exchange.status() == 200 && "HIT".equals(exchange.cache())) {
-        hits++;
-      }
-      awaitQuietStore();
-    }
-    List<StoreCallCounter.Call> all = store.between(first, System.nanoTime());
-    r.cacheStoreBeforeFirstByte = before / (double) plan.storeRounds();
-    r.cacheStoreTotal = all.size() / (double) plan.storeRounds();
+    int[] hits = {0};
+    StoreCount count =
+        countStoreCalls(
+            () -> {
+              Probe.Exchange exchange = probe.complete(probe.cachedRequest(r.counted, Bench.SMALL));
+              if (exchange.status() == 200 && "HIT".equals(exchange.cache())) {
+                hits[0]++;
+              }
+              return exchange.headersAtNanos();
+            });
+    r.cacheStoreBeforeFirstByte = count.beforeFirstByte();
+    r.cacheStoreTotal = count.total();
     log.add(
         String.format(
             "%s cache-hit store calls (counted on %s, behind the relay): %d requests (%d HIT),"
@@ -307,9 +294,41 @@ final class Phases {
             r.arm.name(),
             r.counted.name(),
             plan.storeRounds(),
-            hits,
-            all.size(),
-            StoreCallCounter.byOperation(all)));
+            hits[0],
+            count.calls().size(),
+            StoreCallCounter.byOperation(count.calls())));
+  }
+
+  /** Sends one counted request and returns when its response's headers arrived (nanoTime). */
+  @FunctionalInterface
+  private interface CountedRequest {
+    long send() throws IOException, InterruptedException;
+  }
+
+  /** The store calls of the counted requests: per request before the headers, and all of them. */
+  private record StoreCount(
+      double beforeFirstByte, double total, List<StoreCallCounter.Call> calls) {}
+
+  /**
+   * Sends {@code plan.storeRounds()} requests one at a time on a quiet store, counting the calls
+   * the relay sees from each one's sending to its response headers. The gateway settles and records
+   * after the response has ended, so the store must go quiet again before the next request, or
+   * those writes would count in its window as if they came before its first byte.
+   */
+  private StoreCount countStoreCalls(CountedRequest request)
+      throws IOException, InterruptedException {
+    awaitQuietStore();
+    int before = 0;
+    long first = System.nanoTime();
+    for (int i = 0; i < plan.storeRounds(); i++) {
+      long start = System.nanoTime();
+      long headersAt = request.send();
+      before += store.between(start, headersAt).size();
+      awaitQuietStore();
+    }
+    List<StoreCallCounter.Call> all = store.between(first, System.nanoTime());
+    return new StoreCount(
+        before / (double) plan.storeRounds(), all.size() / (double) plan.storeRounds(), all);
   }
 
   /** Waits until the store has seen no call for 100 ms (at most 2 s). */
