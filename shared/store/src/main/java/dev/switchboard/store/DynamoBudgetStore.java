@@ -18,11 +18,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -229,37 +227,28 @@ public final class DynamoBudgetStore implements BudgetStore {
   public SpendHistory spend(String keyId, LocalDate from, LocalDate to) {
     Map<LocalDate, Long> byDay = new TreeMap<>();
     long total = 0;
-    Map<String, AttributeValue> start = null;
     try {
-      do {
-        QueryResponse page =
-            client.query(
-                QueryRequest.builder()
-                    .tableName(table)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :period)")
-                    .expressionAttributeValues(
-                        Map.of(
-                            ":pk",
-                            AttributeValue.fromS(keyId),
-                            ":period",
-                            AttributeValue.fromS(PERIOD)))
-                    .exclusiveStartKey(start)
-                    .build());
-        for (Map<String, AttributeValue> item : page.items()) {
-          Long spent = number(item, "spent");
-          total += spent == null ? 0 : spent;
-          // a day is in one period, unless the key's reset period changed that day: add them up
-          for (var e : item.entrySet()) {
-            if (e.getKey().startsWith(DAY) && e.getValue().n() != null) {
-              LocalDate day = LocalDate.parse(e.getKey().substring(DAY.length()));
-              if (!day.isBefore(from) && !day.isAfter(to)) {
-                byDay.merge(day, Long.parseLong(e.getValue().n()), Long::sum);
-              }
+      QueryRequest periods =
+          QueryRequest.builder()
+              .tableName(table)
+              .keyConditionExpression("pk = :pk AND begins_with(sk, :period)")
+              .expressionAttributeValues(
+                  Map.of(
+                      ":pk", AttributeValue.fromS(keyId), ":period", AttributeValue.fromS(PERIOD)))
+              .build();
+      for (Map<String, AttributeValue> item : client.queryPaginator(periods).items()) {
+        Long spent = number(item, "spent");
+        total += spent == null ? 0 : spent;
+        // a day is in one period, unless the key's reset period changed that day: add them up
+        for (var e : item.entrySet()) {
+          if (e.getKey().startsWith(DAY) && e.getValue().n() != null) {
+            LocalDate day = LocalDate.parse(e.getKey().substring(DAY.length()));
+            if (!day.isBefore(from) && !day.isAfter(to)) {
+              byDay.merge(day, Long.parseLong(e.getValue().n()), Long::sum);
             }
           }
         }
-        start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
-      } while (start != null && !start.isEmpty());
+      }
     } catch (SdkException e) {
       throw new StoreUnavailableException("spend read failed", e);
     }
@@ -273,35 +262,23 @@ public final class DynamoBudgetStore implements BudgetStore {
   @Override
   public List<OpenReservation> openReservations() {
     List<OpenReservation> open = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
     try {
-      do {
-        ScanResponse page =
-            client.scan(
-                ScanRequest.builder()
-                    .tableName(table)
-                    .filterExpression("begins_with(sk, :period)")
-                    .expressionAttributeValues(Map.of(":period", AttributeValue.fromS(PERIOD)))
-                    .exclusiveStartKey(start)
-                    .build());
-        for (Map<String, AttributeValue> item : page.items()) {
-          String keyId = item.get(PK).s();
-          String periodId = item.get(SK).s().substring(PERIOD.length());
-          for (var e : item.entrySet()) {
-            if (e.getKey().startsWith(RESERVATION) && e.getValue().hasM()) {
-              Map<String, AttributeValue> r = e.getValue().m();
-              open.add(
-                  new OpenReservation(
-                      keyId,
-                      periodId,
-                      e.getKey().substring(RESERVATION.length()),
-                      Long.parseLong(r.get("a").n()),
-                      Instant.ofEpochSecond(Long.parseLong(r.get("x").n()))));
-            }
+      for (Map<String, AttributeValue> item : periodItems()) {
+        String keyId = item.get(PK).s();
+        String periodId = item.get(SK).s().substring(PERIOD.length());
+        for (var e : item.entrySet()) {
+          if (e.getKey().startsWith(RESERVATION) && e.getValue().hasM()) {
+            Map<String, AttributeValue> r = e.getValue().m();
+            open.add(
+                new OpenReservation(
+                    keyId,
+                    periodId,
+                    e.getKey().substring(RESERVATION.length()),
+                    Long.parseLong(r.get("a").n()),
+                    Instant.ofEpochSecond(Long.parseLong(r.get("x").n()))));
           }
         }
-        start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
-      } while (start != null && !start.isEmpty());
+      }
     } catch (SdkException e) {
       throw new StoreUnavailableException("budget scan failed", e);
     }
@@ -376,46 +353,46 @@ public final class DynamoBudgetStore implements BudgetStore {
     String oldestDayKept =
         dayCounter(LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(DAYS_KEPT));
     int pruned = 0;
-    Map<String, AttributeValue> start = null;
     try {
-      do {
-        ScanResponse page =
-            client.scan(
-                ScanRequest.builder()
-                    .tableName(table)
-                    .filterExpression("begins_with(sk, :period)")
-                    .expressionAttributeValues(Map.of(":period", AttributeValue.fromS(PERIOD)))
-                    .exclusiveStartKey(start)
-                    .build());
-        for (Map<String, AttributeValue> item : page.items()) {
-          Map<String, String> names = new HashMap<>();
-          for (String attr : item.keySet()) {
-            boolean window = attr.startsWith(REQUESTS) || attr.startsWith(TOKENS);
-            boolean staleWindow = window && !attr.endsWith(keep1) && !attr.endsWith(keep2);
-            // d_<yyyy-mm-dd> names sort by date
-            boolean staleDay = attr.startsWith(DAY) && attr.compareTo(oldestDayKept) < 0;
-            if (staleWindow || staleDay) {
-              names.put("#a" + names.size(), attr);
-            }
+      for (Map<String, AttributeValue> item : periodItems()) {
+        Map<String, String> names = new HashMap<>();
+        for (String attr : item.keySet()) {
+          boolean window = attr.startsWith(REQUESTS) || attr.startsWith(TOKENS);
+          boolean staleWindow = window && !attr.endsWith(keep1) && !attr.endsWith(keep2);
+          // d_<yyyy-mm-dd> names sort by date
+          boolean staleDay = attr.startsWith(DAY) && attr.compareTo(oldestDayKept) < 0;
+          if (staleWindow || staleDay) {
+            names.put("#a" + names.size(), attr);
           }
-          if (names.isEmpty()) {
-            continue;
-          }
-          client.updateItem(
-              UpdateItemRequest.builder()
-                  .tableName(table)
-                  .key(Map.of(PK, item.get(PK), SK, item.get(SK)))
-                  .updateExpression("REMOVE " + String.join(", ", names.keySet()))
-                  .expressionAttributeNames(names)
-                  .build());
-          pruned += names.size();
         }
-        start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
-      } while (start != null && !start.isEmpty());
+        if (names.isEmpty()) {
+          continue;
+        }
+        client.updateItem(
+            UpdateItemRequest.builder()
+                .tableName(table)
+                .key(Map.of(PK, item.get(PK), SK, item.get(SK)))
+                .updateExpression("REMOVE " + String.join(", ", names.keySet()))
+                .expressionAttributeNames(names)
+                .build());
+        pruned += names.size();
+      }
     } catch (SdkException e) {
       throw new StoreUnavailableException("counter pruning failed", e);
     }
     return pruned;
+  }
+
+  /** Every budget-period item of every key, page by page as the iteration goes. */
+  private Iterable<Map<String, AttributeValue>> periodItems() {
+    return client
+        .scanPaginator(
+            ScanRequest.builder()
+                .tableName(table)
+                .filterExpression("begins_with(sk, :period)")
+                .expressionAttributeValues(Map.of(":period", AttributeValue.fromS(PERIOD)))
+                .build())
+        .items();
   }
 
   private Map<String, AttributeValue> read(Map<String, AttributeValue> key) {
