@@ -44,7 +44,7 @@ final class StoreFloor {
             "AWS_REGION", "us-east-1");
     try (DynamoDbClient client = DynamoClients.create(env, Duration.ofSeconds(5))) {
       String table = "bench-store-floor";
-      client.createTable(Tables.budgets(table));
+      Tables.create(client, Tables.budgets(table));
       DynamoBudgetStore store = new DynamoBudgetStore(client, table);
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       Samples wall = new Samples();

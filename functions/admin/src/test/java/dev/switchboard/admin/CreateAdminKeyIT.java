@@ -29,7 +29,7 @@ class CreateAdminKeyIT {
             "AWS_REGION", "us-east-1");
     String table = "keys-" + UUID.randomUUID();
     try (var dynamo = DynamoClients.create(env, Duration.ofSeconds(10))) {
-      dynamo.createTable(Tables.keys(table));
+      Tables.create(dynamo, Tables.keys(table));
       String secret = CreateAdminKey.create(env, table, "first admin");
       assertThat(secret).startsWith(ApiKeys.PREFIX).hasSize(ApiKeys.PREFIX.length() + 43);
       DynamoKeyStore store = new DynamoKeyStore(dynamo, table);

@@ -1,6 +1,9 @@
 package dev.switchboard.store;
 
+import java.time.Duration;
 import java.util.List;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -12,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 /**
  * The table definitions, in one place: the dev server and the tests create tables from these, and a
@@ -21,6 +25,11 @@ public final class Tables {
 
   /** The attribute DynamoDB's TTL deletes items by, on every table whose items expire. */
   public static final String TTL_ATTRIBUTE = "expiresAt";
+
+  /** How often {@link #create} asks whether a new table is ACTIVE, and for how long at most. */
+  private static final Duration ACTIVE_POLL = Duration.ofMillis(20);
+
+  private static final Duration ACTIVE_WAIT = Duration.ofMinutes(1);
 
   private Tables() {}
 
@@ -114,15 +123,47 @@ public final class Tables {
   }
 
   /**
-   * Creates every table that does not exist yet (for local stores; the template does it on AWS).
+   * Creates every table that does not exist yet (for local stores; the template does it on AWS),
+   * and returns once each one is ACTIVE.
    */
   public static void createAll(DynamoDbClient client, Names names) {
     for (CreateTableRequest table : all(names)) {
-      try {
-        client.createTable(table);
-      } catch (ResourceInUseException exists) {
-        // already there: fine
-      }
+      create(client, table);
+    }
+  }
+
+  /**
+   * Creates the table unless it exists, then waits until it is ACTIVE. DynamoDB answers {@code
+   * CreateTable} while the table is still CREATING and refuses reads and writes to it until then
+   * (dynalite too, for an instant: it marks the table ACTIVE on a timer after its reply), so a
+   * caller that writes at once must wait here.
+   *
+   * @throws software.amazon.awssdk.core.exception.SdkException if the table does not become ACTIVE
+   *     within a minute
+   */
+  public static void create(DynamoDbClient client, CreateTableRequest table) {
+    try {
+      client.createTable(table);
+    } catch (ResourceInUseException exists) {
+      // already there (or being created by someone else): wait for it all the same
+    }
+    try (DynamoDbWaiter waiter =
+        DynamoDbWaiter.builder()
+            .client(client)
+            .overrideConfiguration(
+                w ->
+                    w.backoffStrategyV2(BackoffStrategy.fixedDelay(ACTIVE_POLL))
+                        .waitTimeout(ACTIVE_WAIT))
+            .build()) {
+      waiter
+          .waitUntilTableExists(r -> r.tableName(table.tableName()))
+          .matched()
+          .exception()
+          .ifPresent(
+              e -> {
+                throw SdkException.create(
+                    "table " + table.tableName() + " did not become ACTIVE", e);
+              });
     }
   }
 

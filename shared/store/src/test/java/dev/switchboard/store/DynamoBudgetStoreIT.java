@@ -34,7 +34,7 @@ class DynamoBudgetStoreIT {
                 "AWS_SECRET_ACCESS_KEY", "local"),
             Duration.ofSeconds(5));
     String table = "budgets-" + UUID.randomUUID();
-    client.createTable(Tables.budgets(table));
+    Tables.create(client, Tables.budgets(table));
     store = new DynamoBudgetStore(client, table);
   }
 

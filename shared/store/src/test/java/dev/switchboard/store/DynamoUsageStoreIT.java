@@ -37,7 +37,7 @@ class DynamoUsageStoreIT {
                 "AWS_SECRET_ACCESS_KEY", "local"),
             Duration.ofSeconds(10));
     String table = "usage-" + UUID.randomUUID();
-    client.createTable(Tables.usage(table));
+    Tables.create(client, Tables.usage(table));
     store = new DynamoUsageStore(client, table, Duration.ofDays(30));
   }
 
