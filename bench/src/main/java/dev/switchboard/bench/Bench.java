@@ -111,7 +111,10 @@ public final class Bench {
       phases.log().add("load average before: " + Machine.loadAverage());
       phases.all();
       StoreFloor.Result floor =
-          StoreFloor.measure(dynalite.endpoint(), options.plan().latencyRounds());
+          StoreFloor.measure(
+              dynalite.endpoint(),
+              StoreFloor.warmUpCalls(options.plan()),
+              options.plan().latencyRounds());
       phases.log().add("store floor: " + floor.describe());
       phases.log().add("load average after: " + Machine.loadAverage());
       double seconds = (System.nanoTime() - started) / 1e9;

@@ -22,20 +22,33 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 final class StoreFloor {
 
-  /** Wall time per call, the calling thread's CPU per call, and how many calls were timed. */
-  record Result(Samples wall, double cpuMillisPerCall, int calls) {
+  /**
+   * Wall time per call, the calling thread's CPU per call, how many calls were timed and after how
+   * many untimed ones.
+   */
+  record Result(Samples wall, double cpuMillisPerCall, int calls, int warmUps) {
     String describe() {
       return String.format(
-          "%d sequential reservations (the admission's conditional `UpdateItem`, each settled"
-              + " untimed): p50 %.2f ms, p99 %.2f ms, %.2f ms of the calling thread's CPU per call",
-          calls, wall.percentile(50) / 1e6, wall.percentile(99) / 1e6, cpuMillisPerCall);
+          "%d sequential reservations after %d untimed ones (the admission's conditional"
+              + " `UpdateItem`; each settled, untimed): p50 %.2f ms, p99 %.2f ms, %.2f ms of the"
+              + " calling thread's CPU per call",
+          calls, warmUps, wall.percentile(50) / 1e6, wall.percentile(99) / 1e6, cpuMillisPerCall);
     }
   }
 
   private StoreFloor() {}
 
-  /** Times {@code calls} reservations after as many untimed ones (JIT and connection warm-up). */
-  static Result measure(URI dynalite, int calls) {
+  /**
+   * Untimed reservations (each settled: two store calls) for as many store calls as the measured
+   * gateway makes in its warm-up phase (two requests per round, three calls each), so that both are
+   * timed after a comparable JIT warm-up: after only a few hundred, a call cost twice the CPU.
+   */
+  static int warmUpCalls(Plan plan) {
+    return plan.warmupRounds() * 3;
+  }
+
+  /** Times {@code calls} reservations after {@code warmUps} untimed ones (JIT and connection). */
+  static Result measure(URI dynalite, int warmUps, int calls) {
     Map<String, String> env =
         Map.of(
             "AWS_ENDPOINT_URL_DYNAMODB", dynalite.toString(),
@@ -49,7 +62,7 @@ final class StoreFloor {
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       Samples wall = new Samples();
       long cpu = 0;
-      for (int i = 0; i < 2 * calls; i++) {
+      for (int i = 0; i < warmUps + calls; i++) {
         Instant now = Instant.now();
         String requestId = "floor-" + i;
         ReserveCommand reserve =
@@ -70,14 +83,14 @@ final class StoreFloor {
         store.reserve(reserve);
         long took = System.nanoTime() - started;
         long cpuTook = threads.getCurrentThreadCpuTime() - cpuBefore;
-        if (i >= calls) {
+        if (i >= warmUps) {
           wall.add(took);
           cpu += cpuTook;
         }
         // the item keeps a handful of open reservations, as a key's item does
         store.settle(new Settlement("key_floor", "none", requestId, 1_000, 500, 10, now));
       }
-      return new Result(wall, cpu / 1e6 / calls, calls);
+      return new Result(wall, cpu / 1e6 / calls, calls, warmUps);
     }
   }
 }
