@@ -64,7 +64,7 @@ record Plan(
         // the same warm-up as the full run: with 600 rounds the dev server's store calls still
         // cost about twice their steady-state CPU (the JIT had not finished), which inflated every
         // figure after it
-        40,
+        60,
         2000,
         600,
         300,

@@ -115,11 +115,19 @@ public final class DynamoBudgetStore implements BudgetStore {
                   .conditionExpression(condition.toString())
                   .expressionAttributeNames(names)
                   .expressionAttributeValues(values)
-                  .returnValues(ReturnValue.UPDATED_NEW)
+                  // the old values, not the new: the new ones include the reservation's own
+                  // attribute, a name no reply had before, and the SDK's JSON parser copies its
+                  // whole field-name table for each new name (about 200 KB per reservation once
+                  // that table had filled up with earlier requests' names)
+                  .returnValues(ReturnValue.UPDATED_OLD)
                   .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                   .build());
-      return new ReserveOutcome.Reserved(
-          c.limit() == null ? null : number(response.attributes(), "available"));
+      if (c.limit() == null) {
+        return new ReserveOutcome.Reserved(null);
+      }
+      // what the update did: available = if_not_exists(available, limit) - amount
+      Long before = number(response.attributes(), "available");
+      return new ReserveOutcome.Reserved((before == null ? c.limit() : before) - c.amount());
     } catch (ConditionalCheckFailedException refused) {
       Map<String, AttributeValue> item =
           refused.hasItem() ? refused.item() : read(periodKey(c.keyId(), c.periodId()));

@@ -11,11 +11,21 @@ import dev.switchboard.testkit.DynaliteExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 @ExtendWith(DynaliteExtension.class)
 class DynamoBudgetStoreIT {
@@ -24,6 +34,7 @@ class DynamoBudgetStoreIT {
 
   private final DynamoDbClient client;
   private final DynamoBudgetStore store;
+  private final String table;
 
   DynamoBudgetStoreIT(DynaliteEndpoint dynalite) {
     client =
@@ -33,7 +44,7 @@ class DynamoBudgetStoreIT {
                 "AWS_ACCESS_KEY_ID", "local",
                 "AWS_SECRET_ACCESS_KEY", "local"),
             Duration.ofSeconds(5));
-    String table = "budgets-" + UUID.randomUUID();
+    table = "budgets-" + UUID.randomUUID();
     Tables.create(client, Tables.budgets(table));
     store = new DynamoBudgetStore(client, table);
   }
@@ -72,6 +83,49 @@ class DynamoBudgetStoreIT {
     assertThat(period.available()).isEqualTo(75);
     assertThat(store.spend("key_1", LocalDate.of(2026, 5, 1), LocalDate.of(2026, 5, 31)).total())
         .isEqualTo(25);
+  }
+
+  // Each reply's attribute names go into the SDK's JSON field-name table, which is copied whole for
+  // every name it has not seen: a reply naming the request's own reservation cost ~200 KB of
+  // copying
+  // per admission once the table had filled up with earlier requests' names.
+  @Test
+  void aReservationsReplyNamesNoAttributePeculiarToTheRequest(DynaliteEndpoint dynalite) {
+    List<Set<String>> replies = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor recorder =
+        new ExecutionInterceptor() {
+          @Override
+          public void afterUnmarshalling(
+              Context.AfterUnmarshalling context, ExecutionAttributes attributes) {
+            if (context.response() instanceof UpdateItemResponse reply) {
+              replies.add(reply.attributes().keySet());
+            }
+          }
+        };
+    try (DynamoDbClient recorded =
+        DynamoDbClient.builder()
+            .endpointOverride(dynalite.uri())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .overrideConfiguration(o -> o.addExecutionInterceptor(recorder))
+            .build()) {
+      DynamoBudgetStore watched = new DynamoBudgetStore(recorded, table);
+      assertThat(watched.reserve(reserve("first", 10, 100L, 5)))
+          .isEqualTo(new ReserveOutcome.Reserved(90L));
+      assertThat(watched.reserve(reserve("second", 15, 100L, 5)))
+          .isEqualTo(new ReserveOutcome.Reserved(75L));
+      assertThat(watched.reserve(reserve("third", 5, null, 5)))
+          .isEqualTo(new ReserveOutcome.Reserved(null));
+    }
+    assertThat(replies).hasSize(3);
+    assertThat(replies.get(1)).isNotEmpty();
+    assertThat(replies)
+        .allSatisfy(
+            names ->
+                assertThat(names)
+                    .noneMatch(
+                        n -> n.contains("first") || n.contains("second") || n.contains("third")));
   }
 
   @Test
