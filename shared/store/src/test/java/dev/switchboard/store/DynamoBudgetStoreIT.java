@@ -37,13 +37,7 @@ class DynamoBudgetStoreIT {
   private final String table;
 
   DynamoBudgetStoreIT(DynaliteEndpoint dynalite) {
-    client =
-        DynamoClients.create(
-            Map.of(
-                "AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString(),
-                "AWS_ACCESS_KEY_ID", "local",
-                "AWS_SECRET_ACCESS_KEY", "local"),
-            Duration.ofSeconds(5));
+    client = LocalClients.dynamo(dynalite, Duration.ofSeconds(5));
     table = "budgets-" + UUID.randomUUID();
     Tables.create(client, Tables.budgets(table));
     store = new DynamoBudgetStore(client, table);

@@ -12,7 +12,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -29,13 +28,7 @@ class DynamoUsageStoreIT {
   private final DynamoDbClient client;
 
   DynamoUsageStoreIT(DynaliteEndpoint dynalite) {
-    client =
-        DynamoClients.create(
-            Map.of(
-                "AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString(),
-                "AWS_ACCESS_KEY_ID", "local",
-                "AWS_SECRET_ACCESS_KEY", "local"),
-            Duration.ofSeconds(10));
+    client = LocalClients.dynamo(dynalite, Duration.ofSeconds(10));
     String table = "usage-" + UUID.randomUUID();
     Tables.create(client, Tables.usage(table));
     store = new DynamoUsageStore(client, table, Duration.ofDays(30));

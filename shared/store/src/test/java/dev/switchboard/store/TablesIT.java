@@ -19,13 +19,7 @@ class TablesIT {
   private final DynamoDbClient client;
 
   TablesIT(DynaliteEndpoint dynalite) {
-    client =
-        DynamoClients.create(
-            Map.of(
-                "AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString(),
-                "AWS_ACCESS_KEY_ID", "local",
-                "AWS_SECRET_ACCESS_KEY", "local"),
-            Duration.ofSeconds(5));
+    client = LocalClients.dynamo(dynalite, Duration.ofSeconds(5));
   }
 
   // dynalite answers CreateTable before it marks the table ACTIVE; a write sent straight after the
