@@ -50,6 +50,10 @@ final class ArmResults {
 
   final List<OpenLoop.Result> throughputSteps = new ArrayList<>();
   Double cpuMsPerRequest;
+
+  /** dynalite's CPU per request over the same run, for the arms that use it. */
+  Double storeCpuMsPerRequest;
+
   int cpuRequests;
   double cpuSeconds;
   Double storeBeforeFirstByte;

@@ -106,7 +106,7 @@ public final class Bench {
       }
       Map<String, ArmResults> results = new LinkedHashMap<>();
       arms.forEach(arm -> results.put(arm.arm.name(), arm));
-      Phases phases = new Phases(options.plan(), results, store, upstream);
+      Phases phases = new Phases(options.plan(), results, store, dynalite.pid(), upstream);
       long started = System.nanoTime();
       phases.log().add("load average before: " + Machine.loadAverage());
       phases.all();

@@ -24,16 +24,25 @@ final class Phases {
   private final Plan plan;
   private final Map<String, ArmResults> results;
   private final StoreCallCounter store;
+  private final long storePid;
   private final FakeUpstream fake;
   private final HttpClient http = Probe.newClient();
   private final Probe probe = new Probe(http);
   private final List<String> log = new ArrayList<>();
 
+  /**
+   * @param storePid dynalite's process, whose CPU time the CPU phase reads as well
+   */
   Phases(
-      Plan plan, Map<String, ArmResults> results, StoreCallCounter store, FakeUpstream upstream) {
+      Plan plan,
+      Map<String, ArmResults> results,
+      StoreCallCounter store,
+      long storePid,
+      FakeUpstream upstream) {
     this.plan = plan;
     this.results = results;
     this.store = store;
+    this.storePid = storePid;
     this.fake = upstream;
   }
 
@@ -347,6 +356,7 @@ final class Phases {
 
   private void cpu(ArmResults r) throws IOException, InterruptedException {
     double before = r.arm.process().cpuMillis();
+    double storeBefore = ProcStat.cpuMillis(storePid);
     OpenLoop.Result result =
         OpenLoop.run(
             probe,
@@ -354,13 +364,22 @@ final class Phases {
             plan.cpuRate(),
             plan.cpuSeconds());
     double after = r.arm.process().cpuMillis();
+    double storeAfter = ProcStat.cpuMillis(storePid);
     r.cpuRequests = result.sent();
     r.cpuSeconds = result.wallNanos() / 1e9;
     r.cpuMsPerRequest = (after - before) / result.sent();
+    if (r.switchboard()) {
+      r.storeCpuMsPerRequest = (storeAfter - storeBefore) / result.sent();
+    }
     log.add(
         String.format(
-            "%s CPU: %.0f ms over %d requests at %d/s (%d errors)",
-            r.arm.name(), after - before, result.sent(), plan.cpuRate(), result.errors()));
+            "%s CPU: %.0f ms over %d requests at %d/s (%d errors); dynalite meanwhile: %.0f ms",
+            r.arm.name(),
+            after - before,
+            result.sent(),
+            plan.cpuRate(),
+            result.errors(),
+            storeAfter - storeBefore));
   }
 
   private void throughput(ArmResults r) throws InterruptedException {

@@ -125,6 +125,15 @@ final class Report {
         "below the peer's");
     row(
         md,
+        "store CPU per request (dynalite, same run; on AWS, DynamoDB's)",
+        gateways,
+        g ->
+            g.storeCpuMsPerRequest == null
+                ? "none (no store)"
+                : String.format("%.2f ms", g.storeCpuMsPerRequest),
+        "");
+    row(
+        md,
         "store calls before the first byte / in total, per request",
         gateways,
         g ->

@@ -36,6 +36,7 @@ class BenchSmokeIT {
         .contains("| per-chunk overhead")
         .contains("| throughput")
         .contains("| CPU per request")
+        .containsPattern("\\| store CPU per request[^|]*\\| [0-9.]+ ms")
         .contains("| store calls before the first byte")
         .containsPattern("\\| cache-hit latency p50 / p99[^|]*\\| [0-9.]+ / [0-9.]+ ms")
         .doesNotContain("not implemented")

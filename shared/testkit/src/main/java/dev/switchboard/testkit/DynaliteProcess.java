@@ -88,6 +88,11 @@ public final class DynaliteProcess implements AutoCloseable {
     return port;
   }
 
+  /** The node process's id, for reading its CPU time. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** Whether the node process is still running. */
   public boolean isAlive() {
     return process.isAlive();
