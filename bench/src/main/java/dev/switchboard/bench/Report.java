@@ -252,7 +252,7 @@ final class Report {
         .append("CPU is user+system time from `/proc/<pid>/stat` over a fixed-rate run of ")
         .append(options.plan().cpuRate())
         .append(
-            " req/s; a cache hit is a non-streamed request with `x-switchboard-cache` whose identical first copy was sent (and cached) before the phase, and only responses marked `x-switchboard-cache: HIT` count as hits, any other is a failure; ")
+            " req/s, for the gateway's process and, over the same window, dynalite's; a cache hit is a non-streamed request with `x-switchboard-cache` whose identical first copy was sent (and cached) before the phase, and only responses marked `x-switchboard-cache: HIT` count as hits, any other is a failure; ")
         .append(
             "store calls are counted by the relay in front of dynalite, inside each request's window (from sending to the response headers' arrival for \"before the first byte\"), on the second (counting) instance of each Switchboard arm only.\n\n");
     md.append("Phases:\n\n");
