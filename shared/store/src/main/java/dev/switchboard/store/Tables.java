@@ -26,8 +26,13 @@ public final class Tables {
   /** The attribute DynamoDB's TTL deletes items by, on every table whose items expire. */
   public static final String TTL_ATTRIBUTE = "expiresAt";
 
-  /** How often {@link #create} asks whether a new table is ACTIVE, and for how long at most. */
+  /**
+   * How often {@link #create} asks whether a new table is ACTIVE (at first, then doubling up to the
+   * most), and for how long at most.
+   */
   private static final Duration ACTIVE_POLL = Duration.ofMillis(20);
+
+  private static final Duration ACTIVE_POLL_MAX = Duration.ofSeconds(1);
 
   private static final Duration ACTIVE_WAIT = Duration.ofMinutes(1);
 
@@ -152,7 +157,12 @@ public final class Tables {
             .client(client)
             .overrideConfiguration(
                 w ->
-                    w.backoffStrategyV2(BackoffStrategy.fixedDelay(ACTIVE_POLL))
+                    // bounded by time, not by the waiter's default of 25 attempts (which at a
+                    // fixed 20 ms gave up after half a second; DynamoDB takes seconds)
+                    w.backoffStrategyV2(
+                            BackoffStrategy.exponentialDelayWithoutJitter(
+                                ACTIVE_POLL, ACTIVE_POLL_MAX))
+                        .maxAttempts(Integer.MAX_VALUE)
                         .waitTimeout(ACTIVE_WAIT))
             .build()) {
       waiter

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.testkit.DynaliteEndpoint;
 import dev.switchboard.testkit.DynaliteExtension;
+import dev.switchboard.testkit.DynaliteProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -36,6 +37,20 @@ class TablesIT {
                       Map.of(
                           DynamoBudgetStore.PK, AttributeValue.fromS("key_1"),
                           DynamoBudgetStore.SK, AttributeValue.fromS("none"))));
+    }
+  }
+
+  // DynamoDB keeps a new table CREATING for seconds; the SDK waiter's default of 25 attempts would
+  // give up after half a second at the first poll interval
+  @Test
+  void aTableThatStaysCreatingForSecondsIsWaitedFor() {
+    try (DynaliteProcess slow = DynaliteProcess.startWithSlowTables(Duration.ofMillis(1500));
+        DynamoDbClient slowClient =
+            LocalClients.dynamo(new DynaliteEndpoint(slow.endpoint()), Duration.ofSeconds(5))) {
+      String table = "usage-" + UUID.randomUUID();
+      Tables.create(slowClient, Tables.usage(table));
+      assertThat(slowClient.describeTable(r -> r.tableName(table)).table().tableStatus())
+          .isEqualTo(TableStatus.ACTIVE);
     }
   }
 

@@ -61,6 +61,18 @@ public final class DynaliteProcess implements AutoCloseable {
    *     come up within 15 seconds
    */
   public static DynaliteProcess start(Path rootDir) {
+    return start(rootDir, Duration.ZERO);
+  }
+
+  /**
+   * Starts dynalite, from the repository root found by the usual lookup, with new tables left
+   * CREATING for {@code creating} after {@code CreateTable} answers, as DynamoDB does for seconds.
+   */
+  public static DynaliteProcess startWithSlowTables(Duration creating) {
+    return start(ProjectRoot.root(), creating);
+  }
+
+  private static DynaliteProcess start(Path rootDir, Duration creating) {
     Path cli = rootDir.resolve("node_modules/dynalite/cli.js");
     if (!Files.isRegularFile(cli)) {
       throw new IllegalStateException(
@@ -70,7 +82,7 @@ public final class DynaliteProcess implements AutoCloseable {
     // A free port found here can be taken by someone else before node binds it; try again then.
     for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
       try {
-        return launch(rootDir, cli, freeLoopbackPort());
+        return launch(rootDir, cli, freeLoopbackPort(), creating);
       } catch (PortLost e) {
         last = e;
       }
@@ -133,7 +145,7 @@ public final class DynaliteProcess implements AutoCloseable {
     }
   }
 
-  private static DynaliteProcess launch(Path rootDir, Path cli, int port) {
+  private static DynaliteProcess launch(Path rootDir, Path cli, int port, Duration creating) {
     List<String> command = new ArrayList<>();
     command.add(System.getProperty(NODE_PROPERTY, "node"));
     command.add("--require");
@@ -143,7 +155,7 @@ public final class DynaliteProcess implements AutoCloseable {
         List.of(
             "--host", "127.0.0.1",
             "--port", Integer.toString(port),
-            "--createTableMs", "0",
+            "--createTableMs", Long.toString(creating.toMillis()),
             "--deleteTableMs", "0",
             "--updateTableMs", "0"));
     Process process;
