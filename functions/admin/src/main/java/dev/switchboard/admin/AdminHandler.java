@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * The admin function: {@code /admin/keys} for management (admin-role) keys only. Creates keys (the
@@ -77,10 +76,7 @@ public final class AdminHandler implements HttpHandler {
 
   @Override
   public void handle(HttpRequest request, ResponseSink sink) {
-    String requestId =
-        request.requestId() == null || request.requestId().isBlank()
-            ? UUID.randomUUID().toString()
-            : request.requestId();
+    String requestId = request.requestId();
     try {
       ApiKey caller = authenticate(request);
       if (caller.role() != ApiKey.Role.ADMIN) {

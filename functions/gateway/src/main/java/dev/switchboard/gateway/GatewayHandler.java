@@ -160,10 +160,10 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
 
   /**
    * After a restore: reads the provider secret and rebuilds the providers with it. There is no
-   * random state of ours to reseed: the gateway keeps no generator, and the request ids it makes
-   * when API Gateway sent none come from {@link UUID#randomUUID()}, whose {@code SecureRandom}
-   * (NativePRNG on Linux) mixes fresh {@code /dev/urandom} bytes into every draw, so environments
-   * restored from one snapshot do not repeat each other's ids.
+   * random state of ours to reseed: the gateway keeps no generator, and the request ids {@link
+   * HttpRequest} makes when API Gateway sent none come from {@link UUID#randomUUID()}, whose {@code
+   * SecureRandom} (NativePRNG on Linux) mixes fresh {@code /dev/urandom} bytes into every draw, so
+   * environments restored from one snapshot do not repeat each other's ids.
    */
   @Override
   public void afterRestore() {
@@ -179,10 +179,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     Wiring w = wiring;
     ResponseSink sink =
         w.corsOrigin().isEmpty() ? client : new CorsHeaders(client, w.corsOrigin().get());
-    String requestId =
-        request.requestId() == null || request.requestId().isBlank()
-            ? UUID.randomUUID().toString()
-            : request.requestId();
+    String requestId = request.requestId();
     var exchange = new ChatCompletionsRoute.Exchange(sink, requestId);
     String keyId = null;
     try {

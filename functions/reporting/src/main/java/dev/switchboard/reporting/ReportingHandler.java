@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The reporting function: {@code GET /v1/usage} (usage aggregated by day, model, provider, key,
@@ -72,10 +71,7 @@ public final class ReportingHandler implements HttpHandler {
 
   @Override
   public void handle(HttpRequest request, ResponseSink sink) {
-    String requestId =
-        request.requestId() == null || request.requestId().isBlank()
-            ? UUID.randomUUID().toString()
-            : request.requestId();
+    String requestId = request.requestId();
     try {
       String path = request.path() == null ? "/" : request.path().replaceAll("/+$", "");
       if (!"GET".equalsIgnoreCase(request.method())) {

@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * One HTTP request as the gateway code sees it, whoever delivered it: API Gateway (REST proxy
  * event), a Lambda Function URL, or the dev server.
  *
  * <p>Header names are matched case-insensitively. The body is the raw bytes, never decoded here, so
- * that invalid UTF-8 reaches the validator instead of being silently replaced.
+ * that invalid UTF-8 reaches the validator instead of being silently replaced. A request the
+ * platform gave no id (or a blank one) gets a random UUID, so every response and log line has one.
  */
 public record HttpRequest(
     String method,
@@ -28,6 +30,7 @@ public record HttpRequest(
     headers = java.util.Collections.unmodifiableMap(folded);
     query = query == null ? Map.of() : Map.copyOf(query);
     body = body == null ? new byte[0] : body;
+    requestId = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
   }
 
   /** The header's value, if present (case-insensitive name). */
