@@ -5,9 +5,10 @@ import static dev.switchboard.local.DevServerHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.testkit.OpenAiSchemas;
 import dev.switchboard.testkit.SseClient;
 import dev.switchboard.testkit.SseEvent;
+import dev.switchboard.testkit.WireSchemas;
+import dev.switchboard.testkit.WireShape;
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -70,7 +71,7 @@ class CatalogueAndCostIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = json(response.body());
-    OpenAiSchemas.assertValid("CreateChatCompletionResponse", body);
+    WireSchemas.assertValid(WireShape.CHAT_COMPLETION, body);
     assertCost(body.path("usage"));
     // Plain notation: a client parsing the number as text never meets an exponent.
     assertThat(response.body()).contains("\"cost\":0.000435");
@@ -91,7 +92,7 @@ class CatalogueAndCostIT {
         chunks.add(json(e.data()));
       }
     }
-    chunks.forEach(c -> OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", c));
+    chunks.forEach(c -> WireSchemas.assertValid(WireShape.CHAT_COMPLETION_CHUNK, c));
     assertCost(chunks.getLast().path("usage"));
     assertThat(chunks.subList(0, chunks.size() - 1))
         .noneMatch(c -> c.has("usage") && c.path("usage").has("cost"));
@@ -117,7 +118,7 @@ class CatalogueAndCostIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = json(response.body());
-    OpenAiSchemas.assertValid("ListModelsResponse", body);
+    WireSchemas.assertValid(WireShape.MODEL_LIST, body);
     assertThat(body.path("data")).isNotEmpty();
     assertThat(body.path("data"))
         .allSatisfy(m -> assertThat(m.path("id").asText()).startsWith("openai/"));

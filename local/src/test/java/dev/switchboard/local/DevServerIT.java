@@ -5,10 +5,11 @@ import static dev.switchboard.local.DevServerHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.testkit.OpenAiSchemas;
 import dev.switchboard.testkit.SseClient;
 import dev.switchboard.testkit.SseEvent;
 import dev.switchboard.testkit.SseResponse;
+import dev.switchboard.testkit.WireSchemas;
+import dev.switchboard.testkit.WireShape;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -70,7 +71,7 @@ class DevServerIT {
         (events.getLast().arrivedAtNanos() - events.getFirst().arrivedAtNanos()) / 1_000_000;
     assertThat(spreadMs).isGreaterThanOrEqualTo(20L * (events.size() - 5));
     for (JsonNode chunk : chunks(response)) {
-      OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", chunk);
+      WireSchemas.assertValid(WireShape.CHAT_COMPLETION_CHUNK, chunk);
     }
     assertThat(chunks(response).getLast().path("usage").path("total_tokens").asLong()).isPositive();
   }
@@ -90,7 +91,7 @@ class DevServerIT {
         (content.getLast().arrivedAtNanos() - content.getFirst().arrivedAtNanos()) / 1_000_000;
     assertThat(firstToLastMs).isGreaterThanOrEqualTo(19 * 50 - 100);
     for (JsonNode chunk : chunks(response)) {
-      OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", chunk);
+      WireSchemas.assertValid(WireShape.CHAT_COMPLETION_CHUNK, chunk);
       assertThat(chunk.path("model").asText()).isEqualTo("openai/gpt-4o-mini");
     }
     assertThat(chunks(response).getLast().path("usage").path("completion_tokens").asLong())
@@ -121,7 +122,7 @@ class DevServerIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = json(response.body());
-    OpenAiSchemas.assertValid("CreateChatCompletionResponse", body);
+    WireSchemas.assertValid(WireShape.CHAT_COMPLETION, body);
     assertThat(body.path("model").asText()).isEqualTo("openai/gpt-4o-mini");
     assertThat(response.headers().firstValue("x-request-id")).isPresent();
 
@@ -184,7 +185,7 @@ class DevServerIT {
             dev.post("/v1/chat/completions", chatBody("openai/gpt-4o-mini", false, fake)).build());
     assertThat(response.statusCode()).as(fake).isEqualTo(status);
     JsonNode body = json(response.body());
-    OpenAiSchemas.assertValid("ErrorResponse", body);
+    WireSchemas.assertValid(WireShape.ERROR, body);
     assertThat(body.at("/error/code").asText()).isEqualTo(code);
     assertThat(response.body())
         .doesNotContain(DevServerHarness.PROVIDER_KEY_CANARY)
@@ -202,7 +203,7 @@ class DevServerIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = json(response.body());
-    OpenAiSchemas.assertValid("ListModelsResponse", body);
+    WireSchemas.assertValid(WireShape.MODEL_LIST, body);
     assertThat(body.path("data"))
         .extracting(m -> m.path("id").asText())
         .contains("switchboard/echo", "openai/gpt-4o-mini");

@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
-import dev.switchboard.testkit.OpenAiSchemas;
+import dev.switchboard.testkit.WireSchemas;
+import dev.switchboard.testkit.WireShape;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpRequest;
@@ -242,7 +243,7 @@ class ErrorTableIT {
 
     assertThat(response.statusCode()).as(name).isEqualTo(status).isLessThan(500);
     JsonNode body = DevServerHarness.json(response.body());
-    OpenAiSchemas.assertValid("ErrorResponse", body);
+    WireSchemas.assertValid(WireShape.ERROR, body);
     assertThat(body.at("/error/code").asText()).as(name).isEqualTo(code);
     assertThat(response.headers().firstValue("content-type"))
         .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));

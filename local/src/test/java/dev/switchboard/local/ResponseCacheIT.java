@@ -8,10 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.cache.StreamAggregate;
-import dev.switchboard.testkit.OpenAiSchemas;
 import dev.switchboard.testkit.SseClient;
 import dev.switchboard.testkit.SseEvent;
 import dev.switchboard.testkit.SseResponse;
+import dev.switchboard.testkit.WireSchemas;
+import dev.switchboard.testkit.WireShape;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -141,7 +142,7 @@ class ResponseCacheIT {
     assertThat(dev.upstream.requestCount()).isEqualTo(1);
     JsonNode original = json(first.body());
     JsonNode cached = json(second.body());
-    OpenAiSchemas.assertValid("CreateChatCompletionResponse", cached);
+    WireSchemas.assertValid(WireShape.CHAT_COMPLETION, cached);
     assertThat(cached.path("id").asText()).isNotEqualTo(original.path("id").asText());
     assertThat(cached.path("choices")).isEqualTo(original.path("choices"));
     // the original tokens, at no cost
@@ -209,7 +210,7 @@ class ResponseCacheIT {
       assertThat(dev.upstream.requestCount()).isEqualTo(1);
       assertThat(replay.endsWithDone()).isTrue();
       for (JsonNode chunk : chunks(replay)) {
-        OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", chunk);
+        WireSchemas.assertValid(WireShape.CHAT_COMPLETION_CHUNK, chunk);
       }
       ObjectNode before = aggregate(original);
       ObjectNode after = aggregate(replay);
@@ -285,7 +286,7 @@ class ResponseCacheIT {
     assertThat(dev.upstream.requestCount()).isBetween(1, 2);
     HttpResponse<String> third = post(body, CACHE, "60");
     assertThat(cacheStatus(third)).isEqualTo("HIT");
-    OpenAiSchemas.assertValid("CreateChatCompletionResponse", json(third.body()));
+    WireSchemas.assertValid(WireShape.CHAT_COMPLETION, json(third.body()));
     assertThat(json(third.body()).path("choices")).isEqualTo(json(a.body()).path("choices"));
     assertThat(dev.upstream.requestCount()).isBetween(1, 2);
   }

@@ -23,15 +23,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Validates JSON against a named schema of the OpenAI OpenAPI description ({@code
- * openai.openapi.yaml} in the schema handbook), e.g. {@code CreateChatCompletionResponse}.
+ * Validates JSON against a named schema of OpenAI's own OpenAPI description ({@code
+ * openai.openapi.yaml}), e.g. {@code CreateChatCompletionResponse}: the extra check {@link
+ * WireSchemas} makes when {@link ProjectRoot#thirdPartySchema} finds that document.
  *
  * <p>The YAML is loaded once per JVM. The document mixes OpenAPI 3.0 {@code nullable: true} into
  * its JSON Schema 2020-12, which a 2020-12 validator ignores; such nodes are rewritten on load to
  * {@code anyOf: [<node>, {type: null}]} so that, as OpenAI actually sends, {@code finish_reason:
  * null} and {@code usage: null} in stream chunks are valid.
  */
-public final class OpenAiSchemas {
+final class OpenAiSchemas {
 
   private static final String DOCUMENT_FILE = "openai.openapi.yaml";
   private static final String DOCUMENT_URI = "https://schemas.switchboard.dev/openai.openapi.json";
@@ -40,20 +41,25 @@ public final class OpenAiSchemas {
 
   private OpenAiSchemas() {}
 
-  /**
-   * Throws an {@link AssertionError} listing every violation if {@code node} is not a valid
-   * instance of the component schema {@code component} ({@code #/components/schemas/<component>}).
-   */
-  public static void assertValid(String component, JsonNode node) {
-    List<String> violations = violations(component, node);
-    if (!violations.isEmpty()) {
-      throw new AssertionError(
-          node + " is not a valid " + component + ":\n  " + String.join("\n  ", violations));
-    }
+  /** Whether the document is there to check against. */
+  static boolean available() {
+    return ProjectRoot.thirdPartySchema(DOCUMENT_FILE).isPresent();
   }
 
-  /** The violations of {@code component} by {@code node}; empty when it is valid. */
-  public static List<String> violations(String component, JsonNode node) {
+  /** Where the document was looked for, for the message that says the check was skipped. */
+  static String whereLooked() {
+    return ProjectRoot.schemasDir().resolve(DOCUMENT_FILE)
+        + " (set "
+        + ProjectRoot.SCHEMAS_VARIABLE
+        + " to the folder that holds it)";
+  }
+
+  /**
+   * The violations of the component schema {@code component} ({@code
+   * #/components/schemas/<component>}) by {@code node}; empty when it is valid. Only when {@link
+   * #available()}.
+   */
+  static List<String> violations(String component, JsonNode node) {
     JsonSchema schema = COMPILED.computeIfAbsent(component, OpenAiSchemas::compile);
     List<String> violations = new ArrayList<>();
     for (ValidationMessage message : schema.validate(node)) {
@@ -82,18 +88,15 @@ public final class OpenAiSchemas {
     static final Document INSTANCE = load();
 
     private static Document load() {
-      Path path = ProjectRoot.schemas().resolve(DOCUMENT_FILE);
+      Path path =
+          ProjectRoot.thirdPartySchema(DOCUMENT_FILE)
+              .orElseThrow(
+                  () -> new IllegalStateException("No OpenAI schemas at " + whereLooked()));
       JsonNode root;
       try {
         root = new YAMLMapper(new YAMLFactory()).readTree(path.toFile());
       } catch (IOException e) {
-        throw new UncheckedIOException(
-            "Cannot read the OpenAI schemas from "
-                + path
-                + " (set -D"
-                + ProjectRoot.SCHEMAS_PROPERTY
-                + ")",
-            e);
+        throw new UncheckedIOException("Cannot read the OpenAI schemas from " + path, e);
       }
       ObjectNode schemaDocument = JsonNodeFactory.instance.objectNode();
       schemaDocument.put("$schema", "https://json-schema.org/draft/2020-12/schema");

@@ -2,12 +2,18 @@ package dev.switchboard.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
-/** Finds the repository root and the schema handbook beside it, the same way for every caller. */
-final class ProjectRoot {
+/**
+ * Finds the repository root, and the optional folder of third-party schemas, the same way for every
+ * test.
+ */
+public final class ProjectRoot {
 
   static final String ROOT_PROPERTY = "switchboard.root.dir";
-  static final String SCHEMAS_PROPERTY = "switchboard.schemas.dir";
+
+  /** Environment variable naming the folder of third-party schemas (OpenAI's, AWS SAM's). */
+  public static final String SCHEMAS_VARIABLE = "SWITCHBOARD_SCHEMAS_DIR";
 
   private ProjectRoot() {}
 
@@ -16,7 +22,7 @@ final class ProjectRoot {
    * else the nearest directory at or above the working directory holding both {@code package.json}
    * and {@code pom.xml}.
    */
-  static Path root() {
+  public static Path root() {
     String configured = System.getProperty(ROOT_PROPERTY);
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured).toAbsolutePath().normalize();
@@ -37,11 +43,18 @@ final class ProjectRoot {
   }
 
   /**
-   * The schema handbook directory: system property {@value #SCHEMAS_PROPERTY}, else {@code
-   * <root>/../shared/schemas}.
+   * A third-party schema document, when the folder {@value #SCHEMAS_VARIABLE} names (default {@code
+   * ../shared/schemas} beside the repository root) holds it. A user's clone has no such folder: the
+   * checks that use these documents are extras on top of the project's own schemas.
    */
-  static Path schemas() {
-    String configured = System.getProperty(SCHEMAS_PROPERTY);
+  public static Optional<Path> thirdPartySchema(String file) {
+    Path path = schemasDir().resolve(file);
+    return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+  }
+
+  /** Where {@link #thirdPartySchema} looks, for messages that say why a check was skipped. */
+  public static Path schemasDir() {
+    String configured = System.getenv(SCHEMAS_VARIABLE);
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured).toAbsolutePath().normalize();
     }

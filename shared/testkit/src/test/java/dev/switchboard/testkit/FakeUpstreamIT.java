@@ -22,7 +22,6 @@ class FakeUpstreamIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private static final String CHUNK_SCHEMA = "CreateChatCompletionStreamResponse";
 
   private static FakeUpstream upstream;
 
@@ -48,7 +47,7 @@ class FakeUpstreamIT {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
     JsonNode completion = JSON.readTree(response.body());
-    OpenAiSchemas.assertValid("CreateChatCompletionResponse", completion);
+    WireSchemas.assertValid(WireShape.CHAT_COMPLETION, completion);
     assertThat(completion.get("model").asText()).isEqualTo("gpt-test");
     assertThat(completion.get("object").asText()).isEqualTo("chat.completion");
     assertThat(completion.at("/choices/0/message/content").asText()).isNotBlank();
@@ -71,7 +70,7 @@ class FakeUpstreamIT {
     assertThat(stream.endsWithDone()).isTrue();
     List<JsonNode> chunks = chunks(stream);
     assertThat(chunks).hasSize(1 + 3 + 1 + 1);
-    chunks.forEach(chunk -> OpenAiSchemas.assertValid(CHUNK_SCHEMA, chunk));
+    chunks.forEach(chunk -> WireSchemas.assertValid(WireShape.CHAT_COMPLETION_CHUNK, chunk));
     assertThat(chunks.getFirst().at("/choices/0/delta/role").asText()).isEqualTo("assistant");
     assertThat(chunks.get(4).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
     JsonNode usage = chunks.getLast();
@@ -190,7 +189,7 @@ class FakeUpstreamIT {
     assertThat(response.statusCode()).isEqualTo(429);
     assertThat(response.headers().firstValue("retry-after")).hasValue("7");
     JsonNode error = JSON.readTree(response.body());
-    OpenAiSchemas.assertValid("ErrorResponse", error);
+    WireSchemas.assertValid(WireShape.ERROR, error);
     assertThat(error.at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
   }
 
@@ -204,7 +203,7 @@ class FakeUpstreamIT {
                     + "\"error_message\":\"too long\"}"));
 
     JsonNode error = JSON.readTree(response.body());
-    OpenAiSchemas.assertValid("ErrorResponse", error);
+    WireSchemas.assertValid(WireShape.ERROR, error);
     assertThat(error.at("/error/code").asText()).isEqualTo("context_length_exceeded");
     assertThat(error.at("/error/message").asText()).isEqualTo("too long");
     assertThat(error.at("/error/type").asText()).isEqualTo("invalid_request_error");
@@ -258,7 +257,7 @@ class FakeUpstreamIT {
     JsonNode completion =
         JSON.readTree(post(body(false, "{\"tool_call\":true}").replace("}]", "}]" + tools)).body());
 
-    OpenAiSchemas.assertValid("CreateChatCompletionResponse", completion);
+    WireSchemas.assertValid(WireShape.CHAT_COMPLETION, completion);
     assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
     assertThat(completion.at("/choices/0/message/tool_calls/0/function/name").asText())
         .isEqualTo("get_weather");
@@ -266,7 +265,7 @@ class FakeUpstreamIT {
     SseResponse stream =
         stream(body(true, "{\"tool_call\":true}", true).replace("}]", "}]" + tools));
     List<JsonNode> chunks = chunks(stream);
-    chunks.forEach(chunk -> OpenAiSchemas.assertValid(CHUNK_SCHEMA, chunk));
+    chunks.forEach(chunk -> WireSchemas.assertValid(WireShape.CHAT_COMPLETION_CHUNK, chunk));
     assertThat(chunks.get(1).at("/choices/0/delta/tool_calls/0/function/name").asText())
         .isEqualTo("get_weather");
     assertThat(chunks.get(3).at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
@@ -277,7 +276,7 @@ class FakeUpstreamIT {
     HttpResponse<String> response = post(body(false, "{\"tool_call\":true}"));
 
     assertThat(response.statusCode()).isEqualTo(400);
-    OpenAiSchemas.assertValid("ErrorResponse", JSON.readTree(response.body()));
+    WireSchemas.assertValid(WireShape.ERROR, JSON.readTree(response.body()));
   }
 
   @Test
@@ -316,7 +315,7 @@ class FakeUpstreamIT {
             HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    OpenAiSchemas.assertValid("ListModelsResponse", JSON.readTree(response.body()));
+    WireSchemas.assertValid(WireShape.MODEL_LIST, JSON.readTree(response.body()));
   }
 
   @Test

@@ -11,7 +11,8 @@ import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
-import dev.switchboard.testkit.OpenAiSchemas;
+import dev.switchboard.testkit.WireSchemas;
+import dev.switchboard.testkit.WireShape;
 import dev.switchboard.testkit.bedrock.EventStreamEncoder;
 import dev.switchboard.testkit.bedrock.FakeBedrock;
 import java.math.BigDecimal;
@@ -124,7 +125,7 @@ class BedrockProviderIT {
     assertThat(body.at("/usage/completion_tokens").asLong()).isEqualTo(4);
     assertThat(body.at("/usage/prompt_tokens_details/cached_tokens").asLong()).isEqualTo(100);
     assertThat(body.at("/usage/prompt_tokens_details/cache_write_tokens").asLong()).isEqualTo(20);
-    OpenAiSchemas.assertValid("CreateChatCompletionResponse", body);
+    WireSchemas.assertValid(WireShape.CHAT_COMPLETION, body);
   }
 
   private static org.assertj.core.data.Offset<Double> within() {
@@ -193,7 +194,7 @@ class BedrockProviderIT {
     assertThat(toolCall.path("id").asText()).isEqualTo("tooluse_1");
     assertThat(JSON.readTree(toolCall.at("/function/arguments").asText()).path("city").asText())
         .isEqualTo("Paris");
-    OpenAiSchemas.assertValid("CreateChatCompletionResponse", body);
+    WireSchemas.assertValid(WireShape.CHAT_COMPLETION, body);
   }
 
   @Test
@@ -252,7 +253,7 @@ class BedrockProviderIT {
     StringBuilder text = new StringBuilder();
     StringBuilder arguments = new StringBuilder();
     for (ObjectNode chunk : chunks) {
-      OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", chunk);
+      WireSchemas.assertValid(WireShape.CHAT_COMPLETION_CHUNK, chunk);
       text.append(chunk.at("/choices/0/delta/content").asText(""));
       arguments.append(chunk.at("/choices/0/delta/tool_calls/0/function/arguments").asText(""));
     }
