@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * QUALITY.md section 2, the budget rows: 100 concurrent requests against a budget worth three
+ * The budget rows of docs/RELIABILITY.md: 100 concurrent requests against a budget worth three
  * worst-case requests, on one gateway and across four sharing the store. Prints the figures that
  * docs/RELIABILITY.md reports.
  */

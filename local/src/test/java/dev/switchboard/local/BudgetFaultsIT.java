@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * QUALITY.md section 2: a store that throttles, a store that commits a write and loses the reply, a
- * store that cannot be reached, and a gateway process killed between the upstream's reply and
- * settlement. Prints the figures that docs/RELIABILITY.md reports.
+ * The store rows of docs/RELIABILITY.md: a store that throttles, a store that commits a write and
+ * loses the reply, a store that cannot be reached, and a gateway process killed between the
+ * upstream's reply and settlement. Prints the figures that docs/RELIABILITY.md reports.
  */
 @ExtendWith(DynaliteExtension.class)
 class BudgetFaultsIT {

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
- * The upstream fault list of QUALITY.md section 2, one test per row, through the dev server with
+ * The upstream fault list of docs/RELIABILITY.md, one test per row, through the dev server with
  * fake upstreams and a TCP fault proxy. Each asserts the upstream attempts, a generous bound on
  * wall time derived from the configured deadlines, and exactly what the client saw. Each prints one
  * {@code RELIABILITY} line, the figures of docs/RELIABILITY.md.

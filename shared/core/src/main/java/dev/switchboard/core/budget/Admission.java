@@ -20,10 +20,11 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * Admits a request against its key's budget and rate limits before anything is forwarded (DESIGN.md
- * section 3 step 5), and settles it afterwards. Admission is one conditional store write: the
- * worst-case cost is reserved and the request counted in its rate-limit window together, so no
- * number of concurrent requests, on any number of instances, can spend past the limit.
+ * Admits a request against its key's budget and rate limits before anything is forwarded (step 5 of
+ * the request flow in docs/ARCHITECTURE.md), and settles it afterwards. Admission is one
+ * conditional store write: the worst-case cost is reserved and the request counted in its
+ * rate-limit window together, so no number of concurrent requests, on any number of instances, can
+ * spend past the limit.
  */
 public final class Admission {
 

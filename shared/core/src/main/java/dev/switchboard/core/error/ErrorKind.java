@@ -2,7 +2,7 @@ package dev.switchboard.core.error;
 
 /**
  * Every way a request can fail, with the HTTP status and OpenAI error {@code type} it is reported
- * as. DESIGN.md section 6 is the table this enum implements.
+ * as. The status table of docs/API.md is the table this enum implements.
  */
 public enum ErrorKind {
   INVALID_REQUEST(400, "invalid_request_error"),
