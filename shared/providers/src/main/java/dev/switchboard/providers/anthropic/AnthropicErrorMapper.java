@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.providers.http.RetryAfter;
-import dev.switchboard.providers.http.UpstreamHttp;
-import java.io.IOException;
+import dev.switchboard.providers.http.UpstreamMessage;
+import dev.switchboard.providers.http.UpstreamStatus;
 import java.net.http.HttpHeaders;
 import java.time.Instant;
 import java.util.Locale;
@@ -21,23 +21,12 @@ final class AnthropicErrorMapper {
 
   static ProviderException map(
       ObjectMapper json, int status, HttpHeaders headers, byte[] body, Instant now) {
-    JsonNode error = parse(json, body).path("error");
-    String message = UpstreamHttp.safeMessage(error.path("message").asText(""), status);
+    JsonNode error = UpstreamStatus.body(json, body).path("error");
+    String message = UpstreamMessage.safe(error.path("message").asText(""), status);
     if (status == 400 && isContextLength(message)) {
       return new ProviderException.ContextLengthExceeded(message, status);
     }
-    return switch (status) {
-      case 401 -> new ProviderException.AuthenticationFailed(message, status);
-      case 403 -> new ProviderException.PermissionDenied(message, status);
-      case 404 -> new ProviderException.ModelNotFound(message, status);
-      case 408, 504 -> new ProviderException.Timeout("the provider timed out the request");
-      case 429 -> new ProviderException.RateLimited(message, status, RetryAfter.from(headers, now));
-      case 503, 529 -> new ProviderException.Overloaded(message, status);
-      default ->
-          status >= 500
-              ? new ProviderException.ServerError(message, status)
-              : new ProviderException.BadRequest(message, status);
-    };
+    return UpstreamStatus.toException(status, message, RetryAfter.from(headers, now));
   }
 
   /**
@@ -46,7 +35,7 @@ final class AnthropicErrorMapper {
    */
   static ProviderException inStream(JsonNode error) {
     String type = error.path("type").asText("");
-    String message = UpstreamHttp.safeMessage(error.path("message").asText(""), 200);
+    String message = UpstreamMessage.safe(error.path("message").asText(""), 200);
     return switch (type) {
       case "overloaded_error" -> new ProviderException.Overloaded(message, 529);
       case "rate_limit_error" -> new ProviderException.RateLimited(message, 429, null);
@@ -64,14 +53,5 @@ final class AnthropicErrorMapper {
     return m.contains("prompt is too long")
         || m.contains("exceed context limit")
         || m.contains("context window");
-  }
-
-  private static JsonNode parse(ObjectMapper json, byte[] body) {
-    try {
-      JsonNode node = json.readTree(body);
-      return node == null ? json.createObjectNode() : node;
-    } catch (IOException notJson) {
-      return json.createObjectNode();
-    }
   }
 }

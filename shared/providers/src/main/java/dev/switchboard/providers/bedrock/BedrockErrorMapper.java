@@ -2,6 +2,7 @@ package dev.switchboard.providers.bedrock;
 
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.providers.http.UpstreamMessage;
+import dev.switchboard.providers.http.UpstreamStatus;
 import java.net.ConnectException;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -89,18 +90,7 @@ final class BedrockErrorMapper {
     if (AUTHENTICATION_CODES.contains(code)) {
       return new ProviderException.AuthenticationFailed(message, status);
     }
-    return switch (status) {
-      case 401 -> new ProviderException.AuthenticationFailed(message, status);
-      case 403 -> new ProviderException.PermissionDenied(message, status);
-      case 404 -> new ProviderException.ModelNotFound(message, status);
-      case 408 -> new ProviderException.Timeout("the provider timed out the request");
-      case 429 -> new ProviderException.RateLimited(message, status, null);
-      case 503 -> new ProviderException.Overloaded(message, status);
-      default ->
-          status >= 500
-              ? new ProviderException.ServerError(message, status)
-              : new ProviderException.BadRequest(message, status);
-    };
+    return UpstreamStatus.toException(status, message, null);
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.providers.http.RetryAfter;
-import dev.switchboard.providers.http.UpstreamHttp;
-import java.io.IOException;
+import dev.switchboard.providers.http.UpstreamMessage;
+import dev.switchboard.providers.http.UpstreamStatus;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +33,7 @@ final class GeminiErrorMapper {
   }
 
   private static ProviderException fromError(JsonNode error, int status, Duration retryAfter) {
-    String message = UpstreamHttp.safeMessage(error.path("message").asText(""), status);
+    String message = UpstreamMessage.safe(error.path("message").asText(""), status);
     String lower = message.toLowerCase(Locale.ROOT);
     String reason = reason(error);
     if (reason.equals("API_KEY_INVALID") || lower.contains("api key not valid")) {
@@ -55,22 +55,7 @@ final class GeminiErrorMapper {
           new ProviderException.Timeout("the provider timed out the request");
       case "INTERNAL", "UNKNOWN" -> new ProviderException.ServerError(message, status);
       case "INVALID_ARGUMENT", "OUT_OF_RANGE" -> new ProviderException.BadRequest(message, status);
-      default -> byStatus(message, status, retryAfter);
-    };
-  }
-
-  private static ProviderException byStatus(String message, int status, Duration retryAfter) {
-    return switch (status) {
-      case 401 -> new ProviderException.AuthenticationFailed(message, status);
-      case 403 -> new ProviderException.PermissionDenied(message, status);
-      case 404 -> new ProviderException.ModelNotFound(message, status);
-      case 408, 504 -> new ProviderException.Timeout("the provider timed out the request");
-      case 429 -> new ProviderException.RateLimited(message, status, retryAfter);
-      case 503 -> new ProviderException.Overloaded(message, status);
-      default ->
-          status >= 500
-              ? new ProviderException.ServerError(message, status)
-              : new ProviderException.BadRequest(message, status);
+      default -> UpstreamStatus.toException(status, message, retryAfter);
     };
   }
 
@@ -101,15 +86,8 @@ final class GeminiErrorMapper {
   }
 
   private static JsonNode parse(ObjectMapper json, byte[] body) {
-    try {
-      JsonNode node = json.readTree(body);
-      // Some Google front ends wrap the error in a one-element array.
-      if (node != null && node.isArray() && !node.isEmpty()) {
-        node = node.get(0);
-      }
-      return node == null ? json.createObjectNode() : node;
-    } catch (IOException notJson) {
-      return json.createObjectNode();
-    }
+    JsonNode node = UpstreamStatus.body(json, body);
+    // Some Google front ends wrap the error in a one-element array.
+    return node.isArray() && !node.isEmpty() ? node.get(0) : node;
   }
 }

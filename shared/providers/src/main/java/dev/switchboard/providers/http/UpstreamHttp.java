@@ -12,22 +12,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * Sending one upstream request and turning transport failures into the provider error family, for
  * adapters of every wire format; and making upstream error text safe to repeat.
  */
 public final class UpstreamHttp {
-
-  private static final int MAX_MESSAGE = 300;
-
-  /**
-   * Anything that looks like a credential is cut out of upstream messages before we repeat them.
-   */
-  private static final Pattern SECRET_LIKE =
-      Pattern.compile(
-          "(sk|pk|rk|key|gsk|xai|sb)[-_][A-Za-z0-9_\\-]{8,}|AIza[A-Za-z0-9_\\-]{20,}|Bearer\\s+\\S+");
 
   /** Maps an upstream error response of one wire format into the provider error family. */
   @FunctionalInterface
@@ -85,17 +75,5 @@ public final class UpstreamHttp {
       Thread.currentThread().interrupt();
       throw new ProviderException.ConnectionFailed("interrupted", e);
     }
-  }
-
-  /**
-   * An upstream error message fit to show a client: credentials redacted, length bounded, never
-   * empty.
-   */
-  public static String safeMessage(String message, int status) {
-    String cleaned = SECRET_LIKE.matcher(message).replaceAll("[redacted]").strip();
-    if (cleaned.isEmpty()) {
-      return "The provider answered with status " + status + ".";
-    }
-    return cleaned.length() <= MAX_MESSAGE ? cleaned : cleaned.substring(0, MAX_MESSAGE) + "...";
   }
 }

@@ -12,8 +12,8 @@ public final class UpstreamMessage {
 
   private static final Pattern SECRET_LIKE =
       Pattern.compile(
-          "(sk|pk|rk|key|gsk|xai|sb)[-_][A-Za-z0-9_\\-]{8,}|(AKIA|ASIA)[A-Z0-9]{12,}"
-              + "|Bearer\\s+\\S+|Credential=\\S+|Signature=\\S+");
+          "(sk|pk|rk|key|gsk|xai|sb)[-_][A-Za-z0-9_\\-]{8,}|AIza[A-Za-z0-9_\\-]{20,}"
+              + "|(AKIA|ASIA)[A-Z0-9]{12,}|Bearer\\s+\\S+|Credential=\\S+|Signature=\\S+");
 
   private UpstreamMessage() {}
 

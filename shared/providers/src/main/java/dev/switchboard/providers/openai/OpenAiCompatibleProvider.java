@@ -12,6 +12,7 @@ import dev.switchboard.providers.http.LosslessBody;
 import dev.switchboard.providers.http.SseEvents;
 import dev.switchboard.providers.http.SseRelay;
 import dev.switchboard.providers.http.UpstreamHttp;
+import dev.switchboard.providers.http.UpstreamMessage;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,7 +105,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
       // Some vendors report failures in-band after a 200; treat it like the status it names.
       JsonNode error = chunk.get("error");
       throw new ProviderException.StreamBroken(
-          OpenAiErrorMapper.safeMessage(error.path("message").asText(""), 200), null);
+          UpstreamMessage.safe(error.path("message").asText(""), 200), null);
     }
     return chunk;
   }

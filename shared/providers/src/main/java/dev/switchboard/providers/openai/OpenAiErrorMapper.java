@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.providers.http.RetryAfter;
 import dev.switchboard.providers.http.UpstreamMessage;
-import java.io.IOException;
+import dev.switchboard.providers.http.UpstreamStatus;
 import java.net.http.HttpHeaders;
 import java.time.Instant;
 
@@ -16,10 +16,10 @@ final class OpenAiErrorMapper {
 
   static ProviderException map(
       ObjectMapper mapper, int status, HttpHeaders headers, byte[] body, Instant now) {
-    JsonNode error = parse(mapper, body).path("error");
+    JsonNode error = UpstreamStatus.body(mapper, body).path("error");
     String code = error.path("code").asText("");
     String type = error.path("type").asText("");
-    String message = safeMessage(error.path("message").asText(""), status);
+    String message = UpstreamMessage.safe(error.path("message").asText(""), status);
     if (code.equals("context_length_exceeded") || message.contains("maximum context length")) {
       return new ProviderException.ContextLengthExceeded(message, status);
     }
@@ -28,30 +28,6 @@ final class OpenAiErrorMapper {
         || type.equals("content_filter")) {
       return new ProviderException.ContentFiltered(message, status);
     }
-    return switch (status) {
-      case 401 -> new ProviderException.AuthenticationFailed(message, status);
-      case 403 -> new ProviderException.PermissionDenied(message, status);
-      case 404 -> new ProviderException.ModelNotFound(message, status);
-      case 408 -> new ProviderException.Timeout("the provider timed out the request");
-      case 429 -> new ProviderException.RateLimited(message, status, RetryAfter.from(headers, now));
-      case 503, 529 -> new ProviderException.Overloaded(message, status);
-      default ->
-          status >= 500 || status == 409
-              ? new ProviderException.ServerError(message, status)
-              : new ProviderException.BadRequest(message, status);
-    };
-  }
-
-  private static JsonNode parse(ObjectMapper mapper, byte[] body) {
-    try {
-      JsonNode node = mapper.readTree(body);
-      return node == null ? mapper.createObjectNode() : node;
-    } catch (IOException notJson) {
-      return mapper.createObjectNode();
-    }
-  }
-
-  static String safeMessage(String message, int status) {
-    return UpstreamMessage.safe(message, status);
+    return UpstreamStatus.toException(status, message, RetryAfter.from(headers, now));
   }
 }

@@ -248,6 +248,44 @@ public abstract class ChatProviderContract {
                     }));
   }
 
+  /**
+   * Statuses whose body says nothing a provider's own mapper reads, and the family member each must
+   * become whichever provider sent it: one table for every wire format, so the same upstream status
+   * gets the same retry, fallback and client status from every provider.
+   */
+  private static final Map<Integer, Class<? extends ProviderException>> STATUS_FAMILIES =
+      Map.ofEntries(
+          Map.entry(400, ProviderException.BadRequest.class),
+          Map.entry(401, ProviderException.AuthenticationFailed.class),
+          Map.entry(403, ProviderException.PermissionDenied.class),
+          Map.entry(404, ProviderException.ModelNotFound.class),
+          Map.entry(408, ProviderException.Timeout.class),
+          Map.entry(409, ProviderException.ServerError.class),
+          Map.entry(422, ProviderException.BadRequest.class),
+          Map.entry(429, ProviderException.RateLimited.class),
+          Map.entry(500, ProviderException.ServerError.class),
+          Map.entry(502, ProviderException.ServerError.class),
+          Map.entry(503, ProviderException.Overloaded.class),
+          Map.entry(504, ProviderException.Timeout.class),
+          Map.entry(529, ProviderException.Overloaded.class));
+
+  @TestFactory
+  Stream<DynamicTest> mapsEachBareStatusLikeEveryOtherProvider() {
+    return new TreeMap<>(STATUS_FAMILIES)
+        .entrySet().stream()
+            .map(
+                entry ->
+                    dynamicTest(
+                        entry.getKey() + " -> " + entry.getValue().getSimpleName(),
+                        () -> {
+                          upstream.reset();
+                          upstream.enqueue(FixtureReply.json(entry.getKey(), "{}"));
+                          assertThatThrownBy(
+                                  () -> provider().complete(call(userMessage("Hi"), false)))
+                              .isInstanceOf(entry.getValue());
+                        }));
+  }
+
   @TestFactory
   Stream<DynamicTest> mapsEachFinishReason() {
     return finishCases().stream()
