@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.CachedResponse;

@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.lambda.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpRequest;

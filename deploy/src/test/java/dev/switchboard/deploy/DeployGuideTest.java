@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.deploy;
+package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.deploy;
+package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,7 +60,7 @@ class ColdStartIT {
   private static final String BEGIN = "<!-- cold-start:begin -->";
   private static final String END = "<!-- cold-start:end -->";
   private static final String COMMAND =
-      "mvn -pl functions/gateway -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
+      "mvn -pl deploy -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
           + " -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=ColdStartIT"
           + " -Dswitchboard.coldstart.runs=10 -Dswitchboard.bench.write=true";
 
@@ -100,7 +100,7 @@ class ColdStartIT {
 
     String report = report(zip, runs, load, variants, snapStart);
     System.out.println(report);
-    Files.writeString(Project.root().resolve("functions/gateway/target/cold-start.md"), report);
+    Files.writeString(Project.root().resolve("deploy/target/cold-start.md"), report);
     if (Boolean.getBoolean("switchboard.bench.write")) {
       writeBenchmarks(report);
     }

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.deploy;
+package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
@@ -128,6 +129,22 @@ class DeploymentZipIT {
       long size = Files.size(zip);
       System.out.printf("%s: %s, %,d bytes, %d jars%n", function.getKey(), zip, size, jars.size());
       assertThat(size).as(function.getKey() + " zip size").isLessThanOrEqualTo(MAX_ZIP_BYTES);
+    }
+  }
+
+  @Test
+  void eachZipShipsOnlyItsOwnFunctionsJar() throws Exception {
+    // the gateway module once depended on the admin module (to order the build for these checks)
+    // in compile scope, and gateway.zip shipped the admin function's jar
+    Set<String> functionJars =
+        Set.of("switchboard-gateway-", "switchboard-admin-", "switchboard-reporting-");
+    for (var function : functions()) {
+      List<String> shipped = new ArrayList<>();
+      for (String name : ZipListing.modes(zipOf(function.getValue())).keySet()) {
+        String jar = name.substring(name.lastIndexOf('/') + 1);
+        functionJars.stream().filter(jar::startsWith).forEach(shipped::add);
+      }
+      assertThat(shipped).as(function.getKey() + " function jars").hasSize(1);
     }
   }
 

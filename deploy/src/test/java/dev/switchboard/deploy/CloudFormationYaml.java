@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.deploy;
+package dev.switchboard.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,13 +1,11 @@
-package dev.switchboard.gateway;
+package dev.switchboard.core.auth;
 
-import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.KeyStore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A key store in memory, for tests that exercise the gateway without DynamoDB. */
-final class InMemoryKeyStore implements KeyStore {
+/** A key store in memory, for tests that exercise the flow without DynamoDB. */
+public final class InMemoryKeyStore implements KeyStore {
   private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
 
   @Override

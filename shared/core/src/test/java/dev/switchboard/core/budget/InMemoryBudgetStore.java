@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A budget store in memory, on the pure {@link BudgetLedger}: for unit tests and for a gateway
- * wired without DynamoDB. Holds within one process only.
+ * A budget store in memory, on the pure {@link BudgetLedger}, for tests that exercise admission
+ * without DynamoDB (core's test-jar). Holds within one process only.
  */
 public final class InMemoryBudgetStore implements BudgetStore {
 

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.deploy;
+package dev.switchboard.deploy;
 
 import dev.switchboard.testkit.ProjectRoot;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.deploy;
+package dev.switchboard.deploy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
