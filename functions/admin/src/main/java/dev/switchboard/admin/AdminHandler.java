@@ -94,6 +94,19 @@ public final class AdminHandler implements HttpHandler {
           new GatewayException(
               ErrorKind.UNAVAILABLE, "store_unavailable", "The key store is unavailable."),
           requestId);
+    } catch (RuntimeException unexpected) {
+      // a bug of ours: the client still gets an answer, the log the failure's origin only
+      System.err.println(
+          "{\"level\":\"ERROR\",\"requestId\":\""
+              + requestId
+              + "\",\"error\":\""
+              + GatewayException.origin(unexpected)
+              + "\"}");
+      try {
+        error(sink, GatewayException.internal(requestId), requestId);
+      } catch (RuntimeException alreadyStarted) {
+        sink.abort("InternalError", "The function failed unexpectedly.");
+      }
     }
   }
 

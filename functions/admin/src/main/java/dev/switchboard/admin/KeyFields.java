@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.JsonNumbers;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.KeyAccess;
 import dev.switchboard.core.auth.KeyLimits;
@@ -211,14 +212,19 @@ final class KeyFields {
     if (v.isNull()) {
       return null;
     }
-    if (!v.isNumber()
-        || v.decimalValue().signum() < 0
-        || v.decimalValue().scale() > 12
-        || v.decimalValue().compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
-      throw GatewayException.invalidParam(
-          field, "'" + field + "' must be a number of US dollars between 0 and 1000000, or null.");
-    }
-    return v.decimalValue();
+    return JsonNumbers.decimal(v)
+        .filter(
+            usd ->
+                usd.signum() >= 0
+                    && usd.scale() <= 12
+                    && usd.compareTo(BigDecimal.valueOf(1_000_000)) <= 0)
+        .orElseThrow(
+            () ->
+                GatewayException.invalidParam(
+                    field,
+                    "'"
+                        + field
+                        + "' must be a number of US dollars between 0 and 1000000, or null."));
   }
 
   private static ResetPeriod reset(JsonNode body) {

@@ -295,13 +295,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
 
   private void respondInternalError(ResponseSink sink, String requestId) {
     try {
-      responses.error(
-          sink,
-          new GatewayException(
-              ErrorKind.INTERNAL,
-              "internal_error",
-              "The gateway failed unexpectedly. Request id " + requestId + "."),
-          requestId);
+      responses.error(sink, GatewayException.internal(requestId), requestId);
     } catch (RuntimeException alreadyStarted) {
       sink.abort("InternalError", "The gateway failed unexpectedly.");
     }

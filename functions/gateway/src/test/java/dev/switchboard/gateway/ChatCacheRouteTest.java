@@ -10,6 +10,7 @@ import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.CachedResponse;
 import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.RecordingSink;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.RecordingSink;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

@@ -10,6 +10,7 @@ import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.RecordingSink;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;

@@ -10,6 +10,7 @@ import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.RecordingSink;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

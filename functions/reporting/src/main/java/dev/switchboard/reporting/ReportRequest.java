@@ -5,11 +5,11 @@ import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpRequest;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -27,6 +27,10 @@ record ReportRequest(
     Optional<String> user,
     Optional<String> tag,
     boolean csv) {
+
+  private static final Instant EARLIEST = Instant.EPOCH;
+  private static final Instant LATEST =
+      LocalDate.of(10_000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
   static ReportRequest parse(HttpRequest http, ApiKey caller, Instant now, int maxDays) {
     Instant to = http.queryParameter("to").map(v -> instant("to", v, true)).orElse(now);
@@ -90,15 +94,24 @@ record ReportRequest(
   /** A date ({@code 2025-03-01}: the start of that day, or its end for 'to') or an instant. */
   private static Instant instant(String param, String value, boolean endOfDay) {
     String v = value.strip();
+    Instant at;
     try {
       if (v.length() == 10) {
         LocalDate day = LocalDate.parse(v);
-        return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+        at = (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+      } else {
+        at = Instant.parse(v);
       }
-      return Instant.parse(v);
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException e) {
+      // a parse error, or a day past the last one java.time knows
       throw GatewayException.invalidParam(
           param, "'" + param + "' must be a date (2025-03-01) or an ISO-8601 instant in UTC.");
     }
+    // the store reads instants as epoch milliseconds, which overflow long before Instant.MAX
+    if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+      throw GatewayException.invalidParam(
+          param, "'" + param + "' must lie between 1970-01-01 and 9999-12-31.");
+    }
+    return at;
   }
 }

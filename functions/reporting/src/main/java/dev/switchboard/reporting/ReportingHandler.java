@@ -93,6 +93,19 @@ public final class ReportingHandler implements HttpHandler {
       json(sink, e.kind().status(), ErrorBodies.of(e), requestId);
     } catch (ResponseSink.ClientGoneException gone) {
       // nobody left to answer
+    } catch (RuntimeException unexpected) {
+      // a bug of ours: the client still gets an answer, the log the failure's origin only
+      System.err.println(
+          "{\"level\":\"ERROR\",\"requestId\":\""
+              + requestId
+              + "\",\"error\":\""
+              + GatewayException.origin(unexpected)
+              + "\"}");
+      try {
+        json(sink, 500, ErrorBodies.of(GatewayException.internal(requestId)), requestId);
+      } catch (RuntimeException alreadyStarted) {
+        sink.abort("InternalError", "The function failed unexpectedly.");
+      }
     }
   }
 

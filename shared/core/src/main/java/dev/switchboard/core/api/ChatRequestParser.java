@@ -80,6 +80,11 @@ public final class ChatRequestParser {
       throw new GatewayException(
           ErrorKind.INVALID_REQUEST, "invalid_json", "The request body must be a JSON object.");
     }
+    JsonNumbers.firstNonFinite(root)
+        .ifPresent(
+            path -> {
+              throw invalidParam(path, "'" + path + "' is a number too large for a 64-bit float.");
+            });
     return validate((ObjectNode) root);
   }
 

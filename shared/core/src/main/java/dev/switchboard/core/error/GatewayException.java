@@ -34,6 +34,29 @@ public final class GatewayException extends RuntimeException {
     return new GatewayException(ErrorKind.INVALID_REQUEST, "invalid_value", message, param, null);
   }
 
+  /**
+   * The 500 a handler answers when its own code failed: the message names the request id, never the
+   * failure, whose text may hold a piece of the input.
+   */
+  public static GatewayException internal(String requestId) {
+    return new GatewayException(
+        ErrorKind.INTERNAL,
+        "internal_error",
+        "The gateway failed unexpectedly. Request id " + requestId + ".");
+  }
+
+  /** Where an unexpected failure came from, for a log line: its class and first frame only. */
+  public static String origin(Throwable t) {
+    StackTraceElement[] trace = t.getStackTrace();
+    return trace.length == 0
+        ? t.getClass().getName()
+        : t.getClass().getName()
+            + " at "
+            + trace[0].getClassName()
+            + ":"
+            + trace[0].getLineNumber();
+  }
+
   public ErrorKind kind() {
     return kind;
   }

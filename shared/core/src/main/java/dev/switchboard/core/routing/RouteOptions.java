@@ -4,6 +4,7 @@ import static dev.switchboard.core.error.GatewayException.invalidParam;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.JsonNumbers;
 import dev.switchboard.core.routing.AttemptTimeouts.PartialTimeouts;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -249,11 +250,13 @@ public record RouteOptions(
     if (present(node) == null) {
       return null;
     }
-    if (!node.isNumber() || node.decimalValue().signum() < 0) {
-      throw invalidParam(
-          param, "'" + param + "' must be a non-negative number (USD per million tokens).");
-    }
-    return node.decimalValue();
+    return JsonNumbers.decimal(node)
+        .filter(price -> price.signum() >= 0)
+        .orElseThrow(
+            () ->
+                invalidParam(
+                    param,
+                    "'" + param + "' must be a non-negative number (USD per million tokens)."));
   }
 
   private static boolean bool(JsonNode parent, String field, boolean fallback) {

@@ -456,15 +456,26 @@ public final class RoutePlanner {
           "provider.require_parameters",
           null);
     }
-    String why =
-        excluded.isEmpty()
-            ? "none of its providers is configured or available"
-            : "every provider was excluded by " + String.join(", ", excluded.keySet());
+    if (excluded.isEmpty()) {
+      return new GatewayException(
+          ErrorKind.UNAVAILABLE,
+          "no_provider_available",
+          "No provider can serve '"
+              + shorten(options.model())
+              + "': none of its providers is configured or available.",
+          "model",
+          null);
+    }
+    // every exclusion is a preference the request stated: the client's choice, not an outage
     return new GatewayException(
-        ErrorKind.UNAVAILABLE,
-        "no_provider_available",
-        "No provider can serve '" + shorten(options.model()) + "': " + why + ".",
-        excluded.isEmpty() ? "model" : excluded.keySet().iterator().next(),
+        ErrorKind.INVALID_REQUEST,
+        "no_provider_matches_preferences",
+        "No provider of '"
+            + shorten(options.model())
+            + "' meets this request's preferences: every one was excluded by "
+            + String.join(", ", excluded.keySet())
+            + ".",
+        excluded.keySet().iterator().next(),
         null);
   }
 

@@ -106,6 +106,10 @@ class ChatRequestParserTest {
           bad tool_choice            | {"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":"sometimes"} | tool_choice
           bad response_format        | {"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"xml"}} | response_format.type
           n too large                | {"model":"m","messages":[{"role":"user","content":"x"}],"n":1000}     | n
+          temperature overflowing    | {"model":"m","messages":[{"role":"user","content":"x"}],"temperature":1e400} | temperature
+          overflow in a tool schema  | {"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"number","maximum":-1e400}}}]} | tools[0].function.parameters.maximum
+          overflow in metadata       | {"model":"m","messages":[{"role":"user","content":"x"}],"metadata":{"a":[1,2e999999999]}} | metadata.a[1]
+          overflow in route options  | {"model":"m","messages":[{"role":"user","content":"x"}],"provider":{"max_price":{"prompt":1e400}}} | provider.max_price.prompt
           """)
   void rejectsInvalidFieldsNamingThem(String name, String body, String param) {
     assertThatThrownBy(() -> parse(body))

@@ -90,4 +90,14 @@ class RouteOptionsTest {
     assertThat(upstream.fieldNames()).toIterable().containsExactly("model", "temperature");
     assertThat(body.has("provider")).as("the original is not mutated").isTrue();
   }
+
+  @Test
+  void refusesPricesBeyondWhatADoubleHoldsNamingTheField() {
+    assertRefused(
+        "{\"model\":\"a/x\",\"provider\":{\"max_price\":{\"prompt\":1e400}}}",
+        "provider.max_price.prompt");
+    assertRefused(
+        "{\"model\":\"a/x\",\"provider\":{\"max_price\":{\"completion\":-1e400}}}",
+        "provider.max_price.completion");
+  }
 }

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RoutePlannerTest {
 
@@ -163,9 +165,28 @@ class RoutePlannerTest {
     assertThatThrownBy(() -> planner.plan(request("off/x", "")))
         .isInstanceOfSatisfying(
             GatewayException.class, e -> assertThat(e.kind().status()).isEqualTo(404));
-    assertThatThrownBy(() -> planner.plan(request("a/x", "\"provider\":{\"zdr\":true}")))
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          zero-data-retention only    | "provider":{"zdr":true}                   | provider.zdr
+          a price nothing meets       | "provider":{"max_price":{"prompt":0}}     | provider.max_price
+          only a provider without it  | "provider":{"only":["b"]}                 | provider.only
+          """)
+  void preferencesThatExcludeEveryEndpointAreTheClientsChoiceNotAnOutage(
+      String name, String preferences, String param) throws Exception {
+    RoutePlanner planner = planner("{}");
+
+    assertThatThrownBy(() -> planner.plan(request("a/x", preferences)))
         .isInstanceOfSatisfying(
-            GatewayException.class, e -> assertThat(e.kind().status()).isEqualTo(503));
+            GatewayException.class,
+            e -> {
+              assertThat(e.kind().status()).isEqualTo(400);
+              assertThat(e.param()).hasValue(param);
+            });
   }
 
   @Test

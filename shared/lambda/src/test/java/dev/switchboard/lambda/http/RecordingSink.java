@@ -1,22 +1,24 @@
-package dev.switchboard.gateway;
+package dev.switchboard.lambda.http;
 
-import dev.switchboard.lambda.http.ResponseSink;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Records what a handler wrote, checking it keeps to the sink's contract. */
-final class RecordingSink implements ResponseSink {
-  int status;
-  Map<String, String> headers;
-  final List<byte[]> writes = new ArrayList<>();
-  boolean ended;
-  String abortedWith;
+/**
+ * Records what a handler wrote, checking it keeps to the sink's contract: the handler tests of
+ * every function read a response from it.
+ */
+public final class RecordingSink implements ResponseSink {
+  public int status;
+  public Map<String, String> headers;
+  public final List<byte[]> writes = new ArrayList<>();
+  public boolean ended;
+  public String abortedWith;
 
   /** When positive, the client "disconnects" on this write (it throws ClientGoneException). */
-  int goneOnWrite;
+  public int goneOnWrite;
 
   @Override
   public void start(int status, Map<String, String> headers) {
@@ -48,7 +50,7 @@ final class RecordingSink implements ResponseSink {
     abortedWith = errorType;
   }
 
-  String body() {
+  public String body() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     writes.forEach(out::writeBytes);
     return out.toString(StandardCharsets.UTF_8);

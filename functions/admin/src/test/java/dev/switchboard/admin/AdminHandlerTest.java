@@ -1,0 +1,90 @@
+package dev.switchboard.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.auth.InMemoryKeyStore;
+import dev.switchboard.core.budget.InMemoryBudgetStore;
+import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.RecordingSink;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AdminHandlerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ADMIN_SECRET = ApiKeys.PREFIX + "admin-secret-for-tests-only";
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+  private final InMemoryKeyStore keys = new InMemoryKeyStore();
+  private final AdminHandler handler =
+      new AdminHandler(
+          keys,
+          new InMemoryBudgetStore(),
+          JSON,
+          Clock.fixed(NOW, ZoneOffset.UTC),
+          new SecureRandom());
+
+  AdminHandlerTest() {
+    String hash = ApiKeys.hash(ADMIN_SECRET);
+    keys.put(
+        new ApiKey(hash, ApiKeys.idOf(hash), "ops", null, ApiKey.Role.ADMIN, false, NOW, null));
+  }
+
+  private RecordingSink call(String method, String path, String body) {
+    RecordingSink sink = new RecordingSink();
+    handler.handle(
+        new HttpRequest(
+            method,
+            path,
+            Map.of("authorization", "Bearer " + ADMIN_SECRET, "content-type", "application/json"),
+            Map.of(),
+            body.getBytes(StandardCharsets.UTF_8),
+            "req-1"),
+        sink);
+    return sink;
+  }
+
+  private static JsonNode error(RecordingSink sink) throws Exception {
+    assertThat(sink.ended).as("a complete response").isTrue();
+    return JSON.readTree(sink.body()).path("error");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1e400", "-1e400", "1e99999999999", "-1E+2147483648"})
+  void aLimitBeyondWhatANumberHoldsIsA400NamingIt(String limit) throws Exception {
+    RecordingSink created = call("POST", "/admin/keys", "{\"name\":\"a\",\"limit\":" + limit + "}");
+
+    assertThat(created.status).as(created.body()).isEqualTo(400);
+    assertThat(error(created).path("param").asText()).isEqualTo("limit");
+
+    RecordingSink ok = call("POST", "/admin/keys", "{\"name\":\"b\",\"limit\":5}");
+    assertThat(ok.status).as(ok.body()).isEqualTo(201);
+    String id = JSON.readTree(ok.body()).path("data").path("id").asText();
+    RecordingSink patched = call("PATCH", "/admin/keys/" + id, "{\"limit\":" + limit + "}");
+
+    assertThat(patched.status).as(patched.body()).isEqualTo(400);
+    assertThat(error(patched).path("param").asText()).isEqualTo("limit");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"requests_per_minute", "tokens_per_minute"})
+  void aRateBeyondWhatANumberHoldsIsA400NamingIt(String field) throws Exception {
+    for (String value : new String[] {"1e400", "99999999999999999999999", "1.5"}) {
+      RecordingSink sink =
+          call("POST", "/admin/keys", "{\"name\":\"a\",\"" + field + "\":" + value + "}");
+
+      assertThat(sink.status).as(value + ": " + sink.body()).isEqualTo(400);
+      assertThat(error(sink).path("param").asText()).isEqualTo(field);
+    }
+  }
+}
