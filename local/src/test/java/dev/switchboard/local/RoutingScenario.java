@@ -88,6 +88,10 @@ final class RoutingScenario implements AutoCloseable {
       model.put("max_output_tokens", 4096);
       model.putObject("pricing").put("input", price).put("output", 2 * price);
       model.putArray("capabilities").add("streaming");
+      // a second model of the same provider, to show one model's failures stay its own
+      ObjectNode spare = models.addObject().setAll(model.deepCopy());
+      spare.put("id", id + "/spare");
+      spare.put("upstream_id", "fake-" + id + "-spare");
       price++;
       ObjectNode policy = declared.putObject(id);
       policy.put("base_url", baseUrl);

@@ -1,16 +1,23 @@
 package dev.switchboard.core.routing;
 
+import dev.switchboard.core.catalog.Model;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the gateway has recently seen of each provider, kept in memory per process: time to first
- * token, throughput and error rate as exponentially weighted moving averages, and a circuit breaker
- * that stops sending to a provider after {@code failureThreshold} consecutive failures, lets one
- * probe through after {@code cooldown}, and closes again when a call succeeds.
+ * What the gateway has recently seen of each endpoint (a provider's upstream model), kept in memory
+ * per process: time to first token, throughput and error rate as exponentially weighted moving
+ * averages, and circuit breakers that stop sending after {@code failureThreshold} consecutive
+ * failures, let one probe through after {@code cooldown}, and close again when a call succeeds.
+ *
+ * <p>Breakers sit at two levels. An endpoint's own breaker counts the failures of that model alone
+ * (5xx, 429, timeouts, broken streams), so one failing model never takes its provider's other
+ * models down for every tenant. The provider's breaker counts only failures that are the provider's
+ * as a whole (connections refused or reset, our credentials refused) and stops every endpoint of
+ * it. Failures a request caused itself are never recorded: the router reports them as neutral.
  */
 public final class ProviderHealth {
 
@@ -21,7 +28,19 @@ public final class ProviderHealth {
     HALF_OPEN
   }
 
-  /** A provider's figures at one moment; averages are empty until something was measured. */
+  /** Which breaker a failure counts against. */
+  public enum Scope {
+    /** The model misbehaved: its endpoint alone. */
+    ENDPOINT,
+    /** The provider cannot be reached or refuses our credentials: every endpoint of it. */
+    PROVIDER
+  }
+
+  /**
+   * An endpoint's figures at one moment; averages are empty until something was measured. The
+   * circuit is the endpoint's as a caller sees it: open when either its own or its provider's
+   * breaker is.
+   */
   public record Snapshot(
       OptionalDouble ttftMs,
       OptionalDouble tokensPerSecond,
@@ -35,7 +54,9 @@ public final class ProviderHealth {
   private final Clock clock;
   private final int failureThreshold;
   private final Duration cooldown;
-  private final Map<String, Stats> stats = new ConcurrentHashMap<>();
+  // one lock for all: each method is a few field updates, and the two levels change together
+  private final Map<String, Breaker> providers = new HashMap<>();
+  private final Map<String, Endpoint> endpoints = new HashMap<>();
 
   public ProviderHealth(Clock clock, int failureThreshold, Duration cooldown) {
     if (failureThreshold < 1) {
@@ -46,115 +67,160 @@ public final class ProviderHealth {
     this.cooldown = cooldown;
   }
 
-  public Snapshot snapshot(String provider) {
-    Stats s = stats(provider);
-    synchronized (s) {
-      return new Snapshot(
-          Double.isNaN(s.ttftMs) ? OptionalDouble.empty() : OptionalDouble.of(s.ttftMs),
-          Double.isNaN(s.tokensPerSecond)
-              ? OptionalDouble.empty()
-              : OptionalDouble.of(s.tokensPerSecond),
-          s.errorRate,
-          circuit(s),
-          s.consecutiveFailures);
-    }
+  public synchronized Snapshot snapshot(Model model) {
+    Endpoint e = endpoint(model);
+    return new Snapshot(
+        Double.isNaN(e.ttftMs) ? OptionalDouble.empty() : OptionalDouble.of(e.ttftMs),
+        Double.isNaN(e.tokensPerSecond)
+            ? OptionalDouble.empty()
+            : OptionalDouble.of(e.tokensPerSecond),
+        e.errorRate,
+        circuit(model),
+        e.breaker.consecutiveFailures);
   }
 
-  /** Whether the breaker is open now (a provider whose cool-down has passed is half-open). */
-  public boolean isOpen(String provider) {
-    Stats s = stats(provider);
-    synchronized (s) {
-      return circuit(s) == Circuit.OPEN;
-    }
+  /** Whether a call to this endpoint would be refused now (a cooled-down breaker is half-open). */
+  public synchronized boolean isOpen(Model model) {
+    return circuit(model) == Circuit.OPEN;
   }
 
   /**
-   * Asks to send one call: true while closed; when half-open, true for exactly one caller (the
-   * probe) until it reports; false while open.
+   * Asks to send one call: true while both breakers are closed; when one is half-open, true for
+   * exactly one caller (its probe) until that call reports; false while either is open.
    */
-  public boolean tryAcquire(String provider) {
-    Stats s = stats(provider);
-    synchronized (s) {
-      return switch (circuit(s)) {
-        case CLOSED -> true;
-        case OPEN -> false;
-        case HALF_OPEN -> {
-          if (s.probing) {
-            yield false;
-          }
-          s.probing = true;
-          yield true;
-        }
-      };
+  public synchronized boolean tryAcquire(Model model) {
+    Breaker provider = provider(model);
+    Breaker endpoint = endpoint(model).breaker;
+    long now = clock.millis();
+    if (!provider.admits(now) || !endpoint.admits(now)) {
+      return false;
     }
+    provider.take(now);
+    endpoint.take(now);
+    return true;
   }
 
   /** A call that answered properly; {@code tokensPerSecond} is NaN when not measured. */
-  public void recordSuccess(String provider, Duration ttft, double tokensPerSecond) {
-    Stats s = stats(provider);
-    synchronized (s) {
-      s.ttftMs = average(s.ttftMs, ttft.toNanos() / 1e6);
-      if (!Double.isNaN(tokensPerSecond) && !Double.isInfinite(tokensPerSecond)) {
-        s.tokensPerSecond = average(s.tokensPerSecond, tokensPerSecond);
-      }
-      s.errorRate = average(s.errorRate, 0);
-      s.consecutiveFailures = 0;
-      s.openedAtMillis = -1;
-      s.probing = false;
+  public synchronized void recordSuccess(Model model, Duration ttft, double tokensPerSecond) {
+    Endpoint e = endpoint(model);
+    e.ttftMs = average(e.ttftMs, ttft.toNanos() / 1e6);
+    if (!Double.isNaN(tokensPerSecond) && !Double.isInfinite(tokensPerSecond)) {
+      e.tokensPerSecond = average(e.tokensPerSecond, tokensPerSecond);
     }
+    e.errorRate = average(e.errorRate, 0);
+    e.breaker.close();
+    provider(model).close();
   }
 
   /**
-   * A call whose answer was not the provider's fault nor a failure of it (a refused request, a
-   * context-length error): ends a probe without changing the figures.
+   * A call whose answer says nothing against the endpoint: a refused request, a context-length
+   * error, a deadline the request itself shortened, a client that went away. Ends a probe (the
+   * provider answered, or could not be judged) without changing the figures.
    */
-  public void recordNeutral(String provider) {
-    Stats s = stats(provider);
-    synchronized (s) {
-      if (s.probing) {
-        s.probing = false;
-        s.consecutiveFailures = 0;
-        s.openedAtMillis = -1;
-      }
-    }
+  public synchronized void recordNeutral(Model model) {
+    endpoint(model).breaker.release();
+    provider(model).release();
   }
 
-  /** A call that failed because of the provider: an error status, a timeout, a broken stream. */
-  public void recordFailure(String provider) {
-    Stats s = stats(provider);
-    synchronized (s) {
-      s.errorRate = average(s.errorRate, 1);
-      s.consecutiveFailures++;
-      if (s.probing || s.consecutiveFailures >= failureThreshold) {
-        s.openedAtMillis = clock.millis();
-      }
-      s.probing = false;
-    }
+  /** A call that failed because of the endpoint or, with {@link Scope#PROVIDER}, its provider. */
+  public synchronized void recordFailure(Model model, Scope scope) {
+    Endpoint e = endpoint(model);
+    e.errorRate = average(e.errorRate, 1);
+    Breaker failed = scope == Scope.PROVIDER ? provider(model) : e.breaker;
+    Breaker other = scope == Scope.PROVIDER ? e.breaker : provider(model);
+    failed.fail(clock.millis(), failureThreshold);
+    other.abandonProbe();
   }
 
-  private Circuit circuit(Stats s) {
-    if (s.openedAtMillis < 0) {
-      return Circuit.CLOSED;
+  /** The worse of the two breakers: an open one refuses, else a half-open one probes. */
+  private Circuit circuit(Model model) {
+    long now = clock.millis();
+    Circuit provider = provider(model).circuit(now);
+    Circuit endpoint = endpoint(model).breaker.circuit(now);
+    if (provider == Circuit.OPEN || endpoint == Circuit.OPEN) {
+      return Circuit.OPEN;
     }
-    return clock.millis() - s.openedAtMillis >= cooldown.toMillis()
-        ? Circuit.HALF_OPEN
-        : Circuit.OPEN;
+    return provider == Circuit.HALF_OPEN ? provider : endpoint;
   }
 
   private static double average(double current, double sample) {
     return Double.isNaN(current) ? sample : current + ALPHA * (sample - current);
   }
 
-  private Stats stats(String provider) {
-    return stats.computeIfAbsent(provider, p -> new Stats());
+  private Breaker provider(Model model) {
+    return providers.computeIfAbsent(model.provider(), p -> new Breaker(cooldown));
   }
 
-  private static final class Stats {
+  private Endpoint endpoint(Model model) {
+    return endpoints.computeIfAbsent(
+        model.provider() + " " + model.upstreamId(), k -> new Endpoint(new Breaker(cooldown)));
+  }
+
+  private static final class Endpoint {
+    final Breaker breaker;
     double ttftMs = Double.NaN;
     double tokensPerSecond = Double.NaN;
     double errorRate;
+
+    Endpoint(Breaker breaker) {
+      this.breaker = breaker;
+    }
+  }
+
+  /** Consecutive failures, and when the breaker opened (-1: closed). */
+  private static final class Breaker {
+    final Duration cooldown;
     int consecutiveFailures;
     long openedAtMillis = -1;
     boolean probing;
+
+    Breaker(Duration cooldown) {
+      this.cooldown = cooldown;
+    }
+
+    Circuit circuit(long now) {
+      if (openedAtMillis < 0) {
+        return Circuit.CLOSED;
+      }
+      return now - openedAtMillis >= cooldown.toMillis() ? Circuit.HALF_OPEN : Circuit.OPEN;
+    }
+
+    boolean admits(long now) {
+      return switch (circuit(now)) {
+        case CLOSED -> true;
+        case OPEN -> false;
+        case HALF_OPEN -> !probing;
+      };
+    }
+
+    void take(long now) {
+      if (circuit(now) == Circuit.HALF_OPEN) {
+        probing = true;
+      }
+    }
+
+    void close() {
+      consecutiveFailures = 0;
+      openedAtMillis = -1;
+      probing = false;
+    }
+
+    void release() {
+      if (probing) {
+        close();
+      }
+    }
+
+    void abandonProbe() {
+      probing = false;
+    }
+
+    void fail(long now, int threshold) {
+      consecutiveFailures++;
+      if (probing || consecutiveFailures >= threshold) {
+        openedAtMillis = now;
+      }
+      probing = false;
+    }
   }
 }

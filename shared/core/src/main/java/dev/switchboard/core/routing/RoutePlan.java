@@ -29,7 +29,13 @@ public record RoutePlan(
    * One catalogue entry to call, with the deadlines and retries that apply on its provider.
    *
    * @param maxRetries retries on this candidate after its first call
+   * @param requestShortened whether the request's {@code timeouts} shortened any of the operator's
+   *     deadlines: a timeout then says nothing about the provider
    */
   public record Candidate(
-      Model model, ProviderPolicy policy, AttemptTimeouts timeouts, int maxRetries) {}
+      Model model,
+      ProviderPolicy policy,
+      AttemptTimeouts timeouts,
+      int maxRetries,
+      boolean requestShortened) {}
 }

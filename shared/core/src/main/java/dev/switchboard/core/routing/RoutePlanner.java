@@ -216,10 +216,10 @@ public final class RoutePlanner {
 
   private RoutePlan.Candidate candidate(Model m, RouteOptions options) {
     ProviderPolicy policy = config.policy(m.provider());
-    AttemptTimeouts timeouts =
-        defaults.overriddenBy(policy.timeouts()).narrowedBy(options.timeouts());
+    AttemptTimeouts operators = defaults.overriddenBy(policy.timeouts());
+    AttemptTimeouts timeouts = operators.narrowedBy(options.timeouts());
     int maxRetries = policy.maxRetries() != null ? policy.maxRetries() : retries.maxRetries();
-    return new RoutePlan.Candidate(m, policy, timeouts, maxRetries);
+    return new RoutePlan.Candidate(m, policy, timeouts, maxRetries, !timeouts.equals(operators));
   }
 
   /** Appends the configured fallback chain of the first name, breadth first, each name once. */
@@ -386,7 +386,7 @@ public final class RoutePlanner {
               }));
     }
     // providers whose circuit is open go last; the attempt loop skips them unless a probe is due
-    out.sort(Comparator.comparing(m -> health.isOpen(m.provider())));
+    out.sort(Comparator.comparing(health::isOpen));
     return out;
   }
 
@@ -396,11 +396,10 @@ public final class RoutePlanner {
           Comparator.comparing(m -> price(m.pricing().input()).add(price(m.pricing().output())));
       case LATENCY ->
           // unmeasured providers after measured ones, in their configured order
-          Comparator.comparingDouble(
-              m -> health.snapshot(m.provider()).ttftMs().orElse(Double.MAX_VALUE));
+          Comparator.comparingDouble(m -> health.snapshot(m).ttftMs().orElse(Double.MAX_VALUE));
       case THROUGHPUT ->
           Comparator.comparingDouble(
-              m -> -health.snapshot(m.provider()).tokensPerSecond().orElse(-Double.MAX_VALUE));
+              m -> -health.snapshot(m).tokensPerSecond().orElse(-Double.MAX_VALUE));
     };
   }
 

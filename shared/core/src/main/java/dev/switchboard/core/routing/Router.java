@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -125,11 +126,14 @@ public final class Router {
     ProviderException last = null;
     Model lastModel = null;
     int contextTooSmallAt = -1;
-    for (RoutePlan.Candidate candidate : plan.candidates()) {
+    List<RoutePlan.Candidate> candidates = plan.candidates();
+    for (int index = 0; index < candidates.size(); index++) {
+      RoutePlan.Candidate candidate = candidates.get(index);
       Model model = candidate.model();
       if (contextTooSmallAt >= 0 && model.contextLength() <= contextTooSmallAt) {
         continue;
       }
+      boolean lastCandidate = index == candidates.size() - 1;
       RetryPolicy retries = plan.retries().withMaxRetries(candidate.maxRetries());
       for (int retry = 0; ; retry++) {
         if (clockwork.remaining() <= 0) {
@@ -138,9 +142,15 @@ public final class Router {
               lastModel != null ? lastModel : model,
               true);
         }
-        if (!health.tryAcquire(model.provider())) {
-          attempts.add(new Attempt(model.provider(), model.id(), "circuit_open", 0, 0, 0, 0));
-          break;
+        boolean probe = false;
+        if (!health.tryAcquire(model)) {
+          if (!lastCandidate || retry > 0) {
+            attempts.add(new Attempt(model.provider(), model.id(), "circuit_open", 0, 0, 0, 0));
+            break;
+          }
+          // nothing else can serve: refusing would fail the request for certain, so one call
+          // goes through as a probe, without retries, and its outcome updates the breaker
+          probe = true;
         }
         int calls = 1 + (int) attempts.stream().filter(Attempt::sent).count();
         AttemptResult result = attempt(plan, candidate, listener, clockwork, calls);
@@ -162,7 +172,8 @@ public final class Router {
           case ProviderException.BadRequest b -> throw failed(failure, model, false);
           default -> {}
         }
-        if (failure instanceof ProviderException.ContextLengthExceeded
+        if (probe
+            || failure instanceof ProviderException.ContextLengthExceeded
             || failure instanceof ProviderException.ContentFiltered) {
           break;
         }
@@ -238,7 +249,7 @@ public final class Router {
     }
     if (watch.clientGone != null) {
       // the provider did nothing wrong; above all, a probe must not stay pending for ever
-      health.recordNeutral(model.provider());
+      health.recordNeutral(model);
       throw watch.clientGone;
     }
     if (!returned && watch.expiry != null) {
@@ -247,7 +258,14 @@ public final class Router {
     }
     long firstContentAt = watch.committed ? watch.firstContentAt : -1;
     if (failure != null) {
-      return failure(candidate, failure, watch.committed, start, firstContentAt, watch.tally);
+      // a timeout judges the provider only when the attempt had the operator's whole windows,
+      // not ones the request shortened or an earlier attempt's time left short
+      boolean judged =
+          !candidate.requestShortened()
+              && firstByte.equals(t.firstByte())
+              && call.idleTimeout().equals(t.idle());
+      return failure(
+          candidate, failure, judged, watch.committed, start, firstContentAt, watch.tally);
     }
     if (listener == null) {
       watch.tally.observeBody(body);
@@ -439,7 +457,7 @@ public final class Router {
     long ttft = (firstContentAt < 0 ? now : firstContentAt) - start;
     double seconds = (now - (firstContentAt < 0 ? start : firstContentAt)) / 1000.0;
     health.recordSuccess(
-        c.model().provider(),
+        c.model(),
         Duration.ofMillis(ttft),
         body == null && seconds > 0.05 && tokens > 0 ? tokens / seconds : Double.NaN);
     Attempt attempt =
@@ -451,15 +469,17 @@ public final class Router {
   private AttemptResult failure(
       RoutePlan.Candidate c,
       ProviderException e,
+      boolean timeoutJudged,
       boolean committed,
       long start,
       long firstContentAt,
       Tally tally) {
     long now = clock.millis();
-    if (blamesProvider(e)) {
-      health.recordFailure(c.model().provider());
+    Optional<ProviderHealth.Scope> blamed = blame(e, timeoutJudged);
+    if (blamed.isPresent()) {
+      health.recordFailure(c.model(), blamed.get());
     } else {
-      health.recordNeutral(c.model().provider());
+      health.recordNeutral(c.model());
     }
     Attempt attempt =
         new Attempt(
@@ -473,12 +493,21 @@ public final class Router {
     return new AttemptResult(attempt, null, e, committed);
   }
 
-  private static boolean blamesProvider(ProviderException e) {
+  /**
+   * Which breaker a failure counts against; empty when the request caused it (its own parameters or
+   * content, its own shortened deadlines), which must never count against anyone's health.
+   */
+  static Optional<ProviderHealth.Scope> blame(ProviderException e, boolean timeoutJudged) {
     return switch (e) {
-      case ProviderException.ContextLengthExceeded c -> false;
-      case ProviderException.ContentFiltered c -> false;
-      case ProviderException.BadRequest b -> false;
-      default -> true;
+      case ProviderException.ContextLengthExceeded c -> Optional.empty();
+      case ProviderException.ContentFiltered c -> Optional.empty();
+      case ProviderException.BadRequest b -> Optional.empty();
+      case ProviderException.Timeout t ->
+          timeoutJudged ? Optional.of(ProviderHealth.Scope.ENDPOINT) : Optional.empty();
+      case ProviderException.ConnectionFailed c -> Optional.of(ProviderHealth.Scope.PROVIDER);
+      case ProviderException.AuthenticationFailed a -> Optional.of(ProviderHealth.Scope.PROVIDER);
+      case ProviderException.PermissionDenied p -> Optional.of(ProviderHealth.Scope.PROVIDER);
+      default -> Optional.of(ProviderHealth.Scope.ENDPOINT);
     };
   }
 

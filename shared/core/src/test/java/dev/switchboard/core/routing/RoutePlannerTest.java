@@ -140,9 +140,10 @@ class RoutePlannerTest {
   }
 
   @Test
-  void putsProvidersWithAnOpenCircuitLast() throws Exception {
-    health.recordFailure("a");
-    health.recordFailure("a");
+  void putsEndpointsWithAnOpenCircuitLast() throws Exception {
+    Model ax = CATALOG.find("a/x").orElseThrow();
+    health.recordFailure(ax, ProviderHealth.Scope.ENDPOINT);
+    health.recordFailure(ax, ProviderHealth.Scope.ENDPOINT);
 
     RoutePlanner planner =
         planner("{\"pools\":{\"x\":[{\"model\":\"a/x\",\"weight\":1000},{\"model\":\"b/x\"}]}}");

@@ -113,6 +113,66 @@ class RouterTest {
         0);
   }
 
+  private static Model model(String provider, String name) {
+    return new Model(
+        provider + "/" + name,
+        name,
+        provider,
+        name,
+        List.of(),
+        10,
+        100,
+        Pricing.FREE,
+        Set.of(),
+        List.of("text"),
+        0);
+  }
+
+  /** One provider whose listed models always fail with {@code failure}; the others answer. */
+  private static final class FailingModels implements ChatProvider {
+    final String id;
+    final Set<String> failing;
+    final ProviderException failure;
+    final Map<String, Integer> calls = new java.util.HashMap<>();
+
+    FailingModels(String id, ProviderException failure, String... failing) {
+      this.id = id;
+      this.failure = failure;
+      this.failing = Set.of(failing);
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public ObjectNode complete(ProviderCall call) throws ProviderException {
+      calls.merge(call.model().upstreamId(), 1, Integer::sum);
+      if (failing.contains(call.model().upstreamId())) {
+        throw failure;
+      }
+      ObjectNode body = JSON.createObjectNode();
+      body.putArray("choices").addObject().putObject("message").put("content", "hi");
+      return body;
+    }
+
+    @Override
+    public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
+      throw new UnsupportedOperationException("complete() only");
+    }
+  }
+
+  private static RoutePlan shortened(AttemptTimeouts timeouts, Model model) {
+    RoutePlan plain = plan(timeouts, model);
+    RoutePlan.Candidate c = plain.candidates().getFirst();
+    return new RoutePlan(
+        plain.request(),
+        List.of(new RoutePlan.Candidate(c.model(), c.policy(), c.timeouts(), c.maxRetries(), true)),
+        plain.total(),
+        plain.retries());
+  }
+
   private final List<Duration> pauses = new CopyOnWriteArrayList<>();
   private final ProviderHealth health =
       new ProviderHealth(Clock.systemUTC(), 5, Duration.ofHours(1));
@@ -141,9 +201,89 @@ class RouterTest {
                     .getBytes(StandardCharsets.UTF_8));
     List<RoutePlan.Candidate> candidates = new ArrayList<>();
     for (Model m : models) {
-      candidates.add(new RoutePlan.Candidate(m, ProviderPolicy.DEFAULT, timeouts, 2));
+      candidates.add(new RoutePlan.Candidate(m, ProviderPolicy.DEFAULT, timeouts, 2, false));
     }
     return new RoutePlan(request, candidates, Duration.ofSeconds(30), RetryPolicy.DEFAULT);
+  }
+
+  @Test
+  void oneFailingModelNeverTakesDownItsProvidersOtherModels() {
+    FailingModels a = new FailingModels("a", new ProviderException.ServerError("boom", 500), "bad");
+    Router router = router(a);
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> router.complete(plan(model("a", "bad")), new ArrayList<>()))
+          .isInstanceOf(GatewayException.class);
+    }
+    assertThat(health.isOpen(model("a", "bad"))).as("the failing endpoint's circuit").isTrue();
+
+    Router.Served served = router.complete(plan(model("a", "good")), new ArrayList<>());
+
+    assertThat(served.model().id()).isEqualTo("a/good");
+    assertThat(health.isOpen(model("a", "good"))).isFalse();
+  }
+
+  @Test
+  void aProviderWideFailureStopsEveryModelOfThatProviderWhileAnotherCanServe() {
+    FailingModels a =
+        new FailingModels("a", new ProviderException.ConnectionFailed("refused", null), "x");
+    Scripted b = new Scripted("b");
+    Router router = router(a, b);
+    for (int i = 0; i < 5; i++) {
+      router.complete(plan(model("a", "x"), model("b", 10)), new ArrayList<>());
+    }
+    List<Attempt> attempts = new ArrayList<>();
+
+    Router.Served served = router.complete(plan(model("a", "y"), model("b", 10)), attempts);
+
+    assertThat(served.model().provider()).isEqualTo("b");
+    assertThat(a.calls).doesNotContainKey("y");
+    assertThat(attempts).extracting(Attempt::outcome).containsExactly("circuit_open", "success");
+  }
+
+  @Test
+  void theLastCandidateIsTriedAsAProbeRatherThanRefused() {
+    FailingModels a = new FailingModels("a", new ProviderException.ServerError("boom", 500), "m");
+    Router router = router(a);
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> router.complete(plan(model("a", 10)), new ArrayList<>()))
+          .isInstanceOf(GatewayException.class);
+    }
+    assertThat(health.isOpen(model("a", 10))).isTrue();
+    int before = a.calls.get("m");
+    List<Attempt> attempts = new ArrayList<>();
+
+    assertThatThrownBy(() -> router.complete(plan(model("a", 10)), attempts))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e ->
+                assertThat(e.code())
+                    .as("the provider's own failure, not a 503")
+                    .isEqualTo("upstream_error"));
+    assertThat(a.calls.get("m") - before).as("one probe, no retries").isEqualTo(1);
+    assertThat(attempts).extracting(Attempt::outcome).containsExactly("server_error");
+  }
+
+  @Test
+  void timeoutsOfDeadlinesTheRequestShortenedNeverCountAgainstTheProvider() {
+    Silent silent = new Silent();
+    AttemptTimeouts oneMilli =
+        new AttemptTimeouts(
+            Duration.ofSeconds(1),
+            Duration.ofMillis(1),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30));
+    Router router = router(silent);
+    for (int i = 0; i < 6; i++) {
+      assertThatThrownBy(
+              () ->
+                  router.stream(
+                      shortened(oneMilli, model("silent", 10)), new Seen(), new ArrayList<>()))
+          .isInstanceOfSatisfying(
+              GatewayException.class, e -> assertThat(e.code()).isEqualTo("upstream_timeout"));
+    }
+
+    assertThat(health.snapshot(model("silent", 10)).consecutiveFailures()).isZero();
+    assertThat(health.isOpen(model("silent", 10))).isFalse();
   }
 
   /** Records what the client would see. */
