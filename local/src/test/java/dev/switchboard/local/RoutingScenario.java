@@ -49,6 +49,7 @@ final class RoutingScenario implements AutoCloseable {
   final Map<String, FakeUpstream> upstreams = new LinkedHashMap<>();
   final Map<String, FaultProxy> proxies = new LinkedHashMap<>();
   final DevServer server;
+  private final Map<String, String> env;
   final String key = ApiKeys.newSecret(new SecureRandom());
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -65,6 +66,7 @@ final class RoutingScenario implements AutoCloseable {
       String fallbacks,
       Path dir)
       throws IOException {
+    String run = UUID.randomUUID().toString().substring(0, 8);
     ObjectNode catalog = JSON.createObjectNode();
     ArrayNode models = catalog.putArray("models");
     ObjectNode routing = JSON.createObjectNode();
@@ -83,7 +85,9 @@ final class RoutingScenario implements AutoCloseable {
       ObjectNode model = models.addObject();
       model.put("id", id + "/chat");
       model.put("provider", id);
-      model.put("upstream_id", "fake-" + id);
+      // unique per scenario: the scenarios share one budgets table, and with it the endpoint
+      // health instances share
+      model.put("upstream_id", "fake-" + id + "-" + run);
       model.put("context_length", entry.getValue());
       model.put("max_output_tokens", 4096);
       model.putObject("pricing").put("input", price).put("output", 2 * price);
@@ -91,7 +95,7 @@ final class RoutingScenario implements AutoCloseable {
       // a second model of the same provider, to show one model's failures stay its own
       ObjectNode spare = models.addObject().setAll(model.deepCopy());
       spare.put("id", id + "/spare");
-      spare.put("upstream_id", "fake-" + id + "-spare");
+      spare.put("upstream_id", "fake-" + id + "-spare-" + run);
       price++;
       ObjectNode policy = declared.putObject(id);
       policy.put("base_url", baseUrl);
@@ -129,6 +133,15 @@ final class RoutingScenario implements AutoCloseable {
     env.put("CIRCUIT_FAILURE_THRESHOLD", Integer.toString(CIRCUIT_THRESHOLD));
     env.put("CIRCUIT_COOLDOWN_MS", "60000");
     server = DevServer.start(env);
+    this.env = Map.copyOf(env);
+  }
+
+  /**
+   * Another instance of the same gateway (same tables, upstreams and configuration), as a second
+   * Lambda instance would be; the caller closes it.
+   */
+  DevServer anotherInstance() throws IOException {
+    return DevServer.start(env);
   }
 
   FakeUpstream upstream(String provider) {
@@ -162,7 +175,11 @@ final class RoutingScenario implements AutoCloseable {
   }
 
   private HttpRequest request(String body) {
-    return HttpRequest.newBuilder(server.baseUrl().resolve("/v1/chat/completions"))
+    return request(server, body);
+  }
+
+  private HttpRequest request(DevServer instance, String body) {
+    return HttpRequest.newBuilder(instance.baseUrl().resolve("/v1/chat/completions"))
         .header("Authorization", "Bearer " + key)
         .header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(30))
@@ -188,6 +205,12 @@ final class RoutingScenario implements AutoCloseable {
 
   HttpResponse<String> send(String body) throws IOException, InterruptedException {
     return http.send(request(body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A non-streamed request to {@code instance}, with the scenario's key. */
+  HttpResponse<String> send(DevServer instance, String body)
+      throws IOException, InterruptedException {
+    return http.send(request(instance, body), HttpResponse.BodyHandlers.ofString());
   }
 
   @Override

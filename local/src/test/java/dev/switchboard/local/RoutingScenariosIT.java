@@ -608,6 +608,74 @@ class RoutingScenariosIT {
   }
 
   @Test
+  void aFreshInstanceKnowsWhatAnotherFoundDownAndSendsAtMostTheProbe() throws Exception {
+    start(providers("alpha", SMALL, "beta", SMALL));
+    scenario.upstream("alpha").setKnobs(Map.of("status", "500"));
+    String withFallback = body("alpha/chat", false, "\"models\":[\"beta/chat\"]");
+
+    // the first instance learns it the hard way: every retry, then the fallback
+    assertThat(send(withFallback).statusCode()).isEqualTo(200);
+    assertThat(scenario.upstream("alpha").requestCount()).isEqualTo(1 + RETRIES);
+    awaitSharedHealthItem();
+
+    try (DevServer fresh = scenario.anotherInstance()) {
+      startedAt = System.nanoTime();
+      HttpResponse<String> served = scenario.send(fresh, withFallback);
+      assertThat(served.statusCode()).isEqualTo(200);
+      assertThat(RoutingScenario.JSON.readTree(served.body()).path("model").asText())
+          .isEqualTo("beta/chat");
+      assertThat(scenario.upstream("alpha").requestCount())
+          .as("no call to the endpoint another instance found down")
+          .isEqualTo(1 + RETRIES);
+
+      HttpResponse<String> alone = scenario.send(fresh, body("alpha/chat", false, ""));
+      assertThat(alone.statusCode()).isEqualTo(502);
+      assertThat(scenario.upstream("alpha").requestCount())
+          .as("with nothing else to serve, one probe and no retries")
+          .isEqualTo(1 + RETRIES + 1);
+    }
+    report(
+        "shared health: a fresh instance, an endpoint another instance found down",
+        3,
+        "with a fallback 0 calls to it; alone 1 call (the probe)");
+  }
+
+  /**
+   * The first instance writes its failures after its response is complete, so the client can see
+   * the answer before they are stored: wait, bounded, for the item the next instance reads.
+   */
+  private static void awaitSharedHealthItem() throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString(),
+            "AWS_REGION", "us-east-1",
+            "AWS_ACCESS_KEY_ID", "local",
+            "AWS_SECRET_ACCESS_KEY", "local");
+    try (DynamoDbClient client = DynamoClients.create(env, Duration.ofSeconds(5))) {
+      for (int i = 0; i < 100; i++) {
+        boolean stored =
+            client
+                    .query(
+                        r ->
+                            r.tableName(RoutingScenario.BUDGETS_TABLE)
+                                .keyConditionExpression("pk = :pk")
+                                .expressionAttributeValues(
+                                    Map.of(
+                                        ":pk",
+                                        software.amazon.awssdk.services.dynamodb.model
+                                            .AttributeValue.fromS("health#shared"))))
+                    .count()
+                > 0;
+        if (stored) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+    }
+    throw new AssertionError("the first instance never shared its failures");
+  }
+
+  @Test
   void aRequestsOwnShortDeadlineNeverSwitchesTheModelOffForOthers() throws Exception {
     start(providers("alpha", SMALL));
 

@@ -12,11 +12,13 @@ import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
 import dev.switchboard.core.routing.AttemptTimeouts;
+import dev.switchboard.core.routing.HealthStore;
 import dev.switchboard.core.routing.ProviderHealth;
 import dev.switchboard.core.routing.RetryPolicy;
 import dev.switchboard.core.routing.RoutePlanner;
 import dev.switchboard.core.routing.Router;
 import dev.switchboard.core.routing.RoutingConfig;
+import dev.switchboard.core.routing.SharedHealth;
 import dev.switchboard.core.routing.Sleeper;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
@@ -24,6 +26,7 @@ import dev.switchboard.core.usage.UsageStore;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
+import dev.switchboard.store.DynamoHealthStore;
 import dev.switchboard.store.DynamoKeyStore;
 import dev.switchboard.store.DynamoUsageStore;
 import java.time.Clock;
@@ -49,7 +52,8 @@ record Gateway(
     BudgetStore budgets,
     Admission admission,
     AccessLog log,
-    UsageCapture usage) {
+    UsageCapture usage,
+    SharedHealth sharedHealth) {
 
   static Gateway fromEnvironment(Map<String, String> env) {
     return fromEnvironment(env, Clock.systemUTC());
@@ -81,6 +85,7 @@ record Gateway(
         new DynamoKeyStore(dynamo, settings.keysTable()),
         cacheStore,
         new DynamoBudgetStore(dynamo, budgetsTable),
+        new DynamoHealthStore(dynamo, budgetsTable),
         usageStore,
         r -> log.unsavedUsage(r.requestId(), usageStore.table(), usageStore.itemJson(r)),
         log);
@@ -97,6 +102,7 @@ record Gateway(
       KeyStore keys,
       CacheStore cacheStore,
       BudgetStore budgets,
+      HealthStore healthStore,
       UsageStore usageStore,
       Consumer<UsageRecord> unsaved,
       AccessLog log) {
@@ -111,6 +117,7 @@ record Gateway(
         keys,
         cacheStore,
         budgets,
+        sharedHealth(settings, healthStore, clock),
         log,
         new UsageCapture(recorder, clock, log, usage.logContent()));
   }
@@ -122,6 +129,7 @@ record Gateway(
       KeyStore keys,
       CacheStore cacheStore,
       BudgetStore budgets,
+      SharedHealth sharedHealth,
       AccessLog log,
       UsageCapture usage) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
@@ -139,7 +147,8 @@ record Gateway(
     providers.putAll(Providers.configured(settings, mapper, clock));
     providers.putAll(Providers.custom(settings, routing, providers.keySet(), mapper, clock));
     ProviderHealth health =
-        new ProviderHealth(clock, settings.circuitFailureThreshold(), settings.circuitCooldown());
+        new ProviderHealth(
+            clock, settings.circuitFailureThreshold(), settings.circuitCooldown(), sharedHealth);
     AttemptTimeouts timeouts =
         new AttemptTimeouts(
             settings.upstreamConnectTimeout(),
@@ -171,7 +180,36 @@ record Gateway(
     Admission admission =
         new Admission(budgets, new CostEstimator(), clock, settings.reservationExpiry());
     return new Gateway(
-        settings, mapper, clock, authenticator, chat, cache, budgets, admission, log, usage);
+        settings,
+        mapper,
+        clock,
+        authenticator,
+        chat,
+        cache,
+        budgets,
+        admission,
+        log,
+        usage,
+        sharedHealth);
+  }
+
+  /**
+   * The endpoint health every instance shares, read once now (at init, off any request's path) so
+   * that a fresh instance already knows what the others found down.
+   */
+  private static SharedHealth sharedHealth(
+      GatewaySettings settings, HealthStore store, Clock clock) {
+    if (settings.sharedHealthRefresh().isZero()) {
+      return SharedHealth.none(clock);
+    }
+    SharedHealth shared =
+        new SharedHealth(
+            store, clock, settings.circuitFailureThreshold(), settings.sharedHealthRefresh());
+    if (!"snap-start".equals(settings.env().get(GatewayHandler.INITIALIZATION_TYPE))) {
+      // under SnapStart no store call goes into the snapshot: afterRestore reads it
+      shared.refreshNow();
+    }
+    return shared;
   }
 
   /**
@@ -181,6 +219,14 @@ record Gateway(
    */
   Gateway rewire(GatewaySettings newSettings) {
     return build(
-        newSettings, mapper, clock, authenticator.store(), cache.store(), budgets, log, usage);
+        newSettings,
+        mapper,
+        clock,
+        authenticator.store(),
+        cache.store(),
+        budgets,
+        sharedHealth,
+        log,
+        usage);
   }
 }

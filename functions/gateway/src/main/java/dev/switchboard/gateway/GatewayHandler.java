@@ -42,7 +42,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   private static final String MODELS = "/v1/models";
   private static final String KEY = "/v1/key";
   private static final String GENERATION = "/v1/generation";
-  private static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+  static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
 
   private final Map<String, String> env;
   private final SecretSource secrets;
@@ -171,6 +171,8 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
       Map<String, String> merged = ProviderSecrets.merge(env, secrets, mapper);
       wiring = wire(wiring.gateway().rewire(GatewaySettings.from(merged)));
     }
+    // the snapshot's view is as old as the snapshot; init skipped the read under SnapStart
+    wiring.gateway().sharedHealth().refreshNow();
   }
 
   @Override
@@ -264,6 +266,9 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
         settlement == null ? null : POST_RESPONSE.submit(() -> settle(w, settlement, requestId));
     Optional<UsageRecord> record = w.gateway().usage().complete(exchange, start);
     awaitSettlement(settled);
+    // what this request taught about endpoints that fail, for the other instances: a write only
+    // when something failed
+    w.gateway().sharedHealth().flush();
     logRequest(w.gateway().log(), request, exchange, keyId, start, record);
   }
 

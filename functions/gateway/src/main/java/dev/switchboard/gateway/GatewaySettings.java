@@ -35,6 +35,7 @@ public record GatewaySettings(
     Duration streamKeepAlive,
     int circuitFailureThreshold,
     Duration circuitCooldown,
+    Duration sharedHealthRefresh,
     Optional<String> corsAllowOrigin,
     Map<String, String> env) {
 
@@ -62,6 +63,9 @@ public record GatewaySettings(
   public static final String STREAM_KEEPALIVE_MS = "STREAM_KEEPALIVE_MS";
   public static final String CIRCUIT_FAILURE_THRESHOLD = "CIRCUIT_FAILURE_THRESHOLD";
   public static final String CIRCUIT_COOLDOWN_MS = "CIRCUIT_COOLDOWN_MS";
+
+  /** How often an instance rereads the endpoint health all instances share; 0 turns sharing off. */
+  public static final String SHARED_HEALTH_REFRESH_MS = "SHARED_HEALTH_REFRESH_MS";
 
   /**
    * The origin browsers may read responses from ({@code *} for any): sent as {@code
@@ -121,6 +125,7 @@ public record GatewaySettings(
         Duration.ofMillis(r.integer(STREAM_KEEPALIVE_MS, 5_000, 50, 60_000)),
         r.integer(CIRCUIT_FAILURE_THRESHOLD, 5, 1, 1000),
         Duration.ofMillis(r.integer(CIRCUIT_COOLDOWN_MS, 30_000, 0, 3_600_000)),
+        Duration.ofMillis(r.integer(SHARED_HEALTH_REFRESH_MS, 5_000, 0, 60_000)),
         r.optional(CORS_ALLOW_ORIGIN),
         env);
   }

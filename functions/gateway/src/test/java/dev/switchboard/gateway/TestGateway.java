@@ -5,6 +5,7 @@ import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.InMemoryBudgetStore;
 import dev.switchboard.core.cache.CacheStore;
+import dev.switchboard.core.routing.HealthStore;
 import dev.switchboard.core.usage.UsageStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -48,6 +49,7 @@ final class TestGateway {
             keys,
             cache,
             budgets,
+            HealthStore.NONE,
             usage,
             r ->
                 log.unsavedUsage(

@@ -18,6 +18,9 @@ import java.util.OptionalDouble;
  * models down for every tenant. The provider's breaker counts only failures that are the provider's
  * as a whole (connections refused or reset, our credentials refused) and stops every endpoint of
  * it. Failures a request caused itself are never recorded: the router reports them as neutral.
+ *
+ * <p>With a {@link SharedHealth}, an endpoint another instance found down counts as open here too
+ * (its probe aside), and this instance's failures are passed on for the others to see.
  */
 public final class ProviderHealth {
 
@@ -52,6 +55,7 @@ public final class ProviderHealth {
   static final double ALPHA = 0.2;
 
   private final Clock clock;
+  private final SharedHealth shared;
   private final int failureThreshold;
   private final Duration cooldown;
   // one lock for all: each method is a few field updates, and the two levels change together
@@ -59,10 +63,16 @@ public final class ProviderHealth {
   private final Map<String, Endpoint> endpoints = new HashMap<>();
 
   public ProviderHealth(Clock clock, int failureThreshold, Duration cooldown) {
+    this(clock, failureThreshold, cooldown, SharedHealth.none(clock));
+  }
+
+  /** With {@code shared}: what other instances saw counts too, and what this one sees is told. */
+  public ProviderHealth(Clock clock, int failureThreshold, Duration cooldown, SharedHealth shared) {
     if (failureThreshold < 1) {
       throw new IllegalArgumentException("failureThreshold must be at least 1");
     }
     this.clock = clock;
+    this.shared = shared;
     this.failureThreshold = failureThreshold;
     this.cooldown = cooldown;
   }
@@ -79,16 +89,34 @@ public final class ProviderHealth {
         e.breaker.consecutiveFailures);
   }
 
-  /** Whether a call to this endpoint would be refused now (a cooled-down breaker is half-open). */
-  public synchronized boolean isOpen(Model model) {
-    return circuit(model) == Circuit.OPEN;
+  /**
+   * Whether a call to this endpoint would be refused now (a cooled-down breaker is half-open), by
+   * this instance's breakers or because the shared view has it down.
+   */
+  public boolean isOpen(Model model) {
+    synchronized (this) {
+      if (circuit(model) == Circuit.OPEN) {
+        return true;
+      }
+    }
+    return shared.down(key(model));
+  }
+
+  /** The name an endpoint goes by in the shared view: provider and upstream model. */
+  static String key(Model model) {
+    return model.provider() + " " + model.upstreamId();
   }
 
   /**
    * Asks to send one call: true while both breakers are closed; when one is half-open, true for
    * exactly one caller (its probe) until that call reports; false while either is open.
    */
-  public synchronized boolean tryAcquire(Model model) {
+  public boolean tryAcquire(Model model) {
+    // read outside the lock: a lookup may start a background refresh
+    return !shared.down(key(model)) && acquireLocally(model);
+  }
+
+  private synchronized boolean acquireLocally(Model model) {
     Breaker provider = provider(model);
     Breaker endpoint = endpoint(model).breaker;
     long now = clock.millis();
@@ -110,6 +138,7 @@ public final class ProviderHealth {
     e.errorRate = average(e.errorRate, 0);
     e.breaker.close();
     provider(model).close();
+    shared.succeeded(key(model));
   }
 
   /**
@@ -130,6 +159,7 @@ public final class ProviderHealth {
     Breaker other = scope == Scope.PROVIDER ? e.breaker : provider(model);
     failed.fail(clock.millis(), failureThreshold);
     other.abandonProbe();
+    shared.failed(key(model));
   }
 
   /** The worse of the two breakers: an open one refuses, else a half-open one probes. */
@@ -152,8 +182,7 @@ public final class ProviderHealth {
   }
 
   private Endpoint endpoint(Model model) {
-    return endpoints.computeIfAbsent(
-        model.provider() + " " + model.upstreamId(), k -> new Endpoint(new Breaker(cooldown)));
+    return endpoints.computeIfAbsent(key(model), k -> new Endpoint(new Breaker(cooldown)));
   }
 
   private static final class Endpoint {
