@@ -106,12 +106,9 @@ public final class StreamingRuntime {
     try {
       hooks.runBeforeCheckpoint();
     } catch (Exception | LinkageError e) {
-      RuntimeLog.warn("beforeCheckpoint failed: " + e.getClass().getName());
-      report(
-          () ->
-              api.initError(
-                  "Runtime.BeforeCheckpointFailed",
-                  "a beforeCheckpoint hook threw " + e.getClass().getName()));
+      String message = FailureMessage.of("a beforeCheckpoint hook", e);
+      RuntimeLog.warn(message);
+      report(() -> api.initError("Runtime.BeforeCheckpointFailed", message));
       return false;
     }
     try {
@@ -124,12 +121,10 @@ public final class StreamingRuntime {
       hooks.runAfterRestore();
       return true;
     } catch (Exception | LinkageError e) {
-      RuntimeLog.warn("afterRestore failed: " + e.getClass().getName());
-      report(
-          () ->
-              api.restoreError(
-                  "Runtime.AfterRestoreFailed",
-                  "an afterRestore hook threw " + e.getClass().getName()));
+      // the gateway reads its provider secret here: the message names the secret's variable
+      String message = FailureMessage.of("an afterRestore hook", e);
+      RuntimeLog.warn(message);
+      report(() -> api.restoreError("Runtime.AfterRestoreFailed", message));
       return false;
     }
   }
@@ -199,7 +194,7 @@ public final class StreamingRuntime {
       throw e;
     } catch (Exception | LinkageError e) {
       throw new InitFailure(
-          "Runtime.HandlerInitFailed", "building the handler threw " + e.getClass().getName());
+          "Runtime.HandlerInitFailed", FailureMessage.of("building the handler", e));
     }
   }
 
@@ -221,7 +216,8 @@ public final class StreamingRuntime {
     } catch (ExceptionInInitializerError e) {
       logCause(className, e.getCause());
       throw new InitFailure(
-          "Runtime.HandlerInitFailed", "static initialisation of " + className + " failed");
+          "Runtime.HandlerInitFailed",
+          FailureMessage.of("static initialisation of " + className, e));
     }
     if (!HttpHandler.class.isAssignableFrom(type)) {
       throw new InitFailure(
@@ -235,9 +231,9 @@ public final class StreamingRuntime {
           "Runtime.InvalidHandler", className + " has no public no-argument constructor");
     } catch (InvocationTargetException e) {
       logCause(className, e.getCause());
+      // the settings' own message names the variable at fault; FailureMessage masks its values
       throw new InitFailure(
-          "Runtime.HandlerInitFailed",
-          "the constructor of " + className + " threw " + e.getCause().getClass().getName());
+          "Runtime.HandlerInitFailed", FailureMessage.of("the constructor of " + className, e));
     } catch (InstantiationException e) {
       throw new InitFailure("Runtime.InvalidHandler", className + " is abstract");
     }
@@ -245,7 +241,8 @@ public final class StreamingRuntime {
 
   /**
    * Where construction failed, for the operator's log: the exception class and the frame that threw
-   * it. Not the message, which may quote a misconfigured value such as a key.
+   * it. The message goes into the init error (and the log line {@link #run} writes) only as {@link
+   * FailureMessage} masks it.
    */
   private static void logCause(String className, Throwable cause) {
     StackTraceElement[] frames = cause == null ? new StackTraceElement[0] : cause.getStackTrace();

@@ -11,6 +11,8 @@ import dev.switchboard.testkit.lambda.BodyChunk;
 import dev.switchboard.testkit.lambda.FakeRuntimeApi;
 import dev.switchboard.testkit.lambda.RecordedPost;
 import dev.switchboard.testkit.lambda.StreamedResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -372,6 +374,62 @@ class StreamingRuntimeIT {
     assertThat(exitStatus.get(5, TimeUnit.SECONDS)).isEqualTo(1);
   }
 
+  @Test
+  void namesTheVariableAtFaultInTheInitErrorButNotTheValueItHolds() throws Exception {
+    start(() -> StreamingRuntime.instantiate(ThrowingHandler.class.getName()));
+
+    JsonNode body = JSON.readTree(fake.awaitInitError().body());
+    assertThat(body.path("errorType").asText()).isEqualTo("Runtime.HandlerInitFailed");
+    assertThat(body.path("errorMessage").asText())
+        .isEqualTo(
+            "the constructor of "
+                + ThrowingHandler.class.getName()
+                + " failed: OPENAI_API_KEY=*** is malformed");
+  }
+
+  @Test
+  void masksTheValueASettingsMessageQuotesInTheInitError() throws Exception {
+    start(() -> StreamingRuntime.instantiate(MisconfiguredHandler.class.getName()));
+
+    assertThat(JSON.readTree(fake.awaitInitError().body()).path("errorMessage").asText())
+        .isEqualTo(
+            "the constructor of "
+                + MisconfiguredHandler.class.getName()
+                + " failed: OPENAI_BASE_URL must be an http(s) URL, got '***'");
+  }
+
+  @Test
+  void namesOnlyTheClassOfALibraryExceptionInTheInitError() throws Exception {
+    start(() -> StreamingRuntime.instantiate(LibraryFailureHandler.class.getName()));
+
+    assertThat(JSON.readTree(fake.awaitInitError().body()).path("errorMessage").asText())
+        .isEqualTo(
+            "the constructor of "
+                + LibraryFailureHandler.class.getName()
+                + " threw java.io.UncheckedIOException");
+  }
+
+  @Test
+  void namesTheSecretAtFaultWhenAnAfterRestoreHookFails() throws Exception {
+    SnapStartHooks hooks = new SnapStartHooks();
+    hooks.register(
+        new SnapStartResource() {
+          @Override
+          public void afterRestore() {
+            throw new IllegalStateException(
+                "the secret named by PROVIDER_SECRET_ARN is not valid JSON");
+          }
+        });
+    start(
+        () -> (request, sink) -> {}, Map.of("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start"), hooks);
+    fake.restore();
+
+    assertThat(JSON.readTree(fake.awaitRestoreError().body()).path("errorMessage").asText())
+        .isEqualTo(
+            "an afterRestore hook failed: the secret named by PROVIDER_SECRET_ARN is not valid"
+                + " JSON");
+  }
+
   private void start(HttpHandler handler) {
     start(() -> handler);
   }
@@ -444,6 +502,27 @@ class StreamingRuntimeIT {
   public static final class ThrowingHandler implements HttpHandler {
     public ThrowingHandler() {
       throw new IllegalStateException("OPENAI_API_KEY=sk-secret is malformed");
+    }
+
+    @Override
+    public void handle(HttpRequest request, ResponseSink sink) {}
+  }
+
+  /** A handler whose settings reject a variable's value, as EnvReader words it. */
+  public static final class MisconfiguredHandler implements HttpHandler {
+    public MisconfiguredHandler() {
+      throw new IllegalArgumentException(
+          "OPENAI_BASE_URL must be an http(s) URL, got 'https://user:hunter2@proxy.internal'");
+    }
+
+    @Override
+    public void handle(HttpRequest request, ResponseSink sink) {}
+  }
+
+  /** A handler failing inside library code, whose message we do not control. */
+  public static final class LibraryFailureHandler implements HttpHandler {
+    public LibraryFailureHandler() {
+      throw new UncheckedIOException(new IOException("token sk-ant-123 rejected by proxy"));
     }
 
     @Override
