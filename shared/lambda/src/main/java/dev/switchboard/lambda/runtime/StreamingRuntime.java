@@ -28,6 +28,8 @@ import java.util.concurrent.Callable;
  * /runtime/restore/error}); then loop: {@code /invocation/next}, map the API Gateway or Function
  * URL event, call the handler with a {@link StreamingResponseSink}. Work the handler does after
  * ending its response (settling, usage records) runs before the loop asks for the next invocation.
+ * An event that is not HTTP is reported to {@code /invocation/{id}/error} ({@link
+ * UnrecognisedEvent}).
  */
 public final class StreamingRuntime {
 
@@ -138,13 +140,15 @@ public final class StreamingRuntime {
     StreamingResponseSink sink = new StreamingResponseSink(api, invocation.requestId());
     Throwable failure = null;
     try {
-      Optional<HttpRequest> request = toRequest(invocation.event());
+      JsonNode event = parse(invocation.event());
+      Optional<HttpRequest> request = ApiGatewayEvents.toRequest(event);
       if (request.isPresent()) {
         handler.handle(request.get(), sink);
       } else {
-        RuntimeLog.info(
-            "invocation " + invocation.requestId() + " is not an HTTP event; answered 400");
-        UnrecognisedEvent.answer(sink);
+        // a function error, so that the Errors alarm sees it and an async source can retry it
+        String message = UnrecognisedEvent.message(event);
+        RuntimeLog.info("invocation " + invocation.requestId() + ": " + message);
+        sink.abort(UnrecognisedEvent.ERROR_TYPE, message);
       }
     } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
       // the handler broke its promise not to throw; the invocation still gets an answer below
@@ -173,14 +177,13 @@ public final class StreamingRuntime {
     }
   }
 
-  private static Optional<HttpRequest> toRequest(byte[] event) {
-    JsonNode tree;
+  /** The event as JSON, or null when it is not JSON at all. */
+  private static JsonNode parse(byte[] event) {
     try {
-      tree = JSON.readTree(event);
+      return JSON.readTree(event);
     } catch (IOException e) {
-      return Optional.empty(); // not JSON at all: answered like any other unknown payload
+      return null;
     }
-    return ApiGatewayEvents.toRequest(tree);
   }
 
   private HttpHandler construct() throws InitFailure {

@@ -51,6 +51,15 @@ class StreamingRuntimeIT {
        "isBase64Encoded":false}
       """;
 
+  /** An S3 notification: a JSON object, but no HTTP event, and its content may be sensitive. */
+  private static final String S3_EVENT =
+      """
+      {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+       "eventName":"ObjectCreated:Put",
+       "s3":{"bucket":{"name":"payroll-exports","arn":"arn:aws:s3:::payroll-exports"},
+             "object":{"key":"2026/salaries.csv","size":1024}}}]}
+      """;
+
   private FakeRuntimeApi fake;
   private final CompletableFuture<Integer> exitStatus = new CompletableFuture<>();
 
@@ -216,21 +225,33 @@ class StreamingRuntimeIT {
   }
 
   @Test
-  void answersAnUnknownEventWith400InsteadOfFailingTheInvocation() throws Exception {
+  void reportsANonHttpEventToInvocationErrorNamingOnlyItsShape() throws Exception {
     AtomicInteger handled = new AtomicInteger();
     start((request, sink) -> handled.incrementAndGet());
-    String id = fake.enqueue("{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\"}");
-    String notJson = fake.enqueue("this is not json");
+    Map<String, String> shapes = new LinkedHashMap<>();
+    shapes.put(fake.enqueue(S3_EVENT), "a JSON object");
+    shapes.put(fake.enqueue("\"sk-live-4f9a-in-a-string\""), "a JSON string");
+    shapes.put(fake.enqueue("4242424242"), "a JSON number");
+    shapes.put(fake.enqueue("payroll-exports is not json"), "not JSON");
 
-    for (String each : List.of(id, notJson)) {
-      StreamedResponse response = fake.awaitResponse(each);
-      assertThat(JSON.readTree(response.awaitPrelude()).path("statusCode").asInt()).isEqualTo(400);
-      assertThat(JSON.readTree(response.awaitBodyText()).path("error").path("code").asText())
-          .isEqualTo("unsupported_event");
-      assertThat(response.awaitTrailers()).isEmpty();
+    for (Map.Entry<String, String> each : shapes.entrySet()) {
+      RecordedPost error = fake.awaitInvocationError(each.getKey());
+      assertThat(error.header("Lambda-Runtime-Function-Error-Type"))
+          .hasValue("Runtime.UnsupportedEvent");
+      assertThat(error.header("Content-Type")).hasValue("application/json");
+      JsonNode body = JSON.readTree(error.body());
+      assertThat(body.path("errorType").asText()).isEqualTo("Runtime.UnsupportedEvent");
+      assertThat(body.path("errorMessage").asText())
+          .contains(each.getValue())
+          .contains("API Gateway or Function URL")
+          .doesNotContain("payroll")
+          .doesNotContain("Records")
+          .doesNotContain("sk-live")
+          .doesNotContain("4242");
     }
+    fake.awaitNextCalls(shapes.size() + 1);
+    assertThat(fake.calls()).noneMatch(call -> call.endsWith("/response"));
     assertThat(handled).hasValue(0);
-    assertThat(fake.calls()).noneMatch(call -> call.endsWith("/error"));
   }
 
   @Test
