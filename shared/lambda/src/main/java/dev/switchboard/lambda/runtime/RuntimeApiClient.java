@@ -45,7 +45,11 @@ final class RuntimeApiClient {
         reply.body());
   }
 
-  /** Reports that an invocation failed before its response started. */
+  /**
+   * Reports that an invocation failed before its response started.
+   *
+   * @throws ContainerErrorException when the Runtime API answers 5xx: the runtime must exit
+   */
   void invocationError(String requestId, String errorType, String message) throws IOException {
     postError(BASE + "/invocation/" + requestId + "/error", errorType, message);
   }
@@ -77,7 +81,11 @@ final class RuntimeApiClient {
     Map<String, String> headers = new TreeMap<>(JSON);
     headers.put(ERROR_TYPE_HEADER, RuntimeErrors.headerSafe(errorType));
     RuntimeReply reply = exchange("POST", path, headers, RuntimeErrors.json(errorType, message));
+    if (reply.containerError()) {
+      throw new ContainerErrorException("POST " + path + " answered " + reply.status());
+    }
     if (!reply.successful()) {
+      // a 4xx rejects this one report (a malformed or oversized body); the runtime itself is fine
       RuntimeLog.warn("POST " + path + " answered " + reply.status());
     }
   }
@@ -122,6 +130,13 @@ final class RuntimeApiClient {
     if (connection != null) {
       connection.close();
       connection = null;
+    }
+  }
+
+  /** The Runtime API answered 5xx: a non-recoverable state, after which the runtime exits. */
+  static final class ContainerErrorException extends IOException {
+    ContainerErrorException(String message) {
+      super(message);
     }
   }
 

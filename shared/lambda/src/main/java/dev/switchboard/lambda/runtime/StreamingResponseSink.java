@@ -34,6 +34,8 @@ final class StreamingResponseSink implements ResponseSink {
   private final String requestId;
   private RuntimeConnection connection;
   private State state = State.NEW;
+  // volatile: read by the loop after the handler returns, possibly set on a handler's timer thread
+  private volatile boolean containerError;
 
   StreamingResponseSink(RuntimeApiClient api, String requestId) {
     this.api = api;
@@ -100,6 +102,9 @@ final class StreamingResponseSink implements ResponseSink {
         state = State.DONE;
         try {
           api.invocationError(requestId, errorType, message);
+        } catch (RuntimeApiClient.ContainerErrorException e) {
+          containerError = true;
+          RuntimeLog.warn("the error of invocation " + requestId + ": " + e.getMessage());
         } catch (IOException e) {
           RuntimeLog.warn("could not report the error of invocation " + requestId);
         }
@@ -124,6 +129,14 @@ final class StreamingResponseSink implements ResponseSink {
   /** True once the response has ended, normally or not, or can no longer be sent. */
   boolean done() {
     return state == State.DONE;
+  }
+
+  /**
+   * True when the Runtime API answered this invocation's response or error with a 5xx, after which
+   * the runtime must exit rather than ask for the next invocation.
+   */
+  boolean containerError() {
+    return containerError;
   }
 
   /**
@@ -153,7 +166,11 @@ final class StreamingResponseSink implements ResponseSink {
     try {
       connection.writeLastChunk(trailers);
       RuntimeReply reply = connection.readReply();
+      if (reply.containerError()) {
+        containerError = true;
+      }
       if (!reply.successful()) {
+        // a 4xx (413: the response was too large) loses this response only; the loop goes on
         RuntimeLog.warn(
             "the response of invocation " + requestId + " was answered " + reply.status());
       }

@@ -29,7 +29,9 @@ import java.util.concurrent.Callable;
  * URL event, call the handler with a {@link StreamingResponseSink}. Work the handler does after
  * ending its response (settling, usage records) runs before the loop asks for the next invocation.
  * An event that is not HTTP is reported to {@code /invocation/{id}/error} ({@link
- * UnrecognisedEvent}).
+ * UnrecognisedEvent}). A 5xx from the Runtime API on {@code /next}, {@code /response} or {@code
+ * /error} stops the loop with a non-zero status; a 4xx on {@code /response} or {@code /error} (413
+ * payload too large, 400) is logged and the loop goes on.
  */
 public final class StreamingRuntime {
 
@@ -100,7 +102,13 @@ public final class StreamingRuntime {
         RuntimeLog.warn("the runtime API is unreachable, stopping: " + e.getClass().getName());
         return 1;
       }
-      invoke(handler, invocation);
+      if (!invoke(handler, invocation)) {
+        RuntimeLog.warn(
+            "the runtime API reported a container error for invocation "
+                + invocation.requestId()
+                + ", stopping");
+        return 1;
+      }
     }
   }
 
@@ -131,7 +139,11 @@ public final class StreamingRuntime {
     }
   }
 
-  private void invoke(HttpHandler handler, Invocation invocation) {
+  /**
+   * Serves one invocation. Returns false when the Runtime API answered its response or error with a
+   * 5xx ("Container error. Non-recoverable state. Runtime should exit promptly").
+   */
+  private boolean invoke(HttpHandler handler, Invocation invocation) {
     if (invocation.traceId() == null) {
       System.clearProperty(TRACE_PROPERTY);
     } else {
@@ -155,6 +167,7 @@ public final class StreamingRuntime {
       failure = e;
     }
     settle(sink, invocation.requestId(), failure);
+    return !sink.containerError();
   }
 
   /** Makes sure every invocation ends, whatever the handler did or failed to do. */

@@ -255,6 +255,69 @@ class StreamingRuntimeIT {
   }
 
   @Test
+  void exitsWhenTheRuntimeApiAnswersAResponseWith500() throws Exception {
+    start(
+        (request, sink) -> {
+          sink.start(200, Map.of());
+          sink.write(bytes("ok"));
+          sink.end();
+        });
+    fake.answer("/invocation/doomed/response", 500);
+    fake.enqueue("doomed", REST_EVENT, Map.of());
+
+    assertThat(exitStatus.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(fake.awaitResponse("doomed").awaitBodyText()).isEqualTo("ok");
+    assertThat(fake.calls())
+        .containsExactly("GET /invocation/next", "POST /invocation/doomed/response");
+  }
+
+  @Test
+  void exitsWhenTheRuntimeApiAnswersAnInvocationErrorWith500() throws Exception {
+    start((request, sink) -> sink.abort("NoCandidates", "no provider can serve this model"));
+    fake.answer("/invocation/doomed/error", 500);
+    fake.enqueue("doomed", REST_EVENT, Map.of());
+
+    assertThat(exitStatus.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(fake.awaitInvocationError("doomed").header("Lambda-Runtime-Function-Error-Type"))
+        .hasValue("NoCandidates");
+    assertThat(fake.calls())
+        .containsExactly("GET /invocation/next", "POST /invocation/doomed/error");
+  }
+
+  @Test
+  void goesOnToTheNextInvocationWhenTheRuntimeApiRejectsAResponseWith413() throws Exception {
+    AtomicInteger invocations = new AtomicInteger();
+    start(
+        (request, sink) -> {
+          sink.start(200, Map.of());
+          sink.write(bytes("response " + invocations.incrementAndGet()));
+          sink.end();
+        });
+    fake.answer("/invocation/too-large/response", 413);
+    fake.enqueue("too-large", REST_EVENT, Map.of());
+    String next = fake.enqueue(REST_EVENT);
+
+    assertThat(fake.awaitResponse("too-large").awaitBodyText()).isEqualTo("response 1");
+    assertThat(fake.awaitResponse(next).awaitBodyText()).isEqualTo("response 2");
+    fake.awaitNextCalls(3);
+    assertThat(exitStatus).isNotDone();
+  }
+
+  @Test
+  void goesOnToTheNextInvocationWhenTheRuntimeApiRejectsAnInvocationErrorWith400()
+      throws Exception {
+    start((request, sink) -> sink.abort("NoCandidates", "no provider can serve this model"));
+    fake.answer("/invocation/rejected/error", 400);
+    fake.enqueue("rejected", REST_EVENT, Map.of());
+    String next = fake.enqueue(REST_EVENT);
+
+    fake.awaitInvocationError("rejected");
+    fake.awaitInvocationError(next);
+    fake.awaitNextCalls(3);
+    assertThat(exitStatus).isNotDone();
+  }
+
+  @Test
   void mapsRestProxyAndFunctionUrlEventsForAReflectivelyBuiltHandler() throws Exception {
     start(() -> StreamingRuntime.instantiate(EchoHandler.class.getName() + "::handleRequest"));
     String rest = fake.enqueue(REST_EVENT);

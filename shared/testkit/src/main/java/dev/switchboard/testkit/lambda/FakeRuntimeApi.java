@@ -57,6 +57,7 @@ public final class FakeRuntimeApi implements AutoCloseable {
   private final Map<String, CompletableFuture<StreamedResponse>> responses =
       new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<RecordedPost>> errors = new ConcurrentHashMap<>();
+  private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
   private final CompletableFuture<RecordedPost> initError = new CompletableFuture<>();
   private final CompletableFuture<RecordedPost> restoreError = new CompletableFuture<>();
   private final CountDownLatch restoreRequested = new CountDownLatch(1);
@@ -107,6 +108,16 @@ public final class FakeRuntimeApi implements AutoCloseable {
     invocations.add(
         new Queued(
             requestId, eventJson.getBytes(StandardCharsets.UTF_8), Map.copyOf(extraHeaders)));
+  }
+
+  /**
+   * Makes the fake answer the runtime's POST to {@code path} (as {@link #calls} names it, e.g.
+   * {@code /invocation/{id}/response}) with {@code status} instead of 202, after reading and
+   * recording it whole: a 413 stands for a rejected response, a 500 for a Runtime API that has
+   * failed ("Container error. Non-recoverable state").
+   */
+  public void answer(String path, int status) {
+    statuses.put(path, status);
   }
 
   /** The streamed response for a request id, as soon as its request headers have arrived. */
@@ -266,7 +277,7 @@ public final class FakeRuntimeApi implements AutoCloseable {
       String requestId =
           path.substring("/invocation/".length(), path.length() - "/response".length());
       receiveStreamed(requestId, headers, reader);
-      reply(out, 202, "{\"status\":\"OK\"}", Map.of());
+      accept(out, path);
       return true;
     }
     RecordedPost post = new RecordedPost(path, headers, body(headers, reader), System.nanoTime());
@@ -281,8 +292,22 @@ public final class FakeRuntimeApi implements AutoCloseable {
       reply(out, 404, "{\"errorMessage\":\"unknown path\"}", Map.of());
       return true;
     }
-    reply(out, 202, "{\"status\":\"OK\"}", Map.of());
+    accept(out, path);
     return true;
+  }
+
+  /** 202, or the status a test asked for with {@link #answer}. */
+  private void accept(OutputStream out, String path) throws IOException {
+    int status = statuses.getOrDefault(path, 202);
+    if (status == 202) {
+      reply(out, 202, "{\"status\":\"OK\"}", Map.of());
+    } else {
+      reply(
+          out,
+          status,
+          "{\"errorMessage\":\"answered " + status + " by the test\",\"errorType\":\"Fake\"}",
+          Map.of("Content-Type", "application/json"));
+    }
   }
 
   private boolean serveNext(OutputStream out) throws IOException {
@@ -368,6 +393,8 @@ public final class FakeRuntimeApi implements AutoCloseable {
       case 202 -> "Accepted";
       case 400 -> "Bad Request";
       case 404 -> "Not Found";
+      case 413 -> "Payload Too Large";
+      case 500 -> "Internal Server Error";
       default -> "Status";
     };
   }
