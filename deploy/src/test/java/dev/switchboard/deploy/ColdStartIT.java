@@ -15,7 +15,6 @@ import dev.switchboard.testkit.lambda.BodyChunk;
 import dev.switchboard.testkit.lambda.FakeRuntimeApi;
 import dev.switchboard.testkit.lambda.StreamedResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +77,7 @@ class ColdStartIT {
       throws Exception {
     Path zip = Project.root().resolve("functions/gateway/target/gateway.zip");
     assertThat(zip).as("run mvn package first").isRegularFile();
-    Path taskRoot = unzip(zip, dir.resolve("task"));
+    Path taskRoot = TaskRoot.unzip(zip, dir.resolve("task"));
     seedKey(dynalite);
     int runs = Integer.getInteger("switchboard.coldstart.runs", 3);
     String load = loadAverage();
@@ -119,7 +116,7 @@ class ColdStartIT {
       String first = api.enqueue(chatEvent("cold-" + i));
       List<String> command = new ArrayList<>();
       command.add(taskRoot.resolve("switchboard-wrapper").toString());
-      command.add(javaBinary());
+      command.add(TaskRoot.javaBinary());
       command.addAll(options);
       // what the managed runtime would run; the wrapper drops it and starts our loop instead
       command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
@@ -228,33 +225,6 @@ class ColdStartIT {
                   Instant.now(),
                   null));
     }
-  }
-
-  private static Path unzip(Path zip, Path target) throws IOException {
-    Map<String, Integer> modes = ZipListing.modes(zip);
-    try (ZipFile file = new ZipFile(zip.toFile())) {
-      for (ZipEntry entry : Collections.list(file.entries())) {
-        Path out = target.resolve(entry.getName()).normalize();
-        assertThat(out.startsWith(target)).as(entry.getName()).isTrue();
-        if (entry.isDirectory()) {
-          Files.createDirectories(out);
-          continue;
-        }
-        Files.createDirectories(out.getParent());
-        try (InputStream in = file.getInputStream(entry)) {
-          Files.copy(in, out);
-        }
-        // keep the exec bit the way Lambda's unpacking does
-        if ((modes.getOrDefault(entry.getName(), 0) & 0100) != 0) {
-          assertThat(out.toFile().setExecutable(true)).isTrue();
-        }
-      }
-    }
-    return target;
-  }
-
-  private static String javaBinary() {
-    return ProcessHandle.current().info().command().orElse("java");
   }
 
   private static double millis(long nanos) {
