@@ -136,7 +136,9 @@ final class Providers {
               Vendor.UrlStyle.CHAT_COMPLETIONS,
               Map.of(),
               Set.of(),
-              true);
+              true,
+              // the field every compatible server reads; a client's own field is kept as sent
+              Vendor.MAX_TOKENS);
       Duration connect =
           policy.timeouts().connect() != null
               ? policy.timeouts().connect()

@@ -46,8 +46,21 @@ final class FakeReplies {
     this.pieces = split(answerText(behaviour), behaviour.chunks());
     this.promptTokens =
         behaviour.promptTokens() >= 0 ? behaviour.promptTokens() : estimatePromptTokens(request);
-    this.completionTokens =
+    int completion =
         behaviour.completionTokens() >= 0 ? behaviour.completionTokens() : behaviour.chunks();
+    this.completionTokens =
+        behaviour.honourMaxTokens() ? Math.min(completion, outputLimit(request)) : completion;
+  }
+
+  /** The request's output limit as a real upstream reads it, or no limit when it sets none. */
+  private static int outputLimit(JsonNode request) {
+    JsonNode limit = request.get("max_completion_tokens");
+    if (limit == null || !limit.isIntegralNumber()) {
+      limit = request.get("max_tokens");
+    }
+    return limit != null && limit.isIntegralNumber() && limit.canConvertToInt()
+        ? limit.intValue()
+        : Integer.MAX_VALUE;
   }
 
   /** The answer text, whole. */

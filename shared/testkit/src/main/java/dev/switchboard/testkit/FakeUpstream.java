@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       cleanly without {@code [DONE]});
  *   <li>{@code prompt_tokens}, {@code completion_tokens} (default: the number of chunks), {@code
  *       cached_tokens}: usage figures; {@code content_bytes}: length of the answer text;
+ *   <li>{@code honour_max_tokens}: stop at the request's {@code max_completion_tokens} (else {@code
+ *       max_tokens}) as a real upstream does, so {@code completion_tokens} is at most that limit;
  *   <li>{@code tool_call}: call the request's first tool instead of answering with text.
  * </ul>
  *

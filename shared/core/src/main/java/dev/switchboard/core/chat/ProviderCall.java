@@ -1,6 +1,7 @@
 package dev.switchboard.core.chat;
 
 import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.catalog.Model;
 import java.time.Duration;
 
@@ -13,4 +14,17 @@ import java.time.Duration;
  * @param idleTimeout the longest silence allowed between two stream events
  */
 public record ProviderCall(
-    Model model, ChatRequest request, Duration firstByteTimeout, Duration idleTimeout) {}
+    Model model, ChatRequest request, Duration firstByteTimeout, Duration idleTimeout) {
+
+  /**
+   * The most output tokens the upstream may write, which every adapter sends in its provider's
+   * field: the limit admission reserved the budget for on this model (the client's {@code
+   * max_tokens}, lowered to the model's maximum output, or that maximum when the client set none).
+   * Sent even when the client set none, so that what an answer costs never depends on a provider's
+   * own default or on the catalogue matching the provider's real maximum.
+   */
+  public int outputLimit() {
+    // at most the client's int or the catalogue's int, so it fits
+    return (int) CostEstimator.outputTokens(request, model);
+  }
+}

@@ -21,9 +21,6 @@ import java.util.Locale;
  */
 final class AnthropicRequestMapper {
 
-  /** Used when neither the request nor the catalogue gives an output limit; the API needs one. */
-  static final int FALLBACK_MAX_TOKENS = 4096;
-
   private AnthropicRequestMapper() {}
 
   static ObjectNode toUpstream(ObjectMapper json, ProviderCall call, boolean stream)
@@ -32,13 +29,8 @@ final class AnthropicRequestMapper {
     JsonNode body = request.body();
     ObjectNode out = json.createObjectNode();
     out.put("model", call.model().upstreamId());
-    int maxTokens =
-        request
-            .maxTokens()
-            .orElse(
-                call.model().maxOutputTokens() > 0
-                    ? call.model().maxOutputTokens()
-                    : FALLBACK_MAX_TOKENS);
+    // the limit the budget reserved: a client's larger value would let the answer cost more
+    int maxTokens = call.outputLimit();
     out.put("max_tokens", maxTokens);
 
     ArrayNode system = json.createArrayNode();

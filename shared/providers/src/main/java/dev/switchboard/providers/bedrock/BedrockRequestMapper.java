@@ -203,7 +203,8 @@ final class BedrockRequestMapper {
   private static InferenceConfiguration inference(ProviderCall call) {
     JsonNode body = call.request().body();
     InferenceConfiguration.Builder config = InferenceConfiguration.builder();
-    call.request().maxTokens().ifPresent(config::maxTokens);
+    // always the limit the budget reserved, never the model's own default
+    config.maxTokens(call.outputLimit());
     if (body.path("temperature").isNumber()) {
       config.temperature((float) body.get("temperature").doubleValue());
     }

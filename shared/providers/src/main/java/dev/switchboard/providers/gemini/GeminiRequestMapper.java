@@ -57,7 +57,7 @@ final class GeminiRequestMapper {
       out.putObject("systemInstruction").set("parts", system);
     }
     tools(body, out);
-    generationConfig(json, request, body, out);
+    generationConfig(json, call.outputLimit(), body, out);
     return out;
   }
 
@@ -223,7 +223,7 @@ final class GeminiRequestMapper {
   }
 
   private static void generationConfig(
-      ObjectMapper json, ChatRequest request, JsonNode body, ObjectNode out) {
+      ObjectMapper json, int limit, JsonNode body, ObjectNode out) {
     ObjectNode config = json.createObjectNode();
     copyNumber(body, "temperature", config, "temperature");
     copyNumber(body, "top_p", config, "topP");
@@ -232,7 +232,8 @@ final class GeminiRequestMapper {
     copyNumber(body, "presence_penalty", config, "presencePenalty");
     copyNumber(body, "frequency_penalty", config, "frequencyPenalty");
     copyNumber(body, "n", config, "candidateCount");
-    request.maxTokens().ifPresent(max -> config.put("maxOutputTokens", max));
+    // always the limit the budget reserved, never Gemini's own default
+    config.put("maxOutputTokens", limit);
     JsonNode stop = body.get("stop");
     if (stop != null && !stop.isNull()) {
       ArrayNode sequences = config.putArray("stopSequences");

@@ -3,20 +3,26 @@ package dev.switchboard.providers.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.chat.ProviderCall;
+import java.util.List;
 
 /** Builds the upstream body for an OpenAI-compatible vendor from the client's request. */
 final class OpenAiRequestMapper {
 
   private OpenAiRequestMapper() {}
 
+  private static final List<String> LIMIT_FIELDS =
+      List.of(Vendor.MAX_TOKENS, Vendor.MAX_COMPLETION_TOKENS);
+
   /**
-   * The client's body with the vendor's model name, and, when streaming, usage requested so every
-   * stream can be billed. Fields the gateway does not understand pass through untouched, except
-   * those the vendor names differently (renamed) or refuses (removed).
+   * The client's body with the vendor's model name, the output limit the budget reserved, and, when
+   * streaming, usage requested so every stream can be billed. Fields the gateway does not
+   * understand pass through untouched, except those the vendor names differently (renamed) or
+   * refuses (removed).
    */
   static ObjectNode toUpstream(ProviderCall call, boolean stream, Vendor vendor) {
     ObjectNode body = call.request().body().deepCopy();
     body.put("model", call.model().upstreamId());
+    outputLimit(body, call.outputLimit(), vendor);
     body.remove("stream_options");
     if (stream) {
       body.put("stream", true);
@@ -37,5 +43,28 @@ final class OpenAiRequestMapper {
             });
     body.remove(vendor.droppedParameters());
     return body;
+  }
+
+  /**
+   * Lowers each limit field the client sent to {@code limit}, keeping the client's field names
+   * (OpenAI's reasoning models take only {@code max_completion_tokens}, some vendors only {@code
+   * max_tokens}); when it sent neither, sets the vendor's field. Set before the vendor's renames,
+   * so a renamed field carries the lowered value.
+   */
+  private static void outputLimit(ObjectNode body, int limit, Vendor vendor) {
+    boolean sent = false;
+    for (String field : LIMIT_FIELDS) {
+      JsonNode value = body.get(field);
+      if (value != null && !value.isNull()) {
+        sent = true;
+        // both were parsed as positive integers; the limit is at most the one the parser took
+        if (value.asLong() > limit) {
+          body.put(field, limit);
+        }
+      }
+    }
+    if (!sent) {
+      body.put(vendor.outputLimitField(), limit);
+    }
   }
 }

@@ -22,6 +22,9 @@ import java.util.Set;
  * @param droppedParameters request fields the vendor rejects, removed before sending
  * @param streamOptions whether the vendor accepts {@code stream_options.include_usage}; vendors
  *     that do not report usage in their last chunk anyway
+ * @param outputLimitField the field the output limit is sent in when the client named none: every
+ *     vendor reads {@code max_tokens}, except that OpenAI's reasoning models refuse it and take
+ *     only {@code max_completion_tokens}
  */
 public record Vendor(
     String id,
@@ -32,7 +35,14 @@ public record Vendor(
     UrlStyle url,
     Map<String, String> renamedParameters,
     Set<String> droppedParameters,
-    boolean streamOptions) {
+    boolean streamOptions,
+    String outputLimitField) {
+
+  /** The output limit field every OpenAI-compatible vendor reads. */
+  public static final String MAX_TOKENS = "max_tokens";
+
+  /** OpenAI's current output limit field, the only one its reasoning models take. */
+  public static final String MAX_COMPLETION_TOKENS = "max_completion_tokens";
 
   /** Whether the vendor needs a key. */
   public enum Credential {
@@ -66,6 +76,7 @@ public record Vendor(
   public Vendor {
     Objects.requireNonNull(id);
     Objects.requireNonNull(envPrefix);
+    Objects.requireNonNull(outputLimitField);
     renamedParameters = Map.copyOf(renamedParameters);
     droppedParameters = Set.copyOf(droppedParameters);
   }
@@ -81,7 +92,8 @@ public record Vendor(
         UrlStyle.CHAT_COMPLETIONS,
         Map.of(),
         Set.of(),
-        true);
+        true,
+        MAX_TOKENS);
   }
 
   /** A keyless local server, routable once its base URL is set. */
@@ -95,6 +107,7 @@ public record Vendor(
         UrlStyle.CHAT_COMPLETIONS,
         Map.of(),
         Set.of(),
-        true);
+        true,
+        MAX_TOKENS);
   }
 }

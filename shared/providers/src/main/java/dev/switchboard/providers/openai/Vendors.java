@@ -22,12 +22,15 @@ public final class Vendors {
           Vendor.UrlStyle.CHAT_COMPLETIONS,
           Map.of(),
           Set.of(),
-          true);
+          true,
+          Vendor.MAX_COMPLETION_TOKENS);
 
   /**
    * Azure OpenAI: the resource endpoint ({@code https://NAME.openai.azure.com}) comes from {@code
    * AZURE_OPENAI_ENDPOINT}, the model is a deployment named by the catalogue's upstream id, and the
-   * key goes in {@code api-key}.
+   * key goes in {@code api-key}. The output limit goes in {@code max_completion_tokens}, as for
+   * OpenAI (its reasoning deployments refuse {@code max_tokens}; api-version 2024-09-01-preview
+   * on).
    */
   public static final Vendor AZURE =
       new Vendor(
@@ -39,7 +42,8 @@ public final class Vendors {
           Vendor.UrlStyle.AZURE_DEPLOYMENT,
           Map.of(),
           Set.of(),
-          true);
+          true,
+          Vendor.MAX_COMPLETION_TOKENS);
 
   /**
    * Mistral validates request bodies strictly: the seed is {@code random_seed}, there is no {@code
@@ -56,7 +60,8 @@ public final class Vendors {
           Vendor.UrlStyle.CHAT_COMPLETIONS,
           Map.of("seed", "random_seed", "max_completion_tokens", "max_tokens"),
           Set.of("user", "logit_bias", "store", "service_tier"),
-          false);
+          false,
+          Vendor.MAX_TOKENS);
 
   /**
    * Perplexity's Sonar API lives at the root (no {@code /v1}), has no function calling and no seed,
@@ -81,7 +86,8 @@ public final class Vendors {
               "top_logprobs",
               "service_tier",
               "store"),
-          false);
+          false,
+          Vendor.MAX_TOKENS);
 
   private static final List<Vendor> ALL =
       List.of(

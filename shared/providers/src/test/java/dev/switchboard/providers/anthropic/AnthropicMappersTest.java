@@ -87,6 +87,18 @@ class AnthropicMappersTest {
   }
 
   @Test
+  void lowersAMaxTokensAboveTheModelsMaximumToIt() throws Exception {
+    // admission reserved the catalogue's 64,000; a longer answer would cost more than was held
+    String body =
+        "{\"model\":\"anthropic/claude-sonnet-4-5\",\"max_tokens\":1000000,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+
+    ObjectNode mapped = AnthropicRequestMapper.toUpstream(JSON, call(body), false);
+
+    assertThat(mapped.path("max_tokens").asInt()).isEqualTo(64_000);
+  }
+
+  @Test
   void mapsAToolUseResponseWithThinkingToAChatCompletion() throws Exception {
     ObjectNode out =
         AnthropicResponseMapper.toOpenAi(

@@ -63,6 +63,31 @@ class GeminiMappersTest {
   }
 
   @Test
+  void sendsTheModelsMaximumOutputWhenTheClientSetNoLimit() throws Exception {
+    // admission reserved the catalogue's maximum; without it Gemini's own default would decide
+    ObjectNode mapped =
+        GeminiRequestMapper.toUpstream(
+            JSON,
+            call(
+                "{\"model\":\"google/gemini-2.5-flash\","
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"));
+
+    assertThat(mapped.at("/generationConfig/maxOutputTokens").asInt()).isEqualTo(65_536);
+  }
+
+  @Test
+  void lowersAMaxTokensAboveTheModelsMaximumToIt() throws Exception {
+    ObjectNode mapped =
+        GeminiRequestMapper.toUpstream(
+            JSON,
+            call(
+                "{\"model\":\"google/gemini-2.5-flash\",\"max_tokens\":1000000,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"));
+
+    assertThat(mapped.at("/generationConfig/maxOutputTokens").asInt()).isEqualTo(65_536);
+  }
+
+  @Test
   void mapsTheTextStreamChunkByChunk() throws Exception {
     List<JsonNode> expected = new ArrayList<>();
     JSON.readTree(fixture("stream-text.chunks.json")).forEach(expected::add);

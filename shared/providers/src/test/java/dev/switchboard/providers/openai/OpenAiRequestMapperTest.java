@@ -1,0 +1,118 @@
+package dev.switchboard.providers.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.catalog.Model;
+import dev.switchboard.core.catalog.Pricing;
+import dev.switchboard.core.chat.ProviderCall;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The output limit an OpenAI-compatible upstream is sent: the one admission reserved, so no answer
+ * can run longer than the budget held for it.
+ */
+class OpenAiRequestMapperTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MODEL_MAX = 16_384;
+
+  private static ProviderCall call(Vendor vendor, String limits) {
+    Model model =
+        new Model(
+            vendor.id() + "/gpt-4o-mini",
+            "GPT-4o mini",
+            vendor.id(),
+            "gpt-4o-mini",
+            List.of(),
+            128_000,
+            MODEL_MAX,
+            new Pricing(new BigDecimal("0.15"), new BigDecimal("0.60"), null, null, null),
+            Set.of("streaming"),
+            List.of("text"),
+            0);
+    String body =
+        "{\"model\":\"m\"" + limits + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    var request = new ChatRequestParser(JSON).parse(body.getBytes(StandardCharsets.UTF_8));
+    return new ProviderCall(model, request, Duration.ofSeconds(1), Duration.ofSeconds(1));
+  }
+
+  @Test
+  void lowersAMaxTokensAboveTheModelsMaximumToIt() {
+    ObjectNode sent =
+        OpenAiRequestMapper.toUpstream(
+            call(Vendors.OPENAI, ",\"max_tokens\":1000000"), false, Vendors.OPENAI);
+
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(MODEL_MAX);
+    assertThat(sent.has("max_completion_tokens")).isFalse();
+  }
+
+  @Test
+  void lowersAMaxCompletionTokensAboveTheModelsMaximumInTheSameField() {
+    ObjectNode sent =
+        OpenAiRequestMapper.toUpstream(
+            call(Vendors.OPENAI, ",\"max_completion_tokens\":1000000"), true, Vendors.OPENAI);
+
+    assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(MODEL_MAX);
+    assertThat(sent.has("max_tokens")).isFalse();
+  }
+
+  @Test
+  void sendsTheModelsMaximumAsMaxCompletionTokensToOpenAiWhenTheClientSetNoLimit() {
+    // OpenAI's reasoning models (gpt-5, o4-mini) refuse max_tokens; every OpenAI model takes this
+    ObjectNode sent =
+        OpenAiRequestMapper.toUpstream(call(Vendors.OPENAI, ""), false, Vendors.OPENAI);
+
+    assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(MODEL_MAX);
+    assertThat(sent.has("max_tokens")).isFalse();
+  }
+
+  @Test
+  void sendsTheModelsMaximumAsMaxTokensToOtherVendorsWhenTheClientSetNoLimit() {
+    Vendor groq = Vendors.byId("groq").orElseThrow();
+
+    ObjectNode sent = OpenAiRequestMapper.toUpstream(call(groq, ""), false, groq);
+
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(MODEL_MAX);
+    assertThat(sent.has("max_completion_tokens")).isFalse();
+  }
+
+  @Test
+  void lowersTheLimitBeforeRenamingItForMistral() {
+    ObjectNode sent =
+        OpenAiRequestMapper.toUpstream(
+            call(Vendors.MISTRAL, ",\"max_completion_tokens\":1000000"), false, Vendors.MISTRAL);
+
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(MODEL_MAX);
+    assertThat(sent.has("max_completion_tokens")).isFalse();
+  }
+
+  @Test
+  void lowersBothFieldsWhenTheClientSentBoth() {
+    ObjectNode sent =
+        OpenAiRequestMapper.toUpstream(
+            call(Vendors.OPENAI, ",\"max_tokens\":50000,\"max_completion_tokens\":1000000"),
+            false,
+            Vendors.OPENAI);
+
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(MODEL_MAX);
+    assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(MODEL_MAX);
+  }
+
+  @Test
+  void forwardsALimitBelowTheModelsMaximumAsTheClientSentIt() {
+    ObjectNode sent =
+        OpenAiRequestMapper.toUpstream(
+            call(Vendors.OPENAI, ",\"max_tokens\":100"), false, Vendors.OPENAI);
+
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(100);
+    assertThat(sent.has("max_completion_tokens")).isFalse();
+  }
+}
