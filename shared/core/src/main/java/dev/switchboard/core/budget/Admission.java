@@ -59,18 +59,18 @@ public final class Admission {
 
   /**
    * Reserves the request's worst case over every candidate it may be served by (a fallback may be
-   * dearer than the model asked for); the clamp, if any, is computed on the dearest.
+   * dearer than the model asked for). Each candidate is sent its own output limit ({@link
+   * dev.switchboard.core.chat.ProviderCall#outputLimit}), so the reservation covers the dearest of
+   * them; the clamp, if any, is a limit that fits the budget on every one of them.
    */
   public Ticket admit(ApiKey key, ChatRequest request, List<Model> candidates, String requestId) {
     Instant now = clock.instant();
     KeyLimits limits = key.limits();
-    Model model = candidates.getFirst();
-    CostEstimator.WorstCase worst = estimator.worstCase(request, model);
+    CostEstimator.WorstCase worst = estimator.worstCase(request, candidates.getFirst());
     for (Model candidate : candidates.subList(1, candidates.size())) {
       CostEstimator.WorstCase other = estimator.worstCase(request, candidate);
       if (other.amount() > worst.amount()) {
         worst = other;
-        model = candidate;
       }
     }
     Long limit = limits.creditLimit() == null ? null : PicoUsd.floor(limits.creditLimit());
@@ -90,15 +90,10 @@ public final class Admission {
     }
     ReserveOutcome outcome = reserve(key, periodId, requestId, worst, limit, now);
     if (outcome instanceof ReserveOutcome.OverBudget over && limits.clampMaxTokens()) {
-      long output =
-          CostEstimator.affordableOutput(model.pricing(), worst.promptTokens(), over.available());
+      long output = affordableOutput(request, candidates, worst.promptTokens(), over.available());
       if (output >= 1) {
         request = withMaxTokens(request, (int) Math.min(output, worst.outputTokens()));
-        worst =
-            new CostEstimator.WorstCase(
-                worst.promptTokens(),
-                output,
-                CostEstimator.price(model.pricing(), worst.promptTokens(), output));
+        worst = worstOver(request, candidates, worst.promptTokens());
         outcome = reserve(key, periodId, requestId, worst, limit, now);
       }
     }
@@ -191,6 +186,36 @@ public final class Admission {
         "The key is limited to " + what + ". Retry in " + retry.toSeconds() + " s.",
         null,
         retry);
+  }
+
+  /**
+   * The largest limit whose output fits {@code available} after the prompt on every candidate: a
+   * candidate whose own maximum output already fits puts no bound on it, any other bounds it at
+   * what it affords. 0 when the prompt alone does not fit one of them.
+   */
+  private static long affordableOutput(
+      ChatRequest request, List<Model> candidates, long prompt, long available) {
+    long output = Long.MAX_VALUE;
+    for (Model candidate : candidates) {
+      long affordable = CostEstimator.affordableOutput(candidate.pricing(), prompt, available);
+      if (CostEstimator.outputTokens(request, candidate) > affordable) {
+        output = Math.min(output, affordable);
+      }
+    }
+    return output;
+  }
+
+  /** The worst case over the candidates, each at the output limit it will be sent. */
+  private static CostEstimator.WorstCase worstOver(
+      ChatRequest request, List<Model> candidates, long prompt) {
+    long output = 0;
+    long amount = 0;
+    for (Model candidate : candidates) {
+      long tokens = CostEstimator.outputTokens(request, candidate);
+      output = Math.max(output, tokens);
+      amount = Math.max(amount, CostEstimator.price(candidate.pricing(), prompt, tokens));
+    }
+    return new CostEstimator.WorstCase(prompt, output, amount);
   }
 
   private static ChatRequest withMaxTokens(ChatRequest request, int maxTokens) {

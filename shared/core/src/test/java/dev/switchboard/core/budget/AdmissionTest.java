@@ -12,6 +12,7 @@ import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.Pricing;
+import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.Usage;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
@@ -121,6 +122,47 @@ class AdmissionTest {
     assertThat(clamped).isBetween(1, 99);
     assertThat(ticket.request().body().path("max_tokens").asInt()).isEqualTo(clamped);
     assertThat(ticket.reserved()).isLessThanOrEqualTo(worst / 2);
+  }
+
+  @Test
+  void aClampedLimitFitsTheBudgetOnEveryCandidateNotOnlyTheDearest() {
+    // the long cheap model is the dearest worst case ($0.10 of output against $0.08), so the clamp
+    // was computed on it; the short dear one, sent the same limit, could then cost more than held
+    Model longCheap = model("openai/long-cheap", 100_000, "1.00");
+    Model shortDear = model("openai/short-dear", 8_000, "10.00");
+    ChatRequest unlimited =
+        new ChatRequestParser(new ObjectMapper())
+            .parse(
+                "{\"model\":\"openai/long-cheap\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"
+                    .getBytes(StandardCharsets.UTF_8));
+    long budget = PicoUsd.ceil(new BigDecimal("0.05"));
+
+    Admission.Ticket ticket =
+        admission.admit(key(budget(budget, true)), unlimited, List.of(longCheap, shortDear), "r1");
+
+    assertThat(ticket.reserved()).isLessThanOrEqualTo(budget);
+    for (Model candidate : List.of(longCheap, shortDear)) {
+      long forwarded =
+          new ProviderCall(candidate, ticket.request(), Duration.ZERO, Duration.ZERO).outputLimit();
+      assertThat(CostEstimator.price(candidate.pricing(), ticket.promptTokens(), forwarded))
+          .as(candidate.id() + " sent " + forwarded + " tokens")
+          .isLessThanOrEqualTo(ticket.reserved());
+    }
+  }
+
+  private static Model model(String id, int maxOutput, String outputPrice) {
+    return new Model(
+        id,
+        id,
+        "openai",
+        id,
+        List.of(),
+        200_000,
+        maxOutput,
+        new Pricing(new BigDecimal("1.00"), new BigDecimal(outputPrice), null, null, null),
+        Set.of(),
+        List.of("text"),
+        0);
   }
 
   @Test
