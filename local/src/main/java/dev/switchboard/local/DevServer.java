@@ -13,7 +13,7 @@ import dev.switchboard.gateway.GatewaySettings;
 import dev.switchboard.gateway.UsageSettings;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.HttpHandler;
-import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.InboundEvent;
 import dev.switchboard.reporting.ReportingHandler;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.Tables;
@@ -217,13 +217,18 @@ public final class DevServer implements AutoCloseable {
       var event =
           ApiGatewayEvents.restProxyEvent(
               exchange.getRequestMethod(),
-              exchange.getRequestURI().getPath(),
+              exchange.getRequestURI().getRawPath(),
               exchange.getRequestHeaders(),
               exchange.getRequestURI().getRawQuery(),
               body,
               requestId);
-      HttpRequest request = ApiGatewayEvents.toRequest(event).orElseThrow();
-      handler.handle(request, new ExchangeSink(exchange));
+      ExchangeSink sink = new ExchangeSink(exchange);
+      switch (ApiGatewayEvents.read(event)) {
+        case InboundEvent.Request request -> handler.handle(request.request(), sink);
+        case InboundEvent.Malformed malformed -> malformed.answer(sink);
+        case InboundEvent.NotHttp notHttp ->
+            throw new IllegalStateException("the dev server built an event it cannot read");
+      }
     } catch (IOException clientGone) {
       // nothing to answer to
     }

@@ -67,7 +67,7 @@ final class Priming {
             body,
             "priming");
     try {
-      ApiGatewayEvents.toRequest(mapper.readTree(mapper.writeValueAsBytes(event)));
+      ApiGatewayEvents.read(mapper.readTree(mapper.writeValueAsBytes(event)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -10,6 +10,7 @@ import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.InboundEvent;
 import dev.switchboard.lambda.http.RecordingSink;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class EventsTest {
       })
   void eachSampleEventIsAnsweredWith200(String file) throws IOException {
     JsonNode event = JSON.readTree(Files.readAllBytes(EVENTS.resolve(file)));
-    HttpRequest request = ApiGatewayEvents.toRequest(event).orElseThrow();
+    HttpRequest request = ((InboundEvent.Request) ApiGatewayEvents.read(event)).request();
     RecordingSink sink = new RecordingSink();
 
     handler.handle(request, sink);

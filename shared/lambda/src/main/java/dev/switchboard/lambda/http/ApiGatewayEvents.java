@@ -21,24 +21,46 @@ public final class ApiGatewayEvents {
 
   private ApiGatewayEvents() {}
 
+  private static final InboundEvent.Malformed BAD_PATH =
+      new InboundEvent.Malformed(
+          "invalid_path",
+          "The request path is not valid: it has a malformed percent-encoding, bytes that are not"
+              + " UTF-8, or a control character.");
+  private static final InboundEvent.Malformed BAD_BODY =
+      new InboundEvent.Malformed(
+          "invalid_body_encoding", "The request body is marked base64-encoded but is not base64.");
+
   /**
-   * The request this event describes, or empty when the payload is not an HTTP event we know (a
-   * scheduled event, a test invoke with arbitrary JSON).
+   * What this event is: an HTTP request (its path percent-decoded), an HTTP request that cannot be
+   * served because its path or body does not decode, or not an HTTP event we know (a scheduled
+   * event, a test invoke with arbitrary JSON).
    */
-  public static Optional<HttpRequest> toRequest(JsonNode event) {
+  public static InboundEvent read(JsonNode event) {
     if (event == null || !event.isObject()) {
-      return Optional.empty();
+      return new InboundEvent.NotHttp();
     }
-    if (event.path("requestContext").has("http") && event.has("rawPath")) {
-      return Optional.of(fromFunctionUrl(event));
+    boolean functionUrl = event.path("requestContext").has("http") && event.has("rawPath");
+    if (!functionUrl && !(event.hasNonNull("httpMethod") && event.hasNonNull("path"))) {
+      return new InboundEvent.NotHttp();
     }
-    if (event.hasNonNull("httpMethod") && event.hasNonNull("path")) {
-      return Optional.of(fromRestProxy(event));
+    Optional<String> path =
+        PercentDecoding.path(event.get(functionUrl ? "rawPath" : "path").asText());
+    if (path.isEmpty()) {
+      return BAD_PATH;
     }
-    return Optional.empty();
+    byte[] body;
+    try {
+      body = body(event);
+    } catch (IllegalArgumentException notBase64) {
+      return BAD_BODY;
+    }
+    return new InboundEvent.Request(
+        functionUrl
+            ? fromFunctionUrl(event, path.get(), body)
+            : fromRestProxy(event, path.get(), body));
   }
 
-  private static HttpRequest fromRestProxy(JsonNode event) {
+  private static HttpRequest fromRestProxy(JsonNode event, String path, byte[] body) {
     Map<String, String> headers = new LinkedHashMap<>();
     JsonNode multi = event.path("multiValueHeaders");
     if (multi.isObject()) {
@@ -61,14 +83,14 @@ public final class ApiGatewayEvents {
     }
     return new HttpRequest(
         event.get("httpMethod").asText(),
-        event.get("path").asText(),
+        path,
         headers,
         query,
-        body(event),
+        body,
         event.path("requestContext").path("requestId").asText(null));
   }
 
-  private static HttpRequest fromFunctionUrl(JsonNode event) {
+  private static HttpRequest fromFunctionUrl(JsonNode event, String path, byte[] body) {
     Map<String, String> headers = new LinkedHashMap<>();
     JsonNode single = event.path("headers");
     if (single.isObject()) {
@@ -81,16 +103,17 @@ public final class ApiGatewayEvents {
     JsonNode context = event.path("requestContext");
     return new HttpRequest(
         context.path("http").path("method").asText("GET"),
-        event.get("rawPath").asText(),
+        path,
         headers,
         parseQuery(event.path("rawQueryString").asText("")),
-        body(event),
+        body,
         context.path("requestId").asText(null));
   }
 
   /**
-   * A REST proxy event (payload v1) for a plain HTTP request. The body is always base64-encoded so
-   * that any bytes, valid UTF-8 or not, survive the trip unchanged.
+   * A REST proxy event (payload v1) for a plain HTTP request, whose {@code path} is passed on as
+   * sent, still percent-encoded, as API Gateway does. The body is always base64-encoded so that any
+   * bytes, valid UTF-8 or not, survive the trip unchanged.
    */
   public static ObjectNode restProxyEvent(
       String method,

@@ -8,11 +8,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.HttpHandler;
-import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.InboundEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Optional;
 
 /**
  * Runs an {@link HttpHandler} on the managed Java runtime, buffered, for functions that do not
@@ -47,11 +46,10 @@ public abstract class BufferedLambdaHandler implements RequestStreamHandler {
       throws IOException {
     BufferingSink sink = new BufferingSink();
     try {
-      Optional<HttpRequest> request = toRequest(input);
-      if (request.isPresent()) {
-        handler.handle(request.get(), sink);
-      } else {
-        UnrecognisedEvent.answer(sink);
+      switch (read(input)) {
+        case InboundEvent.Request request -> handler.handle(request.request(), sink);
+        case InboundEvent.Malformed malformed -> malformed.answer(sink);
+        case InboundEvent.NotHttp notHttp -> UnrecognisedEvent.answer(sink);
       }
     } catch (RuntimeException | LinkageError | AssertionError e) {
       RuntimeLog.warn("handler threw " + e.getClass().getName());
@@ -64,14 +62,14 @@ public abstract class BufferedLambdaHandler implements RequestStreamHandler {
     output.flush();
   }
 
-  private static Optional<HttpRequest> toRequest(InputStream input) {
+  private static InboundEvent read(InputStream input) {
     JsonNode event;
     try {
       event = JSON.readTree(input);
     } catch (IOException e) {
-      return Optional.empty();
+      return new InboundEvent.NotHttp();
     }
-    return ApiGatewayEvents.toRequest(event);
+    return ApiGatewayEvents.read(event);
   }
 
   private static ObjectNode internalError() {

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.HttpHandler;
-import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.InboundEvent;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -153,14 +152,19 @@ public final class StreamingRuntime {
     Throwable failure = null;
     try {
       JsonNode event = parse(invocation.event());
-      Optional<HttpRequest> request = ApiGatewayEvents.toRequest(event);
-      if (request.isPresent()) {
-        handler.handle(request.get(), sink);
-      } else {
-        // a function error, so that the Errors alarm sees it and an async source can retry it
-        String message = UnrecognisedEvent.message(event);
-        RuntimeLog.info("invocation " + invocation.requestId() + ": " + message);
-        sink.abort(UnrecognisedEvent.ERROR_TYPE, message);
+      switch (event == null ? new InboundEvent.NotHttp() : ApiGatewayEvents.read(event)) {
+        case InboundEvent.Request request -> handler.handle(request.request(), sink);
+        case InboundEvent.Malformed malformed -> {
+          RuntimeLog.info(
+              "invocation " + invocation.requestId() + ": " + malformed.code() + "; answered 400");
+          malformed.answer(sink);
+        }
+        case InboundEvent.NotHttp notHttp -> {
+          // a function error, so that the Errors alarm sees it and an async source can retry it
+          String message = UnrecognisedEvent.message(event);
+          RuntimeLog.info("invocation " + invocation.requestId() + ": " + message);
+          sink.abort(UnrecognisedEvent.ERROR_TYPE, message);
+        }
       }
     } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
       // the handler broke its promise not to throw; the invocation still gets an answer below
