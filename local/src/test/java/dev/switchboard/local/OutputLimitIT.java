@@ -25,8 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * server against dynalite: an upstream that writes as long as it is allowed (the fake's {@code
  * honour_max_tokens}, as a real provider) can never cost more than was reserved (issue 14, point
  * 2). Before, a {@code max_tokens} above the catalogue's maximum output was forwarded unchanged and
- * an absent one forwarded absent, and the charge was capped at the reservation with the excess left
- * unbilled.
+ * an absent one forwarded absent, so the upstream could write far past what was reserved.
  */
 @ExtendWith(DynaliteExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -177,10 +177,13 @@ public final class DynamoBudgetStore implements BudgetStore {
       names.put("#day", dayCounter(LocalDate.ofInstant(s.at(), ZoneOffset.UTC)));
       set += ", #day = if_not_exists(#day, :zero) + :charge";
     }
-    if (s.actual() > s.reserved()) {
-      // a provider counted more than our worst case: kept apart, never charged past the limit
-      set += ", unbilled = if_not_exists(unbilled, :zero) + :over";
-      values.put(":over", n(s.actual() - s.reserved()));
+    long overshoot = BudgetLedger.overshoot(s.reserved(), s.actual());
+    if (overshoot > 0) {
+      // a provider counted more than our worst case: charged all the same (the key's spend is
+      // what its responses and usage records say), and the excess kept as its own figure; the
+      // negative refund takes it off what is left, so a key past its limit admits nothing more
+      set += ", overshoot = if_not_exists(overshoot, :zero) + :over";
+      values.put(":over", n(overshoot));
     }
     try {
       client.updateItem(

@@ -11,14 +11,21 @@ import java.util.Map;
  * #refund} for the numbers it writes, so the property test of this class covers the arithmetic the
  * store applies.
  *
- * <p>Invariant: {@code spent + reserved <= limit} for a limited ledger, whatever the sequence of
- * operations (a limit lowered below what is already committed excepted: then nothing new fits).
+ * <p>A settlement charges what the request actually cost, even when a provider counted more prompt
+ * tokens than the worst case (another tokenizer): the key's spend, its usage records and the
+ * responses' {@code usage.cost} are then one figure. What was charged beyond the reservations is
+ * kept as {@code overshoot}, and a ledger that went past its limit admits nothing more.
+ *
+ * <p>Invariant: {@code spent + reserved <= limit + overshoot} for a limited ledger, whatever the
+ * sequence of operations (a limit lowered below what is already committed excepted: then nothing
+ * new fits).
  *
  * @param limit pico-dollars allowed in the period, or null for no limit
  * @param spent pico-dollars settled
+ * @param overshoot pico-dollars charged beyond what the settled requests had reserved
  * @param open open reservations by request id
  */
-public record BudgetLedger(Long limit, long spent, Map<String, Reservation> open) {
+public record BudgetLedger(Long limit, long spent, long overshoot, Map<String, Reservation> open) {
 
   /** One open reservation: the worst case held for a request until it settles or expires. */
   public record Reservation(long amount, Instant expiresAt) {
@@ -35,7 +42,7 @@ public record BudgetLedger(Long limit, long spent, Map<String, Reservation> open
 
   /** A fresh period. */
   public static BudgetLedger fresh(Long limit) {
-    return new BudgetLedger(limit, 0, Map.of());
+    return new BudgetLedger(limit, 0, 0, Map.of());
   }
 
   /** The sum of the open reservations. */
@@ -43,7 +50,10 @@ public record BudgetLedger(Long limit, long spent, Map<String, Reservation> open
     return open.values().stream().mapToLong(Reservation::amount).sum();
   }
 
-  /** What can still be reserved, or null without a limit. Negative after a limit was lowered. */
+  /**
+   * What can still be reserved, or null without a limit. Negative after a limit was lowered or an
+   * overshoot took spend past the limit: nothing fits then.
+   */
   public Long available() {
     return limit == null ? null : limit - spent - reserved();
   }
@@ -53,18 +63,22 @@ public record BudgetLedger(Long limit, long spent, Map<String, Reservation> open
     return available == null || available >= amount;
   }
 
-  /**
-   * What a settlement charges: the actual cost, but never more than was reserved. A provider that
-   * reports more than the worst case (another tokenizer) cannot push spend past the limit; the
-   * excess is reported apart by the caller.
-   */
+  /** What a settlement charges: the actual cost, whatever was reserved. */
   public static long charge(long reserved, long actual) {
-    return Math.max(0, Math.min(reserved, actual));
+    return Math.max(0, actual);
   }
 
-  /** What a settlement gives back to the available amount. */
+  /**
+   * What a settlement gives back to the available amount: negative when the request cost more than
+   * it reserved, so that the overshoot comes off what is left.
+   */
   public static long refund(long reserved, long actual) {
     return reserved - charge(reserved, actual);
+  }
+
+  /** What a settlement charges beyond its reservation. */
+  public static long overshoot(long reserved, long actual) {
+    return Math.max(0, charge(reserved, actual) - reserved);
   }
 
   /**
@@ -80,7 +94,7 @@ public record BudgetLedger(Long limit, long spent, Map<String, Reservation> open
     }
     Map<String, Reservation> next = new HashMap<>(open);
     next.put(requestId, new Reservation(amount, expiresAt));
-    return new Outcome(new BudgetLedger(limit, spent, next), true);
+    return new Outcome(new BudgetLedger(limit, spent, overshoot, next), true);
   }
 
   /** The ledger after a reservation attempt, and whether the reservation is held. */
@@ -94,7 +108,8 @@ public record BudgetLedger(Long limit, long spent, Map<String, Reservation> open
     }
     Map<String, Reservation> next = new HashMap<>(open);
     next.remove(requestId);
-    return new BudgetLedger(limit, spent + charge(r.amount(), actual), next);
+    return new BudgetLedger(
+        limit, spent + charge(r.amount(), actual), overshoot + overshoot(r.amount(), actual), next);
   }
 
   /** Gives the whole reservation back (the request generated nothing). */
@@ -104,7 +119,7 @@ public record BudgetLedger(Long limit, long spent, Map<String, Reservation> open
 
   /** Changes the limit; what is spent and reserved stays. */
   public BudgetLedger withLimit(Long newLimit) {
-    return new BudgetLedger(newLimit, spent, open);
+    return new BudgetLedger(newLimit, spent, overshoot, open);
   }
 
   /**

@@ -15,7 +15,9 @@ import net.jqwik.api.constraints.LongRange;
 
 /**
  * Any sequence of reserve, settle, release, top-up, period reset and expiry keeps every period's
- * spent + reserved within its limit, and no reservation or figure ever goes negative.
+ * spent + reserved within its limit plus what providers reported beyond the worst cases (the
+ * overshoot, charged as reported), admits nothing once spend has passed the limit, and never lets a
+ * reservation or figure go negative.
  */
 class BudgetLedgerPropertyTest {
 
@@ -34,7 +36,7 @@ class BudgetLedgerPropertyTest {
   record Expire(long seconds) implements Op {}
 
   @Property(tries = 500)
-  void spendPlusReservedNeverExceedsTheLimit(
+  void spendPlusReservedNeverExceedsTheLimitBeyondTheOvershoot(
       @ForAll("operations") List<Op> ops, @ForAll @LongRange(min = 0, max = 1_000) long limit) {
     Instant t0 = Instant.parse("2026-05-01T00:00:00Z");
     List<BudgetLedger> periods = new ArrayList<>();
@@ -65,9 +67,13 @@ class BudgetLedgerPropertyTest {
         }
       }
       for (BudgetLedger p : periods) {
-        assertThat(p.spent() + p.reserved()).isLessThanOrEqualTo(p.limit());
+        assertThat(p.spent() + p.reserved()).isLessThanOrEqualTo(p.limit() + p.overshoot());
         assertThat(p.spent()).isNotNegative();
-        assertThat(p.available()).isNotNegative();
+        assertThat(p.overshoot()).isNotNegative();
+        assertThat(p.available()).isGreaterThanOrEqualTo(-p.overshoot());
+        if (p.spent() > p.limit()) {
+          assertThat(p.reserve("any", 0, t0.plusSeconds(now + 30)).held()).isFalse();
+        }
         p.open().values().forEach(r -> assertThat(r.amount()).isNotNegative());
       }
     }
@@ -92,7 +98,23 @@ class BudgetLedgerPropertyTest {
     BudgetLedger held = BudgetLedger.fresh(1_000L).reserve("r", amount, expiry).ledger();
     BudgetLedger once = held.settle("r", actual);
     assertThat(once.settle("r", actual)).isEqualTo(once);
-    assertThat(once.spent()).isEqualTo(Math.min(amount, actual));
+    assertThat(once.spent()).isEqualTo(actual);
+    assertThat(once.overshoot()).isEqualTo(Math.max(0, actual - amount));
+  }
+
+  @Property(tries = 200)
+  void aSettlementBeyondItsReservationIsChargedInFullAndBlocksTheKey(
+      @ForAll @LongRange(min = 1, max = 100) long amount,
+      @ForAll @LongRange(min = 1, max = 100) long beyond) {
+    Instant expiry = Instant.parse("2026-05-01T00:01:00Z");
+    BudgetLedger full = BudgetLedger.fresh(amount).reserve("r", amount, expiry).ledger();
+
+    BudgetLedger settled = full.settle("r", amount + beyond);
+
+    assertThat(settled.spent()).isEqualTo(amount + beyond);
+    assertThat(settled.overshoot()).isEqualTo(beyond);
+    assertThat(settled.available()).isEqualTo(-beyond);
+    assertThat(settled.reserve("next", 0, expiry).held()).isFalse();
   }
 
   @Provide
