@@ -82,7 +82,7 @@ class SpendTruthIT {
         cost.toPlainString(),
         BudgetRig.usd(charged),
         cost.subtract(BudgetRig.usd(charged)).toPlainString(),
-        BudgetRig.usd(charged - worstCase));
+        BudgetRig.usd(charged - worstCase).toPlainString());
   }
 
   @Test
@@ -129,7 +129,7 @@ class SpendTruthIT {
         BudgetRig.usd(limit),
         BudgetRig.usd(charged),
         costs.subtract(BudgetRig.usd(charged)).toPlainString(),
-        BudgetRig.usd(Math.max(0, charged - limit)));
+        BudgetRig.usd(Math.max(0, charged - limit)).toPlainString());
   }
 
   private JsonNode get(String path, String secret) throws Exception {
