@@ -33,8 +33,7 @@ public final class Bench {
   static final Probe.Upstream SLOW = new Probe.Upstream(20, 8, 0, 1000);
 
   static final String UPSTREAM_KEY = "sk-bench-upstream-key";
-  static final List<String> DEV_SERVER_JVM_FLAGS =
-      List.of("-Dsun.net.httpserver.nodelay=true", "-XX:+UseSerialGC", "-Xmx512m");
+  static final List<String> DEV_SERVER_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx512m");
 
   private Bench() {}
 

@@ -1,7 +1,5 @@
 package dev.switchboard.local;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.admin.AdminHandler;
 import dev.switchboard.admin.BudgetReconciliation;
 import dev.switchboard.core.auth.ApiKey;
@@ -20,19 +18,35 @@ import dev.switchboard.store.Tables;
 import dev.switchboard.testkit.DynaliteProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Serves the function handlers over HTTP exactly as API Gateway would: each request becomes a REST
@@ -45,6 +59,24 @@ public final class DevServer implements AutoCloseable {
   /** API Gateway's own limit on a request body; larger ones never reach a function. */
   static final int API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
+  /**
+   * The request line and headers together: Jetty's 8 KiB default refuses a long bearer token with a
+   * few cookies; anything past this is answered 431.
+   */
+  static final int MAX_REQUEST_HEADER_BYTES = 64 * 1024;
+
+  /**
+   * Jetty bounds the headers' bytes, not their number; thousands of tiny fields fit in 64 KiB and
+   * cost a map entry each in the event. No real client sends a hundred.
+   */
+  static final int MAX_REQUEST_HEADER_FIELDS = 500;
+
+  /**
+   * How much of a refused body is read and thrown away so that the client can read the 413 (see
+   * {@link #refuseBody}); a client sending more than this gets the connection closed.
+   */
+  static final long MAX_DISCARDED_BODY = 4L * API_GATEWAY_MAX_BODY;
+
   static final String PORT = "PORT";
   static final String HOST = "HOST";
   static final String DEV_KEY = "SWITCHBOARD_DEV_KEY";
@@ -54,7 +86,8 @@ public final class DevServer implements AutoCloseable {
   static final String DEFAULT_CACHE_TABLE = "switchboard-cache";
   static final String DEFAULT_USAGE_TABLE = "switchboard-usage";
 
-  private final HttpServer server;
+  private final Server server;
+  private final ServerConnector connector;
   private final ExecutorService executor;
   private final ScheduledExecutorService reconciler;
   private final DynaliteProcess dynalite;
@@ -63,7 +96,8 @@ public final class DevServer implements AutoCloseable {
   private final KeyStore keyStore;
 
   private DevServer(
-      HttpServer server,
+      Server server,
+      ServerConnector connector,
       ExecutorService executor,
       ScheduledExecutorService reconciler,
       DynaliteProcess dynalite,
@@ -71,6 +105,7 @@ public final class DevServer implements AutoCloseable {
       boolean generated,
       KeyStore keyStore) {
     this.server = server;
+    this.connector = connector;
     this.executor = executor;
     this.reconciler = reconciler;
     this.dynalite = dynalite;
@@ -79,7 +114,7 @@ public final class DevServer implements AutoCloseable {
     this.keyStore = keyStore;
   }
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
     DevServer dev;
     try {
       dev = start(System.getenv());
@@ -115,11 +150,6 @@ public final class DevServer implements AutoCloseable {
 
   /** A dev server whose gateway reads the time from {@code clock} (tests move it). */
   public static DevServer start(Map<String, String> env, Clock clock) throws IOException {
-    // Without TCP_NODELAY the JDK server holds small SSE writes back for up to 40 ms (Nagle).
-    // The property is read when the first HttpServer of the JVM is created.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
     Map<String, String> gatewayEnv = new HashMap<>(env);
     gatewayEnv.putIfAbsent(GatewaySettings.KEYS_TABLE, DEFAULT_KEYS_TABLE);
     gatewayEnv.putIfAbsent(GatewaySettings.BUDGETS_TABLE, DEFAULT_BUDGETS_TABLE);
@@ -171,15 +201,9 @@ public final class DevServer implements AutoCloseable {
                   null));
       int port = Integer.parseInt(env.getOrDefault(PORT, "8080"));
       String host = env.getOrDefault(HOST, "127.0.0.1");
-      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-      server.setExecutor(executor);
-      server.createContext("/", exchange -> serve(exchange, gateway));
-      server.createContext("/admin/", exchange -> serve(exchange, admin));
-      // the reporting function's routes, as the template sends them to it
-      server.createContext("/v1/usage", exchange -> serve(exchange, reporting));
-      server.createContext("/dashboard", exchange -> serve(exchange, reporting));
-      server.start();
+      Server server = jetty(host, port, executor, gateway, admin, reporting);
+      ServerConnector connector = (ServerConnector) server.getConnectors()[0];
       // the template's scheduled reconciler, as a background task
       int every = Integer.parseInt(gatewayEnv.getOrDefault(RECONCILE_INTERVAL_SECONDS, "60"));
       ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor();
@@ -188,7 +212,7 @@ public final class DevServer implements AutoCloseable {
         reconciler.scheduleWithFixedDelay(run::runQuietly, every, every, TimeUnit.SECONDS);
       }
       return new DevServer(
-          server, executor, reconciler, dynalite, key, generated, gateway.keyStore());
+          server, connector, executor, reconciler, dynalite, key, generated, gateway.keyStore());
     } catch (IOException | RuntimeException e) {
       if (dynalite != null) {
         dynalite.close();
@@ -197,51 +221,179 @@ public final class DevServer implements AutoCloseable {
     }
   }
 
-  private static void serve(HttpExchange exchange, HttpHandler handler) {
-    try (exchange) {
+  /**
+   * A Jetty server on {@code host:port} routing as the template does. Requests run on virtual
+   * threads, as on the JDK server before: a handler blocks on its upstream for as long as a stream
+   * lasts, and Jetty's own selector and acceptor threads stay few and pooled.
+   */
+  private static Server jetty(
+      String host,
+      int port,
+      ExecutorService executor,
+      HttpHandler gateway,
+      HttpHandler admin,
+      HttpHandler reporting)
+      throws IOException {
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("dev-server");
+    threads.setVirtualThreadsExecutor(executor);
+    Server server = new Server(threads);
+    HttpConfiguration config = new HttpConfiguration();
+    config.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+    config.setSendServerVersion(false);
+    config.setSendXPoweredBy(false);
+    // API Gateway passes any percent-encoding on; the event mapping, the same code as on Lambda,
+    // decides what is malformed (and an encoded slash in a model id is not)
+    config.setUriCompliance(UriCompliance.UNSAFE);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setAcceptQueueSize(128);
+    server.addConnector(connector);
+    server.setErrorHandler(new JsonErrors());
+    server.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            // null for an authority-form target (CONNECT host:port)
+            String path = Objects.requireNonNullElse(request.getHttpURI().getPath(), "");
+            HttpHandler handler;
+            // longest prefix first, as the JDK server matched its contexts
+            if (path.startsWith("/admin/")) {
+              handler = admin;
+            } else if (path.startsWith("/v1/usage") || path.startsWith("/dashboard")) {
+              handler = reporting;
+            } else {
+              handler = gateway;
+            }
+            serve(request, path, response, callback, handler);
+            return true;
+          }
+        });
+    // in-flight requests are waited for by close(), on the executor; Jetty need not wait too
+    server.setStopTimeout(0);
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("the dev server's HTTP layer did not start", e);
+    }
+    return server;
+  }
+
+  private static void serve(
+      Request request, String path, Response response, Callback callback, HttpHandler handler) {
+    JettySink sink = new JettySink(response, callback);
+    try {
+      if (request.getHeaders().size() > MAX_REQUEST_HEADER_FIELDS) {
+        answerError(sink, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431);
+        return;
+      }
+      // "OPTIONS *" and an authority-form target name no path: API Gateway never passes one on
+      if (!path.startsWith("/")) {
+        sink.start(HttpStatus.BAD_REQUEST_400, Map.of("content-type", "application/json"));
+        sink.write(
+            JsonErrors.body(
+                "invalid_request_error",
+                "invalid_request_target",
+                "The request target must be a path, such as /v1/chat/completions."));
+        sink.end();
+        return;
+      }
+      // a declared length over the limit is refused before a byte of it is read
+      if (request.getLength() > API_GATEWAY_MAX_BODY) {
+        refuseBody(request, sink);
+        return;
+      }
       byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
+      try (InputStream in = Content.Source.asInputStream(request)) {
         body = in.readNBytes(API_GATEWAY_MAX_BODY + 1);
       }
       if (body.length > API_GATEWAY_MAX_BODY) {
-        byte[] error =
-            ("{\"error\":{\"message\":\"Request body too large.\",\"type\":\"invalid_request_error\","
-                    + "\"code\":\"request_too_large\",\"param\":null}}")
-                .getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("content-type", "application/json");
-        exchange.sendResponseHeaders(413, error.length);
-        exchange.getResponseBody().write(error);
+        refuseBody(request, sink);
         return;
       }
-      String requestId = UUID.randomUUID().toString();
       var event =
           ApiGatewayEvents.restProxyEvent(
-              exchange.getRequestMethod(),
-              exchange.getRequestURI().getRawPath(),
-              exchange.getRequestHeaders(),
-              exchange.getRequestURI().getRawQuery(),
+              request.getMethod(),
+              path,
+              headers(request),
+              request.getHttpURI().getQuery(),
               body,
-              requestId);
-      ExchangeSink sink = new ExchangeSink(exchange);
+              UUID.randomUUID().toString());
       switch (ApiGatewayEvents.read(event)) {
-        case InboundEvent.Request request -> handler.handle(request.request(), sink);
+        case InboundEvent.Request inbound -> handler.handle(inbound.request(), sink);
         case InboundEvent.Malformed malformed -> malformed.answer(sink);
         case InboundEvent.NotHttp notHttp ->
             throw new IllegalStateException("the dev server built an event it cannot read");
       }
-    } catch (IOException clientGone) {
-      // nothing to answer to
+    } catch (IOException | RuntimeException e) {
+      // A body that broke off (a bad chunk size, say) or a handler that threw before answering:
+      // Jetty's error path answers it, through JsonErrors, with the status the failure carries.
+      // After the response started there is nothing left to say but to end it.
+      sink.fail(e);
+    } finally {
+      // a handler that returned without ending its response would leave the client waiting
+      sink.complete();
     }
+  }
+
+  /**
+   * Answers 413 while the client may still be sending the body, then reads and discards what it
+   * sends, up to a bound. Closing a connection with unread bytes in its receive buffer resets it,
+   * and a reset can take the answer with it before the client has read it; the length is declared
+   * so that the client can read the whole answer before the server ends the exchange.
+   */
+  private static void refuseBody(Request request, JettySink sink) {
+    byte[] answer = JsonErrors.body(HttpStatus.PAYLOAD_TOO_LARGE_413);
+    sink.start(
+        HttpStatus.PAYLOAD_TOO_LARGE_413,
+        Map.of(
+            "content-type",
+            "application/json",
+            "content-length",
+            Integer.toString(answer.length),
+            "connection",
+            "close"));
+    sink.write(answer);
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      long left = MAX_DISCARDED_BODY;
+      byte[] buffer = new byte[64 * 1024];
+      int read;
+      while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
+        left -= read;
+      }
+    } catch (IOException | RuntimeException clientStoppedSending) {
+      // the answer is out; a client that closed or broke off after reading it is done with us
+    }
+    sink.end();
+  }
+
+  private static void answerError(JettySink sink, int status) {
+    sink.start(status, Map.of("content-type", "application/json"));
+    sink.write(JsonErrors.body(status));
+    sink.end();
+  }
+
+  /** The request's headers by lower-cased name, repeated fields kept in order. */
+  private static Map<String, List<String>> headers(Request request) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (HttpField field : request.getHeaders()) {
+      headers
+          .computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), name -> new ArrayList<>())
+          .add(field.getValue());
+    }
+    return headers;
   }
 
   /** The address clients use, e.g. {@code http://127.0.0.1:8080}. */
   public URI baseUrl() {
-    InetSocketAddress address = server.getAddress();
-    return URI.create("http://" + address.getHostString() + ":" + address.getPort());
+    return URI.create("http://" + connector.getHost() + ":" + connector.getLocalPort());
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
   /** The seeded key's secret. */
@@ -256,7 +408,11 @@ public final class DevServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("the dev server's HTTP layer did not stop", e);
+    }
     reconciler.shutdownNow();
     // let requests in flight finish their settlement: an interrupted store write would leave a
     // reservation for the reconciler and cut a DynamoDB request in half
