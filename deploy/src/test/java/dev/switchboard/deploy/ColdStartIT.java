@@ -2,6 +2,7 @@ package dev.switchboard.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
@@ -11,6 +12,7 @@ import dev.switchboard.store.DynamoKeyStore;
 import dev.switchboard.store.Tables;
 import dev.switchboard.testkit.DynaliteEndpoint;
 import dev.switchboard.testkit.DynaliteExtension;
+import dev.switchboard.testkit.FakeSecretsManager;
 import dev.switchboard.testkit.lambda.BodyChunk;
 import dev.switchboard.testkit.lambda.FakeRuntimeApi;
 import dev.switchboard.testkit.lambda.StreamedResponse;
@@ -38,10 +40,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Cold start, measured: the gateway started from its unzipped deployment zip in a fresh JVM, the
  * way Lambda starts it (the exec wrapper given a managed-runtime-like command line), talking to a
- * fake Runtime API in this JVM and to dynalite, with one streamed chat completion queued. The
- * figure is process start to the first body byte of the streamed response (after the prelude),
- * which includes JVM start, class loading, building the clients, the key lookup in the store and
- * the first SSE event.
+ * fake Runtime API in this JVM, with one streamed chat completion queued. The function gets the
+ * environment template.yaml deploys it with, read from the template ({@link DeployedEnvironment}):
+ * every table (dynalite), the provider secret (a {@link FakeSecretsManager} on loopback, reached
+ * through {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} as the SDK documents), the parameters' defaults;
+ * plus what the Lambda platform itself sets. The figure is process start to the first body byte of
+ * the streamed response (after the prelude), which includes JVM start, class loading, reading the
+ * secret, building the clients, the shared-health read, the key lookup in the store and the first
+ * SSE event.
  *
  * <p>No assertion on time: the figures are printed, written to {@code target/cold-start.md}, and
  * with {@code -Dswitchboard.bench.write=true} into the cold-start section of {@code
@@ -53,7 +59,31 @@ class ColdStartIT {
 
   private static final String TABLE = "cold-start-keys";
   private static final String BUDGETS = "cold-start-budgets";
+  private static final String CACHE_TABLE = "cold-start-cache";
   private static final String USAGE_TABLE = "cold-start-usage";
+  private static final String SECRET_ARN =
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:switchboard-providers-AbCdEf";
+
+  /** The local stand-in for each resource the gateway's environment refers to. */
+  private static final Map<String, String> STAND_INS =
+      Map.of(
+          "KeysTable", TABLE,
+          "BudgetsTable", BUDGETS,
+          "CacheTable", CACHE_TABLE,
+          "UsageTable", USAGE_TABLE,
+          "ProviderSecret", SECRET_ARN);
+
+  /**
+   * What an operator puts in the secret (docs/DEPLOY.md): credentials for two providers, so their
+   * adapters are built at init as they would be. They are never called: the request is for the
+   * offline demo model.
+   */
+  private static final String SECRET_VALUE =
+      "{\"OPENAI_API_KEY\":\"sk-cold-start-not-a-key\","
+          + "\"ANTHROPIC_API_KEY\":\"sk-ant-cold-start-not-a-key\"}";
+
+  private static final String GATEWAY = "GatewayFunction";
+  private static final String BEDROCK_ENABLED = "BEDROCK_ENABLED";
   private static final String BEGIN = "<!-- cold-start:begin -->";
   private static final String END = "<!-- cold-start:end -->";
   private static final String COMMAND =
@@ -61,7 +91,10 @@ class ColdStartIT {
           + " -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=ColdStartIT"
           + " -Dswitchboard.coldstart.runs=10 -Dswitchboard.bench.write=true";
 
-  /** A command line like the managed java21 runtime's; the wrapper keeps the options. */
+  /**
+   * A command line like the managed java21 runtime's; the wrapper keeps the options. The memory the
+   * function gets (see {@link #lambdaLikeOptions}) is added from the template.
+   */
   private static final List<String> LAMBDA_LIKE_OPTIONS =
       List.of(
           "-XX:+TieredCompilation",
@@ -73,29 +106,40 @@ class ColdStartIT {
   private final String secret = ApiKeys.newSecret(new SecureRandom());
 
   @Test
-  void measuresProcessStartToFirstStreamedByte(DynaliteEndpoint dynalite, @TempDir Path dir)
-      throws Exception {
+  void measuresProcessStartToFirstStreamedByteAsDeployed(
+      DynaliteEndpoint dynalite, @TempDir Path dir) throws Exception {
     Path zip = Project.root().resolve("functions/gateway/target/gateway.zip");
     assertThat(zip).as("run mvn package first").isRegularFile();
     Path taskRoot = TaskRoot.unzip(zip, dir.resolve("task"));
     seedKey(dynalite);
+    JsonNode template = CloudFormationYaml.read(Project.template());
+    Map<String, String> deployed = DeployedEnvironment.of(template, GATEWAY, STAND_INS, taskRoot);
+    int memoryMb = template.at("/Parameters/MemorySize/Default").asInt();
+    List<String> lambdaLike = lambdaLikeOptions(memoryMb);
     int runs = Integer.getInteger("switchboard.coldstart.runs", 3);
     String load = loadAverage();
 
-    String lambdaLike = "Lambda-like JVM options (C1 only, Serial GC), through the exec wrapper";
+    String lambdaName =
+        "Lambda-like JVM options (C1 only, Serial GC, "
+            + memoryMb
+            + " MB), through the exec wrapper";
     String defaults = "default JVM options, through the exec wrapper";
     Map<String, List<Run>> variants = new LinkedHashMap<>();
-    variants.put(lambdaLike, new ArrayList<>());
+    variants.put(lambdaName, new ArrayList<>());
     variants.put(defaults, new ArrayList<>());
     List<Run> snapStart = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      // interleaved, so drift on a shared machine hits every variant alike
-      variants.get(lambdaLike).add(run(taskRoot, dynalite, LAMBDA_LIKE_OPTIONS, false, dir, i));
-      variants.get(defaults).add(run(taskRoot, dynalite, List.of(), false, dir, i));
-      snapStart.add(run(taskRoot, dynalite, LAMBDA_LIKE_OPTIONS, true, dir, i));
+    try (FakeSecretsManager secrets = FakeSecretsManager.serving(SECRET_ARN, SECRET_VALUE)) {
+      Path logs = Files.createDirectories(Project.root().resolve("deploy/target/cold-start-logs"));
+      Deployment deployment = new Deployment(taskRoot, dynalite, secrets, deployed, memoryMb, logs);
+      for (int i = 0; i < runs; i++) {
+        // interleaved, so drift on a shared machine hits every variant alike
+        variants.get(lambdaName).add(run(deployment, lambdaLike, false, i));
+        variants.get(defaults).add(run(deployment, List.of(), false, i));
+        snapStart.add(run(deployment, lambdaLike, true, i));
+      }
     }
 
-    String report = report(zip, runs, load, variants, snapStart);
+    String report = report(zip, runs, load, memoryMb, variants, snapStart);
     System.out.println(report);
     Files.writeString(Project.root().resolve("deploy/target/cold-start.md"), report);
     if (Boolean.getBoolean("switchboard.bench.write")) {
@@ -103,15 +147,20 @@ class ColdStartIT {
     }
   }
 
-  /** One cold start: a fresh process, one queued streamed chat completion, then a warm one. */
-  private Run run(
+  /** The unpacked zip, the stand-ins it talks to and the environment the template gives it. */
+  private record Deployment(
       Path taskRoot,
       DynaliteEndpoint dynalite,
-      List<String> options,
-      boolean snapStart,
-      Path dir,
-      int i)
+      FakeSecretsManager secrets,
+      Map<String, String> environment,
+      int memoryMb,
+      Path logs) {}
+
+  /** One cold start: a fresh process, one queued streamed chat completion, then a warm one. */
+  private Run run(Deployment deployment, List<String> options, boolean snapStart, int i)
       throws Exception {
+    Path taskRoot = deployment.taskRoot();
+    int secretReads = deployment.secrets().reads();
     try (FakeRuntimeApi api = FakeRuntimeApi.start(Duration.ofSeconds(60))) {
       String first = api.enqueue(chatEvent("cold-" + i));
       List<String> command = new ArrayList<>();
@@ -125,23 +174,24 @@ class ColdStartIT {
       Map<String, String> env = builder.environment();
       env.clear();
       env.put("PATH", System.getenv("PATH"));
-      env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-      env.put("AWS_LAMBDA_RUNTIME_API", api.address());
-      env.put("_HANDLER", "dev.switchboard.gateway.GatewayHandler");
-      env.put("AWS_REGION", "us-east-1");
-      env.put("AWS_ACCESS_KEY_ID", "cold-start");
-      env.put("AWS_SECRET_ACCESS_KEY", "cold-start");
-      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString());
-      env.put("KEYS_TABLE", TABLE);
-      env.put("BUDGETS_TABLE", BUDGETS);
-      env.put("USAGE_TABLE", USAGE_TABLE);
+      env.putAll(lambdaPlatformEnvironment(deployment, api));
+      env.putAll(deployment.environment());
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", deployment.dynalite().uri().toString());
+      env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", deployment.secrets().uri().toString());
+      // the demo model's pause between words, not a cost of the deployment: off, so that "stream
+      // complete" measures the gateway (the first event goes out before any pause either way)
       env.put("ECHO_CHUNK_DELAY_MS", "0");
-      // as the template deploys it by default (EnableBedrock=false)
-      env.put("BEDROCK_ENABLED", System.getProperty("switchboard.coldstart.bedrock", "false"));
+      String bedrock = System.getProperty("switchboard.coldstart.bedrock");
+      if (bedrock != null) {
+        env.put(BEDROCK_ENABLED, bedrock);
+      }
       if (snapStart) {
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
       }
-      Path log = dir.resolve("gateway-" + i + "-" + options.size() + "-" + snapStart + ".log");
+      Path log =
+          deployment
+              .logs()
+              .resolve("gateway-" + i + "-" + options.size() + "-" + snapStart + ".log");
       builder.redirectErrorStream(true).redirectOutput(log.toFile());
 
       long started = System.nanoTime();
@@ -160,8 +210,15 @@ class ColdStartIT {
         BodyChunk firstByte = response.awaitChunk(0);
         String body = response.awaitBodyText();
         long complete = System.nanoTime();
-        assertThat(response.awaitPrelude()).contains("\"statusCode\":200");
+        assertThat(response.awaitPrelude())
+            .contains("\"statusCode\":200")
+            // the template's CORS_ALLOW_ORIGIN reached the function
+            .containsIgnoringCase("\"Access-Control-Allow-Origin\":\"*\"");
+        assertFirstEventOfAChatCompletion(firstByte.text());
         assertThat(body).startsWith("data: {").endsWith("data: [DONE]\n\n");
+        assertThat(deployment.secrets().reads())
+            .as("the provider secret is read once per execution environment, at init or restore")
+            .isEqualTo(secretReads + 1);
 
         String second = api.enqueue(chatEvent("warm-" + i));
         long warmQueued = System.nanoTime();
@@ -179,6 +236,57 @@ class ColdStartIT {
         }
       }
     }
+  }
+
+  /**
+   * What the Lambda platform sets for every function (besides the template's variables): the
+   * runtime wiring, the region, the role's credentials as session keys (here: fakes that dynalite
+   * and the fake secret service accept), and the function's identity and memory.
+   */
+  private static Map<String, String> lambdaPlatformEnvironment(
+      Deployment deployment, FakeRuntimeApi api) throws IOException {
+    JsonNode function = CloudFormationYaml.read(Project.template()).at("/Resources/" + GATEWAY);
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("LAMBDA_TASK_ROOT", deployment.taskRoot().toString());
+    env.put("AWS_LAMBDA_RUNTIME_API", api.address());
+    env.put("_HANDLER", function.at("/Properties/Handler").asText());
+    env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + function.at("/Properties/Runtime").asText());
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_DEFAULT_REGION", "us-east-1");
+    env.put("AWS_ACCESS_KEY_ID", "ASIACOLDSTART");
+    env.put("AWS_SECRET_ACCESS_KEY", "cold-start");
+    env.put("AWS_SESSION_TOKEN", "cold-start-session");
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "switchboard-GatewayFunction");
+    env.put("AWS_LAMBDA_FUNCTION_VERSION", "1");
+    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(deployment.memoryMb()));
+    env.put("TZ", ":UTC");
+    env.put("LANG", "en_US.UTF-8");
+    return env;
+  }
+
+  /**
+   * The managed runtime's options, with the function's memory as the machine size the JVM sizes its
+   * heap from: in the Lambda sandbox the JVM sees the function's memory, not the host's, and its
+   * first heap (a 64th of it) decides how many collections a cold start runs into.
+   */
+  private static List<String> lambdaLikeOptions(int memoryMb) {
+    List<String> options = new ArrayList<>(LAMBDA_LIKE_OPTIONS);
+    options.add("-XX:MaxRAM=" + memoryMb + "m");
+    // for finding where the time goes, e.g. -Dswitchboard.coldstart.jvmOptions=-Xlog:class+load
+    String extra = System.getProperty("switchboard.coldstart.jvmOptions", "").strip();
+    if (!extra.isEmpty()) {
+      options.addAll(List.of(extra.split("\\s+")));
+    }
+    return List.copyOf(options);
+  }
+
+  /** The first body chunk is one whole SSE event: the opening chunk of the completion. */
+  private static void assertFirstEventOfAChatCompletion(String chunk) throws IOException {
+    assertThat(chunk).startsWith("data: {").contains("\n\n");
+    JsonNode event =
+        new ObjectMapper().readTree(chunk.substring("data: ".length(), chunk.indexOf("\n\n")));
+    assertThat(event.path("object").asText()).isEqualTo("chat.completion.chunk");
+    assertThat(event.at("/choices/0/delta/role").asText()).isEqualTo("assistant");
   }
 
   private String chatEvent(String requestId) throws IOException {
@@ -209,7 +317,11 @@ class ColdStartIT {
     try (DynamoDbClient client = DynamoClients.create(env, Duration.ofSeconds(5))) {
       // an earlier run against the same dynalite may have created them
       for (var table :
-          List.of(Tables.keys(TABLE), Tables.usage(USAGE_TABLE), Tables.budgets(BUDGETS))) {
+          List.of(
+              Tables.keys(TABLE),
+              Tables.usage(USAGE_TABLE),
+              Tables.budgets(BUDGETS),
+              Tables.cache(CACHE_TABLE))) {
         Tables.create(client, table);
       }
       String hash = ApiKeys.hash(secret);
@@ -239,7 +351,12 @@ class ColdStartIT {
       double restoreToFirstByteMs) {}
 
   private static String report(
-      Path zip, int runs, String load, Map<String, List<Run>> variants, List<Run> snapStart)
+      Path zip,
+      int runs,
+      String load,
+      int memoryMb,
+      Map<String, List<Run>> variants,
+      List<Run> snapStart)
       throws IOException {
     StringBuilder out = new StringBuilder();
     out.append("## Cold start and artifact size\n\n");
@@ -259,13 +376,26 @@ class ColdStartIT {
     out.append("Command: `").append(COMMAND).append("`\n\n");
     out.append(
         "Cold start is process start to the first body byte of a streamed chat completion"
-            + " (`switchboard/echo`), through the fake Lambda Runtime API: JVM start, the exec"
-            + " wrapper, building the gateway (catalogue, DynamoDB client, providers), the key"
-            + " lookup in dynalite and the first SSE event. Warm is the next invocation in the same"
-            + " process, from queueing to its first body byte. SnapStart restores cannot be"
-            + " measured locally; on Lambda they replace most of the JVM start and init. Bedrock is"
-            + " off, as the template deploys by default (`-Dswitchboard.coldstart.bedrock=true`"
-            + " measures with its Netty-based client built at init).\n\n");
+            + " (`switchboard/echo`), through the fake Lambda Runtime API, in the configuration"
+            + " template.yaml deploys: every variable of the gateway function's `Environment`,"
+            + " read from the template (parameter defaults; the four tables in dynalite; the"
+            + " provider secret, holding two providers' keys, from a fake Secrets Manager on"
+            + " loopback through `AWS_ENDPOINT_URL_SECRETS_MANAGER`), plus what Lambda sets"
+            + " (session credentials, region, function name and memory). It covers JVM start, the"
+            + " exec wrapper, reading the secret, building the gateway (catalogue, DynamoDB"
+            + " client, providers), the shared-health read from the budgets table, the key lookup"
+            + " and the first SSE event. The only variable that is not the template's is"
+            + " `ECHO_CHUNK_DELAY_MS=0` (the demo model's pause between words, after the first"
+            + " event). Warm is the next invocation in the same process, from queueing to its first"
+            + " body byte. The Lambda-like options add `-XX:MaxRAM="
+            + memoryMb
+            + "m`, the template's `MemorySize`, which the JVM sees as its machine's memory in the"
+            + " Lambda sandbox. The local JDK is not the runtime's Corretto 21, and a 1024 MB"
+            + " function gets a fraction of a core's time where this machine gives whole cores."
+            + " SnapStart restores cannot be measured locally; on Lambda they replace most of the"
+            + " JVM start and init. Bedrock is off, as the template deploys by default"
+            + " (`-Dswitchboard.coldstart.bedrock=true` measures with its Netty-based client built"
+            + " at init).\n\n");
     out.append(
         "| Variant | cold start p50 (ms) | min | max | stream complete p50 (ms) | warm first byte"
             + " p50 (ms) |\n");
@@ -287,9 +417,10 @@ class ColdStartIT {
             + " `AWS_LAMBDA_INITIALIZATION_TYPE=snap-start`, restored as soon as asked): init with"
             + " priming up to `GET /runtime/restore/next`, then restore to the first body byte. On"
             + " Lambda the snapshot is taken at the checkpoint, so the second figure (plus the"
-            + " platform's restore) is what a SnapStart cold start costs. Priming runs the key"
-            + " lookup through an in-memory DynamoDB reply; the first real call still opens its"
-            + " connection (and on Lambda resolves the role's credentials).\n\n");
+            + " platform's restore) is what a SnapStart cold start costs. The restore reads the"
+            + " provider secret and the shared health (neither goes into the snapshot). Priming runs"
+            + " the key lookup through an in-memory DynamoDB reply; the first real call still opens"
+            + " its connection (and on Lambda resolves the role's credentials).\n\n");
     out.append(
         "| init + priming to checkpoint p50 (ms) | restore to first byte p50 (ms) | min | max |\n");
     out.append("|---|---|---|---|\n");
