@@ -292,13 +292,13 @@ public final class DevServer implements AutoCloseable {
       }
       // "OPTIONS *" and an authority-form target name no path: API Gateway never passes one on
       if (!path.startsWith("/")) {
-        sink.start(HttpStatus.BAD_REQUEST_400, Map.of("content-type", "application/json"));
-        sink.write(
+        answer(
+            sink,
+            HttpStatus.BAD_REQUEST_400,
             JsonErrors.body(
                 "invalid_request_error",
                 "invalid_request_target",
                 "The request target must be a path, such as /v1/chat/completions."));
-        sink.end();
         return;
       }
       // a declared length over the limit is refused before a byte of it is read
@@ -371,8 +371,12 @@ public final class DevServer implements AutoCloseable {
   }
 
   private static void answerError(JettySink sink, int status) {
+    answer(sink, status, JsonErrors.body(status));
+  }
+
+  private static void answer(JettySink sink, int status, byte[] body) {
     sink.start(status, Map.of("content-type", "application/json"));
-    sink.write(JsonErrors.body(status));
+    sink.write(body);
     sink.end();
   }
 

@@ -79,10 +79,6 @@ final class JettySink implements ResponseSink {
     done.failed(failure);
   }
 
-  boolean started() {
-    return started;
-  }
-
   private void send(boolean last, ByteBuffer bytes) {
     try {
       Content.Sink.write(response, last, bytes);
