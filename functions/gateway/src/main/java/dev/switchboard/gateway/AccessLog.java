@@ -2,9 +2,16 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.Message;
 import dev.switchboard.core.cache.CacheLog;
+import dev.switchboard.core.chat.ChatOutcome;
+import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.routing.Attempt;
+import dev.switchboard.core.usage.UsageRecord;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One structured JSON line per request on standard output (CloudWatch Logs on Lambda). It names the
@@ -20,9 +27,68 @@ final class AccessLog {
     this.out = out;
   }
 
-  void request(ObjectNode fields) {
-    fields.put("level", "INFO");
-    write(fields);
+  /**
+   * The line of one request: what it asked, how it ended and, for a chat request, what served it
+   * and what it used, with the usage record's metrics.
+   */
+  void request(
+      String requestId,
+      String method,
+      String path,
+      Handled handled,
+      long latencyNanos,
+      Instant now,
+      Optional<UsageRecord> record) {
+    ObjectNode line = newLine("INFO", requestId);
+    line.put("method", method);
+    line.put("path", path);
+    line.put("status", handled.status());
+    line.put("latencyMs", latencyNanos / 1_000_000.0);
+    line.put("keyId", handled.keyId());
+    ChatOutcome chat = handled.chat();
+    line.put("model", chat == null || chat.served() == null ? null : chat.served().id());
+    line.put("stream", chat != null && chat.call().streamed());
+    if (chat != null && !chat.usage().equals(Usage.NONE)) {
+      line.put("promptTokens", chat.usage().promptTokens());
+      line.put("completionTokens", chat.usage().completionTokens());
+    }
+    if (chat != null && chat.cacheStatus() != null) {
+      line.put("cache", chat.cacheStatus());
+    }
+    if (handled.errorCode() != null) {
+      line.put("errorCode", handled.errorCode());
+    }
+    if (handled.clientGone()) {
+      line.put("clientDisconnected", true);
+    }
+    if (chat != null && !chat.attempts().isEmpty()) {
+      var attempts = line.putArray("attempts");
+      for (Attempt a : chat.attempts()) {
+        var item = attempts.addObject();
+        item.put("provider", a.provider());
+        item.put("model", a.model());
+        item.put("outcome", a.outcome());
+        item.put("status", a.upstreamStatus());
+        item.put("latencyMs", a.latencyMs());
+        item.put("durationMs", a.durationMs());
+        item.put("completionTokens", a.completionTokens());
+      }
+    }
+    line.put("time", now.toString());
+    record.ifPresent(r -> RequestMetrics.add(line, r, now.toEpochMilli()));
+    write(line);
+  }
+
+  /** Only when an operator turned {@code LOG_MESSAGE_CONTENT} on: the messages and the answer. */
+  void content(ChatOutcome chat) {
+    ObjectNode line = newLine("DEBUG", chat.call().requestId());
+    line.put("type", "content");
+    var messages = line.putArray("messages");
+    for (Message m : chat.call().request().messages()) {
+      messages.addObject().put("role", m.role()).put("content", m.plainText());
+    }
+    line.put("completion", chat.generated().toString());
+    write(line);
   }
 
   /** An unexpected failure: its type and where it happened, without a stack trace or message. */

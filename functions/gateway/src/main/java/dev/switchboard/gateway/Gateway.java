@@ -9,6 +9,7 @@ import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.ResponseCache;
 import dev.switchboard.core.catalog.ModelCatalog;
+import dev.switchboard.core.chat.ChatCompletion;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
 import dev.switchboard.core.routing.AttemptTimeouts;
@@ -52,7 +53,9 @@ record Gateway(
     BudgetStore budgets,
     Admission admission,
     AccessLog log,
-    UsageCapture usage,
+    UsageRecorder recorder,
+    boolean logContent,
+    ChatCompletion completion,
     SharedHealth sharedHealth) {
 
   static Gateway fromEnvironment(Map<String, String> env) {
@@ -119,7 +122,8 @@ record Gateway(
         budgets,
         sharedHealth(settings, healthStore, clock),
         log,
-        new UsageCapture(recorder, clock, log, usage.logContent()));
+        recorder,
+        usage.logContent());
   }
 
   private static Gateway build(
@@ -131,7 +135,8 @@ record Gateway(
       BudgetStore budgets,
       SharedHealth sharedHealth,
       AccessLog log,
-      UsageCapture usage) {
+      UsageRecorder recorder,
+      boolean logContent) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
     RoutingConfig routing;
     try {
@@ -179,6 +184,8 @@ record Gateway(
     ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
     Admission admission =
         new Admission(budgets, new CostEstimator(), clock, settings.reservationExpiry());
+    ChatCompletion completion =
+        new ChatCompletion(chat, admission, cache, recorder, clock, System::nanoTime, log::failure);
     return new Gateway(
         settings,
         mapper,
@@ -189,7 +196,9 @@ record Gateway(
         budgets,
         admission,
         log,
-        usage,
+        recorder,
+        logContent,
+        completion,
         sharedHealth);
   }
 
@@ -227,6 +236,7 @@ record Gateway(
         budgets,
         sharedHealth,
         log,
-        usage);
+        recorder,
+        logContent);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.chat.ChatOutcome;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.usage.UsageRecord;
@@ -13,14 +14,10 @@ import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
 import dev.switchboard.lambda.runtime.SnapStartResource;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
@@ -35,13 +32,11 @@ import java.util.function.Function;
  */
 public final class GatewayHandler implements HttpHandler, SnapStartResource {
 
-  /** Where the settlement runs while the usage record is written. */
-  private static final ExecutorService POST_RESPONSE = Executors.newVirtualThreadPerTaskExecutor();
-
   private static final String CHAT = "/v1/chat/completions";
   private static final String MODELS = "/v1/models";
   private static final String KEY = "/v1/key";
   private static final String GENERATION = "/v1/generation";
+  private static final Set<String> LOOKUPS = Set.of(KEY, MODELS, GENERATION);
   static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
 
   private final Map<String, String> env;
@@ -114,17 +109,11 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   private Wiring wire(Gateway gateway) {
     return new Wiring(
         gateway,
-        new ChatCompletionsRoute(
-            parser,
-            gateway.chat(),
-            gateway.admission(),
-            responses,
-            gateway.cache(),
-            gateway.clock()),
+        new ChatCompletionsRoute(parser, gateway.completion(), responses),
         new CacheDirectives(gateway.settings().cache()),
         new ModelsRoute(gateway.chat()),
         new KeyRoute(gateway.budgets(), gateway.clock()),
-        new GenerationRoute(gateway.usage().recorder().store()),
+        new GenerationRoute(gateway.recorder().store()),
         gateway.settings().maxRequestBytes(),
         gateway.settings().corsAllowOrigin());
   }
@@ -182,120 +171,101 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     ResponseSink sink =
         w.corsOrigin().isEmpty() ? client : new CorsHeaders(client, w.corsOrigin().get());
     String requestId = request.requestId();
-    var exchange = new ChatCompletionsRoute.Exchange(sink, requestId);
-    String keyId = null;
-    try {
-      String path = normalise(request.path());
-      switch (path) {
-        case CHAT -> {
-          requireMethod(request, "POST");
-          checkSize(request, w.maxBytes());
-          ApiKey key = authenticate(w, request);
-          keyId = key.id();
-          exchange.cachePolicy = w.cacheDirectives().of(request, key);
-          w.chatRoute().handle(request.body(), key, exchange);
-        }
-        case KEY -> {
-          requireMethod(request, "GET");
-          ApiKey key = authenticate(w, request);
-          keyId = key.id();
-          responses.json(
-              sink, 200, w.keyRoute().describe(key), Map.of(Responses.REQUEST_ID, requestId));
-        }
-        case MODELS -> {
-          requireMethod(request, "GET");
-          keyId = authenticate(w, request).id();
-          ObjectNode list = w.modelsRoute().list(request.queryParameter("provider"));
-          responses.json(sink, 200, list, Map.of(Responses.REQUEST_ID, requestId));
-        }
-        case GENERATION -> {
-          requireMethod(request, "GET");
-          ApiKey key = authenticate(w, request);
-          keyId = key.id();
-          ObjectNode generation =
-              w.generationRoute().find(request.queryParameter("id").orElse(null), key);
-          responses.json(sink, 200, generation, Map.of(Responses.REQUEST_ID, requestId));
-        }
-        default -> {
-          if (path.startsWith(MODELS + "/")) {
-            requireMethod(request, "GET");
-            keyId = authenticate(w, request).id();
-            String id = path.substring(MODELS.length() + 1);
-            // Model ids contain slashes, so ".../endpoints" is told apart by its suffix.
-            boolean endpoints = id.endsWith(ModelsRoute.ENDPOINTS_SUFFIX);
-            Optional<ObjectNode> found =
-                endpoints
-                    ? w.modelsRoute()
-                        .endpoints(
-                            id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
-                    : w.modelsRoute().one(id);
-            ObjectNode model =
-                found.orElseThrow(
-                    () ->
-                        new GatewayException(
-                            ErrorKind.NOT_FOUND,
-                            "model_not_found",
-                            "The model does not exist or is not available on this gateway."));
-            responses.json(sink, 200, model, Map.of(Responses.REQUEST_ID, requestId));
-          } else {
-            throw new GatewayException(
-                ErrorKind.NOT_FOUND,
-                "unknown_route",
-                "No route for " + request.method() + " " + shorten(path) + ".");
-          }
-        }
-      }
-    } catch (GatewayException e) {
-      exchange.status = e.kind().status();
-      exchange.errorCode = e.code();
-      responses.error(sink, e, requestId);
-    } catch (ResponseSink.ClientGoneException gone) {
-      exchange.clientGone = true;
-    } catch (RuntimeException unexpected) {
-      exchange.status = 500;
-      exchange.errorCode = "internal_error";
-      w.gateway().log().failure(requestId, unexpected);
-      respondInternalError(sink, requestId);
-    }
+    Handled handled = route(w, request, sink, start);
     // after the response is complete, before returning: the Lambda runtime finishes this work
-    // before it asks for the next invocation. The settlement and the usage record bill the same
-    // usage but are independent writes, so they go to the store at once: the instance stays busy
-    // (and billed) for one round trip, not two
-    Runnable settlement = exchange.settlement;
-    Future<?> settled =
-        settlement == null ? null : POST_RESPONSE.submit(() -> settle(w, settlement, requestId));
-    Optional<UsageRecord> record = w.gateway().usage().complete(exchange, start);
-    awaitSettlement(settled);
+    // before it asks for the next invocation
+    ChatOutcome chat = handled.chat();
+    Optional<UsageRecord> record = Optional.ofNullable(chat).map(ChatOutcome::settle);
+    if (chat != null && w.gateway().logContent() && chat.call().request() != null) {
+      w.gateway().log().content(chat);
+    }
     // what this request taught about endpoints that fail, for the other instances: a write only
     // when something failed
     w.gateway().sharedHealth().flush();
-    logRequest(w.gateway().log(), request, exchange, keyId, start, record);
+    w.gateway()
+        .log()
+        .request(
+            requestId,
+            request.method(),
+            shorten(request.path()),
+            handled,
+            System.nanoTime() - start,
+            clock.instant(),
+            record);
   }
 
-  private static void settle(Wiring w, Runnable settlement, String requestId) {
+  private Handled route(Wiring w, HttpRequest request, ResponseSink sink, long start) {
+    String requestId = request.requestId();
+    String keyId = null;
     try {
-      settlement.run();
-    } catch (RuntimeException e) {
-      // the reservation stays open and the reconciler settles it once it expires
-      w.gateway().log().failure(requestId, e);
-    }
-  }
-
-  private static void awaitSettlement(Future<?> settled) {
-    if (settled == null) {
-      return;
-    }
-    try {
-      settled.get();
-    } catch (InterruptedException e) {
-      // the settlement goes on; if it never lands, the reconciler settles the reservation
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      // settle() logs every RuntimeException itself; an Error is not ours to swallow
-      if (e.getCause() instanceof Error error) {
-        throw error;
+      String path = normalise(request.path());
+      if (path.equals(CHAT)) {
+        requireMethod(request, "POST");
+        checkSize(request, w.maxBytes());
+        ApiKey key = authenticate(w, request);
+        keyId = key.id();
+        ChatOutcome outcome =
+            w.chatRoute()
+                .handle(
+                    request.body(),
+                    key,
+                    w.cacheDirectives().of(request, key),
+                    requestId,
+                    start,
+                    sink);
+        if (outcome.unexpected() != null) {
+          w.gateway().log().failure(requestId, outcome.unexpected());
+          respondInternalError(sink, requestId);
+        }
+        return Handled.chat(outcome);
       }
+      if (!LOOKUPS.contains(path) && !path.startsWith(MODELS + "/")) {
+        throw new GatewayException(
+            ErrorKind.NOT_FOUND,
+            "unknown_route",
+            "No route for " + request.method() + " " + shorten(path) + ".");
+      }
+      requireMethod(request, "GET");
+      ApiKey key = authenticate(w, request);
+      keyId = key.id();
+      responses.json(
+          sink, 200, lookUp(w, path, request, key), Map.of(Responses.REQUEST_ID, requestId));
+      return Handled.ok(keyId);
+    } catch (GatewayException e) {
+      responses.error(sink, e, requestId);
+      return Handled.failed(e, keyId);
+    } catch (ResponseSink.ClientGoneException gone) {
+      return new Handled(200, null, true, keyId, null);
+    } catch (RuntimeException unexpected) {
+      w.gateway().log().failure(requestId, unexpected);
+      respondInternalError(sink, requestId);
+      return new Handled(500, "internal_error", false, keyId, null);
     }
+  }
+
+  /** The read-only routes: the key, the models, a generation. */
+  private static ObjectNode lookUp(Wiring w, String path, HttpRequest request, ApiKey key) {
+    return switch (path) {
+      case KEY -> w.keyRoute().describe(key);
+      case MODELS -> w.modelsRoute().list(request.queryParameter("provider"));
+      case GENERATION -> w.generationRoute().find(request.queryParameter("id").orElse(null), key);
+      default -> {
+        String id = path.substring(MODELS.length() + 1);
+        // Model ids contain slashes, so ".../endpoints" is told apart by its suffix.
+        boolean endpoints = id.endsWith(ModelsRoute.ENDPOINTS_SUFFIX);
+        Optional<ObjectNode> found =
+            endpoints
+                ? w.modelsRoute()
+                    .endpoints(id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
+                : w.modelsRoute().one(id);
+        yield found.orElseThrow(
+            () ->
+                new GatewayException(
+                    ErrorKind.NOT_FOUND,
+                    "model_not_found",
+                    "The model does not exist or is not available on this gateway."));
+      }
+    };
   }
 
   private void respondInternalError(ResponseSink sink, String requestId) {
@@ -329,54 +299,6 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
           "method_not_allowed",
           "Use " + method + " for this route, not " + shorten(request.method()) + ".");
     }
-  }
-
-  private void logRequest(
-      AccessLog log,
-      HttpRequest request,
-      ChatCompletionsRoute.Exchange exchange,
-      String keyId,
-      long start,
-      Optional<UsageRecord> record) {
-    ObjectNode line = mapper.createObjectNode();
-    line.put("requestId", exchange.requestId);
-    line.put("method", request.method());
-    line.put("path", shorten(request.path()));
-    line.put("status", exchange.status);
-    line.put("latencyMs", (System.nanoTime() - start) / 1_000_000.0);
-    line.put("keyId", keyId);
-    line.put("model", exchange.model);
-    line.put("stream", exchange.stream);
-    if (exchange.usage != null) {
-      line.put("promptTokens", exchange.usage.promptTokens());
-      line.put("completionTokens", exchange.usage.completionTokens());
-    }
-    if (exchange.cacheStatus != null) {
-      line.put("cache", exchange.cacheStatus);
-    }
-    if (exchange.errorCode != null) {
-      line.put("errorCode", exchange.errorCode);
-    }
-    if (exchange.clientGone) {
-      line.put("clientDisconnected", true);
-    }
-    if (!exchange.attempts.isEmpty()) {
-      var attempts = line.putArray("attempts");
-      for (var a : exchange.attempts) {
-        var item = attempts.addObject();
-        item.put("provider", a.provider());
-        item.put("model", a.model());
-        item.put("outcome", a.outcome());
-        item.put("status", a.upstreamStatus());
-        item.put("latencyMs", a.latencyMs());
-        item.put("durationMs", a.durationMs());
-        item.put("completionTokens", a.completionTokens());
-      }
-    }
-    Instant now = clock.instant();
-    line.put("time", now.toString());
-    record.ifPresent(r -> RequestMetrics.add(line, r, now.toEpochMilli()));
-    log.request(line);
   }
 
   private static String normalise(String path) {

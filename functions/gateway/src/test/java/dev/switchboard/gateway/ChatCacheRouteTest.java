@@ -9,6 +9,7 @@ import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.CachedResponse;
+import dev.switchboard.core.usage.InMemoryUsageStore;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;
 import java.nio.charset.StandardCharsets;

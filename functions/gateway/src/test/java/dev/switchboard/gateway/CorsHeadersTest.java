@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.auth.InMemoryKeyStore;
+import dev.switchboard.core.usage.InMemoryUsageStore;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;
 import java.nio.charset.StandardCharsets;

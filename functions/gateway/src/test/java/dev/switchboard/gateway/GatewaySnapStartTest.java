@@ -9,6 +9,7 @@ import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.usage.InMemoryUsageStore;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;
 import java.net.InetAddress;

@@ -8,6 +8,7 @@ import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.cache.CacheStore;
+import dev.switchboard.core.usage.InMemoryUsageStore;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;

@@ -1,7 +1,6 @@
 package dev.switchboard.core.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
@@ -95,7 +94,9 @@ public final class ChatService {
     boolean estimated = usageNode == null || !usageNode.isObject();
     Usage usage;
     if (estimated) {
-      usage = estimate(plan.request(), completionText(body));
+      StreamTally tally = new StreamTally();
+      tally.observeCompletion(body);
+      usage = tally.usage(TokenEstimate.ofPrompt(plan.request()));
       usage.writeOpenAi(body.putObject("usage"));
     } else {
       usage = Usage.fromOpenAi(usageNode);
@@ -110,12 +111,19 @@ public final class ChatService {
    * When the stream breaks after it started, the result carries the error (and the usage of what
    * was generated) and no usage chunk is sent: the caller ends the stream with the error.
    *
+   * <p>{@code tally} observes each chunk of the serving attempt before {@code out} gets it (not the
+   * estimated usage chunk, which nothing generated), so the caller still knows what was generated
+   * when {@code out} throws because the client has gone.
+   *
    * @throws GatewayException when every candidate failed before anything was sent
    */
   public ChatResult stream(
-      RoutePlan plan, String generationId, ChunkSink out, List<Attempt> attempts) {
+      RoutePlan plan,
+      String generationId,
+      ChunkSink out,
+      List<Attempt> attempts,
+      StreamTally tally) {
     long created = clock.instant().getEpochSecond();
-    StreamTally tally = new StreamTally();
     Model[] serving = {plan.primary()};
     Router.Streamed streamed =
         router.stream(
@@ -145,72 +153,30 @@ public final class ChatService {
             },
             attempts);
     Model model = streamed.model();
+    long promptEstimate = TokenEstimate.ofPrompt(plan.request());
+    boolean estimated = tally.reported().isEmpty();
+    Usage usage = tally.usage(promptEstimate);
     if (streamed.brokenBy() != null) {
-      Usage usage = tally.usage != null ? tally.usage : estimate(plan.request(), tally.text);
       return new ChatResult(
           model,
           usage,
-          tally.usage == null,
+          estimated,
           null,
           false,
           attempts,
           ProviderErrors.toGateway(streamed.brokenBy(), model));
     }
-    if (tally.usage != null) {
-      return new ChatResult(model, tally.usage, false, null, false, attempts, null);
+    if (!estimated) {
+      return new ChatResult(model, usage, false, null, false, attempts, null);
     }
-    Usage usage = estimate(plan.request(), tally.text);
-    ObjectNode last = tally.template(generationId, model.id(), created);
+    ObjectNode last = JsonNodeFactory.instance.objectNode();
+    last.put("id", generationId);
+    last.put("object", "chat.completion.chunk");
+    last.put("created", tally.created(created));
+    last.put("model", model.id());
     last.putArray("choices");
     Cost.of(model.pricing(), usage).writeTo(usage.writeOpenAi(last.putObject("usage")));
     out.accept(last);
     return new ChatResult(model, usage, true, null, false, attempts, null);
-  }
-
-  private static Usage estimate(ChatRequest request, CharSequence completion) {
-    return new Usage(TokenEstimate.ofPrompt(request), TokenEstimate.ofText(completion), 0, 0, 0);
-  }
-
-  private static CharSequence completionText(ObjectNode body) {
-    StringBuilder text = new StringBuilder();
-    for (JsonNode choice : body.path("choices")) {
-      text.append(choice.path("message").path("content").asText(""));
-    }
-    return text;
-  }
-
-  /** What the gateway learns from a stream as it passes through. */
-  private static final class StreamTally {
-    Usage usage;
-    final StringBuilder text = new StringBuilder();
-    ObjectNode first;
-
-    void observe(ObjectNode chunk) {
-      if (first == null) {
-        first = chunk;
-      }
-      JsonNode usageNode = chunk.get("usage");
-      if (usageNode != null && usageNode.isObject()) {
-        usage = Usage.fromOpenAi(usageNode);
-      }
-      JsonNode choices = chunk.get("choices");
-      if (choices instanceof ArrayNode array) {
-        for (JsonNode choice : array) {
-          JsonNode content = choice.path("delta").get("content");
-          if (content != null && content.isTextual()) {
-            text.append(content.textValue());
-          }
-        }
-      }
-    }
-
-    ObjectNode template(String id, String model, long created) {
-      ObjectNode chunk = JsonNodeFactory.instance.objectNode();
-      chunk.put("id", id);
-      chunk.put("object", "chat.completion.chunk");
-      chunk.put("created", first == null ? created : first.path("created").asLong(created));
-      chunk.put("model", model);
-      return chunk;
-    }
   }
 }

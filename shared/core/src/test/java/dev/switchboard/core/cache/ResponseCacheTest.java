@@ -11,12 +11,10 @@ import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.chat.ChatResult;
+import dev.switchboard.core.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +35,7 @@ class ResponseCacheTest {
   private final List<Integer> tooLarge = new ArrayList<>();
   private int reads;
   private boolean storeDown;
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-11-26T10:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T10:00:00Z"));
 
   private final CacheStore store =
       new CacheStore() {
@@ -230,30 +228,4 @@ class ResponseCacheTest {
   }
 
   /** A clock the test moves. */
-  private static final class MovableClock extends Clock {
-    private Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.routing.ProviderHealth.Scope;
-import java.time.Clock;
+import dev.switchboard.core.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -16,25 +15,6 @@ import org.junit.jupiter.api.Test;
 class ProviderHealthTest {
 
   /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   private static Model model(String provider, String upstream) {
     return new Model(
         provider + "/" + upstream,
@@ -54,7 +34,7 @@ class ProviderHealthTest {
   private static final Model A_OTHER = model("a", "y");
   private static final Model B = model("b", "x");
 
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final ProviderHealth health = new ProviderHealth(clock, 3, Duration.ofSeconds(30));
 
   private void fail(Model m, Scope scope, int times) {
@@ -95,7 +75,7 @@ class ProviderHealthTest {
   @Test
   void letsExactlyOneProbeThroughAfterTheCooldownAndClosesOnItsSuccess() {
     fail(A, Scope.ENDPOINT, 3);
-    clock.now = clock.now.plusSeconds(30);
+    clock.advance(Duration.ofSeconds(30));
 
     assertThat(health.snapshot(A).circuit()).isEqualTo(ProviderHealth.Circuit.HALF_OPEN);
     assertThat(health.tryAcquire(A)).isTrue();
@@ -109,19 +89,19 @@ class ProviderHealthTest {
   @Test
   void aFailedProbeReopensForAnotherCooldown() {
     fail(A, Scope.PROVIDER, 3);
-    clock.now = clock.now.plusSeconds(31);
+    clock.advance(Duration.ofSeconds(31));
     assertThat(health.tryAcquire(A)).isTrue();
     fail(A, Scope.PROVIDER, 1);
 
     assertThat(health.isOpen(A)).isTrue();
-    clock.now = clock.now.plusSeconds(29);
+    clock.advance(Duration.ofSeconds(29));
     assertThat(health.tryAcquire(A)).isFalse();
   }
 
   @Test
   void aNeutralAnswerEndsAProbeAndClosesTheBreaker() {
     fail(A, Scope.ENDPOINT, 3);
-    clock.now = clock.now.plusSeconds(30);
+    clock.advance(Duration.ofSeconds(30));
     assertThat(health.tryAcquire(A)).isTrue();
 
     health.recordNeutral(A);

@@ -5,36 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.routing.ProviderHealth.Scope;
-import java.time.Clock;
+import dev.switchboard.core.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Two instances sharing one store, as two Lambda instances share the budgets table. */
 class SharedHealthTest {
-
-  private static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:10Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   private static Model model(String upstream) {
     return new Model(
@@ -54,7 +33,7 @@ class SharedHealthTest {
   private static final Model DEAD = model("dead");
   private static final Model FINE = model("fine");
 
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:10Z"));
   private final InMemoryHealthStore store = new InMemoryHealthStore();
   // a long refresh interval: the tests read the view when they say so, never in the background
   private final SharedHealth sharedA = shared();
@@ -121,7 +100,7 @@ class SharedHealthTest {
   @Test
   void failuresOlderThanThePreviousMinuteAreForgotten() {
     failThreeTimes();
-    clock.now = clock.now.plus(Duration.ofMinutes(2));
+    clock.advance(Duration.ofMinutes(2));
     SharedHealth sharedB = shared();
 
     sharedB.refreshNow();

@@ -1,10 +1,6 @@
-package dev.switchboard.gateway;
+package dev.switchboard.core.usage;
 
 import dev.switchboard.core.auth.StoreUnavailableException;
-import dev.switchboard.core.usage.UsagePage;
-import dev.switchboard.core.usage.UsageQuery;
-import dev.switchboard.core.usage.UsageRecord;
-import dev.switchboard.core.usage.UsageStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,11 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A usage store in memory that can be told to fail its next writes. */
-final class InMemoryUsageStore implements UsageStore {
-  final Map<String, UsageRecord> records = new ConcurrentHashMap<>();
-  final AtomicInteger failNextWrites = new AtomicInteger();
-  final AtomicInteger writeCalls = new AtomicInteger();
-  volatile Runnable beforePut = () -> {};
+public final class InMemoryUsageStore implements UsageStore {
+  public final Map<String, UsageRecord> records = new ConcurrentHashMap<>();
+  public final AtomicInteger failNextWrites = new AtomicInteger();
+  public final AtomicInteger writeCalls = new AtomicInteger();
+  public volatile Runnable beforePut = () -> {};
 
   @Override
   public void put(UsageRecord record) {

@@ -1,20 +1,19 @@
-package dev.switchboard.core.usage;
+package dev.switchboard.core.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequestParser;
-import dev.switchboard.core.chat.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class StreamMeterTest {
+class StreamTallyTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final AtomicLong now = new AtomicLong(100);
-  private final StreamMeter meter = new StreamMeter(now::get);
+  private final StreamTally tally = new StreamTally(now::get);
 
   private static ObjectNode chunk(String json) throws Exception {
     return (ObjectNode) JSON.readTree(json);
@@ -29,31 +28,31 @@ class StreamMeterTest {
 
   @Test
   void estimatesWhatWasGeneratedWhenNoUsageArrived() throws Exception {
-    meter.observe(chunk("{\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}"));
+    tally.observe(chunk("{\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}"));
     now.set(250);
-    meter.observe(chunk("{\"choices\":[{\"delta\":{\"content\":\"abcdefgh\"}}]}"));
+    tally.observe(chunk("{\"choices\":[{\"delta\":{\"content\":\"abcdefgh\"}}]}"));
     now.set(400);
-    meter.observe(
+    tally.observe(
         chunk(
             "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":\"{}x\"}}]}}]}"));
 
-    Usage usage = meter.usage(request());
+    Usage usage = tally.usage(TokenEstimate.ofPrompt(request()));
 
-    assertThat(meter.usageReported()).isFalse();
+    assertThat(tally.reported()).isEmpty();
     assertThat(usage.completionTokens()).isEqualTo(3); // 11 characters
     assertThat(usage.promptTokens()).isEqualTo(4 + 2); // framing + 8 characters
-    assertThat(meter.firstContentNanos()).isEqualTo(250);
+    assertThat(tally.firstContentNanos()).isEqualTo(250);
   }
 
   @Test
   void prefersTheUpstreamUsageAndKeepsTheFinishReason() throws Exception {
-    meter.observe(
+    tally.observe(
         chunk("{\"choices\":[{\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"length\"}]}"));
-    meter.observe(
+    tally.observe(
         chunk("{\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":7}}"));
 
-    assertThat(meter.usageReported()).isTrue();
-    assertThat(meter.usage(request())).isEqualTo(new Usage(9, 7, 0, 0, 0));
-    assertThat(meter.finishReason()).isEqualTo("length");
+    assertThat(tally.reported()).isPresent();
+    assertThat(tally.usage(TokenEstimate.ofPrompt(request()))).isEqualTo(new Usage(9, 7, 0, 0, 0));
+    assertThat(tally.finishReason()).isEqualTo("length");
   }
 }

@@ -1,0 +1,408 @@
+package dev.switchboard.core.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.auth.AccessPolicy;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.budget.Admission;
+import dev.switchboard.core.cache.CacheLookup;
+import dev.switchboard.core.cache.CachePolicy;
+import dev.switchboard.core.cache.ResponseCache;
+import dev.switchboard.core.cache.StreamAggregate;
+import dev.switchboard.core.cache.StreamReplay;
+import dev.switchboard.core.catalog.Model;
+import dev.switchboard.core.error.ErrorBodies;
+import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.routing.Attempt;
+import dev.switchboard.core.routing.RoutePlan;
+import dev.switchboard.core.usage.UsageRecord;
+import dev.switchboard.core.usage.UsageRecorder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The chat completion use case, whatever door a request came in by: plan the route and apply the
+ * key's access policy; read the cache while the admission reserves the worst case; clamp {@code
+ * max_tokens} to what the budget affords; forward (the {@link ChatService} tries the candidates);
+ * relay the answer to a {@link ChatReply}; store it in the cache once complete. It hands back a
+ * {@link ChatOutcome} whose {@link ChatOutcome#settle() settlement} charges the budget for what was
+ * generated (a stream cut off or abandoned included) and writes the usage record, after the
+ * response is complete.
+ */
+public final class ChatCompletion {
+
+  /** Where cache reads run while the admission write is under way, and settlements run. */
+  private static final ExecutorService BACKGROUND = Executors.newVirtualThreadPerTaskExecutor();
+
+  /**
+   * One request, as the transport read it.
+   *
+   * @param request the parsed request; null only for {@link #refuse} (the body could not be read)
+   * @param startNanos when the request arrived ({@code nanoTime} units): latency counts from here
+   */
+  public record Call(
+      String requestId, ApiKey key, ChatRequest request, CachePolicy cachePolicy, long startNanos) {
+
+    String generationId() {
+      return UsageRecord.generationIdOf(requestId);
+    }
+
+    public boolean streamed() {
+      return request != null && request.stream();
+    }
+  }
+
+  private final ChatService chat;
+  private final Admission admission;
+  private final ResponseCache cache;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+  private final Settlements settlements;
+
+  /**
+   * @param failures where a settlement that failed is reported, with the request id (the
+   *     reservation stays open and the reconciler settles it once it expires)
+   */
+  public ChatCompletion(
+      ChatService chat,
+      Admission admission,
+      ResponseCache cache,
+      UsageRecorder recorder,
+      Clock clock,
+      LongSupplier nanoTime,
+      BiConsumer<String, RuntimeException> failures) {
+    this.chat = chat;
+    this.admission = admission;
+    this.cache = cache;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+    this.settlements = new Settlements(admission, recorder, clock, nanoTime, failures);
+  }
+
+  /** Serves {@code call} to {@code reply}; never throws: a failure is in the outcome. */
+  public ChatOutcome run(Call call, ChatReply reply) {
+    Trace trace = new Trace(call);
+    try {
+      return serve(call, reply, trace);
+    } catch (GatewayException e) {
+      return refused(trace, reply, e);
+    } catch (ClientGoneException gone) {
+      return trace.outcome(null, null, null, true, "", null);
+    } catch (RuntimeException bug) {
+      return trace.outcome(trace.streamed ? "error" : null, null, bug, false, "", null);
+    }
+  }
+
+  /**
+   * A request refused before it could be served (its body could not be read): the error goes to
+   * {@code reply}, and the request is recorded under its key all the same.
+   */
+  public ChatOutcome refuse(Call call, GatewayException error, ChatReply reply) {
+    return refused(new Trace(call), reply, error);
+  }
+
+  private ChatOutcome serve(Call call, ChatReply reply, Trace trace) {
+    ChatRequest request = call.request();
+    // the key's model and provider lists, before anything is admitted or forwarded
+    RoutePlan plan = AccessPolicy.restrict(call.key(), chat.plan(request));
+    // the primary model names the cache entry: a fallback's answer stands for the model asked for.
+    // The cache read does not depend on the admission, so both go to the store at once: a request
+    // that uses the cache waits for the slower of the two, not their sum
+    Model primary = plan.primary();
+    trace.served = primary;
+    Future<CacheLookup> lookup = lookUp(call.cachePolicy(), call.key(), primary, request);
+    // one conditional store write: the worst case over the candidates, and the rate windows
+    Admission.Ticket ticket =
+        admission.admit(
+            call.key(),
+            plan.request(),
+            plan.candidates().stream().map(RoutePlan.Candidate::model).toList(),
+            call.requestId());
+    // from here the reservation is settled once the response is complete: released unless a path
+    // below records what was used
+    trace.ticket = ticket;
+    if (ticket.request() != plan.request()) {
+      // the key clamps max_tokens to what its budget affords
+      plan = new RoutePlan(ticket.request(), plan.candidates(), plan.total(), plan.retries());
+    }
+    CacheLookup cached = resultOf(lookup);
+    trace.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
+    reply.cache(cached.headers());
+    if (cached instanceof CacheLookup.Hit hit) {
+      return replay(hit, primary, reply, trace);
+    }
+    CacheLookup.Miss miss = cached instanceof CacheLookup.Miss m ? m : null;
+    return request.stream() ? stream(plan, miss, reply, trace) : complete(plan, miss, reply, trace);
+  }
+
+  private ChatOutcome complete(
+      RoutePlan plan, CacheLookup.Miss miss, ChatReply reply, Trace trace) {
+    ChatResult result =
+        trace.forward(() -> chat.complete(plan, trace.generationId, trace.attempts));
+    trace.used(result.model(), result.usage(), result.usageEstimated());
+    // stored before it is sent, so a client that repeats the request at once finds it
+    if (miss != null) {
+      cache.store(miss, result.body());
+    }
+    boolean gone = !delivered(() -> reply.completion(result.body(), result.model(), trace.calls()));
+    return trace.outcome(
+        finishReason(result.body()), null, null, gone, content(result.body()), null);
+  }
+
+  private ChatOutcome stream(RoutePlan plan, CacheLookup.Miss miss, ChatReply reply, Trace trace) {
+    trace.streamed = true;
+    StreamTally tally = new StreamTally(nanoTime);
+    // a stream is stored as the completion it amounts to, once it has been relayed in full
+    StreamAggregate aggregate = miss == null ? null : new StreamAggregate();
+    ChunkSink out =
+        new ChunkSink() {
+          @Override
+          public void accept(ObjectNode chunk) {
+            if (aggregate != null) {
+              aggregate.accept(chunk);
+            }
+            reply.chunk(chunk);
+          }
+
+          @Override
+          public void serving(Model served, int attempts) {
+            trace.served = served;
+            reply.serving(served, attempts);
+          }
+
+          @Override
+          public void keepAlive() {
+            reply.keepAlive();
+          }
+        };
+    ChatResult result;
+    try {
+      result =
+          trace.forward(() -> chat.stream(plan, trace.generationId, out, trace.attempts, tally));
+    } catch (ClientGoneException gone) {
+      // billed for what was generated before the client left, by the tally's one rule
+      Usage cut = tally.usage(TokenEstimate.ofPrompt(plan.request()));
+      trace.used(trace.served, cut, tally.reported().isEmpty());
+      return trace.outcome(
+          tally.finishReason(), null, null, true, tally.generated(), ttft(tally, trace));
+    } catch (GatewayException e) {
+      if (!reply.started()) {
+        throw e;
+      }
+      // keep-alives had opened the stream before every candidate failed
+      boolean gone = !delivered(() -> reply.broken(errorChunk(trace, trace.served, e), e));
+      return trace.outcome("error", e, null, gone, tally.generated(), ttft(tally, trace));
+    }
+    // a stream that broke off is billed for what was generated, like a complete one
+    trace.used(result.model(), result.usage(), result.usageEstimated());
+    GatewayException broken = result.streamError();
+    if (broken != null) {
+      // never cached
+      boolean gone =
+          !delivered(() -> reply.broken(errorChunk(trace, result.model(), broken), broken));
+      return trace.outcome("error", broken, null, gone, tally.generated(), ttft(tally, trace));
+    }
+    boolean gone =
+        !delivered(
+            () -> {
+              reply.done();
+              // before the response ends, so a client that repeats the request at once finds it
+              if (aggregate != null) {
+                aggregate.completion().ifPresent(completion -> cache.store(miss, completion));
+              }
+              reply.finish();
+            });
+    return trace.outcome(
+        tally.finishReason(), null, null, gone, tally.generated(), ttft(tally, trace));
+  }
+
+  /** Answers from the cache: no upstream call, nothing charged (the rate window counted it). */
+  private ChatOutcome replay(CacheLookup.Hit hit, Model model, ChatReply reply, Trace trace) {
+    ObjectNode body = hit.body(trace.generationId, model);
+    ChatResult result = hit.result(model, body);
+    trace.cached(result.usage());
+    if (!trace.call.streamed()) {
+      boolean gone = !delivered(() -> reply.completion(body, null, 0));
+      return trace.outcome(finishReason(body), null, null, gone, content(body), null);
+    }
+    trace.streamed = true;
+    StreamTally tally = new StreamTally(nanoTime);
+    boolean gone =
+        !delivered(
+            () -> {
+              for (ObjectNode chunk : StreamReplay.chunks(body)) {
+                tally.observe(chunk);
+                reply.chunk(chunk);
+              }
+              reply.done();
+              reply.finish();
+            });
+    return trace.outcome(
+        tally.finishReason(), null, null, gone, tally.generated(), ttft(tally, trace));
+  }
+
+  private ChatOutcome refused(Trace trace, ChatReply reply, GatewayException e) {
+    boolean gone = !delivered(() -> reply.refused(e));
+    return trace.outcome(trace.streamed ? "error" : null, e, null, gone, "", null);
+  }
+
+  /** Runs a write to the client; false when the client had gone. */
+  private static boolean delivered(Runnable write) {
+    try {
+      write.run();
+      return true;
+    } catch (ClientGoneException gone) {
+      return false;
+    }
+  }
+
+  private Duration ttft(StreamTally tally, Trace trace) {
+    long first = tally.firstContentNanos();
+    return first < 0 ? null : Duration.ofNanos(first - trace.call.startNanos());
+  }
+
+  private static String finishReason(ObjectNode body) {
+    JsonNode finish = body.at("/choices/0/finish_reason");
+    return finish.isTextual() ? finish.textValue() : null;
+  }
+
+  private static String content(ObjectNode body) {
+    return body.at("/choices/0/message/content").asText("");
+  }
+
+  /**
+   * Starts the cache read on a virtual thread when the policy asks for one; a request that skips
+   * the cache gets its answer at once, with no thread. A refused admission leaves a started read to
+   * finish unobserved: it only reads.
+   */
+  private Future<CacheLookup> lookUp(
+      CachePolicy policy, ApiKey key, Model model, ChatRequest request) {
+    if (!(policy instanceof CachePolicy.Use)) {
+      return CompletableFuture.completedFuture(cache.lookup(policy, key, model, request));
+    }
+    return BACKGROUND.submit(() -> cache.lookup(policy, key, model, request));
+  }
+
+  private static CacheLookup resultOf(Future<CacheLookup> lookup) {
+    try {
+      return lookup.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the cache", e);
+    } catch (ExecutionException e) {
+      // the lookup turns store failures into misses itself; anything else is a bug, as if inline
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException("the cache lookup failed", e.getCause());
+    }
+  }
+
+  /** The final chunk of a stream that failed after it started: the error object in band. */
+  private ObjectNode errorChunk(Trace trace, Model model, GatewayException e) {
+    ObjectNode chunk = JsonNodeFactory.instance.objectNode();
+    chunk.put("id", trace.generationId);
+    chunk.put("object", "chat.completion.chunk");
+    chunk.put("created", clock.instant().getEpochSecond());
+    chunk.put("model", model.id());
+    ObjectNode choice = chunk.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.putObject("delta");
+    choice.put("finish_reason", "error");
+    ErrorBodies.fill(chunk.putObject("error"), e);
+    return chunk;
+  }
+
+  /**
+   * What one run has reached so far, confined to the thread serving it (the router's timer only
+   * calls back into the reply): each path ends by turning it into the immutable outcome.
+   */
+  private final class Trace {
+    final Call call;
+    final String generationId;
+    final List<Attempt> attempts = new CopyOnWriteArrayList<>();
+    volatile Model served;
+    Admission.Ticket ticket;
+    String cacheStatus;
+    boolean streamed;
+    Usage usage = Usage.NONE;
+    boolean estimated;
+    boolean chargeable = true;
+    boolean called;
+    long upstreamStart;
+    long upstreamEnd;
+
+    Trace(Call call) {
+      this.call = call;
+      this.generationId = call.generationId();
+    }
+
+    /** Calls the upstream, timing the call for the record's generation time. */
+    ChatResult forward(Supplier<ChatResult> upstream) {
+      called = true;
+      upstreamStart = nanoTime.getAsLong();
+      try {
+        return upstream.get();
+      } finally {
+        upstreamEnd = nanoTime.getAsLong();
+      }
+    }
+
+    /** What was generated, and is charged, at the model that served it. */
+    void used(Model model, Usage used, boolean isEstimate) {
+      served = model;
+      usage = used;
+      estimated = isEstimate;
+    }
+
+    /** A cache hit: it shows the original tokens, but generated nothing and is charged nothing. */
+    void cached(Usage original) {
+      usage = original;
+      chargeable = false;
+    }
+
+    int calls() {
+      return (int) attempts.stream().filter(Attempt::sent).count();
+    }
+
+    ChatOutcome outcome(
+        String finishReason,
+        GatewayException error,
+        RuntimeException unexpected,
+        boolean clientGone,
+        CharSequence generated,
+        Duration ttft) {
+      Admission.Ticket charged = ticket;
+      Model billedAt = served;
+      Usage bill = chargeable ? usage : Usage.NONE;
+      Duration generation = !called ? Duration.ZERO : Duration.ofNanos(upstreamEnd - upstreamStart);
+      return new ChatOutcome(
+          call,
+          served,
+          usage,
+          estimated,
+          attempts,
+          cacheStatus,
+          !chargeable,
+          finishReason,
+          error,
+          unexpected,
+          clientGone,
+          generated,
+          ttft,
+          generation,
+          o -> settlements.settle(charged, billedAt, bill, o));
+    }
+  }
+}

@@ -1,0 +1,394 @@
+package dev.switchboard.core.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.auth.KeyLimits;
+import dev.switchboard.core.auth.ResetPeriod;
+import dev.switchboard.core.budget.Admission;
+import dev.switchboard.core.budget.BudgetStore;
+import dev.switchboard.core.budget.CostEstimator;
+import dev.switchboard.core.budget.InMemoryBudgetStore;
+import dev.switchboard.core.budget.PicoUsd;
+import dev.switchboard.core.cache.CacheLog;
+import dev.switchboard.core.cache.CacheLookup;
+import dev.switchboard.core.cache.CachePolicy;
+import dev.switchboard.core.cache.CacheStore;
+import dev.switchboard.core.cache.CachedResponse;
+import dev.switchboard.core.cache.ResponseCache;
+import dev.switchboard.core.catalog.Model;
+import dev.switchboard.core.catalog.ModelCatalog;
+import dev.switchboard.core.catalog.Pricing;
+import dev.switchboard.core.error.ErrorKind;
+import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.routing.AttemptTimeouts;
+import dev.switchboard.core.routing.ProviderHealth;
+import dev.switchboard.core.routing.RetryPolicy;
+import dev.switchboard.core.routing.RoutePlanner;
+import dev.switchboard.core.routing.Router;
+import dev.switchboard.core.routing.RoutingConfig;
+import dev.switchboard.core.routing.Sleeper;
+import dev.switchboard.core.testing.ManualClock;
+import dev.switchboard.core.testing.ScriptedProvider;
+import dev.switchboard.core.testing.ScriptedProvider.Answer;
+import dev.switchboard.core.testing.ScriptedProvider.BreakAfter;
+import dev.switchboard.core.testing.ScriptedProvider.Fail;
+import dev.switchboard.core.usage.InMemoryUsageStore;
+import dev.switchboard.core.usage.UsageRecord;
+import dev.switchboard.core.usage.UsageRecorder;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+
+/** The chat use case end to end on in-memory ports, with no HTTP in sight. */
+class ChatCompletionTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+  private static final Model MODEL =
+      new Model(
+          "scripted/m",
+          "M",
+          "scripted",
+          "m",
+          List.of(),
+          128_000,
+          1_000,
+          new Pricing(new BigDecimal("2.50"), new BigDecimal("10.00"), null, null, null),
+          Set.of(),
+          List.of("text"),
+          0);
+
+  private final ManualClock clock = new ManualClock(NOW);
+  private final InMemoryBudgetStore budgets = new InMemoryBudgetStore();
+  private final InMemoryUsageStore usage = new InMemoryUsageStore();
+  private final Map<String, CachedResponse> cached = new ConcurrentHashMap<>();
+
+  private ChatCompletion completion(ScriptedProvider provider) {
+    // routing runs on real time: its deadlines are timers, which a manual clock would never fire
+    Clock real = Clock.systemUTC();
+    ProviderHealth health = new ProviderHealth(real, 5, Duration.ofSeconds(30));
+    ModelCatalog catalog = new ModelCatalog(List.of(MODEL));
+    AttemptTimeouts timeouts =
+        new AttemptTimeouts(
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30));
+    RoutePlanner planner =
+        new RoutePlanner(
+            catalog,
+            RoutingConfig.EMPTY,
+            Set.of("scripted"),
+            health,
+            RandomGenerator.getDefault(),
+            timeouts,
+            RetryPolicy.DEFAULT);
+    Map<String, ChatProvider> providers = Map.of("scripted", provider);
+    Router router =
+        new Router(
+            providers,
+            health,
+            real,
+            Sleeper.SYSTEM,
+            RandomGenerator.getDefault(),
+            Duration.ofSeconds(10));
+    CacheStore store =
+        new CacheStore() {
+          @Override
+          public Optional<CachedResponse> find(String key) {
+            return Optional.ofNullable(cached.get(key));
+          }
+
+          @Override
+          public void put(CachedResponse entry) {
+            cached.put(entry.key(), entry);
+          }
+        };
+    return new ChatCompletion(
+        new ChatService(catalog, providers, real, planner, router),
+        new Admission(budgets, new CostEstimator(), clock, Duration.ofMinutes(16)),
+        new ResponseCache(store, JSON, clock, SILENT),
+        new UsageRecorder(usage, 1, Duration.ZERO, d -> {}, r -> {}),
+        clock,
+        System::nanoTime,
+        (requestId, e) -> {
+          throw new AssertionError("settlement failed", e);
+        });
+  }
+
+  private static final CacheLog SILENT =
+      new CacheLog() {
+        @Override
+        public void storeFailed(String operation, RuntimeException e) {}
+
+        @Override
+        public void tooLarge(int compressedBytes) {}
+      };
+
+  private static ApiKey key(String limitUsd) {
+    KeyLimits limits =
+        new KeyLimits(
+            limitUsd == null ? null : new BigDecimal(limitUsd),
+            ResetPeriod.MONTHLY,
+            null,
+            null,
+            false);
+    return new ApiKey(
+        "h", "key_1", "k", "o", List.of(), ApiKey.Role.USER, false, NOW, null, limits, null, null);
+  }
+
+  private static ChatRequest request(boolean stream) {
+    String body =
+        "{\"model\":\"scripted/m\",\"stream\":"
+            + stream
+            + ",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"say it\"}]}";
+    return new ChatRequestParser(JSON).parse(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ChatCompletion.Call call(String id, ChatRequest request, CachePolicy policy) {
+    return new ChatCompletion.Call(
+        id, key("10"), request, policy == null ? CachePolicy.OFF : policy, System.nanoTime());
+  }
+
+  private BudgetStore.PeriodState period() {
+    return budgets
+        .period("key_1", ResetPeriod.MONTHLY.periodId(NOW))
+        .orElse(new BudgetStore.PeriodState(null, 0, 0, null));
+  }
+
+  private static long picos(Usage used) {
+    return PicoUsd.ceil(Cost.of(MODEL.pricing(), used).total());
+  }
+
+  @Test
+  void aCompletionIsChargedWhatItUsedAndRecordedOnce() {
+    var provider = new ScriptedProvider("scripted", new Answer("Hello there", true));
+    var reply = new RecordingReply();
+
+    ChatOutcome outcome = completion(provider).run(call("r1", request(false), null), reply);
+    UsageRecord record = outcome.settle();
+
+    assertThat(reply.events).containsExactly("completion scripted/m after 1");
+    assertThat(reply.body.at("/choices/0/message/content").asText()).isEqualTo("Hello there");
+    assertThat(outcome.status()).isEqualTo(200);
+    assertThat(outcome.usage()).isEqualTo(new Usage(10, 11, 0, 0, 0));
+    assertThat(outcome.usageEstimated()).isFalse();
+    assertThat(usage.records).containsOnlyKeys("r1");
+    assertThat(record.usage()).isEqualTo(outcome.usage());
+    assertThat(record.model()).isEqualTo("scripted/m");
+    assertThat(period().spent()).isEqualTo(picos(outcome.usage()));
+    assertThat(period().reserved()).isZero();
+  }
+
+  @Test
+  void aStreamTheClientLeavesIsChargedForWhatWasGeneratedBeforeItLeft() {
+    var provider = new ScriptedProvider("scripted", new Answer("abcdefghijklmnop", true));
+    var reply = new RecordingReply();
+    reply.goneAtChunk = 3; // the write of the third chunk finds the client gone
+
+    ChatOutcome outcome = completion(provider).run(call("r1", request(true), null), reply);
+    UsageRecord record = outcome.settle();
+
+    assertThat(reply.chunks).hasSize(2);
+    assertThat(outcome.clientGone()).isTrue();
+    assertThat(outcome.error()).isNull();
+    // three chunks were generated (the third never reached the client), no usage arrived
+    assertThat(outcome.usageEstimated()).isTrue();
+    assertThat(outcome.usage().completionTokens()).isEqualTo(3);
+    assertThat(outcome.generated().toString()).isEqualTo("abcdefghijkl");
+    assertThat(record.cancelled()).isTrue();
+    assertThat(record.usage()).isEqualTo(outcome.usage());
+    assertThat(period().spent()).isEqualTo(picos(outcome.usage())).isPositive();
+    assertThat(period().reserved()).isZero();
+  }
+
+  @Test
+  void aStreamThatBreaksOffEndsWithAnErrorEventAndIsChargedForWhatWasGenerated() {
+    var provider = new ScriptedProvider("scripted", new BreakAfter("abcdefgh"));
+    var reply = new RecordingReply();
+
+    ChatOutcome outcome = completion(provider).run(call("r1", request(true), null), reply);
+    UsageRecord record = outcome.settle();
+
+    assertThat(reply.events)
+        .containsExactly("serving scripted/m after 1", "broken " + outcome.errorCode());
+    assertThat(reply.chunks).hasSize(2);
+    assertThat(reply.errorChunk.at("/choices/0/finish_reason").asText()).isEqualTo("error");
+    assertThat(reply.errorChunk.at("/error/code").asText()).isEqualTo(outcome.errorCode());
+    assertThat(outcome.error()).isNotNull();
+    assertThat(outcome.usage().completionTokens()).isEqualTo(2);
+    // the attempt and the bill count the same tokens
+    assertThat(outcome.attempts().getLast().completionTokens()).isEqualTo(2);
+    assertThat(record.finishReason()).isEqualTo("error");
+    assertThat(record.status()).isEqualTo(outcome.status()).isGreaterThanOrEqualTo(500);
+    assertThat(period().spent()).isEqualTo(picos(outcome.usage())).isPositive();
+  }
+
+  @Test
+  void aCachedAnswerIsReplayedWithoutAnUpstreamCallAndChargesNothing() {
+    var provider = new ScriptedProvider("scripted", new Answer("cached words", true));
+    ChatCompletion completion = completion(provider);
+    CachePolicy use = new CachePolicy.Use(Duration.ofMinutes(5));
+    completion.run(call("r1", request(false), use), new RecordingReply()).settle();
+    long spentByTheFirst = period().spent();
+
+    var reply = new RecordingReply();
+    ChatOutcome outcome = completion.run(call("r2", request(true), use), reply);
+    UsageRecord record = outcome.settle();
+
+    assertThat(provider.calls()).isEqualTo(1);
+    assertThat(reply.events).containsExactly("cache HIT", "done", "finish");
+    assertThat(String.join("", reply.contents())).isEqualTo("cached words");
+    assertThat(outcome.cacheHit()).isTrue();
+    assertThat(record.cost().total()).isZero();
+    assertThat(record.usage().completionTokens()).isEqualTo(12);
+    assertThat(period().spent()).isEqualTo(spentByTheFirst);
+    assertThat(period().reserved()).isZero();
+  }
+
+  @Test
+  void aRequestOverItsBudgetIsRefusedBeforeAnyCallAndRecorded() {
+    var provider = new ScriptedProvider("scripted");
+    var reply = new RecordingReply();
+    var call =
+        new ChatCompletion.Call(
+            "r1", key("0.000001"), request(false), CachePolicy.OFF, System.nanoTime());
+
+    ChatOutcome outcome = completion(provider).run(call, reply);
+    UsageRecord record = outcome.settle();
+
+    assertThat(reply.events).containsExactly("refused insufficient_credits");
+    assertThat(provider.calls()).isZero();
+    assertThat(record.status()).isEqualTo(402);
+    assertThat(record.attempts()).isZero();
+    assertThat(period().spent()).isZero();
+    assertThat(period().reserved()).isZero();
+  }
+
+  @Test
+  void aStreamWhoseEveryCandidateFailsBeforeItStartsIsAPlainErrorAndHoldsNothing() {
+    var provider =
+        new ScriptedProvider(
+            "scripted", new Fail(new ProviderException.AuthenticationFailed("no", 401)));
+    var reply = new RecordingReply();
+
+    ChatOutcome outcome = completion(provider).run(call("r1", request(true), null), reply);
+    outcome.settle();
+
+    assertThat(reply.events).containsExactly("refused " + outcome.errorCode());
+    assertThat(reply.chunks).isEmpty();
+    assertThat(outcome.status()).isGreaterThanOrEqualTo(500);
+    assertThat(period().spent()).isZero();
+    assertThat(period().reserved()).isZero();
+  }
+
+  @Test
+  void anUnreadableRequestIsRecordedUnderTheKeyThatSentIt() {
+    var reply = new RecordingReply();
+    var unreadable = new GatewayException(ErrorKind.INVALID_REQUEST, "invalid_json", "bad");
+
+    ChatOutcome outcome =
+        completion(new ScriptedProvider("scripted"))
+            .refuse(call("r1", null, CachePolicy.OFF), unreadable, reply);
+    UsageRecord record = outcome.settle();
+
+    assertThat(reply.events).containsExactly("refused invalid_json");
+    assertThat(record.keyId()).isEqualTo("key_1");
+    assertThat(record.status()).isEqualTo(400);
+    assertThat(record.modelRequested()).isNull();
+  }
+
+  /** A transport that notes what it was asked to send, and can find its client gone. */
+  private static final class RecordingReply implements ChatReply {
+    final List<String> events = new ArrayList<>();
+    final List<ObjectNode> chunks = new ArrayList<>();
+    int goneAtChunk = Integer.MAX_VALUE;
+    int chunkWrites;
+    boolean started;
+    ObjectNode body;
+    ObjectNode errorChunk;
+
+    List<String> contents() {
+      return chunks.stream()
+          .map(c -> c.at("/choices/0/delta/content").asText(""))
+          .filter(s -> !s.isEmpty())
+          .toList();
+    }
+
+    @Override
+    public void cache(Map<String, String> headers) {
+      String status = headers.get(CacheLookup.STATUS_HEADER);
+      if ("HIT".equals(status)) {
+        events.add("cache HIT");
+      }
+    }
+
+    @Override
+    public void refused(GatewayException error) {
+      events.add("refused " + error.code());
+    }
+
+    @Override
+    public void completion(ObjectNode completion, Model model, int calls) {
+      started = true;
+      body = completion;
+      events.add(
+          "completion " + (model == null ? "from the cache" : model.id()) + " after " + calls);
+    }
+
+    @Override
+    public void serving(Model model, int calls) {
+      events.add("serving " + model.id() + " after " + calls);
+    }
+
+    @Override
+    public void chunk(ObjectNode chunk) {
+      if (++chunkWrites >= goneAtChunk) {
+        throw new ClientGoneException(null);
+      }
+      started = true;
+      chunks.add(chunk);
+    }
+
+    @Override
+    public void keepAlive() {
+      started = true;
+    }
+
+    @Override
+    public void done() {
+      events.add("done");
+    }
+
+    @Override
+    public void finish() {
+      events.add("finish");
+    }
+
+    @Override
+    public void broken(ObjectNode chunk, GatewayException error) {
+      errorChunk = chunk;
+      events.add("broken " + error.code());
+    }
+
+    @Override
+    public boolean started() {
+      return started;
+    }
+  }
+}
