@@ -16,7 +16,6 @@ import dev.switchboard.lambda.runtime.SnapStartResource;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -33,10 +32,6 @@ import java.util.function.Function;
 public final class GatewayHandler implements HttpHandler, SnapStartResource {
 
   private static final String CHAT = "/v1/chat/completions";
-  private static final String MODELS = "/v1/models";
-  private static final String KEY = "/v1/key";
-  private static final String GENERATION = "/v1/generation";
-  private static final Set<String> LOOKUPS = Set.of(KEY, MODELS, GENERATION);
   static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
 
   private final Map<String, String> env;
@@ -54,9 +49,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
       Gateway gateway,
       ChatCompletionsRoute chatRoute,
       CacheDirectives cacheDirectives,
-      ModelsRoute modelsRoute,
-      KeyRoute keyRoute,
-      GenerationRoute generationRoute,
+      LookupRoutes lookups,
       int maxBytes,
       Optional<String> corsOrigin) {}
 
@@ -111,9 +104,10 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
         gateway,
         new ChatCompletionsRoute(parser, gateway.completion(), responses),
         new CacheDirectives(gateway.settings().cache()),
-        new ModelsRoute(gateway.chat()),
-        new KeyRoute(gateway.budgets(), gateway.clock()),
-        new GenerationRoute(gateway.recorder().store()),
+        new LookupRoutes(
+            new ModelsRoute(gateway.chat()),
+            new KeyRoute(gateway.budgets(), gateway.clock()),
+            new GenerationRoute(gateway.recorder().store())),
         gateway.settings().maxRequestBytes(),
         gateway.settings().corsAllowOrigin());
   }
@@ -144,7 +138,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   @Override
   public void beforeCheckpoint() {
     Wiring w = wiring;
-    Priming.run(mapper, parser, w.gateway().chat(), w.modelsRoute(), responses);
+    Priming.run(mapper, parser, w.gateway().chat(), w.lookups().models(), responses);
   }
 
   /**
@@ -187,7 +181,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
         .request(
             requestId,
             request.method(),
-            shorten(request.path()),
+            RequestChecks.shorten(request.path()),
             handled,
             System.nanoTime() - start,
             clock.instant(),
@@ -198,11 +192,11 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     String requestId = request.requestId();
     String keyId = null;
     try {
-      String path = normalise(request.path());
+      String path = RequestChecks.normalise(request.path());
       if (path.equals(CHAT)) {
-        requireMethod(request, "POST");
-        checkSize(request, w.maxBytes());
-        ApiKey key = authenticate(w, request);
+        RequestChecks.requireMethod(request, "POST");
+        RequestChecks.checkSize(request, w.maxBytes());
+        ApiKey key = RequestChecks.authenticate(w.gateway().authenticator(), request);
         keyId = key.id();
         ChatOutcome outcome =
             w.chatRoute()
@@ -219,17 +213,17 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
         }
         return Handled.chat(outcome);
       }
-      if (!LOOKUPS.contains(path) && !path.startsWith(MODELS + "/")) {
+      if (!LookupRoutes.serves(path)) {
         throw new GatewayException(
             ErrorKind.NOT_FOUND,
             "unknown_route",
-            "No route for " + request.method() + " " + shorten(path) + ".");
+            "No route for " + request.method() + " " + RequestChecks.shorten(path) + ".");
       }
-      requireMethod(request, "GET");
-      ApiKey key = authenticate(w, request);
+      RequestChecks.requireMethod(request, "GET");
+      ApiKey key = RequestChecks.authenticate(w.gateway().authenticator(), request);
       keyId = key.id();
-      responses.json(
-          sink, 200, lookUp(w, path, request, key), Map.of(Responses.REQUEST_ID, requestId));
+      ObjectNode answer = w.lookups().answer(path, request, key);
+      responses.json(sink, 200, answer, Map.of(Responses.REQUEST_ID, requestId));
       return Handled.ok(keyId);
     } catch (GatewayException e) {
       responses.error(sink, e, requestId);
@@ -243,72 +237,11 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     }
   }
 
-  /** The read-only routes: the key, the models, a generation. */
-  private static ObjectNode lookUp(Wiring w, String path, HttpRequest request, ApiKey key) {
-    return switch (path) {
-      case KEY -> w.keyRoute().describe(key);
-      case MODELS -> w.modelsRoute().list(request.queryParameter("provider"));
-      case GENERATION -> w.generationRoute().find(request.queryParameter("id").orElse(null), key);
-      default -> {
-        String id = path.substring(MODELS.length() + 1);
-        // Model ids contain slashes, so ".../endpoints" is told apart by its suffix.
-        boolean endpoints = id.endsWith(ModelsRoute.ENDPOINTS_SUFFIX);
-        Optional<ObjectNode> found =
-            endpoints
-                ? w.modelsRoute()
-                    .endpoints(id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
-                : w.modelsRoute().one(id);
-        yield found.orElseThrow(
-            () ->
-                new GatewayException(
-                    ErrorKind.NOT_FOUND,
-                    "model_not_found",
-                    "The model does not exist or is not available on this gateway."));
-      }
-    };
-  }
-
   private void respondInternalError(ResponseSink sink, String requestId) {
     try {
       responses.error(sink, GatewayException.internal(requestId), requestId);
     } catch (RuntimeException alreadyStarted) {
       sink.abort("InternalError", "The gateway failed unexpectedly.");
     }
-  }
-
-  private static ApiKey authenticate(Wiring w, HttpRequest request) {
-    return w.gateway()
-        .authenticator()
-        .authenticateHeaders(
-            request.header("authorization").orElse(null), request.header("x-api-key").orElse(null));
-  }
-
-  private static void checkSize(HttpRequest request, int maxRequestBytes) {
-    if (request.body().length > maxRequestBytes) {
-      throw new GatewayException(
-          ErrorKind.PAYLOAD_TOO_LARGE,
-          "request_too_large",
-          "The request body is larger than " + maxRequestBytes + " bytes.");
-    }
-  }
-
-  private static void requireMethod(HttpRequest request, String method) {
-    if (!request.method().equalsIgnoreCase(method)) {
-      throw new GatewayException(
-          ErrorKind.METHOD_NOT_ALLOWED,
-          "method_not_allowed",
-          "Use " + method + " for this route, not " + shorten(request.method()) + ".");
-    }
-  }
-
-  private static String normalise(String path) {
-    if (path == null || path.isEmpty()) {
-      return "/";
-    }
-    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-  }
-
-  private static String shorten(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
   }
 }
