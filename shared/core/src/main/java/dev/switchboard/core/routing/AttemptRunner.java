@@ -58,14 +58,10 @@ final class AttemptRunner {
     ProviderCall call = new ProviderCall(model, plan.request(), firstByte, min(t.idle(), left));
     AttemptWatch watch =
         new AttemptWatch(
-            clock,
+            clockwork,
             model,
             attemptNumber,
-            listener,
-            clockwork,
-            start,
-            start + firstByte.toMillis(),
-            end);
+            new AttemptWatch.Window(start, start + firstByte.toMillis(), end));
     ObjectNode body = null;
     ProviderException failure = null;
     boolean returned = false;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ProviderException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,14 +27,11 @@ final class AttemptWatch {
   /** Fires the keep-alives and deadlines of every attempt in progress; it only starts ticks. */
   private static final ScheduledExecutorService TIMER = timer();
 
-  private final Clock clock;
+  private final Deadlines clockwork;
   private final Model model;
   private final int attemptNumber;
+  private final Window window;
   private final Router.StreamListener listener;
-  private final Deadlines clockwork;
-  private final long start;
-  private final long firstByteAt;
-  private final long end;
   private final Thread requester = Thread.currentThread();
   private final ReentrantLock lock = new ReentrantLock();
   private final AttemptTally tally = new AttemptTally();
@@ -49,29 +45,21 @@ final class AttemptWatch {
   private volatile RuntimeException clientGone;
 
   /**
-   * Made on the request thread, which is the one a deadline interrupts.
+   * When an attempt must have shown its first content and when it must have ended, in the clock's
+   * millis.
    *
-   * @param listener the stream's listener, or null for a non-streamed call
    * @param firstByteAt when the first content must have come (streams only)
-   * @param end when the attempt must have ended
    */
-  AttemptWatch(
-      Clock clock,
-      Model model,
-      int attemptNumber,
-      Router.StreamListener listener,
-      Deadlines clockwork,
-      long start,
-      long firstByteAt,
-      long end) {
-    this.clock = clock;
+  record Window(long start, long firstByteAt, long end) {}
+
+  /** Made on the request thread, which is the one a deadline interrupts. */
+  AttemptWatch(Deadlines clockwork, Model model, int attemptNumber, Window window) {
+    this.clockwork = clockwork;
     this.model = model;
     this.attemptNumber = attemptNumber;
-    this.listener = listener;
-    this.clockwork = clockwork;
-    this.start = start;
-    this.firstByteAt = firstByteAt;
-    this.end = end;
+    this.window = window;
+    // null for a non-streamed call
+    this.listener = clockwork.listener();
   }
 
   private static ScheduledExecutorService timer() {
@@ -87,7 +75,7 @@ final class AttemptWatch {
   void arm() {
     lock.lock();
     try {
-      schedule(clock.millis());
+      schedule(clockwork.now());
     } finally {
       lock.unlock();
     }
@@ -124,7 +112,7 @@ final class AttemptWatch {
       held.add(chunk);
       if (startsAnswer(chunk)) {
         committed = true;
-        firstContentAt = clock.millis();
+        firstContentAt = clockwork.now();
         tell(this::release);
         held.clear();
       }
@@ -138,7 +126,7 @@ final class AttemptWatch {
    * listener, after the call returned.
    */
   void commitEmpty() {
-    firstContentAt = clock.millis();
+    firstContentAt = clockwork.now();
     release();
   }
 
@@ -187,9 +175,9 @@ final class AttemptWatch {
 
   /** Schedules the next tick: the next keep-alive or deadline, whichever comes first. */
   private void schedule(long now) {
-    long next = end;
+    long next = window.end();
     if (waitingForContent()) {
-      next = Math.min(next, Math.min(firstByteAt, now + clockwork.untilKeepAlive(now)));
+      next = Math.min(next, Math.min(window.firstByteAt(), now + clockwork.untilKeepAlive(now)));
     }
     pending =
         TIMER.schedule(
@@ -205,15 +193,17 @@ final class AttemptWatch {
       if (finished) {
         return;
       }
-      long now = clock.millis();
-      if (now >= end) {
-        expire(new ProviderException.Timeout("no complete answer within " + (end - start) + " ms"));
-        return;
-      }
-      if (waitingForContent() && now >= firstByteAt) {
+      long now = clockwork.now();
+      if (now >= window.end()) {
         expire(
             new ProviderException.Timeout(
-                "no first token within " + (firstByteAt - start) + " ms"));
+                "no complete answer within " + (window.end() - window.start()) + " ms"));
+        return;
+      }
+      if (waitingForContent() && now >= window.firstByteAt()) {
+        expire(
+            new ProviderException.Timeout(
+                "no first token within " + (window.firstByteAt() - window.start()) + " ms"));
         return;
       }
       if (waitingForContent()) {

@@ -27,13 +27,22 @@ final class Deadlines {
       Duration keepAlive,
       Duration total,
       Router.StreamListener listener) {
-    this.clock = clock;
-    this.sleeper = sleeper;
-    this.keepAlive = keepAlive;
     long start = clock.millis();
     this.deadline = start + total.toMillis();
-    this.listener = listener;
     this.nextBeat = start + keepAlive.toMillis();
+    this.clock = clock;
+    this.keepAlive = keepAlive;
+    this.sleeper = sleeper;
+    this.listener = listener;
+  }
+
+  long now() {
+    return clock.millis();
+  }
+
+  /** The stream being kept alive, or null for a non-streamed request. */
+  Router.StreamListener listener() {
+    return listener;
   }
 
   /** The instant, in the clock's millis, at which the whole request must have ended. */

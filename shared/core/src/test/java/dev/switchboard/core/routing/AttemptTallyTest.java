@@ -13,39 +13,46 @@ class AttemptTallyTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static ObjectNode json(String text) throws Exception {
-    return (ObjectNode) JSON.readTree(text);
+  private static long streamed(String... chunks) throws Exception {
+    AttemptTally tally = new AttemptTally();
+    for (String chunk : chunks) {
+      tally.observe((ObjectNode) JSON.readTree(chunk));
+    }
+    return tally.completionTokens();
+  }
+
+  private static long answered(String body) throws Exception {
+    AttemptTally tally = new AttemptTally();
+    tally.observeBody((ObjectNode) JSON.readTree(body));
+    return tally.completionTokens();
   }
 
   @Test
   void estimatesFourCharactersATokenRoundingUpFromContentAndToolCalls() throws Exception {
-    AttemptTally tally = new AttemptTally();
-    tally.observe(json("{\"choices\":[{\"delta\":{\"content\":\"Hello\"}}]}"));
-    tally.observe(json("{\"choices\":[{\"delta\":{\"tool_calls\":[]}}]}"));
-
     // "Hello" is 5 characters and "[]" 2: 7 characters, 2 tokens
-    assertThat(tally.completionTokens()).isEqualTo(2);
+    assertThat(
+            streamed(
+                "{\"choices\":[{\"delta\":{\"content\":\"Hello\"}}]}",
+                "{\"choices\":[{\"delta\":{\"tool_calls\":[]}}]}"))
+        .isEqualTo(2);
   }
 
   @Test
   void aReportedCountWinsOverTheEstimate() throws Exception {
-    AttemptTally tally = new AttemptTally();
-    tally.observe(json("{\"choices\":[{\"delta\":{\"content\":\"Hello, world\"}}]}"));
-    tally.observe(json("{\"choices\":[],\"usage\":{\"completion_tokens\":9}}"));
-
-    assertThat(tally.completionTokens()).isEqualTo(9);
+    assertThat(
+            streamed(
+                "{\"choices\":[{\"delta\":{\"content\":\"Hello, world\"}}]}",
+                "{\"choices\":[],\"usage\":{\"completion_tokens\":9}}"))
+        .isEqualTo(9);
   }
 
   @Test
   void readsANonStreamedBodyLikeAStream() throws Exception {
-    AttemptTally estimated = new AttemptTally();
-    estimated.observeBody(json("{\"choices\":[{\"message\":{\"content\":\"Hello\"}}]}"));
-    AttemptTally reported = new AttemptTally();
-    reported.observeBody(
-        json(
-            "{\"choices\":[{\"message\":{\"content\":\"Hello\"}}],\"usage\":{\"completion_tokens\":1}}"));
-
-    assertThat(estimated.completionTokens()).isEqualTo(2);
-    assertThat(reported.completionTokens()).isEqualTo(1);
+    assertThat(answered("{\"choices\":[{\"message\":{\"content\":\"Hello\"}}]}")).isEqualTo(2);
+    assertThat(
+            answered(
+                "{\"choices\":[{\"message\":{\"content\":\"Hello\"}}],"
+                    + "\"usage\":{\"completion_tokens\":1}}"))
+        .isEqualTo(1);
   }
 }
