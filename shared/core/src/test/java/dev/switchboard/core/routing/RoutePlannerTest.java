@@ -47,7 +47,8 @@ class RoutePlannerTest {
         0);
   }
 
-  private static final ModelCatalog CATALOG =
+  /** Also {@link NameResolverTest}'s: a and b host x, c a larger x, a also y; off has no key. */
+  static final ModelCatalog CATALOG =
       new ModelCatalog(
           List.of(
               model("a", "x", 8000, 3, 3),

@@ -1,0 +1,77 @@
+package dev.switchboard.core.routing;
+
+import dev.switchboard.core.catalog.ModelCatalog;
+
+/**
+ * The half of the routing configuration's validation that needs the model catalogue, next to the
+ * loader ({@link RoutingConfig#parse}) that does the rest: every name the rules use must stand for
+ * a model, alias or pool, and aliases must end somewhere. Run once at start, so that resolving a
+ * name per request can never meet a broken rule.
+ */
+final class RoutingConfigCheck {
+
+  /** Deepest alias-to-alias indirection followed; deeper is a configuration mistake. */
+  static final int MAX_ALIAS_DEPTH = 8;
+
+  private RoutingConfigCheck() {}
+
+  /**
+   * @throws IllegalArgumentException naming the JSON path of the first rule that names nothing, or
+   *     the alias that loops
+   */
+  static void against(RoutingConfig config, ModelCatalog catalog) {
+    config
+        .aliases()
+        .forEach((alias, target) -> requireName(config, catalog, target, "aliases." + alias));
+    config
+        .fallbacks()
+        .forEach(
+            (name, chain) -> {
+              requireName(config, catalog, name, "fallbacks." + name + " (the key)");
+              for (int i = 0; i < chain.size(); i++) {
+                requireName(config, catalog, chain.get(i), "fallbacks." + name + "[" + i + "]");
+              }
+            });
+    config
+        .pools()
+        .forEach(
+            (name, members) -> {
+              for (int i = 0; i < members.size(); i++) {
+                if (catalog.find(members.get(i).model()).isEmpty()) {
+                  throw new IllegalArgumentException(
+                      "routing configuration: pools."
+                          + name
+                          + "["
+                          + i
+                          + "].model names a model that is"
+                          + " not in the catalogue: "
+                          + members.get(i).model());
+                }
+              }
+            });
+    for (String alias : config.aliases().keySet()) {
+      String name = alias;
+      for (int hops = 1; config.aliases().containsKey(name); hops++) {
+        name = config.aliases().get(name);
+        if (hops > MAX_ALIAS_DEPTH) {
+          throw new IllegalArgumentException(
+              "routing configuration: aliases loop or nest deeper than "
+                  + MAX_ALIAS_DEPTH
+                  + ": "
+                  + name);
+        }
+      }
+    }
+  }
+
+  private static void requireName(
+      RoutingConfig config, ModelCatalog catalog, String name, String path) {
+    if (!config.pools().containsKey(name)
+        && !config.aliases().containsKey(name)
+        && catalog.find(name).isEmpty()
+        && catalog.endpointsOf(name).isEmpty()) {
+      throw new IllegalArgumentException(
+          "routing configuration: " + path + " names no model, alias or pool: " + name);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.switchboard.core.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.catalog.Model;
+import dev.switchboard.core.catalog.ModelCatalog;
+import dev.switchboard.core.error.GatewayException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Names resolved against the operator's rules, which are checked against the catalogue first. */
+class NameResolverTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final ModelCatalog CATALOG = RoutePlannerTest.CATALOG;
+
+  private static RoutingConfig config(String json) throws Exception {
+    return RoutingConfig.parse(JSON.readTree(json));
+  }
+
+  private static NameResolver resolver(String json) throws Exception {
+    RoutingConfig config = config(json);
+    RoutingConfigCheck.against(config, CATALOG);
+    return new NameResolver(CATALOG, config);
+  }
+
+  /** Aliases {@code n0 -> n1 -> ... -> a/x}: {@code hops} steps from {@code n0} to the model. */
+  private static String chain(int hops) {
+    StringBuilder aliases = new StringBuilder("{\"aliases\":{");
+    for (int i = 0; i < hops; i++) {
+      String target = i == hops - 1 ? "a/x" : "n" + (i + 1);
+      aliases.append(i == 0 ? "" : ",").append("\"n" + i + "\":\"" + target + "\"");
+    }
+    return aliases.append("}}").toString();
+  }
+
+  @Test
+  void followsAliasesEightDeepAndRefusesANinthNamingWhereItGaveUp() throws Exception {
+    assertThat(resolver(chain(8)).findModel("n0").map(Model::id)).hasValue("a/x");
+
+    assertThatThrownBy(() -> resolver(chain(9)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("routing configuration: aliases loop or nest deeper than 8: a/x");
+  }
+
+  @Test
+  void refusesRulesThatNameNothingWithTheirJsonPath() throws Exception {
+    assertThatThrownBy(
+            () -> RoutingConfigCheck.against(config("{\"aliases\":{\"p\":\"z/z\"}}"), CATALOG))
+        .hasMessage("routing configuration: aliases.p names no model, alias or pool: z/z");
+    assertThatThrownBy(
+            () ->
+                RoutingConfigCheck.against(config("{\"fallbacks\":{\"z/z\":[\"a/x\"]}}"), CATALOG))
+        .hasMessage(
+            "routing configuration: fallbacks.z/z (the key) names no model, alias or pool: z/z");
+    assertThatThrownBy(
+            () ->
+                RoutingConfigCheck.against(
+                    config("{\"pools\":{\"p\":[{\"model\":\"a/x\"},{\"model\":\"x\"}]}}"), CATALOG))
+        .hasMessage(
+            "routing configuration: pools.p[1].model names a model that is not in the catalogue:"
+                + " x");
+  }
+
+  @Test
+  void anAliasStandsForWhatItEndsAt() throws Exception {
+    NameResolver names = resolver("{\"aliases\":{\"fast\":\"quick\",\"quick\":\"c/x\"}}");
+
+    assertThat(names.resolve("fast", "model", new Random(1)))
+        .extracting(Model::id)
+        .containsExactly("c/x");
+    assertThat(names.findModel("quick").map(Model::id)).hasValue("c/x");
+  }
+
+  @Test
+  void aPoolNamesItsFirstMemberAsItsModelAndEveryMemberWhenResolved() throws Exception {
+    NameResolver names =
+        resolver(
+            "{\"aliases\":{\"best\":\"p\"},"
+                + "\"pools\":{\"p\":[{\"model\":\"b/x\"},{\"model\":\"a/x\"}]}}");
+
+    assertThat(names.findModel("best").map(Model::id)).hasValue("b/x");
+    assertThat(names.resolve("best", "model", new Random(1)))
+        .extracting(Model::id)
+        .containsExactlyInAnyOrder("a/x", "b/x");
+    assertThat(names.extraNames()).containsExactly("best", "p");
+  }
+
+  @Test
+  void aFallbackChainMayBeKeyedByTheNameUsedAnyAliasOnTheWayOrTheCatalogueId() throws Exception {
+    NameResolver names = resolver("{\"aliases\":{\"fast\":\"quick\",\"quick\":\"b/x\"}}");
+
+    assertThat(names.chainKeys("fast")).containsExactly("fast", "quick", "b/x", "b/x");
+    assertThat(names.chainKeys("b/x")).containsExactly("b/x", "b/x");
+    assertThat(names.chainKeys("nope")).containsExactly("nope");
+  }
+
+  @Test
+  void anUnknownNameIsA404AsTheModelAndA400InAnyOtherField() throws Exception {
+    NameResolver names = resolver("{}");
+
+    assertThatThrownBy(() -> names.resolve("nope", "model", new Random(1)))
+        .isInstanceOfSatisfying(
+            GatewayException.class, e -> assertThat(e.kind().status()).isEqualTo(404));
+    assertThatThrownBy(() -> names.resolve("nope", "models[0]", new Random(1)))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.kind().status()).isEqualTo(400);
+              assertThat(e.param()).hasValue("models[0]");
+            });
+  }
+}
