@@ -163,7 +163,6 @@ public final class ChatCompletion {
 
   private ChatOutcome stream(RoutePlan plan, CacheLookup.Miss miss, ChatReply reply, Trace trace) {
     trace.streamed = true;
-    StreamTally tally = new StreamTally(nanoTime);
     // a stream is stored as the completion it amounts to, once it has been relayed in full
     StreamAggregate aggregate = miss == null ? null : new StreamAggregate();
     ChunkSink out =
@@ -177,8 +176,9 @@ public final class ChatCompletion {
           }
 
           @Override
-          public void serving(Model served, int attempts) {
+          public void serving(Model served, int attempts, StreamTally tally) {
             trace.served = served;
+            trace.tally = tally;
             reply.serving(served, attempts);
           }
 
@@ -189,9 +189,9 @@ public final class ChatCompletion {
         };
     ChatResult result;
     try {
-      result =
-          trace.forward(() -> chat.stream(plan, trace.generationId, out, trace.attempts, tally));
+      result = trace.forward(() -> chat.stream(plan, trace.generationId, out, trace.attempts));
     } catch (ClientGoneException gone) {
+      StreamTally tally = trace.tally();
       // billed for what was generated before the client left, by the tally's one rule
       Usage cut = tally.usage(TokenEstimate.ofPrompt(plan.request()));
       trace.used(trace.served, cut, tally.reported().isEmpty());
@@ -201,11 +201,13 @@ public final class ChatCompletion {
       if (!reply.started()) {
         throw e;
       }
+      StreamTally tally = trace.tally();
       // keep-alives had opened the stream before every candidate failed
       boolean gone = !delivered(() -> reply.broken(errorChunk(trace, trace.served, e), e));
       return trace.outcome("error", e, null, gone, tally.generated(), ttft(tally, trace));
     }
     // a stream that broke off is billed for what was generated, like a complete one
+    StreamTally tally = trace.tally();
     trace.used(result.model(), result.usage(), result.usageEstimated());
     GatewayException broken = result.streamError();
     if (broken != null) {
@@ -333,6 +335,10 @@ public final class ChatCompletion {
     final String generationId;
     final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     volatile Model served;
+
+    /** The serving attempt's, once one serves. */
+    volatile StreamTally tally;
+
     Admission.Ticket ticket;
     String cacheStatus;
     boolean streamed;
@@ -370,6 +376,12 @@ public final class ChatCompletion {
     void cached(Usage original) {
       usage = original;
       chargeable = false;
+    }
+
+    /** What the serving attempt generated; nothing when none served. */
+    StreamTally tally() {
+      StreamTally serving = tally;
+      return serving == null ? new StreamTally(nanoTime) : serving;
     }
 
     int calls() {

@@ -118,28 +118,25 @@ public final class ChatService {
    * @throws GatewayException when every candidate failed before anything was sent
    */
   public ChatResult stream(
-      RoutePlan plan,
-      String generationId,
-      ChunkSink out,
-      List<Attempt> attempts,
-      StreamTally tally) {
+      RoutePlan plan, String generationId, ChunkSink out, List<Attempt> attempts) {
     long created = clock.instant().getEpochSecond();
+    StreamTally[] tallies = {null};
     Model[] serving = {plan.primary()};
     Router.Streamed streamed =
         router.stream(
             plan,
             new Router.StreamListener() {
               @Override
-              public void serving(Model model, int attempt) {
+              public void serving(Model model, int attempt, StreamTally tally) {
                 serving[0] = model;
-                out.serving(model, attempt);
+                tallies[0] = tally;
+                out.serving(model, attempt, tally);
               }
 
               @Override
               public void chunk(ObjectNode chunk) {
                 chunk.put("id", generationId);
                 chunk.put("model", serving[0].id());
-                tally.observe(chunk);
                 if (chunk.get("usage") instanceof ObjectNode usageNode) {
                   Cost.of(serving[0].pricing(), Usage.fromOpenAi(usageNode)).writeTo(usageNode);
                 }
@@ -153,6 +150,8 @@ public final class ChatService {
             },
             attempts);
     Model model = streamed.model();
+    // the serving attempt's tally: the router commits an attempt before it returns its outcome
+    StreamTally tally = tallies[0] == null ? new StreamTally() : tallies[0];
     long promptEstimate = TokenEstimate.ofPrompt(plan.request());
     boolean estimated = tally.reported().isEmpty();
     Usage usage = tally.usage(promptEstimate);

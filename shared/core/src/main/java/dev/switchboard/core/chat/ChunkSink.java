@@ -15,9 +15,10 @@ public interface ChunkSink {
 
   /**
    * Which model serves the stream, after how many attempts: called once, before the first chunk, so
-   * a transport that has not started its response yet can name them in headers.
+   * a transport that has not started its response yet can name them in headers. {@code tally} is
+   * the serving attempt's: it has read every chunk this sink will get, before the sink gets it.
    */
-  default void serving(Model model, int attempts) {}
+  default void serving(Model model, int attempts, StreamTally tally) {}
 
   /**
    * Nothing has been produced for a while (the gateway is waiting for an upstream or between

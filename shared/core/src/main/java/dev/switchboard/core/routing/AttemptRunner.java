@@ -5,6 +5,7 @@ import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
+import dev.switchboard.core.chat.StreamTally;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -103,7 +104,7 @@ final class AttemptRunner {
       return failure(model, failure, judged, start, watch);
     }
     if (listener == null) {
-      watch.tally().observeBody(body);
+      watch.tally().observeCompletion(body);
       return success(model, body, start, clock.millis(), watch.tally());
     }
     if (!watch.committed()) {
@@ -113,7 +114,7 @@ final class AttemptRunner {
   }
 
   private Result success(
-      Model model, ObjectNode body, long start, long firstContentAt, AttemptTally tally) {
+      Model model, ObjectNode body, long start, long firstContentAt, StreamTally tally) {
     long now = clock.millis();
     long tokens = tally.completionTokens();
     long ttft = (firstContentAt < 0 ? now : firstContentAt) - start;

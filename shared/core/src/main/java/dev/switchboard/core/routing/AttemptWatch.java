@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ProviderException;
+import dev.switchboard.core.chat.StreamTally;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +35,7 @@ final class AttemptWatch {
   private final Router.StreamListener listener;
   private final Thread requester = Thread.currentThread();
   private final ReentrantLock lock = new ReentrantLock();
-  private final AttemptTally tally = new AttemptTally();
+  private final StreamTally tally = new StreamTally();
   private final List<ObjectNode> held = new ArrayList<>();
   private boolean committed;
   private long firstContentAt = -1;
@@ -131,7 +132,7 @@ final class AttemptWatch {
   }
 
   private void release() {
-    listener.serving(model, attemptNumber);
+    listener.serving(model, attemptNumber, tally);
     held.forEach(listener::chunk);
   }
 
@@ -145,7 +146,7 @@ final class AttemptWatch {
     return firstContentAt;
   }
 
-  AttemptTally tally() {
+  StreamTally tally() {
     return tally;
   }
 

@@ -5,6 +5,7 @@ import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ProviderErrors;
 import dev.switchboard.core.chat.ProviderException;
+import dev.switchboard.core.chat.StreamTally;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import java.time.Clock;
@@ -35,8 +36,11 @@ public final class Router {
    */
   public interface StreamListener {
 
-    /** The candidate that will serve, once, before its first chunk. */
-    void serving(Model model, int attempts);
+    /**
+     * The candidate that will serve, once, before its first chunk, with the tally that has read its
+     * chunks so far and reads each later one before this listener gets it.
+     */
+    void serving(Model model, int attempts, StreamTally tally);
 
     void chunk(ObjectNode chunk);
 

@@ -12,7 +12,8 @@
  * AttemptRunner} makes one call and records it, under an {@code AttemptWatch} (the lock, timer and
  * keep-alives of that call); {@code Failover} decides, as a pure function of the failure, whether
  * to retry, move on or fail; {@code Deadlines} is the request-wide clock across attempts; {@code
- * AttemptTally} counts an attempt's completion tokens. {@link
- * dev.switchboard.core.routing.ProviderHealth} is what every attempt teaches the next plan.
+ * StreamTally} (in {@code core.chat}) counts what each attempt generated, by the one rule the bill
+ * uses too. {@link dev.switchboard.core.routing.ProviderHealth} is what every attempt teaches the
+ * next plan.
  */
 package dev.switchboard.core.routing;

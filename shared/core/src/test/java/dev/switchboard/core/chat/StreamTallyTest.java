@@ -55,4 +55,32 @@ class StreamTallyTest {
     assertThat(tally.usage(TokenEstimate.ofPrompt(request()))).isEqualTo(new Usage(9, 7, 0, 0, 0));
     assertThat(tally.finishReason()).isEqualTo("length");
   }
+
+  @Test
+  void countsContentReasoningRefusalsAndToolCallArgumentsAlike() throws Exception {
+    tally.observe(chunk("{\"choices\":[{\"delta\":{\"reasoning\":\"abcd\"}}]}"));
+    tally.observe(chunk("{\"choices\":[{\"delta\":{\"refusal\":\"efgh\"}}]}"));
+    tally.observe(
+        chunk(
+            "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+                + "\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":1}\"}}]}}]}"));
+
+    // 4 + 4 + 7 characters: the tool call's id and name are not generated text
+    assertThat(tally.generated().toString()).isEqualTo("abcdefgh{\"a\":1}");
+    assertThat(tally.completionTokens()).isEqualTo(4);
+  }
+
+  @Test
+  void readsAWholeCompletionLikeTheStreamOfIt() throws Exception {
+    StreamTally whole = new StreamTally(now::get);
+    whole.observeCompletion(
+        chunk("{\"choices\":[{\"message\":{\"content\":\"Hello\"},\"finish_reason\":\"stop\"}]}"));
+    tally.observe(chunk("{\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}"));
+    tally.observe(
+        chunk("{\"choices\":[{\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}"));
+
+    assertThat(whole.completionTokens()).isEqualTo(tally.completionTokens()).isEqualTo(2);
+    assertThat(whole.finishReason()).isEqualTo(tally.finishReason()).isEqualTo("stop");
+    assertThat(whole.generated().toString()).isEqualTo(tally.generated().toString());
+  }
 }

@@ -13,6 +13,7 @@ import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
+import dev.switchboard.core.chat.StreamTally;
 import dev.switchboard.core.error.GatewayException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -323,7 +324,7 @@ class RouterTest {
     final List<String> events = new ArrayList<>();
 
     @Override
-    public void serving(Model model, int attempts) {
+    public void serving(Model model, int attempts, StreamTally tally) {
       events.add("serving " + model.id() + " after " + attempts);
     }
 
