@@ -15,22 +15,18 @@ import dev.switchboard.core.cache.StreamReplay;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.GatewayException;
-import dev.switchboard.core.routing.Attempt;
 import dev.switchboard.core.routing.RoutePlan;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * The chat completion use case, whatever door a request came in by: plan the route and apply the
@@ -93,7 +89,7 @@ public final class ChatCompletion {
 
   /** Serves {@code call} to {@code reply}; never throws: a failure is in the outcome. */
   public ChatOutcome run(Call call, ChatReply reply) {
-    Trace trace = new Trace(call);
+    ChatTrace trace = new ChatTrace(call, nanoTime, settlements);
     try {
       return serve(call, reply, trace);
     } catch (GatewayException e) {
@@ -110,10 +106,10 @@ public final class ChatCompletion {
    * {@code reply}, and the request is recorded under its key all the same.
    */
   public ChatOutcome refuse(Call call, GatewayException error, ChatReply reply) {
-    return refused(new Trace(call), reply, error);
+    return refused(new ChatTrace(call, nanoTime, settlements), reply, error);
   }
 
-  private ChatOutcome serve(Call call, ChatReply reply, Trace trace) {
+  private ChatOutcome serve(Call call, ChatReply reply, ChatTrace trace) {
     ChatRequest request = call.request();
     // the key's model and provider lists, before anything is admitted or forwarded
     RoutePlan plan = AccessPolicy.restrict(call.key(), chat.plan(request));
@@ -148,7 +144,7 @@ public final class ChatCompletion {
   }
 
   private ChatOutcome complete(
-      RoutePlan plan, CacheLookup.Miss miss, ChatReply reply, Trace trace) {
+      RoutePlan plan, CacheLookup.Miss miss, ChatReply reply, ChatTrace trace) {
     ChatResult result =
         trace.forward(() -> chat.complete(plan, trace.generationId, trace.attempts));
     trace.used(result.model(), result.usage(), result.usageEstimated());
@@ -161,7 +157,8 @@ public final class ChatCompletion {
         finishReason(result.body()), null, null, gone, content(result.body()), null);
   }
 
-  private ChatOutcome stream(RoutePlan plan, CacheLookup.Miss miss, ChatReply reply, Trace trace) {
+  private ChatOutcome stream(
+      RoutePlan plan, CacheLookup.Miss miss, ChatReply reply, ChatTrace trace) {
     trace.streamed = true;
     // a stream is stored as the completion it amounts to, once it has been relayed in full
     StreamAggregate aggregate = miss == null ? null : new StreamAggregate();
@@ -231,7 +228,7 @@ public final class ChatCompletion {
   }
 
   /** Answers from the cache: no upstream call, nothing charged (the rate window counted it). */
-  private ChatOutcome replay(CacheLookup.Hit hit, Model model, ChatReply reply, Trace trace) {
+  private ChatOutcome replay(CacheLookup.Hit hit, Model model, ChatReply reply, ChatTrace trace) {
     ObjectNode body = hit.body(trace.generationId, model);
     ChatResult result = hit.result(model, body);
     trace.cached(result.usage());
@@ -255,7 +252,7 @@ public final class ChatCompletion {
         tally.finishReason(), null, null, gone, tally.generated(), ttft(tally, trace));
   }
 
-  private ChatOutcome refused(Trace trace, ChatReply reply, GatewayException e) {
+  private ChatOutcome refused(ChatTrace trace, ChatReply reply, GatewayException e) {
     boolean gone = !delivered(() -> reply.refused(e));
     return trace.outcome(trace.streamed ? "error" : null, e, null, gone, "", null);
   }
@@ -270,7 +267,7 @@ public final class ChatCompletion {
     }
   }
 
-  private Duration ttft(StreamTally tally, Trace trace) {
+  private Duration ttft(StreamTally tally, ChatTrace trace) {
     long first = tally.firstContentNanos();
     return first < 0 ? null : Duration.ofNanos(first - trace.call.startNanos());
   }
@@ -312,7 +309,7 @@ public final class ChatCompletion {
   }
 
   /** The final chunk of a stream that failed after it started: the error object in band. */
-  private ObjectNode errorChunk(Trace trace, Model model, GatewayException e) {
+  private ObjectNode errorChunk(ChatTrace trace, Model model, GatewayException e) {
     ObjectNode chunk = JsonNodeFactory.instance.objectNode();
     chunk.put("id", trace.generationId);
     chunk.put("object", "chat.completion.chunk");
@@ -324,97 +321,5 @@ public final class ChatCompletion {
     choice.put("finish_reason", "error");
     ErrorBodies.fill(chunk.putObject("error"), e);
     return chunk;
-  }
-
-  /**
-   * What one run has reached so far, confined to the thread serving it (the router's timer only
-   * calls back into the reply): each path ends by turning it into the immutable outcome.
-   */
-  private final class Trace {
-    final Call call;
-    final String generationId;
-    final List<Attempt> attempts = new CopyOnWriteArrayList<>();
-    volatile Model served;
-
-    /** The serving attempt's, once one serves. */
-    volatile StreamTally tally;
-
-    Admission.Ticket ticket;
-    String cacheStatus;
-    boolean streamed;
-    Usage usage = Usage.NONE;
-    boolean estimated;
-    boolean chargeable = true;
-    boolean called;
-    long upstreamStart;
-    long upstreamEnd;
-
-    Trace(Call call) {
-      this.call = call;
-      this.generationId = call.generationId();
-    }
-
-    /** Calls the upstream, timing the call for the record's generation time. */
-    ChatResult forward(Supplier<ChatResult> upstream) {
-      called = true;
-      upstreamStart = nanoTime.getAsLong();
-      try {
-        return upstream.get();
-      } finally {
-        upstreamEnd = nanoTime.getAsLong();
-      }
-    }
-
-    /** What was generated, and is charged, at the model that served it. */
-    void used(Model model, Usage used, boolean isEstimate) {
-      served = model;
-      usage = used;
-      estimated = isEstimate;
-    }
-
-    /** A cache hit: it shows the original tokens, but generated nothing and is charged nothing. */
-    void cached(Usage original) {
-      usage = original;
-      chargeable = false;
-    }
-
-    /** What the serving attempt generated; nothing when none served. */
-    StreamTally tally() {
-      StreamTally serving = tally;
-      return serving == null ? new StreamTally(nanoTime) : serving;
-    }
-
-    int calls() {
-      return (int) attempts.stream().filter(Attempt::sent).count();
-    }
-
-    ChatOutcome outcome(
-        String finishReason,
-        GatewayException error,
-        RuntimeException unexpected,
-        boolean clientGone,
-        CharSequence generated,
-        Duration ttft) {
-      Admission.Ticket charged = ticket;
-      Model billedAt = served;
-      Usage bill = chargeable ? usage : Usage.NONE;
-      Duration generation = !called ? Duration.ZERO : Duration.ofNanos(upstreamEnd - upstreamStart);
-      return new ChatOutcome(
-          call,
-          served,
-          usage,
-          estimated,
-          attempts,
-          cacheStatus,
-          !chargeable,
-          finishReason,
-          error,
-          unexpected,
-          clientGone,
-          generated,
-          ttft,
-          generation,
-          o -> settlements.settle(charged, billedAt, bill, o));
-    }
   }
 }
