@@ -12,6 +12,7 @@ import dev.switchboard.gateway.UsageSettings;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.InboundEvent;
+import dev.switchboard.lambda.http.JsonResponses;
 import dev.switchboard.reporting.ReportingHandler;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.Tables;
@@ -292,13 +293,14 @@ public final class DevServer implements AutoCloseable {
       }
       // "OPTIONS *" and an authority-form target name no path: API Gateway never passes one on
       if (!path.startsWith("/")) {
-        answer(
+        JsonResponses.write(
             sink,
             HttpStatus.BAD_REQUEST_400,
-            JsonErrors.body(
+            JsonResponses.errorBody(
                 "invalid_request_error",
                 "invalid_request_target",
-                "The request target must be a path, such as /v1/chat/completions."));
+                "The request target must be a path, such as /v1/chat/completions."),
+            Map.of());
         return;
       }
       // a declared length over the limit is refused before a byte of it is read
@@ -371,13 +373,7 @@ public final class DevServer implements AutoCloseable {
   }
 
   private static void answerError(JettySink sink, int status) {
-    answer(sink, status, JsonErrors.body(status));
-  }
-
-  private static void answer(JettySink sink, int status, byte[] body) {
-    sink.start(status, Map.of("content-type", "application/json"));
-    sink.write(body);
-    sink.end();
+    JsonResponses.write(sink, status, JsonErrors.body(status), Map.of());
   }
 
   /** The request's headers by lower-cased name, repeated fields kept in order. */

@@ -1,9 +1,7 @@
 package dev.switchboard.local;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.lambda.http.JsonResponses;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -53,18 +51,7 @@ final class JsonErrors extends ErrorHandler {
         }
       }
     }
-    return body(type, code, message);
-  }
-
-  /** An error body in the OpenAI shape; {@code message} must be fixed text, never request bytes. */
-  static byte[] body(String type, String code, String message) {
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    ObjectNode error = body.putObject("error");
-    error.put("message", message);
-    error.put("type", type);
-    error.putNull("param");
-    error.put("code", code);
-    return body.toString().getBytes(StandardCharsets.UTF_8);
+    return JsonResponses.errorBody(type, code, message);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.switchboard.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,11 +10,11 @@ import dev.switchboard.core.auth.KeyRegistry;
 import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.PicoUsd;
-import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.JsonResponses;
 import dev.switchboard.lambda.http.ResponseSink;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoClients;
@@ -25,7 +24,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -44,6 +42,7 @@ public final class AdminHandler implements HttpHandler {
   private final BudgetStore budgets;
   private final Authenticator authenticator;
   private final ObjectMapper mapper;
+  private final JsonResponses responses;
   private final Clock clock;
   private final SecureRandom random;
 
@@ -58,6 +57,7 @@ public final class AdminHandler implements HttpHandler {
     // no cache: a management call must see a key's current role and state
     this.authenticator = new Authenticator(keys, clock, Duration.ZERO);
     this.mapper = mapper;
+    this.responses = new JsonResponses(mapper);
     this.clock = clock;
     this.random = random;
   }
@@ -271,21 +271,10 @@ public final class AdminHandler implements HttpHandler {
   }
 
   private void error(ResponseSink sink, GatewayException e, String requestId) {
-    json(sink, e.kind().status(), ErrorBodies.of(e), requestId);
+    responses.error(sink, e, requestId);
   }
 
   private void json(ResponseSink sink, int status, JsonNode body, String requestId) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
-    headers.put("x-request-id", requestId);
-    byte[] bytes;
-    try {
-      bytes = mapper.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree always serialises", e);
-    }
-    sink.start(status, headers);
-    sink.write(bytes);
-    sink.end();
+    responses.json(sink, status, body, Map.of(JsonResponses.REQUEST_ID, requestId));
   }
 }

@@ -1,6 +1,5 @@
 package dev.switchboard.reporting;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.auth.StoreUnavailableException;
-import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.usage.UsagePage;
@@ -17,6 +15,7 @@ import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageStore;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.JsonResponses;
 import dev.switchboard.lambda.http.ResponseSink;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
@@ -24,6 +23,7 @@ import dev.switchboard.store.DynamoUsageStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,9 +34,13 @@ import java.util.Map;
  */
 public final class ReportingHandler implements HttpHandler {
 
+  // a report is one caller's spend: no shared cache may keep it
+  private static final Map<String, String> NO_STORE = Map.of("cache-control", "no-store");
+
   private final Authenticator authenticator;
   private final UsageStore usage;
   private final ObjectMapper mapper;
+  private final JsonResponses responses;
   private final Clock clock;
   private final ReportingSettings settings;
   private final Dashboard dashboard = Dashboard.load();
@@ -50,6 +54,7 @@ public final class ReportingHandler implements HttpHandler {
     this.authenticator = authenticator;
     this.usage = usage;
     this.mapper = mapper;
+    this.responses = new JsonResponses(mapper);
     this.clock = clock;
     this.settings = settings;
   }
@@ -90,7 +95,7 @@ public final class ReportingHandler implements HttpHandler {
                 ErrorKind.NOT_FOUND, "unknown_route", "No such route on the reporting function.");
       }
     } catch (GatewayException e) {
-      json(sink, e.kind().status(), ErrorBodies.of(e), requestId);
+      responses.error(sink, e, requestId, NO_STORE);
     } catch (ResponseSink.ClientGoneException gone) {
       // nobody left to answer
     } catch (RuntimeException unexpected) {
@@ -102,7 +107,7 @@ public final class ReportingHandler implements HttpHandler {
               + GatewayException.origin(unexpected)
               + "\"}");
       try {
-        json(sink, 500, ErrorBodies.of(GatewayException.internal(requestId)), requestId);
+        responses.error(sink, GatewayException.internal(requestId), requestId, NO_STORE);
       } catch (RuntimeException alreadyStarted) {
         sink.abort("InternalError", "The function failed unexpectedly.");
       }
@@ -152,19 +157,9 @@ public final class ReportingHandler implements HttpHandler {
   }
 
   private void json(ResponseSink sink, int status, JsonNode body, String requestId) {
-    byte[] bytes;
-    try {
-      bytes = mapper.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree always serialises", e);
-    }
-    sink.start(
-        status,
-        Map.of(
-            "content-type", "application/json",
-            "x-request-id", requestId,
-            "cache-control", "no-store"));
-    sink.write(bytes);
-    sink.end();
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(JsonResponses.REQUEST_ID, requestId);
+    headers.putAll(NO_STORE);
+    responses.json(sink, status, body, headers);
   }
 }

@@ -2,8 +2,13 @@ package dev.switchboard.core.error;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
 
-/** Renders every gateway error as the OpenAI error body. The one place that shape is written. */
+/**
+ * Renders every error the house answers with as the OpenAI error body. The one place that shape is
+ * written: the gateway, admin and reporting functions, the buffered Lambda adapter and the dev
+ * server all come here.
+ */
 public final class ErrorBodies {
 
   private ErrorBodies() {}
@@ -15,13 +20,30 @@ public final class ErrorBodies {
     return root;
   }
 
+  /**
+   * The same shape for an error that is not a {@link GatewayException}: one the transport answers
+   * before any handler runs (a malformed event, an HTTP-layer failure). {@code param} is null.
+   *
+   * @param message fixed text, never bytes of the request: it is shown to the client as it is
+   */
+  public static ObjectNode of(String type, String code, String message) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    fill(root.putObject("error"), message, type, code, Optional.empty());
+    return root;
+  }
+
   /** Writes the inner error object (also used for the in-band error of a failed stream). */
   public static ObjectNode fill(ObjectNode error, GatewayException e) {
-    error.put("message", e.getMessage());
-    error.put("type", e.kind().type());
-    error.put("code", e.code());
-    if (e.param().isPresent()) {
-      error.put("param", e.param().get());
+    return fill(error, e.getMessage(), e.kind().type(), e.code(), e.param());
+  }
+
+  private static ObjectNode fill(
+      ObjectNode error, String message, String type, String code, Optional<String> param) {
+    error.put("message", message);
+    error.put("type", type);
+    error.put("code", code);
+    if (param.isPresent()) {
+      error.put("param", param.get());
     } else {
       error.putNull("param");
     }

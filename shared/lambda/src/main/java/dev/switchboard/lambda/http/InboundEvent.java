@@ -1,8 +1,5 @@
 package dev.switchboard.lambda.http;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** What an invocation payload turned out to be, as read by {@link ApiGatewayEvents#read}. */
@@ -19,15 +16,8 @@ public sealed interface InboundEvent {
 
     /** Answers it with a 400 in the OpenAI error shape. */
     public void answer(ResponseSink sink) {
-      ObjectNode body = JsonNodeFactory.instance.objectNode();
-      ObjectNode error = body.putObject("error");
-      error.put("message", message);
-      error.put("type", "invalid_request_error");
-      error.putNull("param");
-      error.put("code", code);
-      sink.start(400, Map.of("content-type", "application/json"));
-      sink.write(body.toString().getBytes(StandardCharsets.UTF_8));
-      sink.end();
+      JsonResponses.write(
+          sink, 400, JsonResponses.errorBody("invalid_request_error", code, message), Map.of());
     }
   }
 

@@ -4,14 +4,15 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.InboundEvent;
+import dev.switchboard.lambda.http.JsonResponses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
 
 /**
  * Runs an {@link HttpHandler} on the managed Java runtime, buffered, for functions that do not
@@ -72,18 +73,15 @@ public abstract class BufferedLambdaHandler implements RequestStreamHandler {
     return ApiGatewayEvents.read(event);
   }
 
+  /** The 500 for a handler that threw or never answered; it says nothing of the cause. */
   private static ObjectNode internalError() {
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    ObjectNode error = body.putObject("error");
-    error.put("message", "The gateway failed to produce a response.");
-    error.put("type", "server_error");
-    error.put("code", "internal_error");
-    error.putNull("param");
-    ObjectNode response = JsonNodeFactory.instance.objectNode();
-    response.put("statusCode", 500);
-    response.putObject("headers").put("content-type", "application/json");
-    response.put("body", body.toString());
-    response.put("isBase64Encoded", false);
-    return response;
+    BufferingSink sink = new BufferingSink();
+    JsonResponses.write(
+        sink,
+        500,
+        JsonResponses.errorBody(
+            "server_error", "internal_error", "The gateway failed to produce a response."),
+        Map.of());
+    return sink.proxyResponse();
   }
 }

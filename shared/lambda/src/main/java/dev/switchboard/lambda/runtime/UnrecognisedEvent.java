@@ -1,10 +1,8 @@
 package dev.switchboard.lambda.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.lambda.http.JsonResponses;
 import dev.switchboard.lambda.http.ResponseSink;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -48,14 +46,13 @@ final class UnrecognisedEvent {
 
   /** The buffered adapter's answer: a 400 in the OpenAI error shape. */
   static void answer(ResponseSink sink) {
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    ObjectNode error = body.putObject("error");
-    error.put("message", "This function answers API Gateway and Function URL HTTP events only.");
-    error.put("type", "invalid_request_error");
-    error.put("code", "unsupported_event");
-    error.putNull("param");
-    sink.start(400, Map.of("content-type", "application/json"));
-    sink.write(body.toString().getBytes(StandardCharsets.UTF_8));
-    sink.end();
+    JsonResponses.write(
+        sink,
+        400,
+        JsonResponses.errorBody(
+            "invalid_request_error",
+            "unsupported_event",
+            "This function answers API Gateway and Function URL HTTP events only."),
+        Map.of());
   }
 }
