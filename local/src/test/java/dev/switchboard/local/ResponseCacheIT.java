@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.cache.StreamAggregate;
+import dev.switchboard.core.testing.ManualClock;
 import dev.switchboard.testkit.SseClient;
 import dev.switchboard.testkit.SseEvent;
 import dev.switchboard.testkit.SseResponse;
@@ -15,11 +16,8 @@ import dev.switchboard.testkit.WireSchemas;
 import dev.switchboard.testkit.WireShape;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class ResponseCacheIT {
 
   private static final String CACHE = "x-switchboard-cache";
-  private static final MovableClock CLOCK = new MovableClock(Instant.now());
+  private static final ManualClock CLOCK = new ManualClock(Instant.now());
   private static DevServerHarness dev;
   private static String otherTenantKey;
 
@@ -334,33 +332,5 @@ class ResponseCacheIT {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(json(response.body()).at("/error/code").asText()).isEqualTo("invalid_cache_header");
     assertThat(dev.upstream.requestCount()).isZero();
-  }
-
-  /** A clock the test moves; the dev server reads it from its request threads. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
