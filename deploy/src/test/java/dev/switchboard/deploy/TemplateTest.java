@@ -10,10 +10,10 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
 import dev.switchboard.gateway.GatewayHandler;
 import dev.switchboard.gateway.GatewaySettings;
-import dev.switchboard.gateway.ProviderSettings;
-import dev.switchboard.gateway.UsageSettings;
 import dev.switchboard.providers.openai.Vendor;
 import dev.switchboard.providers.openai.Vendors;
 import dev.switchboard.reporting.ReportingFunction;
@@ -21,8 +21,6 @@ import dev.switchboard.reporting.ReportingSettings;
 import dev.switchboard.store.Tables;
 import dev.switchboard.testkit.ProjectRoot;
 import java.io.InputStream;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -306,27 +304,11 @@ class TemplateTest {
 
   @Test
   void everyVariableTheGatewayReadsIsSetOrHasADocumentedDefault() throws Exception {
-    // the fixed names: every public String constant of the two settings classes
-    Set<String> read = new TreeSet<>();
-    for (Class<?> settings :
-        List.of(GatewaySettings.class, ProviderSettings.class, UsageSettings.class)) {
-      for (Field field : settings.getFields()) {
-        int modifiers = field.getModifiers();
-        if (Modifier.isStatic(modifiers)
-            && Modifier.isFinal(modifiers)
-            && field.getType() == String.class
-            && !((String) field.get(null)).startsWith("_")) { // the _API_KEY suffix, not a name
-          read.add((String) field.get(null));
-        }
-      }
-    }
-    // the OpenAI-compatible vendors' names, derived from their prefixes
-    Set<String> vendorVariables = new TreeSet<>();
-    for (Vendor vendor : Vendors.all()) {
-      vendorVariables.add(ProviderSettings.apiKeyVariable(vendor));
-      vendorVariables.add(ProviderSettings.baseUrlVariable(vendor));
-    }
-    assertThat(read).contains(GatewaySettings.KEYS_TABLE, GatewaySettings.PROVIDER_SECRET_ARN);
+    // the fixed names the functions read (the dev server's own aside) and the vendors' names
+    Set<String> read = new TreeSet<>(ConfigurationVariables.declared().keySet());
+    read.removeAll(ConfigurationVariables.DEV_SERVER);
+    Set<String> vendorVariables = ConfigurationVariables.vendorVariables();
+    assertThat(read).contains(Variables.KEYS_TABLE, Variables.PROVIDER_SECRET_ARN);
 
     Set<String> set = new TreeSet<>();
     gatewayEnvironment().fieldNames().forEachRemaining(set::add);
@@ -346,8 +328,7 @@ class TemplateTest {
             });
 
     // what the template does not set must have a default: the settings parse without it ...
-    GatewaySettings.from(asDeployed);
-    UsageSettings.from(asDeployed);
+    GatewaySettings.from(Env.of(asDeployed));
     // ... and the deploy guide must say what it is
     String guide =
         Files.readString(Project.root().resolve("docs/DEPLOY.md"), StandardCharsets.UTF_8);
@@ -361,7 +342,7 @@ class TemplateTest {
     for (Vendor vendor : Vendors.all()) {
       assertThat(guide).as(vendor.envPrefix()).contains("`" + vendor.envPrefix() + "`");
     }
-    assertThat(set).contains(GatewaySettings.KEYS_TABLE, GatewaySettings.PROVIDER_SECRET_ARN);
+    assertThat(set).contains(Variables.KEYS_TABLE, Variables.PROVIDER_SECRET_ARN);
     Set<String> unknown = new TreeSet<>(set);
     unknown.removeAll(read);
     unknown.removeAll(vendorVariables);
@@ -555,9 +536,9 @@ class TemplateTest {
         .at("/Environment/Variables")
         .fieldNames()
         .forEachRemaining(name -> asDeployed.put(name, "value-from-template"));
-    ReportingSettings.from(asDeployed);
+    ReportingSettings.from(Env.of(asDeployed));
     assertThat(asDeployed.keySet())
-        .containsExactlyInAnyOrder(ReportingSettings.KEYS_TABLE, ReportingSettings.USAGE_TABLE);
+        .containsExactlyInAnyOrder(Variables.KEYS_TABLE, Variables.USAGE_TABLE);
   }
 
   @Test

@@ -6,15 +6,18 @@ import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.budget.CostEstimator;
+import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
+import dev.switchboard.core.config.Variables.AwsCredentials;
 import dev.switchboard.gateway.GatewayHandler;
-import dev.switchboard.gateway.GatewaySettings;
-import dev.switchboard.gateway.UsageSettings;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.InboundEvent;
 import dev.switchboard.lambda.http.JsonResponses;
 import dev.switchboard.reporting.ReportingHandler;
+import dev.switchboard.store.AwsClientSettings;
 import dev.switchboard.store.DynamoClients;
+import dev.switchboard.store.StoreSettings;
 import dev.switchboard.store.Tables;
 import dev.switchboard.testkit.DynaliteProcess;
 import java.io.IOException;
@@ -24,12 +27,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,12 +81,8 @@ public final class DevServer implements AutoCloseable {
    */
   static final long MAX_DISCARDED_BODY = 4L * API_GATEWAY_MAX_BODY;
 
-  static final String PORT = "PORT";
-  static final String HOST = "HOST";
-  static final String DEV_KEY = "SWITCHBOARD_DEV_KEY";
   static final String DEFAULT_KEYS_TABLE = "switchboard-keys";
   static final String DEFAULT_BUDGETS_TABLE = "switchboard-budgets";
-  static final String RECONCILE_INTERVAL_SECONDS = "RECONCILE_INTERVAL_SECONDS";
   static final String DEFAULT_CACHE_TABLE = "switchboard-cache";
   static final String DEFAULT_USAGE_TABLE = "switchboard-usage";
 
@@ -128,9 +127,10 @@ public final class DevServer implements AutoCloseable {
     System.out.println("Switchboard dev server listening on " + dev.baseUrl());
     if (dev.devKeyGenerated) {
       // Printed once, on purpose: it is the only way to learn a generated dev key.
-      System.out.println("Dev key (set " + DEV_KEY + " to choose your own): " + dev.devKey);
+      System.out.println(
+          "Dev key (set " + Variables.SWITCHBOARD_DEV_KEY + " to choose your own): " + dev.devKey);
     } else {
-      System.out.println("Dev key: the value of " + DEV_KEY);
+      System.out.println("Dev key: the value of " + Variables.SWITCHBOARD_DEV_KEY);
     }
     System.out.println(
         "Try: curl -N "
@@ -151,43 +151,51 @@ public final class DevServer implements AutoCloseable {
 
   /** A dev server whose gateway reads the time from {@code clock} (tests move it). */
   public static DevServer start(Map<String, String> env, Clock clock) throws IOException {
-    Map<String, String> gatewayEnv = new HashMap<>(env);
-    gatewayEnv.putIfAbsent(GatewaySettings.KEYS_TABLE, DEFAULT_KEYS_TABLE);
-    gatewayEnv.putIfAbsent(GatewaySettings.BUDGETS_TABLE, DEFAULT_BUDGETS_TABLE);
-    gatewayEnv.putIfAbsent(GatewaySettings.CACHE_TABLE, DEFAULT_CACHE_TABLE);
-    gatewayEnv.putIfAbsent(UsageSettings.USAGE_TABLE, DEFAULT_USAGE_TABLE);
-    gatewayEnv.putIfAbsent("AWS_REGION", "us-east-1");
+    // the dev server's table names and region where the caller set none
+    Env devEnv =
+        Env.of(env)
+            .over(
+                Map.of(
+                    Variables.KEYS_TABLE, DEFAULT_KEYS_TABLE,
+                    Variables.BUDGETS_TABLE, DEFAULT_BUDGETS_TABLE,
+                    Variables.CACHE_TABLE, DEFAULT_CACHE_TABLE,
+                    Variables.USAGE_TABLE, DEFAULT_USAGE_TABLE,
+                    Variables.AWS_REGION, "us-east-1"));
     DynaliteProcess dynalite = null;
-    if (!gatewayEnv.containsKey("AWS_ENDPOINT_URL_DYNAMODB")
-        && !gatewayEnv.containsKey("AWS_ENDPOINT_URL")) {
+    if (!devEnv.isSet(Variables.AWS_ENDPOINT_URL_DYNAMODB)
+        && !devEnv.isSet(Variables.AWS_ENDPOINT_URL)) {
       dynalite = DynaliteProcess.start();
-      gatewayEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
-      // dynalite checks that a request is signed, not by whom
-      gatewayEnv.put("AWS_ACCESS_KEY_ID", "local");
-      gatewayEnv.put("AWS_SECRET_ACCESS_KEY", "local");
+      devEnv =
+          devEnv
+              .with(Variables.AWS_ENDPOINT_URL_DYNAMODB, dynalite.endpoint().toString())
+              // dynalite checks that a request is signed, not by whom
+              .with(AwsCredentials.ACCESS_KEY_ID, "local")
+              .with(AwsCredentials.SECRET_ACCESS_KEY, "local");
     }
     try {
-      try (var dynamo = DynamoClients.create(gatewayEnv, Duration.ofSeconds(10))) {
+      try (var dynamo =
+          DynamoClients.create(
+              new StoreSettings(
+                  Duration.ofSeconds(10),
+                  AwsClientSettings.from(devEnv, Variables.AWS_ENDPOINT_URL_DYNAMODB)))) {
         Tables.createAll(
             dynamo,
             new Tables.Names(
-                gatewayEnv.get(GatewaySettings.KEYS_TABLE),
-                gatewayEnv.get(GatewaySettings.BUDGETS_TABLE),
-                gatewayEnv.get(GatewaySettings.CACHE_TABLE),
-                gatewayEnv.get(UsageSettings.USAGE_TABLE)));
+                devEnv.required(Variables.KEYS_TABLE),
+                devEnv.required(Variables.BUDGETS_TABLE),
+                devEnv.required(Variables.CACHE_TABLE),
+                devEnv.required(Variables.USAGE_TABLE)));
       }
-      GatewayHandler gateway = GatewayHandler.create(gatewayEnv, clock);
+      GatewayHandler gateway = GatewayHandler.create(devEnv, clock);
       // Budgets are estimated with the real tokenizer from the first request on (a deployed
       // function gets it from its SnapStart snapshot); the dev server can wait for it at start.
       CostEstimator.awaitTokenizer();
-      AdminHandler admin = AdminHandler.create(gatewayEnv);
-      ReportingHandler reporting = ReportingHandler.create(gatewayEnv);
-      String key = env.get(DEV_KEY);
-      boolean generated = key == null || key.isBlank();
-      if (generated) {
-        key = ApiKeys.newSecret(new SecureRandom());
-      }
-      String hash = ApiKeys.hash(key.strip());
+      AdminHandler admin = AdminHandler.create(devEnv);
+      ReportingHandler reporting = ReportingHandler.create(devEnv);
+      Optional<String> given = devEnv.optional(Variables.SWITCHBOARD_DEV_KEY);
+      boolean generated = given.isEmpty();
+      String key = given.orElseGet(() -> ApiKeys.newSecret(new SecureRandom()));
+      String hash = ApiKeys.hash(key);
       gateway
           .keyStore()
           .put(
@@ -200,16 +208,16 @@ public final class DevServer implements AutoCloseable {
                   false,
                   Clock.systemUTC().instant(),
                   null));
-      int port = Integer.parseInt(env.getOrDefault(PORT, "8080"));
-      String host = env.getOrDefault(HOST, "127.0.0.1");
+      int port = devEnv.integer(Variables.PORT);
+      String host = devEnv.optional(Variables.HOST).orElse("127.0.0.1");
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
       Server server = jetty(host, port, executor, gateway, admin, reporting);
       ServerConnector connector = (ServerConnector) server.getConnectors()[0];
       // the template's scheduled reconciler, as a background task
-      int every = Integer.parseInt(gatewayEnv.getOrDefault(RECONCILE_INTERVAL_SECONDS, "60"));
+      int every = devEnv.integer(Variables.RECONCILE_INTERVAL_SECONDS);
       ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor();
       if (every > 0) {
-        BudgetReconciliation run = new BudgetReconciliation(gatewayEnv);
+        BudgetReconciliation run = new BudgetReconciliation(devEnv);
         reconciler.scheduleWithFixedDelay(run::runQuietly, every, every, TimeUnit.SECONDS);
       }
       return new DevServer(

@@ -10,6 +10,7 @@ import dev.switchboard.core.auth.KeyRegistry;
 import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.PicoUsd;
+import dev.switchboard.core.config.Env;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.HttpHandler;
@@ -63,9 +64,9 @@ public final class AdminHandler implements HttpHandler {
   }
 
   /** Built from the environment: {@code KEYS_TABLE}, {@code BUDGETS_TABLE}, the AWS variables. */
-  public static AdminHandler create(Map<String, String> env) {
+  public static AdminHandler create(Env env) {
     AdminSettings settings = AdminSettings.from(env);
-    var dynamo = DynamoClients.create(env, settings.storeTimeout());
+    var dynamo = DynamoClients.create(settings.store());
     return new AdminHandler(
         new DynamoKeyStore(dynamo, settings.keysTable()),
         new DynamoBudgetStore(dynamo, settings.budgetsTable()),

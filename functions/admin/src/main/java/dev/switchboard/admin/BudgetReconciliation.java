@@ -1,11 +1,13 @@
 package dev.switchboard.admin;
 
 import dev.switchboard.core.budget.Reconciler;
+import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoClients;
+import dev.switchboard.store.StoreSettings;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * One reconciliation pass over the Budgets table: expired reservations settled at their reserved
@@ -17,11 +19,11 @@ public final class BudgetReconciliation {
   private final DynamoBudgetStore store;
   private final Reconciler reconciler;
 
-  public BudgetReconciliation(Map<String, String> env) {
+  /** From the environment: {@code BUDGETS_TABLE} and the store; no keys table is needed. */
+  public BudgetReconciliation(Env env) {
     this(
         new DynamoBudgetStore(
-            DynamoClients.create(env, AdminSettings.timeout(env)),
-            AdminSettings.budgetsTable(env)));
+            DynamoClients.create(StoreSettings.from(env)), env.required(Variables.BUDGETS_TABLE)));
   }
 
   BudgetReconciliation(DynamoBudgetStore store) {

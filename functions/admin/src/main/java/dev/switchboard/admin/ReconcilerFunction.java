@@ -2,6 +2,7 @@ package dev.switchboard.admin;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.switchboard.core.config.Env;
 import java.time.Clock;
 import java.util.Map;
 
@@ -14,7 +15,7 @@ public final class ReconcilerFunction implements RequestHandler<Map<String, Obje
   private final BudgetReconciliation reconciliation;
 
   public ReconcilerFunction() {
-    this.reconciliation = new BudgetReconciliation(System.getenv());
+    this.reconciliation = new BudgetReconciliation(Env.system());
   }
 
   @Override

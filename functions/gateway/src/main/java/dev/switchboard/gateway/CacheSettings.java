@@ -10,11 +10,8 @@ import java.util.Optional;
  * @param defaultTtl the TTL of {@code x-switchboard-cache: true} and {@code X-OpenRouter-Cache:
  *     true} without a TTL
  * @param maxTtl the longest TTL honoured; longer requests are shortened to it
- * @param anthropicAutoCache place Anthropic prompt-cache breakpoints on every long enough request
- *     whose client placed none
  */
-record CacheSettings(
-    Optional<String> table, Duration defaultTtl, Duration maxTtl, boolean anthropicAutoCache) {
+record CacheSettings(Optional<String> table, Duration defaultTtl, Duration maxTtl) {
 
   Duration clamp(Duration ttl) {
     return ttl.compareTo(maxTtl) > 0 ? maxTtl : ttl;

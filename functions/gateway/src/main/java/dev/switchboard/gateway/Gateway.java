@@ -12,17 +12,19 @@ import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.chat.ChatCompletion;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
-import dev.switchboard.core.routing.AttemptTimeouts;
+import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
 import dev.switchboard.core.routing.HealthStore;
 import dev.switchboard.core.routing.ProviderHealth;
-import dev.switchboard.core.routing.RetryPolicy;
 import dev.switchboard.core.routing.RoutePlanner;
 import dev.switchboard.core.routing.Router;
 import dev.switchboard.core.routing.RoutingConfig;
 import dev.switchboard.core.routing.SharedHealth;
 import dev.switchboard.core.routing.Sleeper;
+import dev.switchboard.core.routing.UpstreamSettings;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
+import dev.switchboard.core.usage.UsageSettings;
 import dev.switchboard.core.usage.UsageStore;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoCacheStore;
@@ -32,10 +34,7 @@ import dev.switchboard.store.DynamoKeyStore;
 import dev.switchboard.store.DynamoUsageStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -58,20 +57,19 @@ record Gateway(
     ChatCompletion completion,
     SharedHealth sharedHealth) {
 
-  static Gateway fromEnvironment(Map<String, String> env) {
+  static Gateway fromEnvironment(Env env) {
     return fromEnvironment(env, Clock.systemUTC());
   }
 
   /** The gateway on {@code clock}: the dev server's tests pass one they can move. */
-  static Gateway fromEnvironment(Map<String, String> env, Clock clock) {
+  static Gateway fromEnvironment(Env env, Clock clock) {
     GatewaySettings settings = GatewaySettings.from(env);
-    UsageSettings usage = UsageSettings.from(settings.env());
     String budgetsTable =
         settings
             .budgetsTable()
             .orElseThrow(
-                () -> new IllegalArgumentException(GatewaySettings.BUDGETS_TABLE + " must be set"));
-    var dynamo = DynamoClients.create(settings.env(), settings.storeTimeout());
+                () -> new IllegalArgumentException(Variables.BUDGETS_TABLE + " must be set"));
+    var dynamo = DynamoClients.create(settings.store());
     CacheStore cacheStore =
         settings
             .cache()
@@ -80,9 +78,10 @@ record Gateway(
             .orElse(CacheStore.NONE);
     ObjectMapper mapper = new ObjectMapper();
     AccessLog log = AccessLog.stdout(mapper);
+    UsageSettings usage = settings.usage();
     var usageStore = new DynamoUsageStore(dynamo, usage.table(), usage.retention());
     return assemble(
-        settings,
+        env,
         mapper,
         clock,
         new DynamoKeyStore(dynamo, settings.keysTable()),
@@ -99,7 +98,7 @@ record Gateway(
    * stored after the configured attempts goes to {@code unsaved}.
    */
   static Gateway assemble(
-      GatewaySettings settings,
+      Env env,
       ObjectMapper mapper,
       Clock clock,
       KeyStore keys,
@@ -109,11 +108,13 @@ record Gateway(
       UsageStore usageStore,
       Consumer<UsageRecord> unsaved,
       AccessLog log) {
-    UsageSettings usage = UsageSettings.from(settings.env());
+    GatewaySettings settings = GatewaySettings.from(env);
+    UsageSettings usage = settings.usage();
     var recorder =
         new UsageRecorder(
             usageStore, usage.writeAttempts(), Duration.ofMillis(50), Thread::sleep, unsaved);
     return build(
+        env,
         settings,
         mapper,
         clock,
@@ -127,6 +128,7 @@ record Gateway(
   }
 
   private static Gateway build(
+      Env env,
       GatewaySettings settings,
       ObjectMapper mapper,
       Clock clock,
@@ -142,27 +144,15 @@ record Gateway(
     try {
       routing = RoutingConfig.load(mapper, settings.routingConfigFile());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          GatewaySettings.ROUTING_CONFIG_FILE + ": " + e.getMessage());
+      throw new IllegalArgumentException(Variables.ROUTING_CONFIG_FILE + ": " + e.getMessage());
     }
-    Set<String> knownIds = new HashSet<>(Providers.knownIds());
-    knownIds.addAll(Providers.customIds(routing));
-    ModelCatalog catalog = ModelCatalog.load(mapper, settings.modelCatalogFile(), knownIds);
-    Map<String, ChatProvider> providers = new LinkedHashMap<>();
-    providers.putAll(Providers.configured(settings, mapper, clock));
-    providers.putAll(Providers.custom(settings, routing, providers.keySet(), mapper, clock));
+    ModelCatalog catalog =
+        ModelCatalog.load(mapper, settings.modelCatalogFile(), Providers.knownIds(routing));
+    Map<String, ChatProvider> providers = Providers.all(env, settings, routing, mapper, clock);
+    UpstreamSettings upstream = settings.upstream();
     ProviderHealth health =
         new ProviderHealth(
-            clock, settings.circuitFailureThreshold(), settings.circuitCooldown(), sharedHealth);
-    AttemptTimeouts timeouts =
-        new AttemptTimeouts(
-            settings.upstreamConnectTimeout(),
-            settings.upstreamFirstByteTimeout(),
-            settings.upstreamIdleTimeout(),
-            settings.upstreamTotalTimeout());
-    RetryPolicy retries =
-        new RetryPolicy(
-            settings.upstreamMaxRetries(), settings.retryBaseDelay(), settings.retryMaxDelay());
+            clock, upstream.circuitFailureThreshold(), upstream.circuitCooldown(), sharedHealth);
     RoutePlanner planner =
         new RoutePlanner(
             catalog,
@@ -170,8 +160,8 @@ record Gateway(
             providers.keySet(),
             health,
             RandomGenerator.getDefault(),
-            timeouts,
-            retries);
+            upstream.timeouts(),
+            upstream.retries());
     Router router =
         new Router(
             providers,
@@ -179,7 +169,7 @@ record Gateway(
             clock,
             Sleeper.SYSTEM,
             RandomGenerator.getDefault(),
-            settings.streamKeepAlive());
+            upstream.streamKeepAlive());
     ChatService chat = new ChatService(catalog, providers, clock, planner, router);
     ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
     Admission admission =
@@ -208,13 +198,14 @@ record Gateway(
    */
   private static SharedHealth sharedHealth(
       GatewaySettings settings, HealthStore store, Clock clock) {
-    if (settings.sharedHealthRefresh().isZero()) {
+    UpstreamSettings upstream = settings.upstream();
+    if (upstream.sharedHealthRefresh().isZero()) {
       return SharedHealth.none(clock);
     }
     SharedHealth shared =
         new SharedHealth(
-            store, clock, settings.circuitFailureThreshold(), settings.sharedHealthRefresh());
-    if (!"snap-start".equals(settings.env().get(GatewayHandler.INITIALIZATION_TYPE))) {
+            store, clock, upstream.circuitFailureThreshold(), upstream.sharedHealthRefresh());
+    if (!settings.snapStart()) {
       // under SnapStart no store call goes into the snapshot: afterRestore reads it
       shared.refreshNow();
     }
@@ -222,13 +213,14 @@ record Gateway(
   }
 
   /**
-   * The same gateway with new settings (provider credentials read after a SnapStart restore): the
-   * key store, the cache store and their client are kept, everything that depends on the settings
-   * is rebuilt.
+   * The same gateway with a new environment (provider credentials read after a SnapStart restore):
+   * the key store, the cache store and their client are kept, everything that depends on the
+   * settings is rebuilt.
    */
-  Gateway rewire(GatewaySettings newSettings) {
+  Gateway rewire(Env newEnv) {
     return build(
-        newSettings,
+        newEnv,
+        GatewaySettings.from(newEnv),
         mapper,
         clock,
         authenticator.store(),

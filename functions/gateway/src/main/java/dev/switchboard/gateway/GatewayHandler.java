@@ -6,6 +6,7 @@ import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.chat.ChatOutcome;
+import dev.switchboard.core.config.Env;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.usage.UsageRecord;
@@ -32,9 +33,8 @@ import java.util.function.Function;
 public final class GatewayHandler implements HttpHandler, SnapStartResource {
 
   private static final String CHAT = "/v1/chat/completions";
-  static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
 
-  private final Map<String, String> env;
+  private final Env env;
   private final SecretSource secrets;
   private final boolean secretAfterRestore;
   private final ObjectMapper mapper;
@@ -55,17 +55,14 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
 
   /** For the Lambda runtime: configuration from the process environment. */
   public GatewayHandler() {
-    this(System.getenv(), new SecretsManagerSource(System.getenv()), Gateway::fromEnvironment);
+    this(Env.system(), new SecretsManagerSource(Env.system()), Gateway::fromEnvironment);
   }
 
   /**
    * Reads the provider secret (when {@code PROVIDER_SECRET_ARN} is set) now, or after the restore
    * under SnapStart, and builds the gateway with {@code assemble}.
    */
-  GatewayHandler(
-      Map<String, String> env,
-      SecretSource secrets,
-      Function<Map<String, String>, Gateway> assemble) {
+  GatewayHandler(Env env, SecretSource secrets, Function<Env, Gateway> assemble) {
     this(
         env,
         secrets,
@@ -79,7 +76,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   /** For tests: an assembled gateway, no provider secret. */
   GatewayHandler(Gateway gateway) {
     this(
-        gateway.settings().env(),
+        Env.of(Map.of()),
         id -> {
           throw new IllegalStateException("no provider secret in this configuration");
         },
@@ -88,7 +85,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   }
 
   private GatewayHandler(
-      Map<String, String> env, SecretSource secrets, boolean secretAfterRestore, Gateway gateway) {
+      Env env, SecretSource secrets, boolean secretAfterRestore, Gateway gateway) {
     this.env = env;
     this.secrets = secrets;
     this.secretAfterRestore = secretAfterRestore;
@@ -112,17 +109,17 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
         gateway.settings().corsAllowOrigin());
   }
 
-  private static boolean secretAfterRestore(Map<String, String> env) {
-    return "snap-start".equals(env.get(INITIALIZATION_TYPE)) && ProviderSecrets.configured(env);
+  private static boolean secretAfterRestore(Env env) {
+    return GatewaySettings.isSnapStart(env) && ProviderSecrets.configured(env);
   }
 
   /** For the dev server and tests: configuration from the given variables. */
-  public static GatewayHandler create(Map<String, String> env) {
+  public static GatewayHandler create(Env env) {
     return new GatewayHandler(env, new SecretsManagerSource(env), Gateway::fromEnvironment);
   }
 
   /** For tests that move time: configuration from the given variables, time from {@code clock}. */
-  public static GatewayHandler create(Map<String, String> env, Clock clock) {
+  public static GatewayHandler create(Env env, Clock clock) {
     return new GatewayHandler(Gateway.fromEnvironment(env, clock));
   }
 
@@ -151,8 +148,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   @Override
   public void afterRestore() {
     if (secretAfterRestore) {
-      Map<String, String> merged = ProviderSecrets.merge(env, secrets, mapper);
-      wiring = wire(wiring.gateway().rewire(GatewaySettings.from(merged)));
+      wiring = wire(wiring.gateway().rewire(ProviderSecrets.merge(env, secrets, mapper)));
     }
     // the snapshot's view is as old as the snapshot; init skipped the read under SnapStart
     wiring.gateway().sharedHealth().refreshNow();

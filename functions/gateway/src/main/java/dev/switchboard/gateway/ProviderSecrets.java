@@ -1,7 +1,10 @@
 package dev.switchboard.gateway;
 
+import static dev.switchboard.core.config.Variables.PROVIDER_SECRET_ARN;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.config.Env;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,8 +17,8 @@ import java.util.regex.Pattern;
  *
  * <p>The secret is a JSON object whose keys are the variable names used locally ({@code
  * {"OPENAI_API_KEY": "sk-..."}}), so one set of names configures the gateway everywhere. Without
- * {@value GatewaySettings#PROVIDER_SECRET_ARN} nothing is read and the environment is used as it
- * is: local runs are unchanged.
+ * {@code PROVIDER_SECRET_ARN} nothing is read and the environment is used as it is: local runs are
+ * unchanged.
  *
  * <p>A non-blank environment variable wins over the secret's entry of the same name. The template
  * sets no credential variables, so on a default deployment the secret is the only source; an
@@ -31,8 +34,8 @@ final class ProviderSecrets {
   private ProviderSecrets() {}
 
   /** Whether the environment names a provider secret. */
-  static boolean configured(Map<String, String> env) {
-    return arn(env).isPresent();
+  static boolean configured(Env env) {
+    return env.isSet(PROVIDER_SECRET_ARN);
   }
 
   /**
@@ -42,9 +45,8 @@ final class ProviderSecrets {
    * @throws IllegalStateException when the secret cannot be read or is not a JSON object of strings
    *     (the message names the variable and the offending key, never a value)
    */
-  static Map<String, String> merge(
-      Map<String, String> env, SecretSource source, ObjectMapper json) {
-    Optional<String> arn = arn(env);
+  static Env merge(Env env, SecretSource source, ObjectMapper json) {
+    Optional<String> arn = env.optional(PROVIDER_SECRET_ARN);
     if (arn.isEmpty()) {
       return env;
     }
@@ -54,32 +56,21 @@ final class ProviderSecrets {
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "could not read the secret named by "
-              + GatewaySettings.PROVIDER_SECRET_ARN
+              + PROVIDER_SECRET_ARN
               + " ("
               + e.getClass().getSimpleName()
               + ")",
           e);
     }
-    Map<String, String> merged = new HashMap<>(parse(value, json));
+    Map<String, String> entries = parse(value, json);
     TreeSet<String> overridden = new TreeSet<>();
-    env.forEach(
-        (name, v) -> {
-          if (v != null && !v.isBlank()) {
-            if (merged.containsKey(name)) {
-              overridden.add(name);
-            }
-            merged.put(name, v);
-          } else {
-            // a blank variable means "unset" to GatewaySettings; it must not hide the secret's
-            // value
-            merged.putIfAbsent(name, v);
-          }
-        });
+    entries.keySet().stream().filter(env::isSet).forEach(overridden::add);
     if (!overridden.isEmpty()) {
       System.err.println(
           "switchboard: the environment overrides the provider secret's " + overridden);
     }
-    return Map.copyOf(merged);
+    // a blank variable means "unset" to the settings; it does not hide the secret's value
+    return env.over(entries);
   }
 
   private static Map<String, String> parse(String value, ObjectMapper json) {
@@ -89,11 +80,11 @@ final class ProviderSecrets {
     } catch (IOException e) {
       // no cause: a parser message quotes the text around the error, which is the secret
       throw new IllegalStateException(
-          "the secret named by " + GatewaySettings.PROVIDER_SECRET_ARN + " is not valid JSON");
+          "the secret named by " + PROVIDER_SECRET_ARN + " is not valid JSON");
     }
     if (tree == null || !tree.isObject()) {
       throw new IllegalStateException(
-          "the secret named by " + GatewaySettings.PROVIDER_SECRET_ARN + " must be a JSON object");
+          "the secret named by " + PROVIDER_SECRET_ARN + " must be a JSON object");
     }
     Map<String, String> entries = new HashMap<>();
     for (Map.Entry<String, JsonNode> field : tree.properties()) {
@@ -101,7 +92,7 @@ final class ProviderSecrets {
       if (!NAME.matcher(name).matches() || reserved(name)) {
         throw new IllegalStateException(
             "the secret named by "
-                + GatewaySettings.PROVIDER_SECRET_ARN
+                + PROVIDER_SECRET_ARN
                 + " has a key that is not a variable it may set: "
                 + (name.length() <= 40 ? name : name.substring(0, 40) + "..."));
       }
@@ -121,11 +112,6 @@ final class ProviderSecrets {
     return name.startsWith("AWS_")
         || name.startsWith("LAMBDA_")
         || name.startsWith("_")
-        || name.equals(GatewaySettings.PROVIDER_SECRET_ARN);
-  }
-
-  private static Optional<String> arn(Map<String, String> env) {
-    String arn = env.get(GatewaySettings.PROVIDER_SECRET_ARN);
-    return arn == null || arn.isBlank() ? Optional.empty() : Optional.of(arn.strip());
+        || name.equals(PROVIDER_SECRET_ARN);
   }
 }

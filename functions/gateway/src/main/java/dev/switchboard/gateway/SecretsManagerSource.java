@@ -1,8 +1,9 @@
 package dev.switchboard.gateway;
 
+import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
 import dev.switchboard.store.AwsClientSettings;
 import java.time.Duration;
-import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
@@ -18,10 +19,10 @@ final class SecretsManagerSource implements SecretSource {
   /** Generous for one small call at init, short enough that a bad network fails the init. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
-  private final Map<String, String> env;
+  private final Env env;
 
-  SecretsManagerSource(Map<String, String> env) {
-    this.env = Map.copyOf(env);
+  SecretsManagerSource(Env env) {
+    this.env = env;
   }
 
   @Override
@@ -32,6 +33,8 @@ final class SecretsManagerSource implements SecretSource {
   }
 
   private SecretsManagerClient client() {
+    // the SDK's own variable names, so LocalStack users configure this like every other client
+    AwsClientSettings aws = AwsClientSettings.from(env, Variables.AWS_ENDPOINT_URL_SECRETS_MANAGER);
     SecretsManagerClientBuilder builder =
         SecretsManagerClient.builder()
             .httpClient(
@@ -39,12 +42,10 @@ final class SecretsManagerSource implements SecretSource {
                     .connectionTimeout(CALL_TIMEOUT)
                     .socketTimeout(CALL_TIMEOUT)
                     .build())
-            .region(AwsClientSettings.region(env))
-            .credentialsProvider(AwsClientSettings.credentials(env))
+            .region(aws.region())
+            .credentialsProvider(aws.credentials())
             .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT));
-    // the SDK's own variable names, so LocalStack users configure this like every other client
-    AwsClientSettings.endpoint(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER")
-        .ifPresent(builder::endpointOverride);
+    aws.endpoint().ifPresent(builder::endpointOverride);
     return builder.build();
   }
 }

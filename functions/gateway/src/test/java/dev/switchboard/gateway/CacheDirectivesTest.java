@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 class CacheDirectivesTest {
 
   private static final CacheSettings SETTINGS =
-      new CacheSettings(
-          Optional.of("cache"), Duration.ofSeconds(300), Duration.ofSeconds(3600), false);
+      new CacheSettings(Optional.of("cache"), Duration.ofSeconds(300), Duration.ofSeconds(3600));
   private final CacheDirectives directives = new CacheDirectives(SETTINGS);
   private final ApiKey plainKey = key(null);
 
@@ -84,8 +83,7 @@ class CacheDirectivesTest {
   void withoutACacheTableEverythingIsOff() {
     CacheDirectives off =
         new CacheDirectives(
-            new CacheSettings(
-                Optional.empty(), Duration.ofSeconds(300), Duration.ofSeconds(3600), false));
+            new CacheSettings(Optional.empty(), Duration.ofSeconds(300), Duration.ofSeconds(3600)));
     assertThat(off.of(request(Map.of("x-switchboard-cache", "60")), plainKey))
         .isEqualTo(CachePolicy.OFF);
   }

@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.auth.InMemoryKeyStore;
+import dev.switchboard.core.config.Variables;
 import dev.switchboard.core.usage.InMemoryUsageStore;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class CorsHeadersTest {
 
   private static RecordingSink call(Map<String, String> extraEnv, String path) {
-    Map<String, String> env = new HashMap<>(Map.of(GatewaySettings.KEYS_TABLE, "keys"));
+    Map<String, String> env = new HashMap<>(Map.of(Variables.KEYS_TABLE, "keys"));
     env.putAll(extraEnv);
     GatewayHandler handler =
         new GatewayHandler(
@@ -35,9 +36,7 @@ class CorsHeadersTest {
   @Test
   void everyResponseCarriesTheConfiguredOriginErrorsIncluded() {
     RecordingSink sink =
-        call(
-            Map.of(GatewaySettings.CORS_ALLOW_ORIGIN, "https://app.example"),
-            "/v1/chat/completions");
+        call(Map.of(Variables.CORS_ALLOW_ORIGIN, "https://app.example"), "/v1/chat/completions");
 
     assertThat(sink.status).isEqualTo(401);
     assertThat(sink.headers)

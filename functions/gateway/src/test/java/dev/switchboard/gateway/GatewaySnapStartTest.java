@@ -9,6 +9,8 @@ import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.auth.KeyStore;
+import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
 import dev.switchboard.core.usage.InMemoryUsageStore;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;
@@ -74,9 +76,10 @@ class GatewaySnapStartTest {
 
   private Map<String, String> env(boolean snapStart) {
     Map<String, String> env = new HashMap<>();
-    env.put(GatewaySettings.KEYS_TABLE, "keys");
-    env.put(GatewaySettings.ECHO_CHUNK_DELAY_MS, "0");
-    env.put(GatewaySettings.PROVIDER_SECRET_ARN, ARN);
+    env.put(Variables.KEYS_TABLE, "keys");
+    env.put(Variables.USAGE_TABLE, "usage");
+    env.put(Variables.ECHO_CHUNK_DELAY_MS.name(), "0");
+    env.put(Variables.PROVIDER_SECRET_ARN, ARN);
     if (snapStart) {
       env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
     }
@@ -92,7 +95,7 @@ class GatewaySnapStartTest {
               + "/v1\"}";
         };
     return new GatewayHandler(
-        env, source, e -> new TestGateway(e, store, new InMemoryUsageStore()).gateway);
+        Env.of(env), source, e -> new TestGateway(e, store, new InMemoryUsageStore()).gateway);
   }
 
   private RecordingSink get(GatewayHandler handler, String path) {
@@ -158,7 +161,7 @@ class GatewaySnapStartTest {
   @Test
   void primingWorksWithTheEchoModelTurnedOff() throws Exception {
     Map<String, String> env = env(false);
-    env.put(GatewaySettings.ECHO_MODEL_ENABLED, "false");
+    env.put(Variables.ECHO_MODEL_ENABLED.name(), "false");
     GatewayHandler handler = handler(env);
 
     handler.beforeCheckpoint();

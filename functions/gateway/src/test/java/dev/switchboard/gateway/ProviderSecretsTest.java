@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
+import dev.switchboard.providers.openai.OpenAiCompatibleFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,68 +31,62 @@ class ProviderSecretsTest {
     };
   }
 
-  private static Map<String, String> env(String... pairs) {
+  private static Env env(String... pairs) {
     Map<String, String> env = new HashMap<>();
     for (int i = 0; i < pairs.length; i += 2) {
       env.put(pairs[i], pairs[i + 1]);
     }
-    return env;
+    return Env.of(env);
   }
 
   @Test
   void readsNothingAndChangesNothingWithoutASecretArn() {
-    Map<String, String> local = env("KEYS_TABLE", "keys", "OPENAI_API_KEY", "local");
+    Env local = env("KEYS_TABLE", "keys", "OPENAI_API_KEY", "local");
 
-    Map<String, String> merged = ProviderSecrets.merge(local, returning("{}"), JSON);
+    Env merged = ProviderSecrets.merge(local, returning("{}"), JSON);
 
-    assertThat(merged).isEqualTo(local);
+    assertThat(merged).isSameAs(local);
     assertThat(reads).isEmpty();
   }
 
   @Test
   void addsTheSecretsEntriesUnderTheEnvironment() {
-    Map<String, String> merged =
+    Env merged =
         ProviderSecrets.merge(
-            env("KEYS_TABLE", "keys", GatewaySettings.PROVIDER_SECRET_ARN, ARN),
+            env("KEYS_TABLE", "keys", Variables.PROVIDER_SECRET_ARN, ARN),
             returning("{\"OPENAI_API_KEY\":\"" + CANARY + "\",\"ANTHROPIC_API_KEY\":\"a\"}"),
             JSON);
 
     assertThat(reads).containsExactly(ARN);
-    assertThat(merged)
-        .containsEntry("OPENAI_API_KEY", CANARY)
-        .containsEntry("ANTHROPIC_API_KEY", "a")
-        .containsEntry("KEYS_TABLE", "keys");
+    assertThat(merged.optional("OPENAI_API_KEY")).contains(CANARY);
+    assertThat(merged.optional("ANTHROPIC_API_KEY")).contains("a");
+    assertThat(merged.optional("KEYS_TABLE")).contains("keys");
   }
 
   @Test
   void anExplicitEnvironmentVariableWinsOverTheSecret() {
-    Map<String, String> merged =
+    Env merged =
         ProviderSecrets.merge(
-            env(
-                GatewaySettings.PROVIDER_SECRET_ARN,
-                ARN,
-                "OPENAI_BASE_URL",
-                "http://proxy.internal/v1"),
+            env(Variables.PROVIDER_SECRET_ARN, ARN, "OPENAI_BASE_URL", "http://proxy.internal/v1"),
             returning(
                 "{\"OPENAI_BASE_URL\":\"https://api.openai.com/v1\",\"OPENAI_API_KEY\":\"k\"}"),
             JSON);
 
-    assertThat(merged)
-        .containsEntry("OPENAI_BASE_URL", "http://proxy.internal/v1")
-        .containsEntry("OPENAI_API_KEY", "k");
+    assertThat(merged.optional("OPENAI_BASE_URL")).contains("http://proxy.internal/v1");
+    assertThat(merged.optional("OPENAI_API_KEY")).contains("k");
   }
 
   @Test
   void aBlankEnvironmentVariableDoesNotHideTheSecretsValue() {
     // GatewaySettings reads a blank variable as unset, so it must not shadow the secret
-    Map<String, String> merged =
+    Env merged =
         ProviderSecrets.merge(
-            env(GatewaySettings.PROVIDER_SECRET_ARN, ARN, "OPENAI_API_KEY", " "),
+            env(Variables.PROVIDER_SECRET_ARN, ARN, "OPENAI_API_KEY", " "),
             returning("{\"OPENAI_API_KEY\":\"" + CANARY + "\"}"),
             JSON);
 
-    assertThat(merged).containsEntry("OPENAI_API_KEY", CANARY);
-    assertThat(openAiKey(GatewaySettings.from(withKeys(merged)))).contains(CANARY);
+    assertThat(merged.optional("OPENAI_API_KEY")).contains(CANARY);
+    assertThat(openAiKey(merged)).contains(CANARY);
   }
 
   @Test
@@ -100,10 +97,9 @@ class ProviderSecretsTest {
         };
 
     assertThatThrownBy(
-            () ->
-                ProviderSecrets.merge(env(GatewaySettings.PROVIDER_SECRET_ARN, ARN), broken, JSON))
+            () -> ProviderSecrets.merge(env(Variables.PROVIDER_SECRET_ARN, ARN), broken, JSON))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining(GatewaySettings.PROVIDER_SECRET_ARN)
+        .hasMessageContaining(Variables.PROVIDER_SECRET_ARN)
         .message()
         .doesNotContain(CANARY);
   }
@@ -120,7 +116,7 @@ class ProviderSecretsTest {
       assertThatThrownBy(
               () ->
                   ProviderSecrets.merge(
-                      env(GatewaySettings.PROVIDER_SECRET_ARN, ARN), returning(bad), JSON))
+                      env(Variables.PROVIDER_SECRET_ARN, ARN), returning(bad), JSON))
           .as(bad)
           .isInstanceOf(IllegalStateException.class)
           .hasNoCause()
@@ -137,11 +133,11 @@ class ProviderSecretsTest {
             "AWS_ENDPOINT_URL",
             "LAMBDA_TASK_ROOT",
             "_HANDLER",
-            GatewaySettings.PROVIDER_SECRET_ARN)) {
+            Variables.PROVIDER_SECRET_ARN)) {
       assertThatThrownBy(
               () ->
                   ProviderSecrets.merge(
-                      env(GatewaySettings.PROVIDER_SECRET_ARN, ARN),
+                      env(Variables.PROVIDER_SECRET_ARN, ARN),
                       returning("{\"" + name + "\":\"x\"}"),
                       JSON))
           .as(name)
@@ -151,26 +147,18 @@ class ProviderSecretsTest {
 
   @Test
   void anEmptySecretConfiguresNoProvider() {
-    Map<String, String> merged =
+    Env merged =
         ProviderSecrets.merge(
-            env("KEYS_TABLE", "keys", GatewaySettings.PROVIDER_SECRET_ARN, ARN),
-            returning("{}"),
-            JSON);
+            env("KEYS_TABLE", "keys", Variables.PROVIDER_SECRET_ARN, ARN), returning("{}"), JSON);
 
-    assertThat(openAiKey(GatewaySettings.from(merged))).isEmpty();
+    assertThat(openAiKey(merged)).isEmpty();
   }
 
   /** The key the OpenAI provider would send, if OpenAI is configured. */
-  private static Optional<String> openAiKey(GatewaySettings settings) {
-    return settings.providers().openAiCompatible().stream()
+  private static Optional<String> openAiKey(Env env) {
+    return OpenAiCompatibleFactory.configs(env).stream()
         .filter(c -> c.providerId().equals("openai"))
         .map(OpenAiCompatibleConfig::apiKey)
         .findFirst();
-  }
-
-  private static Map<String, String> withKeys(Map<String, String> env) {
-    Map<String, String> copy = new HashMap<>(env);
-    copy.put("KEYS_TABLE", "keys");
-    return copy;
   }
 }

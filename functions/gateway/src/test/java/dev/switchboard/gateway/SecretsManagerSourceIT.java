@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,7 +78,7 @@ class SecretsManagerSourceIT {
         JSON.writeValueAsString(
             Map.of("ARN", ARN, "Name", "providers", "SecretString", "{\"OPENAI_API_KEY\":\"k\"}"));
 
-    String value = new SecretsManagerSource(env()).secretString(ARN);
+    String value = new SecretsManagerSource(Env.of(env())).secretString(ARN);
 
     assertThat(value).isEqualTo("{\"OPENAI_API_KEY\":\"k\"}");
     assertThat(requests).hasSize(1);
@@ -96,12 +97,11 @@ class SecretsManagerSourceIT {
     status = 400;
     reply =
         "{\"__type\":\"ResourceNotFoundException\",\"Message\":\"Secrets Manager can't find it\"}";
-    Map<String, String> env = new HashMap<>(env());
-    env.put(GatewaySettings.PROVIDER_SECRET_ARN, ARN);
+    Env env = Env.of(env()).with(Variables.PROVIDER_SECRET_ARN, ARN);
 
     assertThatThrownBy(() -> ProviderSecrets.merge(env, new SecretsManagerSource(env), JSON))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining(GatewaySettings.PROVIDER_SECRET_ARN)
+        .hasMessageContaining(Variables.PROVIDER_SECRET_ARN)
         .hasMessageContaining("ResourceNotFoundException");
   }
 }

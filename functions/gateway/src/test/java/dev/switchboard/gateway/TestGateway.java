@@ -5,13 +5,13 @@ import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.InMemoryBudgetStore;
 import dev.switchboard.core.cache.CacheStore;
+import dev.switchboard.core.config.Env;
 import dev.switchboard.core.routing.HealthStore;
 import dev.switchboard.core.usage.UsageStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 
 /** A gateway on in-memory stores whose log lines are kept for the test to read. */
@@ -34,16 +34,21 @@ final class TestGateway {
       CacheStore cache,
       BudgetStore budgets,
       UsageStore usage) {
-    Map<String, String> all = new HashMap<>();
-    all.put("KEYS_TABLE", "keys");
-    all.put("USAGE_TABLE", "usage");
-    all.put("ECHO_CHUNK_DELAY_MS", "0");
-    all.putAll(env);
+    this(Env.of(env), keys, cache, budgets, usage);
+  }
+
+  TestGateway(Env env, KeyStore keys, UsageStore usage) {
+    this(env, keys, CacheStore.NONE, new InMemoryBudgetStore(), usage);
+  }
+
+  TestGateway(Env env, KeyStore keys, CacheStore cache, BudgetStore budgets, UsageStore usage) {
+    Env all =
+        env.over(Map.of("KEYS_TABLE", "keys", "USAGE_TABLE", "usage", "ECHO_CHUNK_DELAY_MS", "0"));
     ObjectMapper json = new ObjectMapper();
     AccessLog log = new AccessLog(json, new PrintStream(logBytes, true, StandardCharsets.UTF_8));
     gateway =
         Gateway.assemble(
-            GatewaySettings.from(all),
+            all,
             json,
             Clock.systemUTC(),
             keys,

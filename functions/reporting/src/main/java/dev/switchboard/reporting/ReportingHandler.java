@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.auth.StoreUnavailableException;
+import dev.switchboard.core.config.Env;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.usage.UsagePage;
@@ -60,15 +61,15 @@ public final class ReportingHandler implements HttpHandler {
   }
 
   /** Built from the given variables (the process environment on Lambda; the dev server's map). */
-  public static ReportingHandler create(Map<String, String> env) {
+  public static ReportingHandler create(Env env) {
     ReportingSettings settings = ReportingSettings.from(env);
-    var dynamo = DynamoClients.create(env, settings.storeTimeout());
+    var dynamo = DynamoClients.create(settings.store());
     Clock clock = Clock.systemUTC();
     return new ReportingHandler(
         new Authenticator(
             new DynamoKeyStore(dynamo, settings.keysTable()), clock, settings.keyCacheTtl()),
         // retention only matters for writes, which this function never makes
-        new DynamoUsageStore(dynamo, settings.usageTable(), Duration.ZERO),
+        new DynamoUsageStore(dynamo, settings.usage().table(), Duration.ZERO),
         new ObjectMapper(),
         clock,
         settings);

@@ -1,5 +1,7 @@
 package dev.switchboard.store;
 
+import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -17,11 +19,15 @@ public final class DynamoClients {
   private DynamoClients() {}
 
   /**
-   * @param env the environment to read (the process environment, or the dev server's overrides)
-   * @param callTimeout the most one store call may take, retries included, before the request fails
-   *     closed
+   * For tools and tests: a client configured by {@code env}'s AWS variables with its own timeout.
    */
   public static DynamoDbClient create(Map<String, String> env, Duration callTimeout) {
+    return create(
+        new StoreSettings(
+            callTimeout, AwsClientSettings.from(Env.of(env), Variables.AWS_ENDPOINT_URL_DYNAMODB)));
+  }
+
+  public static DynamoDbClient create(StoreSettings settings) {
     DynamoDbClientBuilder builder =
         DynamoDbClient.builder()
             // Apache, not the url-connection client: HttpURLConnection waits 1 ms on a read
@@ -29,14 +35,13 @@ public final class DynamoClients {
             // store call (the admission before the first byte among them) 1 ms slower
             .httpClient(
                 Apache5HttpClient.builder()
-                    .connectionTimeout(callTimeout)
-                    .socketTimeout(callTimeout)
+                    .connectionTimeout(settings.callTimeout())
+                    .socketTimeout(settings.callTimeout())
                     .build())
-            .region(AwsClientSettings.region(env))
-            .credentialsProvider(AwsClientSettings.credentials(env))
-            .overrideConfiguration(c -> c.apiCallTimeout(callTimeout));
-    AwsClientSettings.endpoint(env, "AWS_ENDPOINT_URL_DYNAMODB")
-        .ifPresent(builder::endpointOverride);
+            .region(settings.aws().region())
+            .credentialsProvider(settings.aws().credentials())
+            .overrideConfiguration(c -> c.apiCallTimeout(settings.callTimeout()));
+    settings.aws().endpoint().ifPresent(builder::endpointOverride);
     return builder.build();
   }
 }

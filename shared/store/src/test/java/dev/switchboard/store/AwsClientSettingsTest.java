@@ -2,6 +2,7 @@ package dev.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.config.Env;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -26,11 +27,12 @@ class AwsClientSettingsTest {
             "AWS_ENDPOINT_URL", "http://localhost:4566",
             "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000");
 
-    assertThat(AwsClientSettings.endpoint(env, "AWS_ENDPOINT_URL_DYNAMODB"))
+    assertThat(AwsClientSettings.from(Env.of(env), "AWS_ENDPOINT_URL_DYNAMODB").endpoint())
         .contains(URI.create("http://127.0.0.1:8000"));
-    assertThat(AwsClientSettings.endpoint(env, "AWS_ENDPOINT_URL_SECRETS_MANAGER"))
+    assertThat(AwsClientSettings.from(Env.of(env), "AWS_ENDPOINT_URL_SECRETS_MANAGER").endpoint())
         .contains(URI.create("http://localhost:4566"));
-    assertThat(AwsClientSettings.endpoint(Map.of(), "AWS_ENDPOINT_URL_DYNAMODB")).isEmpty();
+    assertThat(AwsClientSettings.from(Env.of(Map.of()), "AWS_ENDPOINT_URL_DYNAMODB").endpoint())
+        .isEmpty();
   }
 
   @Test
@@ -55,5 +57,18 @@ class AwsClientSettingsTest {
 
     assertThat(resolved).isNotInstanceOf(AwsSessionCredentialsIdentity.class);
     assertThat(resolved.accessKeyId()).isEqualTo("local");
+  }
+
+  @Test
+  void neverPrintsACredential() {
+    AwsClientSettings settings =
+        AwsClientSettings.from(
+            Env.of(
+                Map.of(
+                    "AWS_ACCESS_KEY_ID", "AKIACANARY",
+                    "AWS_SECRET_ACCESS_KEY", "secret-canary")),
+            "AWS_ENDPOINT_URL_DYNAMODB");
+
+    assertThat(settings.toString()).doesNotContain("CANARY").doesNotContain("canary");
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.lambda.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.config.Variables.SetByLambda;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.InboundEvent;
@@ -34,9 +35,9 @@ import java.util.concurrent.Callable;
  */
 public final class StreamingRuntime {
 
-  static final String RUNTIME_API_ENV = "AWS_LAMBDA_RUNTIME_API";
-  static final String HANDLER_ENV = "_HANDLER";
-  static final String INITIALIZATION_TYPE_ENV = "AWS_LAMBDA_INITIALIZATION_TYPE";
+  static final String RUNTIME_API_ENV = SetByLambda.RUNTIME_API;
+  static final String HANDLER_ENV = SetByLambda.HANDLER;
+  static final String INITIALIZATION_TYPE_ENV = SetByLambda.INITIALIZATION_TYPE;
   static final String TRACE_PROPERTY = "com.amazonaws.xray.traceHeader";
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,22 +1,31 @@
-package dev.switchboard.gateway;
+package dev.switchboard.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.config.Env;
+import dev.switchboard.providers.bedrock.BedrockConfig;
+import dev.switchboard.providers.bedrock.BedrockFactory;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
-import java.util.HashMap;
+import dev.switchboard.providers.openai.OpenAiCompatibleFactory;
+import dev.switchboard.providers.openai.Vendors;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class ProviderSettingsTest {
+class ProviderFactoriesTest {
 
-  private static ProviderSettings read(Map<String, String> env) {
-    Map<String, String> all = new HashMap<>(env);
-    all.put("KEYS_TABLE", "keys");
-    return GatewaySettings.from(all).providers();
+  /** What the environment configures: the OpenAI-compatible vendors and Bedrock. */
+  private record Read(
+      List<OpenAiCompatibleConfig> openAiCompatible, Optional<BedrockConfig> bedrock) {}
+
+  private static Read read(Map<String, String> env) {
+    return new Read(
+        OpenAiCompatibleFactory.configs(Env.of(env)), BedrockFactory.config(Env.of(env)));
   }
 
-  private static OpenAiCompatibleConfig vendor(ProviderSettings settings, String id) {
+  private static OpenAiCompatibleConfig vendor(Read settings, String id) {
     return settings.openAiCompatible().stream()
         .filter(c -> c.providerId().equals(id))
         .findFirst()
@@ -25,7 +34,7 @@ class ProviderSettingsTest {
 
   @Test
   void aVendorWithoutItsKeyIsNotConfigured() {
-    ProviderSettings settings = read(Map.of("GROQ_BASE_URL", "https://groq.example/v1"));
+    Read settings = read(Map.of("GROQ_BASE_URL", "https://groq.example/v1"));
 
     assertThat(settings.openAiCompatible()).isEmpty();
     assertThat(settings.bedrock()).isEmpty();
@@ -33,7 +42,7 @@ class ProviderSettingsTest {
 
   @Test
   void eachVendorReadsItsKeyAndDefaultBaseUrl() {
-    ProviderSettings settings =
+    Read settings =
         read(Map.of("GROQ_API_KEY", "gsk-1", "XAI_API_KEY", "xai-1", "PERPLEXITY_API_KEY", "p"));
 
     assertThat(settings.openAiCompatible())
@@ -47,7 +56,7 @@ class ProviderSettingsTest {
 
   @Test
   void localServersAreConfiguredByTheirBaseUrlAloneAndSendNoKey() {
-    ProviderSettings settings =
+    Read settings =
         read(Map.of("OLLAMA_BASE_URL", "http://127.0.0.1:11434/v1", "OLLAMA_API_KEY", "ignored"));
 
     OpenAiCompatibleConfig ollama = vendor(settings, "ollama");
@@ -61,7 +70,7 @@ class ProviderSettingsTest {
     assertThatThrownBy(() -> read(Map.of("AZURE_OPENAI_API_KEY", "k")))
         .hasMessageContaining("AZURE_OPENAI_ENDPOINT must be set");
 
-    ProviderSettings settings =
+    Read settings =
         read(
             Map.of(
                 "AZURE_OPENAI_API_KEY", "k",
@@ -107,9 +116,38 @@ class ProviderSettingsTest {
 
   @Test
   void neverPrintsAKey() {
-    ProviderSettings settings = read(Map.of("OPENAI_API_KEY", "sk-secret-canary-123456"));
+    Read settings = read(Map.of("OPENAI_API_KEY", "sk-secret-canary-123456"));
 
-    assertThat(settings.toString()).doesNotContain("sk-secret").contains("openai");
     assertThat(vendor(settings, "openai").toString()).doesNotContain("sk-secret");
+  }
+
+  @Test
+  void theKnownProviderIdsAreEveryFactorysIds() {
+    assertThat(ProviderFactories.knownIds())
+        .contains("switchboard", "anthropic", "google", "bedrock")
+        .containsAll(Vendors.all().stream().map(v -> v.id()).toList());
+    int declared = ProviderFactories.ALL.stream().mapToInt(f -> f.ids().size()).sum();
+    assertThat(ProviderFactories.knownIds()).as("no two factories claim one id").hasSize(declared);
+  }
+
+  @Test
+  void onlyTheProvidersWithCredentialsAreBuilt() {
+    var wiring =
+        new ProviderFactory.Wiring(
+            java.net.http.HttpClient.newHttpClient(),
+            java.time.Duration.ofSeconds(1),
+            new com.fasterxml.jackson.databind.ObjectMapper(),
+            java.time.Clock.systemUTC());
+
+    assertThat(
+            ProviderFactories.configured(
+                    Env.of(Map.of("GROQ_API_KEY", "gsk-1", "GEMINI_API_KEY", "g")), wiring)
+                .keySet())
+        .containsExactly("switchboard", "groq", "google");
+    assertThat(
+            ProviderFactories.configured(
+                    Env.of(Map.of("ECHO_MODEL_ENABLED", "false", "ANTHROPIC_API_KEY", "a")), wiring)
+                .keySet())
+        .containsExactly("anthropic");
   }
 }
