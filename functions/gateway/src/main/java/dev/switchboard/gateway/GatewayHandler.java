@@ -1,14 +1,10 @@
 package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequestParser;
-import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.chat.ChatOutcome;
 import dev.switchboard.core.config.Env;
-import dev.switchboard.core.error.ErrorKind;
-import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
@@ -23,16 +19,15 @@ import java.util.function.Function;
 /**
  * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
  * ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints}, {@code /v1/key} and
- * {@code /v1/generation}. It authenticates, routes, and turns every failure into an OpenAI error
- * response; the work itself is in core.
+ * {@code /v1/generation} ({@link GatewayRoutes} picks the door and turns every failure into an
+ * OpenAI error response; the work itself is in core). After each response it settles the chat
+ * outcome, shares what it learnt about endpoint health and writes the access log line.
  *
  * <p>Under SnapStart it primes itself before the snapshot ({@link Priming}) and reads the provider
  * secret only after the restore, so the snapshot holds no credentials and a rotated secret is
  * picked up by every new execution environment without a redeploy.
  */
 public final class GatewayHandler implements HttpHandler, SnapStartResource {
-
-  private static final String CHAT = "/v1/chat/completions";
 
   private final Env env;
   private final SecretSource secrets;
@@ -43,15 +38,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   private final ChatRequestParser parser;
 
   /** Everything that depends on the settings, replaced as a whole when a restore rewires it. */
-  private volatile Wiring wiring;
-
-  private record Wiring(
-      Gateway gateway,
-      ChatCompletionsRoute chatRoute,
-      CacheDirectives cacheDirectives,
-      LookupRoutes lookups,
-      int maxBytes,
-      Optional<String> corsOrigin) {}
+  private volatile GatewayRoutes routes;
 
   /** For the Lambda runtime: configuration from the process environment. */
   public GatewayHandler() {
@@ -93,20 +80,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     this.clock = gateway.clock();
     this.responses = new Responses(mapper);
     this.parser = new ChatRequestParser(mapper);
-    this.wiring = wire(gateway);
-  }
-
-  private Wiring wire(Gateway gateway) {
-    return new Wiring(
-        gateway,
-        new ChatCompletionsRoute(parser, gateway.completion(), responses),
-        new CacheDirectives(gateway.settings().cache()),
-        new LookupRoutes(
-            new ModelsRoute(gateway.chat()),
-            new KeyRoute(gateway.budgets(), gateway.clock()),
-            new GenerationRoute(gateway.recorder().store())),
-        gateway.settings().maxRequestBytes(),
-        gateway.settings().corsAllowOrigin());
+    this.routes = new GatewayRoutes(gateway, parser, responses);
   }
 
   private static boolean secretAfterRestore(Env env) {
@@ -125,7 +99,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
 
   /** The key store this gateway authenticates against (the dev server seeds it). */
   public KeyStore keyStore() {
-    return wiring.gateway().authenticator().store();
+    return routes.gateway().authenticator().store();
   }
 
   /**
@@ -134,8 +108,8 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
    */
   @Override
   public void beforeCheckpoint() {
-    Wiring w = wiring;
-    Priming.run(mapper, parser, w.gateway().chat(), w.lookups().models(), responses);
+    GatewayRoutes r = routes;
+    Priming.run(mapper, parser, r.gateway().chat(), r.lookups().models(), responses);
   }
 
   /**
@@ -148,96 +122,38 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   @Override
   public void afterRestore() {
     if (secretAfterRestore) {
-      wiring = wire(wiring.gateway().rewire(ProviderSecrets.merge(env, secrets, mapper)));
+      Gateway rewired = routes.gateway().rewire(ProviderSecrets.merge(env, secrets, mapper));
+      routes = new GatewayRoutes(rewired, parser, responses);
     }
     // the snapshot's view is as old as the snapshot; init skipped the read under SnapStart
-    wiring.gateway().sharedHealth().refreshNow();
+    routes.gateway().sharedHealth().refreshNow();
   }
 
   @Override
   public void handle(HttpRequest request, ResponseSink client) {
     long start = System.nanoTime();
-    Wiring w = wiring;
-    ResponseSink sink =
-        w.corsOrigin().isEmpty() ? client : new CorsHeaders(client, w.corsOrigin().get());
-    String requestId = request.requestId();
-    Handled handled = route(w, request, sink, start);
+    GatewayRoutes r = routes;
+    Gateway gateway = r.gateway();
+    Handled handled = r.route(request, r.withCors(client), start);
     // after the response is complete, before returning: the Lambda runtime finishes this work
     // before it asks for the next invocation
     ChatOutcome chat = handled.chat();
     Optional<UsageRecord> record = Optional.ofNullable(chat).map(ChatOutcome::settle);
-    if (chat != null && w.gateway().logContent() && chat.call().request() != null) {
-      w.gateway().log().content(chat);
+    if (chat != null && gateway.logContent() && chat.call().request() != null) {
+      gateway.log().content(chat);
     }
     // what this request taught about endpoints that fail, for the other instances: a write only
     // when something failed
-    w.gateway().sharedHealth().flush();
-    w.gateway()
+    gateway.sharedHealth().flush();
+    gateway
         .log()
         .request(
-            requestId,
+            request.requestId(),
             request.method(),
             RequestChecks.shorten(request.path()),
             handled,
             System.nanoTime() - start,
             clock.instant(),
             record);
-  }
-
-  private Handled route(Wiring w, HttpRequest request, ResponseSink sink, long start) {
-    String requestId = request.requestId();
-    String keyId = null;
-    try {
-      String path = RequestChecks.normalise(request.path());
-      if (path.equals(CHAT)) {
-        RequestChecks.requireMethod(request, "POST");
-        RequestChecks.checkSize(request, w.maxBytes());
-        ApiKey key = RequestChecks.authenticate(w.gateway().authenticator(), request);
-        keyId = key.id();
-        ChatOutcome outcome =
-            w.chatRoute()
-                .handle(
-                    request.body(),
-                    key,
-                    w.cacheDirectives().of(request, key),
-                    requestId,
-                    start,
-                    sink);
-        if (outcome.unexpected() != null) {
-          w.gateway().log().failure(requestId, outcome.unexpected());
-          respondInternalError(sink, requestId);
-        }
-        return Handled.chat(outcome);
-      }
-      if (!LookupRoutes.serves(path)) {
-        throw new GatewayException(
-            ErrorKind.NOT_FOUND,
-            "unknown_route",
-            "No route for " + request.method() + " " + RequestChecks.shorten(path) + ".");
-      }
-      RequestChecks.requireMethod(request, "GET");
-      ApiKey key = RequestChecks.authenticate(w.gateway().authenticator(), request);
-      keyId = key.id();
-      ObjectNode answer = w.lookups().answer(path, request, key);
-      responses.json(sink, 200, answer, Map.of(Responses.REQUEST_ID, requestId));
-      return Handled.ok(keyId);
-    } catch (GatewayException e) {
-      responses.error(sink, e, requestId);
-      return Handled.failed(e, keyId);
-    } catch (ResponseSink.ClientGoneException gone) {
-      return new Handled(200, null, true, keyId, null);
-    } catch (RuntimeException unexpected) {
-      w.gateway().log().failure(requestId, unexpected);
-      respondInternalError(sink, requestId);
-      return new Handled(500, "internal_error", false, keyId, null);
-    }
-  }
-
-  private void respondInternalError(ResponseSink sink, String requestId) {
-    try {
-      responses.error(sink, GatewayException.internal(requestId), requestId);
-    } catch (RuntimeException alreadyStarted) {
-      sink.abort("InternalError", "The gateway failed unexpectedly.");
-    }
   }
 }
