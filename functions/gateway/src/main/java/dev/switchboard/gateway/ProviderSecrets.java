@@ -39,8 +39,8 @@ final class ProviderSecrets {
   }
 
   /**
-   * The environment with the secret's entries added underneath it, or {@code env} itself when no
-   * secret is configured.
+   * The environment with the secret's entries added underneath it and without {@code
+   * PROVIDER_SECRET_ARN}, or {@code env} itself when no secret is configured.
    *
    * @throws IllegalStateException when the secret cannot be read or is not a JSON object of strings
    *     (the message names the variable and the offending key, never a value)
@@ -69,8 +69,9 @@ final class ProviderSecrets {
       System.err.println(
           "switchboard: the environment overrides the provider secret's " + overridden);
     }
-    // a blank variable means "unset" to the settings; it does not hide the secret's value
-    return env.over(entries);
+    // a blank variable means "unset" to the settings; it does not hide the secret's value. The
+    // result no longer names a secret: it has been read (see Providers.custom)
+    return env.over(entries).without(PROVIDER_SECRET_ARN);
   }
 
   private static Map<String, String> parse(String value, ObjectMapper json) {

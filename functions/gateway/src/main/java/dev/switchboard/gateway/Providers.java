@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -87,17 +88,19 @@ final class Providers {
       if (taken.contains(id) || ProviderFactories.knownIds().contains(id)) {
         throw new IllegalArgumentException(where + ".base_url redefines a built-in provider");
       }
-      String key =
-          policy.apiKeyEnv() == null
-              ? null
-              : env.optional(policy.apiKeyEnv())
-                  .orElseThrow(
-                      () ->
-                          new IllegalArgumentException(
-                              where
-                                  + ".api_key_env names "
-                                  + policy.apiKeyEnv()
-                                  + ", which is not set"));
+      Optional<String> key = Optional.empty();
+      if (policy.apiKeyEnv() != null) {
+        key = env.optional(policy.apiKeyEnv());
+        if (key.isEmpty() && env.isSet(Variables.PROVIDER_SECRET_ARN)) {
+          // the secret is not read yet (SnapStart init, or init reading it meanwhile) and may
+          // hold the key: the provider comes with the rewiring that follows the read
+          continue;
+        }
+        if (key.isEmpty()) {
+          throw new IllegalArgumentException(
+              where + ".api_key_env names " + policy.apiKeyEnv() + ", which is not set");
+        }
+      }
       Vendor vendor =
           new Vendor(
               id,
@@ -116,7 +119,7 @@ final class Providers {
       providers.put(
           id,
           new OpenAiCompatibleProvider(
-              OpenAiCompatibleConfig.of(vendor, policy.baseUrl(), key),
+              OpenAiCompatibleConfig.of(vendor, policy.baseUrl(), key.orElse(null)),
               OpenAiCompatibleProvider.defaultHttpClient(connect),
               mapper,
               clock));

@@ -17,6 +17,8 @@ import dev.switchboard.lambda.http.RecordingSink;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** SnapStart: what priming touches, and when the provider secret is read. */
 class GatewaySnapStartTest {
@@ -156,6 +159,41 @@ class GatewaySnapStartTest {
 
     assertThat(secretReads).containsExactly(ARN);
     assertThat(modelIds(handler)).contains("switchboard/echo", "openai/gpt-4o");
+  }
+
+  @Test
+  void aCustomProvidersKeyHeldInTheSecretDoesNotStopInit(@TempDir Path dir) throws Exception {
+    Path routing =
+        Files.writeString(
+            dir.resolve("routing.json"),
+            "{\"providers\": {\"local\": {\"base_url\": \"http://127.0.0.1:9/v1\","
+                + " \"api_key_env\": \"OPENAI_API_KEY\"}}}");
+    for (boolean snapStart : new boolean[] {true, false}) {
+      Map<String, String> env = env(snapStart);
+      env.put(Variables.ROUTING_CONFIG_FILE, routing.toString());
+
+      GatewayHandler handler = handler(env);
+      handler.afterRestore();
+
+      assertThat(modelIds(handler)).as("snapStart=" + snapStart).contains("openai/gpt-4o");
+    }
+  }
+
+  @Test
+  void aSecretThatCannotBeReadFailsInitNamingTheVariable() {
+    SecretSource refused =
+        id -> {
+          throw new IllegalStateException("AccessDeniedException");
+        };
+
+    assertThatThrownBy(
+            () ->
+                new GatewayHandler(
+                    Env.of(env(false)),
+                    refused,
+                    e -> new TestGateway(e, store, new InMemoryUsageStore()).gateway))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(Variables.PROVIDER_SECRET_ARN);
   }
 
   @Test

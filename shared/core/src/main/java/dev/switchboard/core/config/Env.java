@@ -57,6 +57,13 @@ public final class Env {
     return new Env(changed);
   }
 
+  /** This environment without {@code name}. */
+  public Env without(String name) {
+    Map<String, String> changed = new HashMap<>(values);
+    changed.remove(name);
+    return new Env(changed);
+  }
+
   public Optional<String> optional(String name) {
     String value = values.get(name);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());

@@ -83,6 +83,7 @@ class EnvTest {
     assertThat(merged.optional("B")).as("blank does not hide").contains("theirs");
     assertThat(merged.optional("C")).contains("theirs");
     assertThat(merged.with("A", "changed").optional("A")).contains("changed");
+    assertThat(merged.without("A").isSet("A")).isFalse();
     assertThat(env.optional("C")).as("the original is unchanged").isEmpty();
   }
 
