@@ -52,7 +52,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <p>No assertion on time: the figures are printed, written to {@code target/cold-start.md}, and
  * with {@code -Dswitchboard.bench.write=true} into the cold-start section of {@code
  * docs/BENCHMARKS.md}. {@code -Dswitchboard.coldstart.runs=N} sets the runs per variant (default
- * 3).
+ * 3); {@code -Dswitchboard.coldstart.baselineZip=PATH} adds another build's gateway zip as a
+ * variant in the same rounds, for a before/after of a change.
  */
 @ExtendWith(DynaliteExtension.class)
 class ColdStartIT {
@@ -128,12 +129,33 @@ class ColdStartIT {
     variants.put(lambdaName, new ArrayList<>());
     variants.put(defaults, new ArrayList<>());
     List<Run> snapStart = new ArrayList<>();
+    // an A/B of a change: another build's zip, run with the Lambda-like options in the same rounds
+    String baselineZip = System.getProperty("switchboard.coldstart.baselineZip", "").strip();
+    String baselineName = "the same, from the baseline zip " + baselineZip;
+    if (!baselineZip.isEmpty()) {
+      variants.put(baselineName, new ArrayList<>());
+    }
     try (FakeSecretsManager secrets = FakeSecretsManager.serving(SECRET_ARN, SECRET_VALUE)) {
       Path logs = Files.createDirectories(Project.root().resolve("deploy/target/cold-start-logs"));
       Deployment deployment = new Deployment(taskRoot, dynalite, secrets, deployed, memoryMb, logs);
+      Deployment baseline = null;
+      if (!baselineZip.isEmpty()) {
+        Path baselineRoot = TaskRoot.unzip(Path.of(baselineZip), dir.resolve("baseline"));
+        baseline =
+            new Deployment(
+                baselineRoot,
+                dynalite,
+                secrets,
+                DeployedEnvironment.of(template, GATEWAY, STAND_INS, baselineRoot),
+                memoryMb,
+                Files.createDirectories(logs.resolve("baseline")));
+      }
       for (int i = 0; i < runs; i++) {
         // interleaved, so drift on a shared machine hits every variant alike
         variants.get(lambdaName).add(run(deployment, lambdaLike, false, i));
+        if (baseline != null) {
+          variants.get(baselineName).add(run(baseline, lambdaLike, false, i));
+        }
         variants.get(defaults).add(run(deployment, List.of(), false, i));
         snapStart.add(run(deployment, lambdaLike, true, i));
       }
