@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 
 /**
@@ -50,14 +52,34 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
    * under SnapStart, and builds the gateway with {@code assemble}.
    */
   GatewayHandler(Env env, SecretSource secrets, Function<Env, Gateway> assemble) {
-    this(
-        env,
-        secrets,
-        secretAfterRestore(env),
-        assemble.apply(
-            secretAfterRestore(env)
-                ? env
-                : ProviderSecrets.merge(env, secrets, new ObjectMapper())));
+    this(env, secrets, secretAfterRestore(env), initial(env, secrets, assemble));
+  }
+
+  /**
+   * The gateway as init builds it. Only the providers need the secret, so it is read on a thread of
+   * its own while the stores, the shared-health read and the catalogue are built, and the gateway
+   * is then rewired with it exactly as a SnapStart restore does: the Secrets Manager client and its
+   * call were the largest part of a cold start, and now overlap the rest of it.
+   */
+  private static Gateway initial(Env env, SecretSource secrets, Function<Env, Gateway> assemble) {
+    if (secretAfterRestore(env) || !ProviderSecrets.configured(env)) {
+      return assemble.apply(env);
+    }
+    FutureTask<Env> merged =
+        new FutureTask<>(() -> ProviderSecrets.merge(env, secrets, new ObjectMapper()));
+    Thread.ofPlatform().daemon().name("switchboard-provider-secret").start(merged);
+    Gateway withoutSecret = assemble.apply(env);
+    try {
+      return withoutSecret.rewire(merged.get());
+    } catch (ExecutionException e) {
+      // the merge's own message, which names the variable and never the secret
+      throw e.getCause() instanceof RuntimeException failure
+          ? failure
+          : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the provider secret", e);
+    }
   }
 
   /** For tests: an assembled gateway, no provider secret. */
