@@ -25,6 +25,12 @@ final class WatchedBudgetStore implements BudgetStore {
   }
 
   @Override
+  public boolean charge(Settlement settlement) {
+    beforeSettle.run();
+    return ledger.charge(settlement);
+  }
+
+  @Override
   public Optional<PeriodState> period(String keyId, String periodId) {
     return ledger.period(keyId, periodId);
   }

@@ -203,6 +203,30 @@ public final class DynamoBudgetStore implements BudgetStore {
     return true;
   }
 
+  @Override
+  public boolean charge(Settlement s) {
+    // no reservation to remove and no limit to keep: the period's spend and the day's figure
+    // (available goes down with spent, as a reservation and its settlement would leave it, so a
+    // limit set later starts from what was spent)
+    try {
+      client.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(table)
+              .key(periodKey(s.keyId(), s.periodId()))
+              .updateExpression(
+                  "SET spent = if_not_exists(spent, :zero) + :charge,"
+                      + " available = if_not_exists(available, :zero) - :charge,"
+                      + " #day = if_not_exists(#day, :zero) + :charge")
+              .expressionAttributeNames(
+                  Map.of("#day", dayCounter(LocalDate.ofInstant(s.at(), ZoneOffset.UTC))))
+              .expressionAttributeValues(Map.of(":charge", n(s.actual()), ":zero", n(0)))
+              .build());
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("budget charge failed", e);
+    }
+    return true;
+  }
+
   private static String dayCounter(LocalDate day) {
     return DAY + day;
   }

@@ -2,6 +2,7 @@ package dev.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.budget.BudgetStore.PeriodState;
 import dev.switchboard.core.budget.BudgetStore.ReserveCommand;
 import dev.switchboard.core.budget.BudgetStore.ReserveOutcome;
 import dev.switchboard.core.budget.BudgetStore.Settlement;
@@ -11,6 +12,7 @@ import dev.switchboard.testkit.DynaliteExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,6 +146,28 @@ class DynamoBudgetStoreIT {
     store.changeLimit("key_1", "monthly#2026-05-01", 150L);
     assertThat(store.period("key_1", "monthly#2026-05-01").orElseThrow().available())
         .isEqualTo(120);
+  }
+
+  @Test
+  void aChargeWithoutAReservationCountsSpendAndALaterLimitStartsFromIt() {
+    // a key without limits: admitted with no store call, charged when it settles
+    String period = "none";
+    assertThat(store.charge(new Settlement("key_1", period, "a", 0, 30, 5, NOW))).isTrue();
+    assertThat(store.charge(new Settlement("key_1", period, "b", 0, 12, 5, NOW))).isTrue();
+
+    assertThat(store.period("key_1", period).orElseThrow())
+        .isEqualTo(new PeriodState(null, 42, 0, null));
+    assertThat(
+            store
+                .spend(
+                    "key_1",
+                    NOW.atZone(ZoneOffset.UTC).toLocalDate(),
+                    NOW.atZone(ZoneOffset.UTC).toLocalDate())
+                .total())
+        .isEqualTo(42);
+    // an operator sets a limit of 100 mid-period: 58 of it is left
+    store.changeLimit("key_1", period, 100L);
+    assertThat(store.period("key_1", period).orElseThrow().available()).isEqualTo(58L);
   }
 
   @Test

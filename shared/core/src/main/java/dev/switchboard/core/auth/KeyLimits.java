@@ -25,4 +25,9 @@ public record KeyLimits(
     reset = reset == null ? ResetPeriod.NONE : reset;
     creditLimit = creditLimit == null ? null : creditLimit.stripTrailingZeros();
   }
+
+  /** No budget and no rate limit: there is nothing to check before a request is forwarded. */
+  public boolean unlimited() {
+    return creditLimit == null && requestsPerMinute == null && tokensPerMinute == null;
+  }
 }

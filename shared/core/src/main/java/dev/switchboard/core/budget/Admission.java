@@ -24,7 +24,8 @@ import java.util.OptionalInt;
  * the request flow in docs/ARCHITECTURE.md), and settles it afterwards. Admission is one
  * conditional store write: the worst-case cost is reserved and the request counted in its
  * rate-limit window together, so no number of concurrent requests, on any number of instances, can
- * spend past the limit.
+ * spend past the limit. A key with no budget and no rate limit has nothing to check: it is admitted
+ * with no store call, and its spend is counted when the request settles.
  */
 public final class Admission {
 
@@ -75,6 +76,9 @@ public final class Admission {
     }
     Long limit = limits.creditLimit() == null ? null : PicoUsd.floor(limits.creditLimit());
     String periodId = limits.reset().periodId(now);
+    if (limits.unlimited()) {
+      return new Ticket(key.id(), periodId, requestId, 0, worst.promptTokens(), request, false);
+    }
     if (limit != null && worst.amount() > limit && !limits.clampMaxTokens()) {
       // cannot fit even an untouched period: no store call needed to refuse it
       throw new GatewayException(
@@ -99,7 +103,8 @@ public final class Admission {
     }
     return switch (outcome) {
       case ReserveOutcome.Reserved r ->
-          new Ticket(key.id(), periodId, requestId, worst.amount(), worst.promptTokens(), request);
+          new Ticket(
+              key.id(), periodId, requestId, worst.amount(), worst.promptTokens(), request, true);
       case ReserveOutcome.OverBudget over -> throw overBudget(over.available(), worst.amount());
       case ReserveOutcome.RateLimited rate -> throw rateLimited(rate.tokens(), key, now);
     };
@@ -108,23 +113,28 @@ public final class Admission {
   /**
    * Settles a ticket at the cost of {@code usage} (usage {@link Usage#NONE} releases it). A store
    * failure here is not the client's: the reservation stays and the reconciler settles it at its
-   * reserved amount once it expires.
+   * reserved amount once it expires. A ticket that holds nothing (a key without limits) is charged
+   * what it cost, or left alone when it cost nothing.
    *
    * @return whether this call settled it
    */
   public boolean settle(Ticket ticket, Model model, Usage usage) {
     long actual = PicoUsd.ceil(Cost.of(model.pricing(), usage).total());
+    Settlement settlement =
+        new Settlement(
+            ticket.keyId(),
+            ticket.periodId(),
+            ticket.requestId(),
+            ticket.reserved(),
+            actual,
+            // the prompt was counted in the rate window at admission; the rest is added now
+            Math.max(0, usage.totalTokens() - ticket.promptTokens()),
+            clock.instant());
     try {
-      return store.settle(
-          new Settlement(
-              ticket.keyId(),
-              ticket.periodId(),
-              ticket.requestId(),
-              ticket.reserved(),
-              actual,
-              // the prompt was counted in the rate window at admission; the rest is added now
-              Math.max(0, usage.totalTokens() - ticket.promptTokens()),
-              clock.instant()));
+      if (!ticket.held()) {
+        return actual == 0 || store.charge(settlement);
+      }
+      return store.settle(settlement);
     } catch (StoreUnavailableException e) {
       return false;
     }
@@ -237,6 +247,7 @@ public final class Admission {
    *
    * @param reserved pico-dollars held
    * @param request the request to forward (with a lowered {@code max_tokens} when clamped)
+   * @param held whether the store holds a reservation; a key without limits holds none
    */
   public record Ticket(
       String keyId,
@@ -244,5 +255,6 @@ public final class Admission {
       String requestId,
       long reserved,
       long promptTokens,
-      ChatRequest request) {}
+      ChatRequest request,
+      boolean held) {}
 }

@@ -112,6 +112,11 @@ public record BudgetLedger(Long limit, long spent, long overshoot, Map<String, R
         limit, spent + charge(r.amount(), actual), overshoot + overshoot(r.amount(), actual), next);
   }
 
+  /** Adds the cost of a request that held no reservation (its key has no limits). */
+  public BudgetLedger spend(long actual) {
+    return new BudgetLedger(limit, spent + actual, overshoot, open);
+  }
+
   /** Gives the whole reservation back (the request generated nothing). */
   public BudgetLedger release(String requestId) {
     return settle(requestId, 0);

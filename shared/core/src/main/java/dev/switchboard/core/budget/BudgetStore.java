@@ -27,6 +27,17 @@ public interface BudgetStore {
    */
   boolean settle(Settlement settlement);
 
+  /**
+   * Adds the spend of a request that was admitted without a reservation (its key has no limits) to
+   * its period: {@code settlement.reserved()} is 0 and no reservation is removed. Not idempotent: a
+   * write applied but whose reply was lost and retried counts twice, so the period's figure for an
+   * unlimited key is at least what its usage records sum to, never less.
+   *
+   * @return whether it was counted
+   * @throws dev.switchboard.core.auth.StoreUnavailableException when the store cannot be reached
+   */
+  boolean charge(Settlement settlement);
+
   /** The state of one budget period, if any request touched it. */
   Optional<PeriodState> period(String keyId, String periodId);
 

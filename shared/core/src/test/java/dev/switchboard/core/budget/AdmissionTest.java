@@ -12,6 +12,7 @@ import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.Pricing;
+import dev.switchboard.core.chat.Cost;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.Usage;
 import dev.switchboard.core.error.ErrorKind;
@@ -193,6 +194,11 @@ class AdmissionTest {
           }
 
           @Override
+          public boolean charge(Settlement settlement) {
+            throw new StoreUnavailableException("down", null);
+          }
+
+          @Override
           public Optional<PeriodState> period(String keyId, String periodId) {
             return Optional.empty();
           }
@@ -212,8 +218,46 @@ class AdmissionTest {
         };
     Admission closed =
         new Admission(down, new CostEstimator(), Clock.systemUTC(), Duration.ofMinutes(1));
-    assertThatThrownBy(() -> closed.admit(key(KeyLimits.NONE), request, MODEL, "r"))
-        .isInstanceOfSatisfying(
-            GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
+    for (KeyLimits limited :
+        List.of(
+            budget(worst * 10, false), new KeyLimits(null, ResetPeriod.NONE, 100, null, false))) {
+      assertThatThrownBy(() -> closed.admit(key(limited), request, MODEL, "r"))
+          .isInstanceOfSatisfying(
+              GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
+    }
+    // a key without limits has no budget to protect: it is served, and its uncounted spend is
+    // reported by the settlement (its usage record still says what it cost)
+    Admission.Ticket unlimited = closed.admit(key(KeyLimits.NONE), request, MODEL, "r");
+    assertThat(closed.settle(unlimited, MODEL, new Usage(10, 5, 0, 0, 0))).isFalse();
+  }
+
+  @Test
+  void aKeyWithoutLimitsIsAdmittedWithNoStoreCallAndChargedWhenItSettles() {
+    ApiKey key = key(KeyLimits.NONE);
+
+    Admission.Ticket ticket = admission.admit(key, request, MODEL, "r1");
+
+    assertThat(ticket.held()).isFalse();
+    assertThat(store.openReservations()).as("nothing reserved").isEmpty();
+    assertThat(store.period(key.id(), ticket.periodId())).as("no store write yet").isEmpty();
+    assertThat(admission.settle(ticket, MODEL, new Usage(1000, 500, 0, 0, 0))).isTrue();
+    long cost = PicoUsd.ceil(Cost.of(MODEL.pricing(), new Usage(1000, 500, 0, 0, 0)).total());
+    assertThat(store.period(key.id(), ticket.periodId()).orElseThrow().spent()).isEqualTo(cost);
+    assertThat(
+            store
+                .spend(
+                    key.id(),
+                    NOW.atZone(ZoneOffset.UTC).toLocalDate(),
+                    NOW.atZone(ZoneOffset.UTC).toLocalDate())
+                .total())
+        .isEqualTo(cost);
+  }
+
+  @Test
+  void aKeyWithOnlyARateLimitStillReservesSoItsWindowIsCounted() {
+    ApiKey key = key(new KeyLimits(null, ResetPeriod.NONE, 5, null, false));
+
+    assertThat(admission.admit(key, request, MODEL, "r1").held()).isTrue();
+    assertThat(store.openReservations()).hasSize(1);
   }
 }

@@ -63,6 +63,15 @@ public final class InMemoryBudgetStore implements BudgetStore {
   }
 
   @Override
+  public synchronized boolean charge(Settlement s) {
+    String item = s.keyId() + "|" + s.periodId();
+    periods.put(item, periods.getOrDefault(item, BudgetLedger.fresh(null)).spend(s.actual()));
+    days.computeIfAbsent(s.keyId(), k -> new TreeMap<>())
+        .merge(LocalDate.ofInstant(s.at(), ZoneOffset.UTC), s.actual(), Long::sum);
+    return true;
+  }
+
+  @Override
   public synchronized Optional<PeriodState> period(String keyId, String periodId) {
     return Optional.ofNullable(periods.get(keyId + "|" + periodId))
         .map(l -> new PeriodState(l.limit(), l.spent(), l.reserved(), l.available()));
