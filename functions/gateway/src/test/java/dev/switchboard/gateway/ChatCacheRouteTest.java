@@ -6,15 +6,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
+import dev.switchboard.core.auth.KeyAccess;
+import dev.switchboard.core.auth.KeyLimits;
+import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.CachedResponse;
 import dev.switchboard.core.usage.InMemoryUsageStore;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -160,9 +165,21 @@ class ChatCacheRouteTest {
     admissionWaitsForTheRead.beforeReserve = () -> overlapped.set(awaitQuietly(reading));
     InMemoryKeyStore keys = new InMemoryKeyStore();
     String hash = ApiKeys.hash(secret);
+    // a key with a budget: one without limits makes no admission write to overlap
     keys.put(
         new ApiKey(
-            hash, ApiKeys.idOf(hash), "t", "o", ApiKey.Role.USER, false, Instant.EPOCH, null));
+            hash,
+            ApiKeys.idOf(hash),
+            "t",
+            "o",
+            List.of(),
+            ApiKey.Role.USER,
+            false,
+            Instant.EPOCH,
+            null,
+            new KeyLimits(new BigDecimal("5"), ResetPeriod.MONTHLY, null, null, false),
+            KeyAccess.ANY,
+            null));
     GatewayHandler parallel =
         new GatewayHandler(
             new TestGateway(
