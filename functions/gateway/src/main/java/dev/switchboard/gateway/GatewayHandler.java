@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.api.messages.MessagesRequestMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.chat.ChatOutcome;
@@ -20,10 +21,11 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
- * ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints}, {@code /v1/key} and
- * {@code /v1/generation}. It authenticates, routes, and turns every failure into an OpenAI error
- * response; the work itself is in core.
+ * The gateway function: {@code /v1/chat/completions}, the Anthropic Messages door ({@code
+ * /v1/messages}, {@code /v1/messages/count_tokens}, see {@link MessagesRoute}), {@code /v1/models}
+ * (optionally {@code ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints},
+ * {@code /v1/key} and {@code /v1/generation}. It authenticates, routes, and turns every failure
+ * into an OpenAI error response; the work itself is in core.
  *
  * <p>Under SnapStart it primes itself before the snapshot ({@link Priming}) and reads the provider
  * secret only after the restore, so the snapshot holds no credentials and a rotated secret is
@@ -48,6 +50,7 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   private record Wiring(
       Gateway gateway,
       ChatCompletionsRoute chatRoute,
+      MessagesRoute messagesRoute,
       CacheDirectives cacheDirectives,
       LookupRoutes lookups,
       int maxBytes,
@@ -100,10 +103,19 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   }
 
   private Wiring wire(Gateway gateway) {
+    CacheDirectives cacheDirectives = new CacheDirectives(gateway.settings().cache());
     return new Wiring(
         gateway,
         new ChatCompletionsRoute(parser, gateway.completion(), responses),
-        new CacheDirectives(gateway.settings().cache()),
+        new MessagesRoute(
+            new MessagesRequestMapper(mapper),
+            gateway.completion(),
+            responses,
+            gateway.authenticator(),
+            cacheDirectives,
+            gateway.log(),
+            gateway.settings().maxRequestBytes()),
+        cacheDirectives,
         new LookupRoutes(
             new ModelsRoute(gateway.chat()),
             new KeyRoute(gateway.budgets(), gateway.clock()),
@@ -212,6 +224,9 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
           respondInternalError(sink, requestId);
         }
         return Handled.chat(outcome);
+      }
+      if (MessagesRoute.serves(path)) {
+        return w.messagesRoute().handle(request, path, sink, start);
       }
       if (!LookupRoutes.serves(path)) {
         throw new GatewayException(
