@@ -10,6 +10,7 @@ import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.testkit.RecordedRequest;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,10 @@ class AnthropicSdkIT {
   static void start() throws IOException {
     routing = Files.createTempFile("routing", ".json");
     Files.writeString(routing, "{\"aliases\":{\"claude-sonnet-4-5\":\"openai/gpt-4o-mini\"}}");
-    dev = new DevServerHarness(Map.of("ROUTING_CONFIG_FILE", routing.toString()));
+    // keep-alives every 100 ms, so a test can wait for them without waiting long
+    dev =
+        new DevServerHarness(
+            Map.of("ROUTING_CONFIG_FILE", routing.toString(), "STREAM_KEEPALIVE_MS", "100"));
   }
 
   @AfterAll
@@ -147,6 +151,35 @@ class AnthropicSdkIT {
     assertThat(message.path("stop_reason").asText()).isEqualTo("end_turn");
     assertThat(message.at("/usage/output_tokens").asLong())
         .isEqualTo(whole.at("/usage/output_tokens").asLong());
+  }
+
+  @Test
+  void aSlowUpstreamMeansPingsAfterMessageStartWhichTheSdkSkips() throws Exception {
+    dev.upstream.script(Map.of("delay_ms", "600"));
+    HttpResponse<String> raw =
+        dev.send(
+            dev.post(
+                    "/v1/messages",
+                    "{\"model\":\""
+                        + MODEL
+                        + "\",\"max_tokens\":64,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .build());
+    dev.upstream.script(Map.of("delay_ms", "600"));
+    JsonNode viaSdk = sdk("stream");
+
+    List<String> names =
+        raw.body()
+            .lines()
+            .filter(line -> line.startsWith("event: "))
+            .map(line -> line.substring(7))
+            .toList();
+    assertThat(names.getFirst()).isEqualTo("message_start");
+    assertThat(names.get(1)).isEqualTo("ping");
+    assertThat(names.indexOf("ping")).isLessThan(names.indexOf("content_block_start"));
+    assertThat(names.getLast()).isEqualTo("message_stop");
+    assertThat(raw.body()).contains("data: {\"type\":\"ping\"}");
+    assertThat(viaSdk.path("final").path("stop_reason").asText()).isEqualTo("end_turn");
   }
 
   @Test
