@@ -8,7 +8,6 @@ import dev.switchboard.core.api.messages.MessagesStream;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.budget.CostEstimator;
-import dev.switchboard.core.cache.CachePolicy;
 import dev.switchboard.core.chat.ChatCompletion;
 import dev.switchboard.core.chat.ChatOutcome;
 import dev.switchboard.core.error.GatewayException;
@@ -16,6 +15,7 @@ import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The Anthropic Messages door: {@code POST /v1/messages} translates the request into the neutral
@@ -29,6 +29,12 @@ final class MessagesRoute {
 
   static final String MESSAGES = "/v1/messages";
   static final String COUNT_TOKENS = "/v1/messages/count_tokens";
+
+  /** Claude Code names its session in every request; the usage record keeps it. */
+  static final String SESSION_HEADER = "x-claude-code-session-id";
+
+  /** A session id is kept when it is this short and visible ASCII; anything else is dropped. */
+  private static final Pattern SESSION_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
   private final MessagesRequestMapper mapper;
   private final ChatCompletion completion;
@@ -80,7 +86,15 @@ final class MessagesRoute {
       }
       ChatOutcome outcome =
           message(
-              request.body(), key, cacheDirectives.of(request, key), requestId, startNanos, sink);
+              request.body(),
+              new ChatCompletion.Call(
+                  requestId,
+                  key,
+                  null,
+                  cacheDirectives.of(request, key),
+                  startNanos,
+                  sessionId(request)),
+              sink);
       if (outcome.unexpected() != null) {
         log.failure(requestId, outcome.unexpected());
         internalError(sink, requestId);
@@ -98,23 +112,16 @@ final class MessagesRoute {
     }
   }
 
-  private ChatOutcome message(
-      byte[] body,
-      ApiKey key,
-      CachePolicy cachePolicy,
-      String requestId,
-      long startNanos,
-      ResponseSink sink) {
+  /** {@code asked} has no request yet: the translated body goes in, or the refusal goes out. */
+  private ChatOutcome message(byte[] body, ChatCompletion.Call asked, ResponseSink sink) {
+    String requestId = asked.requestId();
     ChatRequest request;
     try {
       request = mapper.message(body);
     } catch (GatewayException unreadable) {
       // recorded under the key all the same, as on the OpenAI door
-      MessagesReply reply = new MessagesReply(sink, responses, requestId, null);
       return completion.refuse(
-          new ChatCompletion.Call(requestId, key, null, cachePolicy, startNanos),
-          unreadable,
-          reply);
+          asked, unreadable, new MessagesReply(sink, responses, requestId, null));
     }
     MessagesStream events =
         new MessagesStream(
@@ -122,8 +129,21 @@ final class MessagesRoute {
             request.model(),
             estimator.promptTokens(request));
     return completion.run(
-        new ChatCompletion.Call(requestId, key, request, cachePolicy, startNanos),
+        new ChatCompletion.Call(
+            requestId,
+            asked.key(),
+            request,
+            asked.cachePolicy(),
+            asked.startNanos(),
+            asked.sessionId()),
         new MessagesReply(sink, responses, requestId, events));
+  }
+
+  private static String sessionId(HttpRequest request) {
+    return request
+        .header(SESSION_HEADER)
+        .filter(id -> SESSION_ID.matcher(id).matches())
+        .orElse(null);
   }
 
   private void internalError(ResponseSink sink, String requestId) {

@@ -137,6 +137,26 @@ class MessagesRouteTest {
   }
 
   @Test
+  void recordsClaudeCodesSessionIdOnTheUsageRecord() {
+    call(
+        "/v1/messages",
+        Map.of("x-api-key", secret, "X-Claude-Code-Session-Id", "8d1c5f0e-2b7a-4c1e-9f3d"),
+        request(false));
+
+    assertThat(usage.records.get("req-m1").sessionId()).isEqualTo("8d1c5f0e-2b7a-4c1e-9f3d");
+  }
+
+  @Test
+  void dropsASessionIdThatIsNotAShortVisibleToken() {
+    call(
+        "/v1/messages",
+        Map.of("x-api-key", secret, "X-Claude-Code-Session-Id", "a b\u0007" + "x".repeat(200)),
+        request(false));
+
+    assertThat(usage.records.get("req-m1").sessionId()).isNull();
+  }
+
+  @Test
   void streamsAnthropicEventsFromMessageStartToMessageStop() throws Exception {
     RecordingSink sink = messages(request(true));
 
