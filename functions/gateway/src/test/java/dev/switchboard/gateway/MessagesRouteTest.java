@@ -264,6 +264,46 @@ class MessagesRouteTest {
     assertThat(usage.records).isEmpty();
   }
 
+  private JsonNode get(String path, Map<String, String> headers) throws Exception {
+    RecordingSink sink = new RecordingSink();
+    handler.handle(new HttpRequest("GET", path, headers, Map.of(), null, "req-g"), sink);
+    assertThat(sink.status).isEqualTo(200);
+    return json(sink);
+  }
+
+  @Test
+  void listsModelsInAnthropicsShapeWhenTheRequestCarriesAnthropicVersion() throws Exception {
+    JsonNode list =
+        get("/v1/models", Map.of("x-api-key", secret, "anthropic-version", "2023-06-01"));
+
+    assertThat(list.path("has_more").asBoolean(true)).isFalse();
+    JsonNode echo =
+        java.util.stream.StreamSupport.stream(list.path("data").spliterator(), false)
+            .filter(m -> m.path("id").asText().equals("switchboard/echo"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(echo.path("type").asText()).isEqualTo("model");
+    assertThat(echo.path("display_name").asText()).isEqualTo("Switchboard Echo (offline demo)");
+    assertThat(Instant.parse(echo.path("created_at").asText())).isAfter(Instant.EPOCH);
+    assertThat(list.path("first_id").asText()).isEqualTo(list.at("/data/0/id").asText());
+    assertThat(list.path("last_id").asText())
+        .isEqualTo(list.path("data").get(list.path("data").size() - 1).path("id").asText());
+    JsonNode one =
+        get(
+            "/v1/models/switchboard/echo",
+            Map.of("x-api-key", secret, "anthropic-version", "2023-06-01"));
+    assertThat(one.path("type").asText()).isEqualTo("model");
+    assertThat(one.path("id").asText()).isEqualTo("switchboard/echo");
+  }
+
+  @Test
+  void listsModelsInTheOpenAiShapeWithoutAnthropicVersion() throws Exception {
+    JsonNode list = get("/v1/models", Map.of("Authorization", "Bearer " + secret));
+
+    assertThat(list.path("object").asText()).isEqualTo("list");
+    assertThat(list.has("has_more")).isFalse();
+  }
+
   @Test
   void noPromptOrKeyReachesTheLog() {
     messages(request(true));
