@@ -10,6 +10,7 @@ import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.chat.ChatCompletion;
 import dev.switchboard.core.chat.ChatOutcome;
+import dev.switchboard.core.chat.TokenEstimate;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpRequest;
@@ -123,11 +124,12 @@ final class MessagesRoute {
       return completion.refuse(
           asked, unreadable, new MessagesReply(sink, responses, requestId, null));
     }
+    // the cheap estimate: admission tokenizes the prompt already, and once is enough per request
     MessagesStream events =
         new MessagesStream(
             UsageRecord.generationIdOf(requestId),
             request.model(),
-            estimator.promptTokens(request));
+            TokenEstimate.ofPrompt(request));
     return completion.run(
         new ChatCompletion.Call(
             requestId,
