@@ -3,8 +3,6 @@ package dev.switchboard.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.testkit.RecordedRequest;
@@ -14,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +37,21 @@ class AnthropicSdkIT {
   @BeforeAll
   static void start() throws IOException {
     routing = Files.createTempFile("routing", ".json");
-    Files.writeString(routing, "{\"aliases\":{\"claude-sonnet-4-5\":\"openai/gpt-4o-mini\"}}");
+    Files.writeString(
+        routing,
+        "{\"aliases\":{\"claude-sonnet-4-5\":\"openai/gpt-4o-mini\"},"
+            + "\"fallbacks\":{\"openai/gpt-4o-mini\":[\"openai/gpt-4.1-mini\"]}}");
     // keep-alives every 100 ms, so a test can wait for them without waiting long
     dev =
         new DevServerHarness(
-            Map.of("ROUTING_CONFIG_FILE", routing.toString(), "STREAM_KEEPALIVE_MS", "100"));
+            Map.of(
+                "ROUTING_CONFIG_FILE",
+                routing.toString(),
+                "STREAM_KEEPALIVE_MS",
+                "100",
+                // a failed candidate falls back at once: the fallback tests count calls exactly
+                "UPSTREAM_MAX_RETRIES",
+                "0"));
   }
 
   @AfterAll
@@ -183,6 +189,26 @@ class AnthropicSdkIT {
   }
 
   @Test
+  void aFailingModelFallsBackBeforeTheFirstByteWholeAndStreamedAsOnTheChatRoute() throws Exception {
+    dev.upstream.script(Map.of("status", "500"), Map.of(), Map.of("status", "500"), Map.of());
+
+    JsonNode whole = sdk("create");
+    JsonNode streamed = sdk("stream");
+
+    assertThat(whole.path("model").asText()).isEqualTo("openai/gpt-4.1-mini");
+    assertThat(whole.path("stop_reason").asText()).isEqualTo("end_turn");
+    List<String> types = types(streamed.path("events"));
+    assertThat(types.getFirst()).isEqualTo("message_start");
+    assertThat(types.getLast()).isEqualTo("message_stop");
+    assertThat(streamed.at("/final/stop_reason").asText()).isEqualTo("end_turn");
+    assertThat(streamed.at("/final/model").asText()).isEqualTo("openai/gpt-4.1-mini");
+    assertThat(text(streamed.path("final"))).isEqualTo(text(whole));
+    assertThat(dev.upstream.requests())
+        .extracting(r -> r.body().path("model").asText())
+        .containsExactly("gpt-4o-mini", "gpt-4.1-mini", "gpt-4o-mini", "gpt-4.1-mini");
+  }
+
+  @Test
   void aToolRoundTripGoesUpAsToolCallsAndAToolMessageAndComesBackAsToolUse() throws Exception {
     dev.upstream.script(Map.of("tool_call", "true"), Map.of());
 
@@ -260,24 +286,8 @@ class AnthropicSdkIT {
   @Test
   void aRequestTheBudgetCannotAffordIsA402BillingErrorAndNeverReachesTheUpstream()
       throws Exception {
-    String poor = ApiKeys.newSecret(new SecureRandom());
-    String hash = ApiKeys.hash(poor);
-    dev.server
-        .keyStore()
-        .put(
-            new ApiKey(
-                hash,
-                ApiKeys.idOf(hash),
-                "poor",
-                "o",
-                List.of(),
-                ApiKey.Role.USER,
-                false,
-                Instant.now(),
-                null,
-                new KeyLimits(new BigDecimal("0.000001"), ResetPeriod.NONE, null, null, false),
-                null,
-                null));
+    String poor =
+        dev.seedKey(new KeyLimits(new BigDecimal("0.000001"), ResetPeriod.NONE, null, null, false));
 
     JsonNode error = sdk("error", poor);
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,21 +109,15 @@ class MessagesHostileInputIT {
             .header("content-type", "application/json")
             .method(input.method(), HttpRequest.BodyPublishers.ofByteArray(input.body()))
             .build();
-    HttpResponse<String> response;
-    try {
-      response = dev.http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      return "no answer within " + ANSWER_WITHIN.toSeconds() + " s";
-    } catch (IOException e) {
-      return "no answer: " + e.getClass().getSimpleName();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
+    HostileRequests.Answer answer = HostileRequests.send(dev.http, request, ANSWER_WITHIN);
+    if (answer.response() == null) {
+      return answer.failure();
     }
+    HttpResponse<String> response = answer.response();
     int status = response.statusCode();
     perStatus.merge(status, 1, Integer::sum);
     if (status >= 500) {
-      return "status " + status + " " + abbreviate(response.body());
+      return "status " + status + " " + HostileRequests.abbreviate(response.body());
     }
     if (status >= 400) {
       try {
@@ -136,17 +130,16 @@ class MessagesHostileInputIT {
           return "status "
               + status
               + " not in Anthropic's error shape: "
-              + abbreviate(response.body());
+              + HostileRequests.abbreviate(response.body());
         }
       } catch (IOException e) {
-        return "status " + status + " body is not JSON: " + abbreviate(response.body());
+        return "status "
+            + status
+            + " body is not JSON: "
+            + HostileRequests.abbreviate(response.body());
       }
     }
     return null;
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
   /** Generates the inputs; each category is drawn with equal weight. */
@@ -206,26 +199,12 @@ class MessagesHostileInputIT {
             "{\"type\":\"any\",\"disable_parallel_tool_use\":%s}",
             "%s");
 
+    /** The general odd values, and the block and tool types this door refuses. */
     private static final List<String> ODD_VALUES =
-        List.of(
-            "null",
-            "true",
-            "0",
-            "-1",
-            "1e400",
-            "123456789012345678901234567890",
-            "\"\"",
-            "\"x\"",
-            "\"\\u0000\"",
-            "\"\\ud800\"",
-            "\"document\"",
-            "\"web_search_20250305\"",
-            "[]",
-            "[null]",
-            "{}",
-            "{\"a\":1}",
-            "[[[[[[[[[[]]]]]]]]]]",
-            "-0");
+        Stream.concat(
+                HostileRequests.ODD_VALUES.stream(),
+                Stream.of("\"document\"", "\"web_search_20250305\""))
+            .toList();
 
     private final Random random;
     private final List<Supplier<Input>> categories;
@@ -309,11 +288,7 @@ class MessagesHostileInputIT {
       byte[] prefix = VALID.substring(0, VALID.indexOf("hi")).getBytes(StandardCharsets.UTF_8);
       byte[] bad = pick(List.of(new byte[] {(byte) 0xC3, 0x28}, new byte[] {(byte) 0xFF}));
       byte[] suffix = "\"}]}".getBytes(StandardCharsets.UTF_8);
-      byte[] body = new byte[prefix.length + bad.length + suffix.length];
-      System.arraycopy(prefix, 0, body, 0, prefix.length);
-      System.arraycopy(bad, 0, body, prefix.length, bad.length);
-      System.arraycopy(suffix, 0, body, prefix.length + bad.length, suffix.length);
-      return new Input("invalid-utf8", "POST", path(), body);
+      return new Input("invalid-utf8", "POST", path(), HostileRequests.concat(prefix, bad, suffix));
     }
 
     private Input oddMethod() {

@@ -54,6 +54,7 @@ final class MessagesReply implements ChatReply {
 
   @Override
   public void serving(Model model, int calls) {
+    events.serving(model.id());
     stream().describe(ChatCompletionsRoute.routingHeaders(model, calls));
   }
 

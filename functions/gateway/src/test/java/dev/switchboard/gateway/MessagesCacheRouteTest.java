@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
+import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.CachedResponse;
 import dev.switchboard.core.usage.InMemoryUsageStore;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,20 +40,12 @@ class MessagesCacheRouteTest {
         }
       };
   private final InMemoryUsageStore usage = new InMemoryUsageStore();
-  private final String secret = ApiKeys.newSecret(new SecureRandom());
-  private final GatewayHandler handler;
+  private final InMemoryKeyStore keys = new InMemoryKeyStore();
+  private final String secret = TestGateway.userKey(keys, KeyLimits.NONE);
+  private final GatewayHandler handler =
+      new GatewayHandler(
+          new TestGateway(Map.of("CACHE_TABLE", "cache"), keys, store, usage).gateway);
   private int calls;
-
-  MessagesCacheRouteTest() {
-    InMemoryKeyStore keys = new InMemoryKeyStore();
-    String hash = ApiKeys.hash(secret);
-    keys.put(
-        new ApiKey(
-            hash, ApiKeys.idOf(hash), "t", "o", ApiKey.Role.USER, false, Instant.EPOCH, null));
-    handler =
-        new GatewayHandler(
-            new TestGateway(Map.of("CACHE_TABLE", "cache"), keys, store, usage).gateway);
-  }
 
   private RecordingSink post(String path, String body) {
     RecordingSink sink = new RecordingSink();

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.api.messages.MessagesRequestMapper;
-import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
@@ -17,7 +15,6 @@ import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,23 +34,7 @@ class MessagesRouteTest {
   private final GatewayHandler handler = new GatewayHandler(test.gateway);
 
   private String newKey(KeyLimits limits) {
-    String s = ApiKeys.newSecret(new SecureRandom());
-    String hash = ApiKeys.hash(s);
-    keys.put(
-        new ApiKey(
-            hash,
-            ApiKeys.idOf(hash),
-            "t",
-            "o",
-            List.of(),
-            ApiKey.Role.USER,
-            false,
-            Instant.EPOCH,
-            null,
-            limits,
-            null,
-            null));
-    return s;
+    return TestGateway.userKey(keys, limits);
   }
 
   private RecordingSink call(String path, Map<String, String> headers, String body) {

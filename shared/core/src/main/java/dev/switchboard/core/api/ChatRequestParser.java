@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Parses and validates a chat completion request body. Every rejection is a {@link
@@ -32,7 +31,6 @@ public final class ChatRequestParser {
       Set.of("system", "developer", "user", "assistant", "tool", "function");
   private static final Set<String> TOOL_CHOICES = Set.of("none", "auto", "required");
   private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
-  private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final int MAX_STOP_SEQUENCES = 4;
 
   /** Number ranges of the sampling parameters, as the OpenAI API documents them. */
@@ -215,14 +213,7 @@ public final class ChatRequestParser {
             where + ".function", "Missing required parameter: '" + where + ".function'.");
       }
       expect(function, JsonNodeType.OBJECT, where + ".function", "an object");
-      String name = requiredString(function, "name", where + ".function.name");
-      if (!FUNCTION_NAME.matcher(name).matches()) {
-        throw invalidParam(
-            where + ".function.name",
-            "Invalid '"
-                + where
-                + ".function.name': use letters, digits, underscores and dashes, at most 64.");
-      }
+      JsonFields.toolName(function, "name", where + ".function.name");
       JsonNode parameters = present(function, "parameters");
       if (parameters != null) {
         expect(parameters, JsonNodeType.OBJECT, where + ".function.parameters", "an object");

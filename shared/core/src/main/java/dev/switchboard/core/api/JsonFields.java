@@ -5,6 +5,7 @@ import static dev.switchboard.core.error.GatewayException.invalidParam;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * Reads typed fields of a client's JSON body, refusing a wrong type or range with a 400 that names
@@ -14,7 +15,21 @@ import java.util.OptionalInt;
  */
 public final class JsonFields {
 
+  /** A tool's name as both the OpenAI and the Anthropic APIs allow it. */
+  private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
   private JsonFields() {}
+
+  /** A required tool (function) name: letters, digits, underscores and dashes, at most 64. */
+  public static String toolName(JsonNode parent, String field, String where) {
+    String name = requiredString(parent, field, where);
+    if (!TOOL_NAME.matcher(name).matches()) {
+      throw invalidParam(
+          where,
+          "Invalid '" + where + "': use letters, digits, underscores and dashes, at most 64.");
+    }
+    return name;
+  }
 
   /** The field's value, or null when it is absent or JSON null. */
   public static JsonNode present(JsonNode parent, String field) {

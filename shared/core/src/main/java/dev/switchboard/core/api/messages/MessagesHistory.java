@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.JsonFields;
 
 /**
  * One turn of a Messages conversation as neutral (OpenAI-shaped) messages. A user turn may carry
@@ -48,18 +49,17 @@ final class MessagesHistory {
     }
     expect(content, JsonNodeType.ARRAY, where, "a string or an array of content blocks");
     ArrayNode parts = NODES.arrayNode();
-    for (int i = 0; i < content.size(); i++) {
-      String at = where + "[" + i + "]";
-      JsonNode block = content.get(i);
-      expect(block, JsonNodeType.OBJECT, at, "an object");
-      String type = requiredString(block, "type", at + ".type");
-      switch (type) {
-        case "text" -> parts.add(text(block, at));
-        case "image" -> parts.add(image(block, at));
-        case "tool_result" -> toolResult(block, at, out, parts);
-        default -> throw unsupported(type, at);
-      }
-    }
+    eachBlock(
+        content,
+        where,
+        (block, at, type) -> {
+          switch (type) {
+            case "text" -> parts.add(text(block, at));
+            case "image" -> parts.add(image(block, at));
+            case "tool_result" -> toolResult(block, at, out, parts);
+            default -> throw unsupported(type, at);
+          }
+        });
     if (!parts.isEmpty()) {
       out.addObject().put("role", "user").set("content", parts);
     }
@@ -74,25 +74,19 @@ final class MessagesHistory {
     expect(content, JsonNodeType.ARRAY, where, "a string or an array of content blocks");
     StringBuilder text = new StringBuilder();
     ArrayNode calls = NODES.arrayNode();
-    for (int i = 0; i < content.size(); i++) {
-      String at = where + "[" + i + "]";
-      JsonNode block = content.get(i);
-      expect(block, JsonNodeType.OBJECT, at, "an object");
-      String type = requiredString(block, "type", at + ".type");
-      switch (type) {
-        case "text" -> {
-          if (!text.isEmpty()) {
-            text.append('\n');
+    eachBlock(
+        content,
+        where,
+        (block, at, type) -> {
+          switch (type) {
+            case "text" -> appendLine(text, requiredString(block, "text", at + ".text"));
+            case "tool_use" -> calls.add(toolCall(block, at));
+            case "thinking", "redacted_thinking" -> {
+              // signed by the model that thought it: never replayed to another one
+            }
+            default -> throw unsupported(type, at);
           }
-          text.append(requiredString(block, "text", at + ".text"));
-        }
-        case "tool_use" -> calls.add(toolCall(block, at));
-        case "thinking", "redacted_thinking" -> {
-          // signed by the model that thought it: never replayed to another one
-        }
-        default -> throw unsupported(type, at);
-      }
-    }
+        });
     if (!text.isEmpty() || calls.isEmpty()) {
       message.put("content", text.toString());
     }
@@ -102,7 +96,30 @@ final class MessagesHistory {
     out.add(message);
   }
 
-  private static ObjectNode text(JsonNode block, String at) {
+  /** What to do with one content block, given where it is and its {@code type}. */
+  @FunctionalInterface
+  interface BlockVisitor {
+    void visit(JsonNode block, String at, String type);
+  }
+
+  /** Visits each block of an array, each checked to be an object with a {@code type}. */
+  static void eachBlock(JsonNode blocks, String where, BlockVisitor visitor) {
+    for (int i = 0; i < blocks.size(); i++) {
+      String at = where + "[" + i + "]";
+      JsonNode block = blocks.get(i);
+      expect(block, JsonNodeType.OBJECT, at, "an object");
+      visitor.visit(block, at, requiredString(block, "type", at + ".type"));
+    }
+  }
+
+  private static void appendLine(StringBuilder text, String line) {
+    if (!text.isEmpty()) {
+      text.append('\n');
+    }
+    text.append(line);
+  }
+
+  static ObjectNode text(JsonNode block, String at) {
     return NODES
         .objectNode()
         .put("type", "text")
@@ -137,7 +154,7 @@ final class MessagesHistory {
 
   private static ObjectNode toolCall(JsonNode block, String at) {
     String id = requiredString(block, "id", at + ".id");
-    String name = MessagesRequestMapper.toolName(block, at + ".name");
+    String name = JsonFields.toolName(block, "name", at + ".name");
     JsonNode input = present(block, "input");
     if (input == null) {
       throw invalidParam(at + ".input", "Missing required parameter: '" + at + ".input'.");
@@ -160,22 +177,16 @@ final class MessagesHistory {
       text.append(content.textValue());
     } else if (content != null) {
       expect(content, JsonNodeType.ARRAY, at + ".content", "a string or an array of blocks");
-      for (int i = 0; i < content.size(); i++) {
-        String inner = at + ".content[" + i + "]";
-        JsonNode part = content.get(i);
-        expect(part, JsonNodeType.OBJECT, inner, "an object");
-        String type = requiredString(part, "type", inner + ".type");
-        switch (type) {
-          case "text" -> {
-            if (!text.isEmpty()) {
-              text.append('\n');
+      eachBlock(
+          content,
+          at + ".content",
+          (part, inner, type) -> {
+            switch (type) {
+              case "text" -> appendLine(text, requiredString(part, "text", inner + ".text"));
+              case "image" -> parts.add(image(part, inner));
+              default -> throw unsupported(type, inner);
             }
-            text.append(requiredString(part, "text", inner + ".text"));
-          }
-          case "image" -> parts.add(image(part, inner));
-          default -> throw unsupported(type, inner);
-        }
-      }
+          });
     }
     if (present(block, "is_error") != null) {
       expect(block.get("is_error"), JsonNodeType.BOOLEAN, at + ".is_error", "a boolean");

@@ -18,8 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.api.JsonBodies;
+import dev.switchboard.core.api.JsonFields;
 import java.util.OptionalInt;
-import java.util.regex.Pattern;
 
 /**
  * Reads an Anthropic Messages request ({@code POST /v1/messages}) into the neutral {@link
@@ -42,7 +42,6 @@ public final class MessagesRequestMapper {
   /** The most {@code stop} sequences the neutral request carries (OpenAI's limit). */
   private static final int MAX_STOP_SEQUENCES = 4;
 
-  private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final JsonBodies bodies;
@@ -121,20 +120,16 @@ public final class MessagesRequestMapper {
     }
     expect(system, JsonNodeType.ARRAY, "system", "a string or an array of text blocks");
     ArrayNode parts = NODES.arrayNode();
-    for (int i = 0; i < system.size(); i++) {
-      String where = "system[" + i + "]";
-      JsonNode block = system.get(i);
-      expect(block, JsonNodeType.OBJECT, where, "an object");
-      String type = requiredString(block, "type", where + ".type");
-      if (!type.equals("text")) {
-        throw invalidParam(
-            where + ".type", "Invalid value for '" + where + ".type': system blocks are text.");
-      }
-      parts
-          .addObject()
-          .put("type", "text")
-          .put("text", requiredString(block, "text", where + ".text"));
-    }
+    MessagesHistory.eachBlock(
+        system,
+        "system",
+        (block, at, type) -> {
+          if (!type.equals("text")) {
+            throw invalidParam(
+                at + ".type", "Invalid value for '" + at + ".type': system blocks are text.");
+          }
+          parts.add(MessagesHistory.text(block, at));
+        });
     if (!parts.isEmpty()) {
       messages.addObject().put("role", "system").set("content", parts);
     }
@@ -194,7 +189,7 @@ public final class MessagesRequestMapper {
                 + " input_schema.");
       }
       ObjectNode function = NODES.objectNode();
-      function.put("name", toolName(tool, where + ".name"));
+      function.put("name", JsonFields.toolName(tool, "name", where + ".name"));
       String description = optionalString(tool, "description", where + ".description");
       if (description != null) {
         function.put("description", description);
@@ -226,7 +221,9 @@ public final class MessagesRequestMapper {
       case "none" -> out.put("tool_choice", "none");
       case "tool" -> {
         ObjectNode named = out.putObject("tool_choice").put("type", "function");
-        named.putObject("function").put("name", toolName(choice, "tool_choice.name"));
+        named
+            .putObject("function")
+            .put("name", JsonFields.toolName(choice, "name", "tool_choice.name"));
       }
       default ->
           throw invalidParam(
@@ -237,17 +234,6 @@ public final class MessagesRequestMapper {
         choice, "disable_parallel_tool_use", "tool_choice.disable_parallel_tool_use", false)) {
       out.put("parallel_tool_calls", false);
     }
-  }
-
-  /** A tool name as both APIs allow it: letters, digits, underscores and dashes, at most 64. */
-  static String toolName(JsonNode parent, String where) {
-    String name = requiredString(parent, "name", where);
-    if (!TOOL_NAME.matcher(name).matches()) {
-      throw invalidParam(
-          where,
-          "Invalid '" + where + "': use letters, digits, underscores and dashes, at most 64.");
-    }
-    return name;
   }
 
   static String shorten(String s) {

@@ -33,7 +33,7 @@ public final class MessagesStream {
   }
 
   private final String id;
-  private final String model;
+  private String model;
   private final long promptEstimate;
   private boolean started;
   private boolean ended;
@@ -47,13 +47,23 @@ public final class MessagesStream {
 
   /**
    * @param id the message id (the generation id)
-   * @param model the model named in {@code message_start}
+   * @param model the model named in {@code message_start} unless {@link #serving} names another
    * @param promptEstimate the prompt's tokens as the gateway estimates them
    */
   public MessagesStream(String id, String model, long promptEstimate) {
     this.id = id;
     this.model = model;
     this.promptEstimate = promptEstimate;
+  }
+
+  /**
+   * The model that serves, named in {@code message_start} when that has not gone out yet (a ping
+   * may have opened the stream while the model was still the one asked for).
+   */
+  public void serving(String servedModel) {
+    if (!started) {
+      model = servedModel;
+    }
   }
 
   /** Whether {@code message_start} has gone out. */

@@ -151,6 +151,20 @@ class MessagesStreamTest {
   }
 
   @Test
+  void messageStartNamesTheServingModelUnlessAPingOpenedTheStreamFirst() throws Exception {
+    stream.serving("openai/gpt-4.1-mini");
+    chunk(delta("{'content':'x'}", null));
+    MessagesStream pinged = new MessagesStream("gen-2", "claude-sonnet-4-5", 1);
+    List<MessagesStream.Event> early = pinged.ping();
+    pinged.serving("openai/gpt-4.1-mini");
+
+    assertThat(events.getFirst().data().at("/message/model").asText())
+        .isEqualTo("openai/gpt-4.1-mini");
+    assertThat(early.getFirst().data().at("/message/model").asText())
+        .isEqualTo("claude-sonnet-4-5");
+  }
+
+  @Test
   void aPingBeforeAnyChunkFollowsTheMessageStartSoThatStaysFirst() {
     events.addAll(stream.ping());
     events.addAll(stream.ping());
