@@ -199,6 +199,38 @@ class MessagesRequestMapperTest {
   }
 
   @Test
+  void aTurnAsClaudeCodeSendsItTranslatesWhole() throws Exception {
+    byte[] body;
+    try (var in = getClass().getResourceAsStream("/messages/claude-code-turn.json")) {
+      body = in.readAllBytes();
+    }
+
+    ChatRequest request = mapper.message(body);
+
+    assertThat(request.model()).isEqualTo("claude-sonnet-4-5-20250929");
+    assertThat(request.stream()).isTrue();
+    assertThat(request.maxTokens()).hasValue(32000);
+    assertThat(request.user()).isEqualTo("user_3f2a_account__session_8d1c5f0e");
+    assertThat(request.messages())
+        .extracting(Message::role)
+        .containsExactly("system", "user", "assistant", "tool", "assistant", "tool", "user");
+    assertThat(request.messages().get(3).toolCallId()).isEqualTo("toolu_01A09q90qw90lq917835lq9");
+    assertThat(request.messages().get(3).text()).isEqualTo("[ERROR] Tests run: 3, Failures: 1");
+    assertThat(request.messages().get(4).toolCalls().get(0).at("/function/name").asText())
+        .isEqualTo("mcp__github__get_issue");
+    // the tool's image and the turn's text follow its tool message
+    assertThat(request.messages().get(6).parts()).hasSize(2);
+    JsonNode tools = request.body().get("tools");
+    assertThat(tools).hasSize(2);
+    assertThat(tools.at("/0/function/parameters/additionalProperties").asBoolean(true)).isFalse();
+    String sent = request.body().toString();
+    assertThat(sent)
+        .doesNotContain("thinking")
+        .doesNotContain("signature")
+        .doesNotContain("cache_control");
+  }
+
+  @Test
   void countTokensNeedsNoMaxTokensButAMessageDoes() {
     String body = "{'model':'m','messages':[{'role':'user','content':'x'}]}";
 
