@@ -176,7 +176,8 @@ class DashboardBrowserIT {
                 started.plusMillis(300 + 40L * (n % 7)),
                 n % 2 == 0 ? Duration.ofMillis(120 + 15L * (n % 5)) : null,
                 Duration.ofMillis(300 + 40L * (n % 7)),
-                Duration.ofMillis(250 + 40L * (n % 7))));
+                Duration.ofMillis(250 + 40L * (n % 7)),
+                null));
       }
     }
   }

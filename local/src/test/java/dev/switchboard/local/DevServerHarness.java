@@ -2,7 +2,9 @@ package dev.switchboard.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.testkit.FakeUpstream;
 import java.io.IOException;
 import java.net.URI;
@@ -12,7 +14,9 @@ import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -65,6 +69,29 @@ final class DevServerHarness implements AutoCloseable {
     env.put("CIRCUIT_FAILURE_THRESHOLD", "1000");
     env.putAll(extraEnv);
     server = DevServer.start(env, clock);
+  }
+
+  /** A new user key with {@code limits}, straight into the dev server's key store; its secret. */
+  String seedKey(KeyLimits limits) {
+    String secret = ApiKeys.newSecret(new SecureRandom());
+    String hash = ApiKeys.hash(secret);
+    server
+        .keyStore()
+        .put(
+            new ApiKey(
+                hash,
+                ApiKeys.idOf(hash),
+                "seeded",
+                "o",
+                List.of(),
+                ApiKey.Role.USER,
+                false,
+                Instant.now(),
+                null,
+                limits,
+                null,
+                null));
+    return secret;
   }
 
   URI uri(String path) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,21 +111,15 @@ class HostileInputIT {
     request.header("Authorization", "Bearer " + dev.key);
     request.header("Content-Type", "application/json");
     input.headers().extra().forEach(request::header);
-    HttpResponse<String> response;
-    try {
-      response = dev.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      return "no answer within " + ANSWER_WITHIN.toSeconds() + " s";
-    } catch (IOException e) {
-      return "no answer: " + e.getClass().getSimpleName() + " " + e.getMessage();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
+    HostileRequests.Answer answer = HostileRequests.send(dev.http, request.build(), ANSWER_WITHIN);
+    if (answer.response() == null) {
+      return answer.failure();
     }
+    HttpResponse<String> response = answer.response();
     int status = response.statusCode();
     perStatus.merge(status, 1, Integer::sum);
     if (status >= 500) {
-      return "status " + status + " " + abbreviate(response.body());
+      return "status " + status + " " + HostileRequests.abbreviate(response.body());
     }
     if (status >= 400) {
       String type = response.headers().firstValue("content-type").orElse("");
@@ -140,14 +133,10 @@ class HostileInputIT {
         return "status "
             + status
             + " body not in the OpenAI error shape: "
-            + abbreviate(response.body());
+            + HostileRequests.abbreviate(response.body());
       }
     }
     return null;
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
   /** Generates the inputs; each category is drawn with equal weight. */
@@ -197,31 +186,7 @@ class HostileInputIT {
             "role",
             "owner");
 
-    private static final List<String> ODD_VALUES =
-        List.of(
-            "null",
-            "true",
-            "0",
-            "-1",
-            "1e400",
-            "-1e400",
-            "1e-400",
-            "123456789012345678901234567890",
-            "-9223372036854775809",
-            "9.99e999999999",
-            "0.0000000000000000000000000001",
-            "\"\"",
-            "\"x\"",
-            "\"\\u0000\"",
-            "\"\\ud800\"",
-            "[]",
-            "[null]",
-            "{}",
-            "{\"a\":1}",
-            "[[[[[[[[[[]]]]]]]]]]",
-            "\"1e400\"",
-            "\"NaN\"",
-            "-0");
+    private static final List<String> ODD_VALUES = HostileRequests.ODD_VALUES;
 
     private static final List<String> METHODS =
         List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "FOO", "PROPFIND");
@@ -373,10 +338,7 @@ class HostileInputIT {
                   new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
                   new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}));
       byte[] suffix = "\"}]}".getBytes(StandardCharsets.UTF_8);
-      byte[] body = new byte[prefix.length + bad.length + suffix.length];
-      System.arraycopy(prefix, 0, body, 0, prefix.length);
-      System.arraycopy(bad, 0, body, prefix.length, bad.length);
-      System.arraycopy(suffix, 0, body, prefix.length + bad.length, suffix.length);
+      byte[] body = HostileRequests.concat(prefix, bad, suffix);
       String[] route = bodyRoute().split(" ", 2);
       return new Input("invalid-utf8", route[0], route[1], body, none());
     }

@@ -19,11 +19,13 @@ import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 
 /**
- * The gateway function: {@code /v1/chat/completions}, {@code /v1/models} (optionally {@code
- * ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints}, {@code /v1/key} and
- * {@code /v1/generation} ({@link GatewayRoutes} picks the door and turns every failure into an
- * OpenAI error response; the work itself is in core). After each response it settles the chat
- * outcome, shares what it learnt about endpoint health and writes the access log line.
+ * The gateway function: {@code /v1/chat/completions}, the Anthropic Messages door ({@code
+ * /v1/messages}, {@code /v1/messages/count_tokens}, see {@link MessagesRoute}), {@code /v1/models}
+ * (optionally {@code ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints},
+ * {@code /v1/key} and {@code /v1/generation} ({@link GatewayRoutes} picks the door and turns every
+ * failure into an OpenAI error response; the work itself is in core). After each response it
+ * settles the chat outcome, shares what it learnt about endpoint health and writes the access log
+ * line.
  *
  * <p>Under SnapStart it primes itself before the snapshot ({@link Priming}) and reads the provider
  * secret only after the restore, so the snapshot holds no credentials and a rotated secret is

@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.api.messages.MessagesRequestMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.chat.ChatOutcome;
 import dev.switchboard.core.error.ErrorKind;
@@ -23,6 +24,7 @@ final class GatewayRoutes {
   private final Gateway gateway;
   private final Responses responses;
   private final ChatCompletionsRoute chat;
+  private final MessagesRoute messages;
   private final CacheDirectives cacheDirectives;
   private final LookupRoutes lookups;
 
@@ -31,6 +33,15 @@ final class GatewayRoutes {
     this.responses = responses;
     this.chat = new ChatCompletionsRoute(parser, gateway.completion(), responses);
     this.cacheDirectives = new CacheDirectives(gateway.settings().cache());
+    this.messages =
+        new MessagesRoute(
+            new MessagesRequestMapper(gateway.mapper()),
+            gateway.completion(),
+            responses,
+            gateway.authenticator(),
+            cacheDirectives,
+            gateway.log(),
+            gateway.settings().maxRequestBytes());
     this.lookups =
         new LookupRoutes(
             new ModelsRoute(gateway.chat()),
@@ -71,6 +82,9 @@ final class GatewayRoutes {
           respondInternalError(sink, requestId);
         }
         return Handled.chat(outcome);
+      }
+      if (MessagesRoute.serves(path)) {
+        return messages.handle(request, path, sink, start);
       }
       if (!LookupRoutes.serves(path)) {
         throw new GatewayException(

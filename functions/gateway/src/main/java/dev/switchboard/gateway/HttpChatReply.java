@@ -40,12 +40,18 @@ final class HttpChatReply implements ChatReply {
 
   @Override
   public void completion(ObjectNode body, Model model, int calls) {
+    write(() -> responses.json(sink, 200, body, headers(cacheHeaders, requestId, model, calls)));
+  }
+
+  /** A whole answer's headers: the cache's, the request id, and who served unless the cache did. */
+  static Map<String, String> headers(
+      Map<String, String> cacheHeaders, String requestId, Model model, int calls) {
     Map<String, String> headers = new LinkedHashMap<>(cacheHeaders);
     headers.put(Responses.REQUEST_ID, requestId);
     if (model != null) {
       headers.putAll(ChatCompletionsRoute.routingHeaders(model, calls));
     }
-    write(() -> responses.json(sink, 200, body, headers));
+    return headers;
   }
 
   @Override
@@ -91,7 +97,7 @@ final class HttpChatReply implements ChatReply {
   }
 
   /** The transport's word for a client that went away, in the use case's. */
-  private static void write(Runnable write) {
+  static void write(Runnable write) {
     try {
       write.run();
     } catch (ResponseSink.ClientGoneException gone) {

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * The read-only routes, each a JSON object for the authenticated key: {@code /v1/key}, {@code
  * /v1/models} (optionally {@code ?provider=}), {@code /v1/models/{id}}, {@code
- * /v1/models/{id}/endpoints} and {@code /v1/generation?id=}.
+ * /v1/models/{id}/endpoints} and {@code /v1/generation?id=}. With {@code anthropic-version} the
+ * model list and a model are in Anthropic's shape.
  */
 record LookupRoutes(ModelsRoute models, KeyRoute key, GenerationRoute generation) {
 
@@ -27,9 +28,14 @@ record LookupRoutes(ModelsRoute models, KeyRoute key, GenerationRoute generation
 
   /** The answer for {@code path}, one of those {@link #serves} accepts. */
   ObjectNode answer(String path, HttpRequest request, ApiKey apiKey) {
+    // the Anthropic SDKs send it on every call: model discovery then gets Anthropic's shapes
+    boolean anthropic = request.header("anthropic-version").isPresent();
     return switch (path) {
       case KEY -> key.describe(apiKey);
-      case MODELS -> models.list(request.queryParameter("provider"));
+      case MODELS ->
+          anthropic
+              ? models.anthropicList(request.queryParameter("provider"))
+              : models.list(request.queryParameter("provider"));
       case GENERATION -> generation.find(request.queryParameter("id").orElse(null), apiKey);
       default -> {
         String id = path.substring(MODELS.length() + 1);
@@ -39,7 +45,7 @@ record LookupRoutes(ModelsRoute models, KeyRoute key, GenerationRoute generation
             endpoints
                 ? models.endpoints(
                     id.substring(0, id.length() - ModelsRoute.ENDPOINTS_SUFFIX.length()))
-                : models.one(id);
+                : anthropic ? models.anthropicOne(id) : models.one(id);
         yield found.orElseThrow(
             () ->
                 new GatewayException(

@@ -8,6 +8,7 @@ import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.chat.ChatService;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,8 @@ import java.util.Optional;
  * {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code GET /v1/models/{id}/endpoints}:
  * the routable models in the OpenAI list shape, with OpenRouter's {@code context_length}, {@code
  * pricing} (US dollars per token, as strings), {@code architecture} and {@code
- * supported_parameters} fields.
+ * supported_parameters} fields; or, for a request that carries {@code anthropic-version} (the
+ * Anthropic SDKs and Claude Code's model discovery), in Anthropic's shape.
  */
 final class ModelsRoute {
 
@@ -44,6 +46,44 @@ final class ModelsRoute {
     }
     return listOf(
         chat.routableModels().stream().filter(m -> m.provider().equals(provider.get())).toList());
+  }
+
+  /**
+   * Anthropic's list shape, {@code {"data": [...], "has_more", "first_id", "last_id"}}, all on one
+   * page: the catalogue is small, and a client that pages gets {@code has_more: false} at once.
+   */
+  ObjectNode anthropicList(Optional<String> provider) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ArrayNode data = body.putArray("data");
+    List<Model> models =
+        provider.isEmpty()
+            ? chat.routableModels()
+            : chat.routableModels().stream()
+                .filter(m -> m.provider().equals(provider.get()))
+                .toList();
+    models.forEach(m -> data.add(anthropicModel(m)));
+    body.put("has_more", false);
+    if (models.isEmpty()) {
+      body.putNull("first_id");
+      body.putNull("last_id");
+    } else {
+      body.put("first_id", models.getFirst().id());
+      body.put("last_id", models.getLast().id());
+    }
+    return body;
+  }
+
+  Optional<ObjectNode> anthropicOne(String id) {
+    return chat.findRoutable(id).map(ModelsRoute::anthropicModel);
+  }
+
+  private static ObjectNode anthropicModel(Model model) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("type", "model");
+    node.put("id", model.id());
+    node.put("display_name", model.name());
+    node.put("created_at", Instant.ofEpochSecond(model.created()).toString());
+    return node;
   }
 
   Optional<ObjectNode> one(String id) {

@@ -2,6 +2,7 @@ package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.JsonResponses;
 import dev.switchboard.lambda.http.ResponseSink;
@@ -29,6 +30,11 @@ final class Responses {
   /** The OpenAI error body with its status, and {@code Retry-After} when the error has one. */
   void error(ResponseSink sink, GatewayException e, String requestId) {
     writer.error(sink, e, requestId);
+  }
+
+  /** The same error in Anthropic's shape, for the Messages door. */
+  void anthropicError(ResponseSink sink, GatewayException e, String requestId) {
+    writer.error(sink, e, ErrorBodies.anthropic(e), requestId, Map.of());
   }
 
   byte[] bytes(JsonNode node) {

@@ -12,6 +12,7 @@ import java.util.Map;
  */
 final class SseStream {
 
+  private static final byte[] NO_NAME = new byte[0];
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END_OF_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -61,12 +62,31 @@ final class SseStream {
   }
 
   void event(ObjectNode chunk) {
+    send(NO_NAME, chunk);
+  }
+
+  /**
+   * A named event, {@code event: name} then {@code data: ...}, as Anthropic's streams write them.
+   */
+  void event(String name, ObjectNode data) {
+    send(("event: " + name + "\n").getBytes(StandardCharsets.UTF_8), data);
+  }
+
+  /** Ends a started stream whose error event is already written, so no reader takes it as whole. */
+  void abort(String errorType, String message) {
+    sink.abort(errorType, message);
+  }
+
+  /** One event in one write: {@code head}, then the data line. */
+  private void send(byte[] head, ObjectNode data) {
     open();
-    byte[] json = responses.bytes(chunk);
-    byte[] event = new byte[DATA.length + json.length + END_OF_EVENT.length];
-    System.arraycopy(DATA, 0, event, 0, DATA.length);
-    System.arraycopy(json, 0, event, DATA.length, json.length);
-    System.arraycopy(END_OF_EVENT, 0, event, DATA.length + json.length, END_OF_EVENT.length);
+    byte[] json = responses.bytes(data);
+    byte[] event = new byte[head.length + DATA.length + json.length + END_OF_EVENT.length];
+    System.arraycopy(head, 0, event, 0, head.length);
+    System.arraycopy(DATA, 0, event, head.length, DATA.length);
+    System.arraycopy(json, 0, event, head.length + DATA.length, json.length);
+    System.arraycopy(
+        END_OF_EVENT, 0, event, head.length + DATA.length + json.length, END_OF_EVENT.length);
     sink.write(event);
   }
 

@@ -2,10 +2,7 @@ package dev.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
-import dev.switchboard.core.auth.KeyAccess;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.core.cache.CacheStore;
@@ -14,9 +11,6 @@ import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -37,23 +31,7 @@ class AdmissionWritesTest {
   }
 
   private String key(KeyLimits limits) {
-    String secret = ApiKeys.newSecret(new SecureRandom());
-    String hash = ApiKeys.hash(secret);
-    keys.put(
-        new ApiKey(
-            hash,
-            ApiKeys.idOf(hash),
-            "k",
-            "o",
-            List.of(),
-            ApiKey.Role.USER,
-            false,
-            Instant.EPOCH,
-            null,
-            limits,
-            KeyAccess.ANY,
-            null));
-    return secret;
+    return TestGateway.userKey(keys, limits);
   }
 
   private int chat(String secret, boolean stream) {

@@ -1,6 +1,9 @@
 package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.InMemoryBudgetStore;
@@ -11,7 +14,10 @@ import dev.switchboard.core.usage.UsageStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** A gateway on in-memory stores whose log lines are kept for the test to read. */
@@ -60,6 +66,27 @@ final class TestGateway {
                 log.unsavedUsage(
                     r.requestId(), "usage", json.createObjectNode().put("pk", r.keyId())),
             log);
+  }
+
+  /** A new user key with {@code limits} in {@code keys}; its secret. */
+  static String userKey(KeyStore keys, KeyLimits limits) {
+    String secret = ApiKeys.newSecret(new SecureRandom());
+    String hash = ApiKeys.hash(secret);
+    keys.put(
+        new ApiKey(
+            hash,
+            ApiKeys.idOf(hash),
+            "t",
+            "o",
+            List.of(),
+            ApiKey.Role.USER,
+            false,
+            Instant.EPOCH,
+            null,
+            limits,
+            null,
+            null));
+    return secret;
   }
 
   String log() {

@@ -46,7 +46,8 @@ class UsageReportTest {
         t,
         Duration.ofMillis(ms / 2),
         Duration.ofMillis(ms),
-        Duration.ofMillis(ms));
+        Duration.ofMillis(ms),
+        null);
   }
 
   @Test

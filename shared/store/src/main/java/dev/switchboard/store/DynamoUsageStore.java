@@ -186,6 +186,7 @@ public final class DynamoUsageStore implements UsageStore {
     putString(item, "owner", r.owner());
     item.put("tags", AttributeValue.fromL(r.tags().stream().map(DynamoUsageStore::s).toList()));
     putString(item, "user", r.user());
+    putString(item, "sessionId", r.sessionId());
     putString(item, "modelRequested", r.modelRequested());
     putString(item, "model", r.model());
     putString(item, "provider", r.provider());
@@ -287,7 +288,8 @@ public final class DynamoUsageStore implements UsageStore {
         Instant.parse(str(item, "finishedAt")),
         item.containsKey("ttftMs") ? Duration.ofMillis(num(item, "ttftMs")) : null,
         Duration.ofMillis(num(item, "latencyMs")),
-        Duration.ofMillis(num(item, "generationTimeMs")));
+        Duration.ofMillis(num(item, "generationTimeMs")),
+        str(item, "sessionId"));
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {

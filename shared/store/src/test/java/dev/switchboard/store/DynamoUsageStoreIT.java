@@ -66,7 +66,8 @@ class DynamoUsageStoreIT {
         started.plusMillis(120),
         Duration.ofMillis(40),
         Duration.ofMillis(120),
-        Duration.ofMillis(110));
+        Duration.ofMillis(110),
+        "claude-session-7f3a");
   }
 
   @Test

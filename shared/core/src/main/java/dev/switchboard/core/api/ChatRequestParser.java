@@ -1,22 +1,21 @@
 package dev.switchboard.core.api;
 
+import static dev.switchboard.core.api.JsonFields.expect;
+import static dev.switchboard.core.api.JsonFields.optionalInt;
+import static dev.switchboard.core.api.JsonFields.optionalNumber;
+import static dev.switchboard.core.api.JsonFields.present;
 import static dev.switchboard.core.error.GatewayException.invalidParam;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Parses and validates a chat completion request body. Every rejection is a {@link
@@ -28,14 +27,10 @@ import java.util.regex.Pattern;
  */
 public final class ChatRequestParser {
 
-  /** Deeper JSON than this is refused before any field is looked at. */
-  static final int MAX_NESTING_DEPTH = 64;
-
   private static final Set<String> ROLES =
       Set.of("system", "developer", "user", "assistant", "tool", "function");
   private static final Set<String> TOOL_CHOICES = Set.of("none", "auto", "required");
   private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
-  private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final int MAX_STOP_SEQUENCES = 4;
 
   /** Number ranges of the sampling parameters, as the OpenAI API documents them. */
@@ -46,63 +41,23 @@ public final class ChatRequestParser {
           "presence_penalty", new double[] {-2, 2},
           "frequency_penalty", new double[] {-2, 2});
 
-  private final ObjectMapper mapper;
+  private final JsonBodies bodies;
 
   public ChatRequestParser(ObjectMapper mapper) {
-    this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    this.mapper
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
+    this.bodies = new JsonBodies(mapper);
   }
 
   /** Parses the raw body bytes (any encoding errors are the client's) into a request. */
   public ChatRequest parse(byte[] body) {
-    if (body.length == 0) {
-      throw new GatewayException(
-          ErrorKind.INVALID_REQUEST,
-          "invalid_json",
-          "The request body is empty; send a JSON object.");
-    }
-    JsonNode root;
-    try {
-      root = mapper.readTree(body);
-    } catch (JacksonException e) {
-      throw new GatewayException(
-          ErrorKind.INVALID_REQUEST,
-          "invalid_json",
-          "The request body is not valid JSON (" + describe(e) + ").");
-    } catch (java.io.IOException e) {
-      throw new GatewayException(
-          ErrorKind.INVALID_REQUEST, "invalid_json", "The request body could not be read.");
-    }
-    if (root == null || !root.isObject()) {
-      throw new GatewayException(
-          ErrorKind.INVALID_REQUEST, "invalid_json", "The request body must be a JSON object.");
-    }
-    JsonNumbers.firstNonFinite(root)
-        .ifPresent(
-            path -> {
-              throw invalidParam(path, "'" + path + "' is a number too large for a 64-bit float.");
-            });
-    return validate((ObjectNode) root);
+    return parse(bodies.read(body));
   }
 
-  private static String describe(JacksonException e) {
-    String original = e.getOriginalMessage();
-    String reason = original == null ? "malformed" : original.lines().findFirst().orElse("");
-    // Jackson quotes the offending token, which may be a piece of the prompt: keep only the kind.
-    int quote = reason.indexOf('\'');
-    if (quote >= 0) {
-      reason = reason.substring(0, quote).trim();
-    }
-    if (reason.length() > 120) {
-      reason = reason.substring(0, 120);
-    }
-    var location = e.getLocation();
-    return location == null
-        ? reason
-        : reason + " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+  /**
+   * Validates a body already read as JSON: another door's request translated into this API's terms.
+   * The body becomes the request's {@link ChatRequest#body()}, so it is not copied.
+   */
+  public ChatRequest parse(ObjectNode body) {
+    return validate(body);
   }
 
   private ChatRequest validate(ObjectNode body) {
@@ -258,14 +213,7 @@ public final class ChatRequestParser {
             where + ".function", "Missing required parameter: '" + where + ".function'.");
       }
       expect(function, JsonNodeType.OBJECT, where + ".function", "an object");
-      String name = requiredString(function, "name", where + ".function.name");
-      if (!FUNCTION_NAME.matcher(name).matches()) {
-        throw invalidParam(
-            where + ".function.name",
-            "Invalid '"
-                + where
-                + ".function.name': use letters, digits, underscores and dashes, at most 64.");
-      }
+      JsonFields.toolName(function, "name", where + ".function.name");
       JsonNode parameters = present(function, "parameters");
       if (parameters != null) {
         expect(parameters, JsonNodeType.OBJECT, where + ".function.parameters", "an object");
@@ -335,108 +283,28 @@ public final class ChatRequestParser {
     }
   }
 
-  // --- field helpers: absent and JSON null are the same for optional fields ---
-
-  private static JsonNode present(JsonNode parent, String field) {
-    JsonNode value = parent.get(field);
-    return value == null || value.isNull() ? null : value;
-  }
-
   private static String requiredString(JsonNode parent, String field) {
-    return requiredString(parent, field, field);
+    return JsonFields.requiredString(parent, field, field);
   }
 
   private static String requiredString(JsonNode parent, String field, String where) {
-    JsonNode value = present(parent, field);
-    if (value == null) {
-      throw invalidParam(where, "Missing required parameter: '" + where + "'.");
-    }
-    expect(value, JsonNodeType.STRING, where, "a string");
-    return value.textValue();
+    return JsonFields.requiredString(parent, field, where);
   }
 
   private static String optionalString(JsonNode parent, String field) {
-    return optionalString(parent, field, field);
+    return JsonFields.optionalString(parent, field, field);
   }
 
   private static String optionalString(JsonNode parent, String field, String where) {
-    JsonNode value = present(parent, field);
-    if (value == null) {
-      return null;
-    }
-    expect(value, JsonNodeType.STRING, where, "a string");
-    return value.textValue();
+    return JsonFields.optionalString(parent, field, where);
   }
 
   private static boolean optionalBoolean(JsonNode parent, String field, boolean fallback) {
-    return optionalBoolean(parent, field, field, fallback);
+    return JsonFields.optionalBoolean(parent, field, field, fallback);
   }
 
   private static boolean optionalBoolean(
       JsonNode parent, String field, String where, boolean fallback) {
-    JsonNode value = present(parent, field);
-    if (value == null) {
-      return fallback;
-    }
-    expect(value, JsonNodeType.BOOLEAN, where, "a boolean");
-    return value.booleanValue();
-  }
-
-  private static void optionalNumber(JsonNode parent, String field, double min, double max) {
-    JsonNode value = present(parent, field);
-    if (value == null) {
-      return;
-    }
-    expect(value, JsonNodeType.NUMBER, field, "a number");
-    double v = value.doubleValue();
-    if (!(v >= min && v <= max)) {
-      throw invalidParam(
-          field, "'" + field + "' must be between " + fmt(min) + " and " + fmt(max) + ".");
-    }
-  }
-
-  private static OptionalInt optionalInt(JsonNode parent, String field, long min, long max) {
-    JsonNode value = present(parent, field);
-    if (value == null) {
-      return OptionalInt.empty();
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw invalidParam(
-          field, "Invalid type for '" + field + "': expected an integer, but got " + kind(value));
-    }
-    long v = value.longValue();
-    if (v < min || v > max) {
-      throw invalidParam(
-          field,
-          max >= Integer.MAX_VALUE
-              ? "'" + field + "' must be at least " + min + "."
-              : "'" + field + "' must be between " + min + " and " + max + ".");
-    }
-    return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE
-        ? OptionalInt.of((int) v)
-        : OptionalInt.empty();
-  }
-
-  private static void expect(JsonNode value, JsonNodeType type, String where, String what) {
-    if (value.getNodeType() != type) {
-      throw invalidParam(
-          where, "Invalid type for '" + where + "': expected " + what + ", but got " + kind(value));
-    }
-  }
-
-  private static String kind(JsonNode value) {
-    return switch (value.getNodeType()) {
-      case STRING -> "a string.";
-      case NUMBER -> value.isIntegralNumber() ? "an integer." : "a number.";
-      case BOOLEAN -> "a boolean.";
-      case ARRAY -> "an array.";
-      case OBJECT -> "an object.";
-      case NULL -> "null.";
-      default -> "another type.";
-    };
-  }
-
-  private static String fmt(double d) {
-    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    return JsonFields.optionalBoolean(parent, field, where, fallback);
   }
 }

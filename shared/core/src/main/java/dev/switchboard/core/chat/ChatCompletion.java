@@ -47,9 +47,25 @@ public final class ChatCompletion {
    *
    * @param request the parsed request; null only for {@link #refuse} (the body could not be read)
    * @param startNanos when the request arrived ({@code nanoTime} units): latency counts from here
+   * @param sessionId the client's session id for the usage record, or null
    */
   public record Call(
-      String requestId, ApiKey key, ChatRequest request, CachePolicy cachePolicy, long startNanos) {
+      String requestId,
+      ApiKey key,
+      ChatRequest request,
+      CachePolicy cachePolicy,
+      long startNanos,
+      String sessionId) {
+
+    /** A call from a client that names no session. */
+    public Call(
+        String requestId,
+        ApiKey key,
+        ChatRequest request,
+        CachePolicy cachePolicy,
+        long startNanos) {
+      this(requestId, key, request, cachePolicy, startNanos, null);
+    }
 
     String generationId() {
       return UsageRecord.generationIdOf(requestId);

@@ -117,6 +117,7 @@ final class Settlements {
         finishedAt,
         o.timeToFirstToken(),
         latency,
-        o.generationTime());
+        o.generationTime(),
+        call.sessionId());
   }
 }

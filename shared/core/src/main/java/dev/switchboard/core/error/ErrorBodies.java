@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
 /**
- * Renders every error the house answers with as the OpenAI error body. The one place that shape is
- * written: the gateway, admin and reporting functions, the buffered Lambda adapter and the dev
- * server all come here.
+ * Renders every error the house answers with as the OpenAI error body, or as Anthropic's on the
+ * Messages door. The one place those shapes are written: the gateway, admin and reporting
+ * functions, the buffered Lambda adapter and the dev server all come here.
  */
 public final class ErrorBodies {
 
@@ -29,6 +29,17 @@ public final class ErrorBodies {
   public static ObjectNode of(String type, String code, String message) {
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     fill(root.putObject("error"), message, type, code, Optional.empty());
+    return root;
+  }
+
+  /**
+   * Anthropic's error body, {@code {"type": "error", "error": {"type", "message"}}}, with the same
+   * message (and so the same care never to quote a key or a prompt) as the OpenAI one.
+   */
+  public static ObjectNode anthropic(GatewayException e) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("type", "error");
+    root.putObject("error").put("type", e.kind().anthropicType()).put("message", e.getMessage());
     return root;
   }
 

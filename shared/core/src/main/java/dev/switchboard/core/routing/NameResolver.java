@@ -12,12 +12,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
 
 /**
  * What a name in a request stands for: an alias (followed to its end), a weighted pool, a model's
  * canonical id (every provider's entry of it) or one provider's entry. The operator's aliases and
  * pools are resolved once, at start, against a configuration {@link RoutingConfigCheck} has passed;
  * only the catalogue is asked per request.
+ *
+ * <p>A name nothing knows is tried once more as clients of the Anthropic API spell catalogue names:
+ * without a release date ({@code claude-sonnet-4-5-20250929}, {@code claude-sonnet-4-5@20250929})
+ * and with dashes for dots between version digits ({@code claude-sonnet-4.5}). Claude Code sends
+ * these; a name that exists as written is always taken as written ({@code gpt-4.1}).
  */
 final class NameResolver {
 
@@ -28,6 +34,9 @@ final class NameResolver {
 
   /** Each alias's path: the names it passes through, its final target last. */
   private final Map<String, List<String>> aliasPaths = new HashMap<>();
+
+  private static final Pattern RELEASE_DATE = Pattern.compile("[-@]\\d{8}$");
+  private static final Pattern DOTTED_VERSION = Pattern.compile("(\\d)\\.(\\d)");
 
   private final Map<String, List<Member>> pools = new HashMap<>();
   private final Set<String> extraNames;
@@ -100,14 +109,41 @@ final class NameResolver {
   List<String> chainKeys(String name) {
     List<String> keys = new ArrayList<>();
     keys.add(name);
-    keys.addAll(aliasPaths.getOrDefault(name, List.of()));
+    String spelled = spelled(name);
+    if (!spelled.equals(name)) {
+      keys.add(spelled);
+    }
+    keys.addAll(aliasPaths.getOrDefault(spelled, List.of()));
     catalog.find(keys.getLast()).ifPresent(m -> keys.add(m.id()));
     return keys;
   }
 
-  private String target(String name) {
+  private String target(String asked) {
+    String name = spelled(asked);
     List<String> path = aliasPaths.get(name);
     return path == null || path.isEmpty() ? name : path.getLast();
+  }
+
+  /** The name as written when anything knows it, else its undated or dashed spelling that is. */
+  private String spelled(String name) {
+    if (known(name)) {
+      return name;
+    }
+    String undated = RELEASE_DATE.matcher(name).replaceFirst("");
+    String dashed = DOTTED_VERSION.matcher(undated).replaceAll("$1-$2");
+    for (String spelling : List.of(undated, dashed)) {
+      if (!spelling.equals(name) && known(spelling)) {
+        return spelling;
+      }
+    }
+    return name;
+  }
+
+  private boolean known(String name) {
+    return aliasPaths.containsKey(name)
+        || pools.containsKey(name)
+        || catalog.find(name).isPresent()
+        || !catalog.endpointsOf(name).isEmpty();
   }
 
   /**

@@ -31,6 +31,8 @@ import java.util.List;
  *     null otherwise
  * @param latency from receiving the request to the end of the response
  * @param generationTime from the start of the upstream call to its last byte
+ * @param sessionId the client's session, as a coding agent names it ({@code
+ *     X-Claude-Code-Session-Id}), or null
  */
 public record UsageRecord(
     String requestId,
@@ -57,7 +59,8 @@ public record UsageRecord(
     Instant finishedAt,
     Duration timeToFirstToken,
     Duration latency,
-    Duration generationTime) {
+    Duration generationTime,
+    String sessionId) {
 
   public UsageRecord {
     tags = tags == null ? List.of() : List.copyOf(tags);

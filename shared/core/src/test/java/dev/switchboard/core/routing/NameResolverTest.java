@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.ModelCatalog;
+import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.error.GatewayException;
+import java.math.BigDecimal;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Names resolved against the operator's rules, which are checked against the catalogue first. */
 class NameResolverTest {
@@ -112,5 +118,73 @@ class NameResolverTest {
               assertThat(e.kind().status()).isEqualTo(400);
               assertThat(e.param()).hasValue("models[0]");
             });
+  }
+
+  private static Model entry(String id, String alias, String canonical) {
+    return new Model(
+        id,
+        id,
+        id.substring(0, id.indexOf('/')),
+        id.substring(id.indexOf('/') + 1),
+        alias == null ? List.of() : List.of(alias),
+        200_000,
+        64_000,
+        new Pricing(BigDecimal.ONE, BigDecimal.ONE, null, null, null),
+        Set.of("streaming"),
+        List.of("text"),
+        0,
+        canonical);
+  }
+
+  /**
+   * Claude as the built-in catalogue lists it: one alias, the Bedrock entry as another endpoint.
+   */
+  private static final ModelCatalog CLAUDE =
+      new ModelCatalog(
+          List.of(
+              entry("anthropic/claude-sonnet-4-5", "claude-sonnet-4-5", null),
+              entry("bedrock/anthropic.claude-sonnet-4-5", null, "anthropic/claude-sonnet-4-5"),
+              entry("openai/gpt-4.1", "gpt-4.1", null)));
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "claude-sonnet-4-5",
+        "claude-sonnet-4-5-20250929",
+        "claude-sonnet-4.5",
+        "claude-sonnet-4.5-20250929",
+        "claude-sonnet-4-5@20250929",
+        "anthropic/claude-sonnet-4.5"
+      })
+  void claudeCodesSpellingsOfAModelNameResolveToItsCatalogueEntries(String asked) throws Exception {
+    NameResolver names = new NameResolver(CLAUDE, config("{}"));
+
+    assertThat(names.resolve(asked, "model", new Random(1)))
+        .extracting(Model::id)
+        .containsExactly("anthropic/claude-sonnet-4-5", "bedrock/anthropic.claude-sonnet-4-5");
+    assertThat(names.findModel(asked).map(Model::id)).hasValue("anthropic/claude-sonnet-4-5");
+  }
+
+  @Test
+  void aDottedNameTheCatalogueKnowsIsTakenAsItIsAndAnUnknownDatedNameIsStillA404()
+      throws Exception {
+    NameResolver names = new NameResolver(CLAUDE, config("{}"));
+
+    assertThat(names.findModel("gpt-4.1").map(Model::id)).hasValue("openai/gpt-4.1");
+    assertThatThrownBy(() -> names.resolve("claude-opus-9-20990101", "model", new Random(1)))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.kind().status()).isEqualTo(404);
+              assertThat(e.getMessage()).contains("claude-opus-9-20990101");
+            });
+  }
+
+  @Test
+  void aFallbackChainMayBeKeyedByTheCatalogueSpellingOfAClaudeCodeName() throws Exception {
+    NameResolver names = new NameResolver(CLAUDE, config("{}"));
+
+    assertThat(names.chainKeys("claude-sonnet-4-5-20250929"))
+        .contains("claude-sonnet-4-5-20250929", "anthropic/claude-sonnet-4-5");
   }
 }

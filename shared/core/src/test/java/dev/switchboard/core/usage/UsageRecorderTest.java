@@ -47,7 +47,7 @@ class UsageRecorderTest {
     Instant t = Instant.parse("2025-01-01T00:00:00Z");
     return new UsageRecord(
         "r1", "gen-r1", "k", "n", "o", null, null, "m", "m", "p", 1, 200, null, false, false,
-        "stop", null, false, null, false, t, t, null, null, null);
+        "stop", null, false, null, false, t, t, null, null, null, null);
   }
 
   private UsageRecorder recorder(UsageStore store) {

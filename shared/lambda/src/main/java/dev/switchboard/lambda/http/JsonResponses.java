@@ -41,12 +41,26 @@ public final class JsonResponses {
    */
   public void error(
       ResponseSink sink, GatewayException e, String requestId, Map<String, String> headers) {
+    error(sink, e, ErrorBodies.of(e), requestId, headers);
+  }
+
+  /**
+   * {@code body}, the error rendered in another door's shape (Anthropic's, on the Messages door),
+   * with the same status and headers as {@link #error(ResponseSink, GatewayException, String,
+   * Map)}.
+   */
+  public void error(
+      ResponseSink sink,
+      GatewayException e,
+      JsonNode body,
+      String requestId,
+      Map<String, String> headers) {
     Map<String, String> all = new LinkedHashMap<>();
     all.put(REQUEST_ID, requestId);
     e.retryAfter()
         .ifPresent(d -> all.put("retry-after", Long.toString(Math.max(1, d.toSeconds()))));
     all.putAll(headers);
-    json(sink, e.kind().status(), ErrorBodies.of(e), all);
+    json(sink, e.kind().status(), body, all);
   }
 
   /** {@link #error(ResponseSink, GatewayException, String, Map)} with no further headers. */

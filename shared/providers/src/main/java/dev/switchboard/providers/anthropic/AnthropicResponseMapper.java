@@ -63,6 +63,7 @@ final class AnthropicResponseMapper {
     } else {
       choice.put("finish_reason", finish);
     }
+    matchedStop(message.path("stop_reason").asText(null), message.path("stop_sequence"), choice);
     usage(message.path("usage")).writeOpenAi(out.putObject("usage"));
     return out;
   }
@@ -78,6 +79,17 @@ final class AnthropicResponseMapper {
       case "refusal" -> "content_filter";
       default -> "stop"; // end_turn, stop_sequence, pause_turn
     };
+  }
+
+  /**
+   * Names the stop sequence that ended the answer on the choice as {@code stop_reason}, the way
+   * vLLM-style servers do, since OpenAI's {@code finish_reason} says only {@code stop}; the
+   * Messages door answers {@code stop_reason: "stop_sequence"} from it.
+   */
+  static void matchedStop(String stopReason, JsonNode sequence, ObjectNode choice) {
+    if ("stop_sequence".equals(stopReason) && sequence.isTextual()) {
+      choice.put("stop_reason", sequence.textValue());
+    }
   }
 
   /**

@@ -113,10 +113,15 @@ final class AnthropicStreamMapper implements SseRelay.Handler {
   private void messageDelta(JsonNode data) {
     // message_delta usage is cumulative: it overrides what message_start said, field by field.
     data.path("usage").properties().forEach(e -> usage.set(e.getKey(), e.getValue()));
-    String finish =
-        AnthropicResponseMapper.finishReason(data.path("delta").path("stop_reason").asText(null));
+    String stopReason = data.path("delta").path("stop_reason").asText(null);
+    String finish = AnthropicResponseMapper.finishReason(stopReason);
     if (finish != null) {
-      sink.accept(chunks().delta(0, ChunkFactory.newDelta(), finish));
+      ObjectNode chunk = chunks().delta(0, ChunkFactory.newDelta(), finish);
+      AnthropicResponseMapper.matchedStop(
+          stopReason,
+          data.path("delta").path("stop_sequence"),
+          (ObjectNode) chunk.path("choices").get(0));
+      sink.accept(chunk);
     }
   }
 

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Every OpenAI-compatible vendor the gateway knows. Adding one is a line here, prices in the
- * catalogue and a row in the README's provider table; no new class.
+ * catalogue and a row in the README's provider table; no new class. {@code top_k} (which the
+ * Messages door carries over from Anthropic requests) is dropped for the vendors that refuse it.
  */
 public final class Vendors {
 
@@ -21,7 +22,7 @@ public final class Vendors {
           Vendor.Auth.BEARER,
           Vendor.UrlStyle.CHAT_COMPLETIONS,
           Map.of(),
-          Set.of(),
+          Set.of("top_k"),
           true,
           Vendor.MAX_COMPLETION_TOKENS);
 
@@ -41,7 +42,7 @@ public final class Vendors {
           Vendor.Auth.API_KEY_HEADER,
           Vendor.UrlStyle.AZURE_DEPLOYMENT,
           Map.of(),
-          Set.of(),
+          Set.of("top_k"),
           true,
           Vendor.MAX_COMPLETION_TOKENS);
 
@@ -59,7 +60,7 @@ public final class Vendors {
           Vendor.Auth.BEARER,
           Vendor.UrlStyle.CHAT_COMPLETIONS,
           Map.of("seed", "random_seed", "max_completion_tokens", "max_tokens"),
-          Set.of("user", "logit_bias", "store", "service_tier"),
+          Set.of("user", "logit_bias", "store", "service_tier", "top_k"),
           false,
           Vendor.MAX_TOKENS);
 

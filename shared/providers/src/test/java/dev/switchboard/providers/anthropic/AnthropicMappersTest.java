@@ -129,6 +129,43 @@ class AnthropicMappersTest {
   }
 
   @Test
+  void aMatchedStopSequenceIsNamedOnTheChoiceWholeAndStreamed() throws Exception {
+    // the neutral finish_reason is only "stop"; the Messages door reads which sequence matched
+    // from the choice's stop_reason (vLLM's convention) to answer stop_reason "stop_sequence"
+    String whole =
+        fixture("response-text.json")
+            .replaceFirst(
+                "\"stop_reason\"\\s*:\\s*\"end_turn\"", "\"stop_reason\":\"stop_sequence\"")
+            .replaceFirst("\"stop_sequence\"\\s*:\\s*null", "\"stop_sequence\":\"END\"");
+    JsonNode choice =
+        AnthropicResponseMapper.toOpenAi(JSON, JSON.readTree(whole), CREATED).at("/choices/0");
+    assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
+    assertThat(choice.path("stop_reason").asText()).isEqualTo("END");
+
+    String sse =
+        fixture("stream-text.sse")
+            .replace(
+                "\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null}",
+                "\"delta\":{\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"END\"}");
+    JsonNode finish =
+        stream(sse).stream()
+            .filter(c -> c.at("/choices/0/finish_reason").isTextual())
+            .findFirst()
+            .orElseThrow();
+    assertThat(finish.at("/choices/0/stop_reason").asText()).isEqualTo("END");
+  }
+
+  @Test
+  void anEndTurnNamesNoStopSequence() throws Exception {
+    JsonNode choice =
+        AnthropicResponseMapper.toOpenAi(
+                JSON, JSON.readTree(fixture("response-text.json")), CREATED)
+            .at("/choices/0");
+
+    assertThat(choice.has("stop_reason")).isFalse();
+  }
+
+  @Test
   void aStreamWithoutMessageStopIsBroken() throws Exception {
     String sse = fixture("stream-text.sse");
     String truncated = sse.substring(0, sse.indexOf("event: message_stop"));

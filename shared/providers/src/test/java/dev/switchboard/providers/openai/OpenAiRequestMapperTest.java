@@ -45,6 +45,23 @@ class OpenAiRequestMapperTest {
   }
 
   @Test
+  void dropsTopKForOpenAiAzureAndMistralWhichRefuseItButKeepsItForOthers() {
+    // the Messages door carries Anthropic's top_k in the neutral request; OpenAI answers a 400
+    // "Unrecognized request argument" for it
+    for (Vendor strict : List.of(Vendors.OPENAI, Vendors.AZURE, Vendors.MISTRAL)) {
+      ObjectNode sent =
+          OpenAiRequestMapper.toUpstream(call(strict, ",\"top_k\":40"), false, strict);
+      assertThat(sent.has("top_k")).as(strict.id()).isFalse();
+    }
+    Vendor together = Vendors.byId("together").orElseThrow();
+    assertThat(
+            OpenAiRequestMapper.toUpstream(call(together, ",\"top_k\":40"), false, together)
+                .path("top_k")
+                .asInt())
+        .isEqualTo(40);
+  }
+
+  @Test
   void lowersAMaxTokensAboveTheModelsMaximumToIt() {
     ObjectNode sent =
         OpenAiRequestMapper.toUpstream(

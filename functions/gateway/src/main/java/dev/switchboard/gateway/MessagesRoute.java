@@ -1,0 +1,158 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.messages.MessagesRequestMapper;
+import dev.switchboard.core.api.messages.MessagesStream;
+import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.auth.Authenticator;
+import dev.switchboard.core.budget.CostEstimator;
+import dev.switchboard.core.chat.ChatCompletion;
+import dev.switchboard.core.chat.ChatOutcome;
+import dev.switchboard.core.chat.TokenEstimate;
+import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.usage.UsageRecord;
+import dev.switchboard.lambda.http.HttpRequest;
+import dev.switchboard.lambda.http.ResponseSink;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The Anthropic Messages door: {@code POST /v1/messages} translates the request into the neutral
+ * one and runs the same {@link ChatCompletion} as {@code /v1/chat/completions} (admission, cache,
+ * routing, usage record), answering through a {@link MessagesReply}; {@code POST
+ * /v1/messages/count_tokens} answers the prompt's token count as admission estimates it. Every
+ * error on these routes, the key's and the body's included, is in Anthropic's shape with the status
+ * the OpenAI door would answer.
+ */
+final class MessagesRoute {
+
+  static final String MESSAGES = "/v1/messages";
+  static final String COUNT_TOKENS = "/v1/messages/count_tokens";
+
+  /** Claude Code names its session in every request; the usage record keeps it. */
+  static final String SESSION_HEADER = "x-claude-code-session-id";
+
+  /** A session id is kept when it is this short and visible ASCII; anything else is dropped. */
+  private static final Pattern SESSION_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
+  private final MessagesRequestMapper mapper;
+  private final ChatCompletion completion;
+  private final Responses responses;
+  private final Authenticator authenticator;
+  private final CacheDirectives cacheDirectives;
+  private final AccessLog log;
+  private final int maxBytes;
+  private final CostEstimator estimator = new CostEstimator();
+
+  MessagesRoute(
+      MessagesRequestMapper mapper,
+      ChatCompletion completion,
+      Responses responses,
+      Authenticator authenticator,
+      CacheDirectives cacheDirectives,
+      AccessLog log,
+      int maxBytes) {
+    this.mapper = mapper;
+    this.completion = completion;
+    this.responses = responses;
+    this.authenticator = authenticator;
+    this.cacheDirectives = cacheDirectives;
+    this.log = log;
+    this.maxBytes = maxBytes;
+  }
+
+  static boolean serves(String path) {
+    return path.equals(MESSAGES) || path.equals(COUNT_TOKENS);
+  }
+
+  /** Serves one request to either route; a chat outcome is settled by the caller afterwards. */
+  Handled handle(HttpRequest request, String path, ResponseSink sink, long startNanos) {
+    String requestId = request.requestId();
+    String keyId = null;
+    try {
+      RequestChecks.requireMethod(request, "POST");
+      RequestChecks.checkSize(request, maxBytes);
+      ApiKey key = RequestChecks.authenticate(authenticator, request);
+      keyId = key.id();
+      if (path.equals(COUNT_TOKENS)) {
+        ChatRequest counted = mapper.countTokens(request.body());
+        ObjectNode answer =
+            JsonNodeFactory.instance
+                .objectNode()
+                .put("input_tokens", estimator.promptTokens(counted));
+        responses.json(sink, 200, answer, Map.of(Responses.REQUEST_ID, requestId));
+        return Handled.ok(keyId);
+      }
+      ChatOutcome outcome =
+          message(
+              request.body(),
+              new ChatCompletion.Call(
+                  requestId,
+                  key,
+                  null,
+                  cacheDirectives.of(request, key),
+                  startNanos,
+                  sessionId(request)),
+              sink);
+      if (outcome.unexpected() != null) {
+        log.failure(requestId, outcome.unexpected());
+        internalError(sink, requestId);
+      }
+      return Handled.chat(outcome);
+    } catch (GatewayException e) {
+      responses.anthropicError(sink, e, requestId);
+      return Handled.failed(e, keyId);
+    } catch (ResponseSink.ClientGoneException gone) {
+      return new Handled(200, null, true, keyId, null);
+    } catch (RuntimeException unexpected) {
+      log.failure(requestId, unexpected);
+      internalError(sink, requestId);
+      return new Handled(500, "internal_error", false, keyId, null);
+    }
+  }
+
+  /** {@code asked} has no request yet: the translated body goes in, or the refusal goes out. */
+  private ChatOutcome message(byte[] body, ChatCompletion.Call asked, ResponseSink sink) {
+    String requestId = asked.requestId();
+    ChatRequest request;
+    try {
+      request = mapper.message(body);
+    } catch (GatewayException unreadable) {
+      // recorded under the key all the same, as on the OpenAI door
+      return completion.refuse(
+          asked, unreadable, new MessagesReply(sink, responses, requestId, null));
+    }
+    // the cheap estimate: admission tokenizes the prompt already, and once is enough per request
+    MessagesStream events =
+        new MessagesStream(
+            UsageRecord.generationIdOf(requestId),
+            request.model(),
+            TokenEstimate.ofPrompt(request));
+    return completion.run(
+        new ChatCompletion.Call(
+            requestId,
+            asked.key(),
+            request,
+            asked.cachePolicy(),
+            asked.startNanos(),
+            asked.sessionId()),
+        new MessagesReply(sink, responses, requestId, events));
+  }
+
+  private static String sessionId(HttpRequest request) {
+    return request
+        .header(SESSION_HEADER)
+        .filter(id -> SESSION_ID.matcher(id).matches())
+        .orElse(null);
+  }
+
+  private void internalError(ResponseSink sink, String requestId) {
+    try {
+      responses.anthropicError(sink, GatewayException.internal(requestId), requestId);
+    } catch (RuntimeException alreadyStarted) {
+      sink.abort("InternalError", "The gateway failed unexpectedly.");
+    }
+  }
+}

@@ -1,0 +1,308 @@
+package dev.switchboard.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.auth.KeyLimits;
+import dev.switchboard.core.auth.ResetPeriod;
+import dev.switchboard.testkit.RecordedRequest;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official Anthropic TypeScript SDK ({@code @anthropic-ai/sdk}, pinned in package.json) through
+ * the dev server's Messages door, to the OpenAI-compatible fake upstream. The model is named as
+ * Claude Code names it, {@code claude-sonnet-4-5-20250929}; an operator alias sends {@code
+ * claude-sonnet-4-5} to {@code openai/gpt-4o-mini}, so the request is translated both ways.
+ */
+class AnthropicSdkIT {
+
+  private static final String MODEL = "claude-sonnet-4-5-20250929";
+
+  private static Path routing;
+  private static DevServerHarness dev;
+
+  @BeforeAll
+  static void start() throws IOException {
+    routing = Files.createTempFile("routing", ".json");
+    Files.writeString(
+        routing,
+        "{\"aliases\":{\"claude-sonnet-4-5\":\"openai/gpt-4o-mini\"},"
+            + "\"fallbacks\":{\"openai/gpt-4o-mini\":[\"openai/gpt-4.1-mini\"]}}");
+    // keep-alives every 100 ms, so a test can wait for them without waiting long
+    dev =
+        new DevServerHarness(
+            Map.of(
+                "ROUTING_CONFIG_FILE",
+                routing.toString(),
+                "STREAM_KEEPALIVE_MS",
+                "100",
+                // a failed candidate falls back at once: the fallback tests count calls exactly
+                "UPSTREAM_MAX_RETRIES",
+                "0"));
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    dev.close();
+    Files.deleteIfExists(routing);
+  }
+
+  @BeforeEach
+  void reset() {
+    dev.upstream.reset();
+  }
+
+  /** The repository root, which failsafe names; the module directory's parent otherwise. */
+  private static Path root() {
+    String configured = System.getProperty("switchboard.root.dir");
+    return configured != null && !configured.isBlank()
+        ? Path.of(configured)
+        : Path.of("").toAbsolutePath().getParent();
+  }
+
+  /** Runs one scenario of the SDK script with {@code key}; its one line of JSON output. */
+  private static JsonNode sdk(String scenario, String key) throws Exception {
+    Path root = root();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "node",
+                root.resolve("local/src/test/anthropic/messages.mjs").toString(),
+                dev.server.baseUrl().toString(),
+                key,
+                scenario,
+                MODEL)
+            .directory(root.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
+    // only what the test passes: no credentials or base URL of the machine's own
+    builder.environment().keySet().removeIf(name -> name.startsWith("ANTHROPIC_"));
+    Process node = builder.start();
+    boolean finished = node.waitFor(60, TimeUnit.SECONDS);
+    if (!finished) {
+      node.destroyForcibly();
+    }
+    assertThat(finished).as("the SDK script finished within a minute").isTrue();
+    String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(node.exitValue()).as(out).isZero();
+    assertThat(out).doesNotContain(DevServerHarness.PROVIDER_KEY_CANARY);
+    return DevServerHarness.json(out.lines().reduce((a, b) -> b).orElse("{}"));
+  }
+
+  private static JsonNode sdk(String scenario) throws Exception {
+    return sdk(scenario, dev.key);
+  }
+
+  private static List<String> types(JsonNode events) {
+    return StreamSupport.stream(events.spliterator(), false)
+        .map(e -> e.path("type").asText())
+        .toList();
+  }
+
+  private static String text(JsonNode message) {
+    StringBuilder text = new StringBuilder();
+    message.path("content").forEach(b -> text.append(b.path("text").asText()));
+    return text.toString();
+  }
+
+  @Test
+  void aMessageComesBackWithTextEndTurnAndUsageTranslatedFromTheOpenAiUpstream() throws Exception {
+    JsonNode message = sdk("create");
+
+    assertThat(message.path("type").asText()).isEqualTo("message");
+    assertThat(message.path("role").asText()).isEqualTo("assistant");
+    assertThat(message.at("/content/0/type").asText()).isEqualTo("text");
+    assertThat(text(message)).isNotBlank();
+    assertThat(message.path("stop_reason").asText()).isEqualTo("end_turn");
+    assertThat(message.at("/usage/input_tokens").asLong()).isPositive();
+    assertThat(message.at("/usage/output_tokens").asLong()).isPositive();
+    JsonNode sent = dev.upstream.lastRequest().body();
+    assertThat(sent.path("model").asText()).isEqualTo("gpt-4o-mini");
+    assertThat(sent.at("/messages/0/role").asText()).isEqualTo("system");
+    assertThat(sent.at("/messages/1/content").asText()).isEqualTo("Say hello.");
+    assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(256);
+  }
+
+  @Test
+  void theKeyMayComeAsABearerTokenAsClaudeCodesAnthropicAuthTokenSendsIt() throws Exception {
+    JsonNode message = sdk("bearer");
+
+    assertThat(message.path("stop_reason").asText()).isEqualTo("end_turn");
+    assertThat(dev.upstream.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aStreamIsWhatTheSdkAssemblesIntoTheSameMessageAsTheUnstreamedOne() throws Exception {
+    JsonNode whole = sdk("create");
+    JsonNode streamed = sdk("stream");
+
+    List<String> types = types(streamed.path("events"));
+    assertThat(types.getFirst()).isEqualTo("message_start");
+    assertThat(types.getLast()).isEqualTo("message_stop");
+    assertThat(types.get(types.size() - 2)).isEqualTo("message_delta");
+    assertThat(types).contains("content_block_start", "content_block_delta", "content_block_stop");
+    JsonNode message = streamed.path("final");
+    assertThat(text(message)).isEqualTo(text(whole));
+    assertThat(message.path("stop_reason").asText()).isEqualTo("end_turn");
+    assertThat(message.at("/usage/output_tokens").asLong())
+        .isEqualTo(whole.at("/usage/output_tokens").asLong());
+  }
+
+  @Test
+  void aSlowUpstreamMeansPingsAfterMessageStartWhichTheSdkSkips() throws Exception {
+    dev.upstream.script(Map.of("delay_ms", "600"));
+    HttpResponse<String> raw =
+        dev.send(
+            dev.post(
+                    "/v1/messages",
+                    "{\"model\":\""
+                        + MODEL
+                        + "\",\"max_tokens\":64,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .build());
+    dev.upstream.script(Map.of("delay_ms", "600"));
+    JsonNode viaSdk = sdk("stream");
+
+    List<String> names =
+        raw.body()
+            .lines()
+            .filter(line -> line.startsWith("event: "))
+            .map(line -> line.substring(7))
+            .toList();
+    assertThat(names.getFirst()).isEqualTo("message_start");
+    assertThat(names.get(1)).isEqualTo("ping");
+    assertThat(names.indexOf("ping")).isLessThan(names.indexOf("content_block_start"));
+    assertThat(names.getLast()).isEqualTo("message_stop");
+    assertThat(raw.body()).contains("data: {\"type\":\"ping\"}");
+    assertThat(viaSdk.path("final").path("stop_reason").asText()).isEqualTo("end_turn");
+  }
+
+  @Test
+  void aFailingModelFallsBackBeforeTheFirstByteWholeAndStreamedAsOnTheChatRoute() throws Exception {
+    dev.upstream.script(Map.of("status", "500"), Map.of(), Map.of("status", "500"), Map.of());
+
+    JsonNode whole = sdk("create");
+    JsonNode streamed = sdk("stream");
+
+    assertThat(whole.path("model").asText()).isEqualTo("openai/gpt-4.1-mini");
+    assertThat(whole.path("stop_reason").asText()).isEqualTo("end_turn");
+    List<String> types = types(streamed.path("events"));
+    assertThat(types.getFirst()).isEqualTo("message_start");
+    assertThat(types.getLast()).isEqualTo("message_stop");
+    assertThat(streamed.at("/final/stop_reason").asText()).isEqualTo("end_turn");
+    assertThat(streamed.at("/final/model").asText()).isEqualTo("openai/gpt-4.1-mini");
+    assertThat(text(streamed.path("final"))).isEqualTo(text(whole));
+    assertThat(dev.upstream.requests())
+        .extracting(r -> r.body().path("model").asText())
+        .containsExactly("gpt-4o-mini", "gpt-4.1-mini", "gpt-4o-mini", "gpt-4.1-mini");
+  }
+
+  @Test
+  void aToolRoundTripGoesUpAsToolCallsAndAToolMessageAndComesBackAsToolUse() throws Exception {
+    dev.upstream.script(Map.of("tool_call", "true"), Map.of());
+
+    JsonNode run = sdk("tools");
+
+    JsonNode first = run.path("first");
+    assertThat(first.path("stop_reason").asText()).isEqualTo("tool_use");
+    JsonNode use =
+        StreamSupport.stream(first.path("content").spliterator(), false)
+            .filter(b -> b.path("type").asText().equals("tool_use"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(use.path("name").asText()).isEqualTo("get_weather");
+    assertThat(use.path("input").isObject()).isTrue();
+    List<RecordedRequest> sent = dev.upstream.requests();
+    assertThat(sent).hasSize(2);
+    JsonNode asked = sent.get(0).body();
+    assertThat(asked.at("/tools/0/function/name").asText()).isEqualTo("get_weather");
+    assertThat(asked.path("tool_choice").asText()).isEqualTo("required");
+    JsonNode answered = sent.get(1).body();
+    JsonNode history = answered.path("messages");
+    assertThat(history.get(history.size() - 2).at("/tool_calls/0/id").asText())
+        .isEqualTo(use.path("id").asText());
+    assertThat(history.get(history.size() - 1).path("role").asText()).isEqualTo("tool");
+    assertThat(history.get(history.size() - 1).path("tool_call_id").asText())
+        .isEqualTo(use.path("id").asText());
+    assertThat(history.get(history.size() - 1).path("content").asText())
+        .isEqualTo("-3C and snowing");
+    JsonNode second = run.path("second").path("final");
+    assertThat(second.path("stop_reason").asText()).isEqualTo("end_turn");
+    assertThat(text(second)).isNotBlank();
+  }
+
+  @Test
+  void aStreamedToolCallArrivesAsAToolUseBlockTheSdkAssembles() throws Exception {
+    dev.upstream.script(Map.of("tool_call", "true"));
+
+    JsonNode run = sdk("streamedTool");
+
+    JsonNode events = run.path("events");
+    assertThat(
+            StreamSupport.stream(events.spliterator(), false)
+                .filter(e -> e.path("type").asText().equals("content_block_start"))
+                .map(e -> e.path("block").asText()))
+        .containsExactly("tool_use");
+    assertThat(
+            StreamSupport.stream(events.spliterator(), false)
+                .filter(e -> e.path("type").asText().equals("content_block_delta"))
+                .map(e -> e.path("delta").asText()))
+        .containsOnly("input_json_delta");
+    JsonNode message = run.path("final");
+    assertThat(message.path("stop_reason").asText()).isEqualTo("tool_use");
+    assertThat(message.at("/content/0/name").asText()).isEqualTo("get_weather");
+  }
+
+  @Test
+  void countTokensAnswersAnEstimateWithoutCallingTheUpstream() throws Exception {
+    JsonNode count = sdk("count");
+
+    assertThat(count.path("input_tokens").asLong()).isPositive();
+    assertThat(dev.upstream.requestCount()).isZero();
+  }
+
+  @Test
+  void anUnknownKeyIsTheSdksAuthenticationError() throws Exception {
+    JsonNode error = sdk("error", "sk-not-a-key-" + DevServerHarness.PROMPT_CANARY);
+
+    assertThat(error.path("status").asInt()).isEqualTo(401);
+    assertThat(error.path("name").asText()).isEqualTo("AuthenticationError");
+    assertThat(error.path("type").asText()).isEqualTo("authentication_error");
+    assertThat(error.path("message").asText()).doesNotContain(DevServerHarness.PROMPT_CANARY);
+    assertThat(dev.upstream.requestCount()).isZero();
+  }
+
+  @Test
+  void aRequestTheBudgetCannotAffordIsA402BillingErrorAndNeverReachesTheUpstream()
+      throws Exception {
+    String poor =
+        dev.seedKey(new KeyLimits(new BigDecimal("0.000001"), ResetPeriod.NONE, null, null, false));
+
+    JsonNode error = sdk("error", poor);
+
+    assertThat(error.path("status").asInt()).isEqualTo(402);
+    assertThat(error.path("type").asText()).isEqualTo("billing_error");
+    assertThat(dev.upstream.requestCount()).isZero();
+  }
+
+  @Test
+  void anUpstreamThatBreaksOffMidStreamIsAnErrorTheSdkRaisesNeverACutAnswer() throws Exception {
+    dev.upstream.script(Map.of("cut_after", "3"));
+
+    JsonNode error = sdk("streamError");
+
+    assertThat(error.path("status").asInt()).as(error.toString()).isNotEqualTo(200);
+    assertThat(error.path("type").asText()).isEqualTo("api_error");
+  }
+}

@@ -1,0 +1,242 @@
+package dev.switchboard.core.api.messages;
+
+import static dev.switchboard.core.api.JsonFields.expect;
+import static dev.switchboard.core.api.JsonFields.optionalBoolean;
+import static dev.switchboard.core.api.JsonFields.optionalInt;
+import static dev.switchboard.core.api.JsonFields.optionalNumber;
+import static dev.switchboard.core.api.JsonFields.optionalString;
+import static dev.switchboard.core.api.JsonFields.present;
+import static dev.switchboard.core.api.JsonFields.requiredString;
+import static dev.switchboard.core.error.GatewayException.invalidParam;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.api.JsonBodies;
+import dev.switchboard.core.api.JsonFields;
+import java.util.OptionalInt;
+
+/**
+ * Reads an Anthropic Messages request ({@code POST /v1/messages}) into the neutral {@link
+ * ChatRequest}, the OpenAI-shaped request every provider adapter takes: {@code system} becomes a
+ * system message, {@code tool_use} blocks become an assistant's {@code tool_calls}, {@code
+ * tool_result} blocks become {@code tool} messages, images become {@code image_url} parts, {@code
+ * tool_choice} {@code auto}/{@code any}/{@code tool}/{@code none} become {@code auto}/{@code
+ * required}/a named function/{@code none}, {@code stop_sequences} become {@code stop} and {@code
+ * metadata.user_id} becomes {@code user}. Every rejection is a 400 naming the field as the Messages
+ * API writes it.
+ *
+ * <p>Dropped on the way, on purpose: {@code thinking} and {@code thinking}/{@code
+ * redacted_thinking} blocks in the history (a thinking block's signature belongs to the model that
+ * produced it and another model refuses it), and {@code cache_control} marks (OpenAI-compatible
+ * upstreams refuse unknown fields in a content part). Server tools and {@code document} blocks have
+ * no neutral counterpart yet and are refused.
+ */
+public final class MessagesRequestMapper {
+
+  /** The most {@code stop} sequences the neutral request carries (OpenAI's limit). */
+  private static final int MAX_STOP_SEQUENCES = 4;
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final JsonBodies bodies;
+  private final ChatRequestParser chat;
+
+  public MessagesRequestMapper(ObjectMapper mapper) {
+    this.bodies = new JsonBodies(mapper);
+    this.chat = new ChatRequestParser(mapper);
+  }
+
+  /** A {@code /v1/messages} body: {@code max_tokens} is required, as Anthropic requires it. */
+  public ChatRequest message(byte[] body) {
+    return translate(bodies.read(body), true);
+  }
+
+  /** A {@code /v1/messages/count_tokens} body: the same, without {@code max_tokens}. */
+  public ChatRequest countTokens(byte[] body) {
+    return translate(bodies.read(body), false);
+  }
+
+  private ChatRequest translate(ObjectNode in, boolean maxTokensRequired) {
+    ObjectNode out = NODES.objectNode();
+    String model = requiredString(in, "model", "model");
+    if (model.isBlank()) {
+      throw invalidParam("model", "'model' must not be empty.");
+    }
+    out.put("model", model);
+    if (maxTokensRequired && present(in, "max_tokens") == null) {
+      throw invalidParam("max_tokens", "Missing required parameter: 'max_tokens'.");
+    }
+    OptionalInt maxTokens = optionalInt(in, "max_tokens", 1, Integer.MAX_VALUE);
+    // the field OpenAI's reasoning models require; vendors that want max_tokens rename it
+    maxTokens.ifPresent(n -> out.put("max_completion_tokens", n));
+    ArrayNode messages = out.putArray("messages");
+    system(in, messages);
+    JsonNode history = present(in, "messages");
+    if (history == null) {
+      throw invalidParam("messages", "Missing required parameter: 'messages'.");
+    }
+    expect(history, JsonNodeType.ARRAY, "messages", "an array");
+    if (history.isEmpty()) {
+      throw invalidParam("messages", "'messages' must contain at least one message.");
+    }
+    for (int i = 0; i < history.size(); i++) {
+      MessagesHistory.add(history.get(i), "messages[" + i + "]", messages);
+    }
+    if (optionalBoolean(in, "stream", "stream", false)) {
+      out.put("stream", true);
+    }
+    optionalNumber(in, "temperature", 0, 1);
+    optionalNumber(in, "top_p", 0, 1);
+    optionalInt(in, "top_k", 0, Integer.MAX_VALUE);
+    for (String sampling : new String[] {"temperature", "top_p", "top_k"}) {
+      JsonNode value = present(in, sampling);
+      if (value != null) {
+        out.set(sampling, value);
+      }
+    }
+    stopSequences(in, out);
+    metadata(in, out);
+    tools(in, out);
+    toolChoice(in, out);
+    return chat.parse(out);
+  }
+
+  private static void system(ObjectNode in, ArrayNode messages) {
+    JsonNode system = present(in, "system");
+    if (system == null) {
+      return;
+    }
+    if (system.isTextual()) {
+      if (!system.textValue().isEmpty()) {
+        messages.addObject().put("role", "system").put("content", system.textValue());
+      }
+      return;
+    }
+    expect(system, JsonNodeType.ARRAY, "system", "a string or an array of text blocks");
+    ArrayNode parts = NODES.arrayNode();
+    MessagesHistory.eachBlock(
+        system,
+        "system",
+        (block, at, type) -> {
+          if (!type.equals("text")) {
+            throw invalidParam(
+                at + ".type", "Invalid value for '" + at + ".type': system blocks are text.");
+          }
+          parts.add(MessagesHistory.text(block, at));
+        });
+    if (!parts.isEmpty()) {
+      messages.addObject().put("role", "system").set("content", parts);
+    }
+  }
+
+  private static void stopSequences(ObjectNode in, ObjectNode out) {
+    JsonNode stop = present(in, "stop_sequences");
+    if (stop == null) {
+      return;
+    }
+    expect(stop, JsonNodeType.ARRAY, "stop_sequences", "an array of strings");
+    if (stop.size() > MAX_STOP_SEQUENCES) {
+      throw invalidParam(
+          "stop_sequences",
+          "'stop_sequences' allows at most " + MAX_STOP_SEQUENCES + " sequences on this gateway.");
+    }
+    ArrayNode sequences = NODES.arrayNode();
+    for (int i = 0; i < stop.size(); i++) {
+      expect(stop.get(i), JsonNodeType.STRING, "stop_sequences[" + i + "]", "a string");
+      sequences.add(stop.get(i).textValue());
+    }
+    if (!sequences.isEmpty()) {
+      out.set("stop", sequences);
+    }
+  }
+
+  private static void metadata(ObjectNode in, ObjectNode out) {
+    JsonNode metadata = present(in, "metadata");
+    if (metadata == null) {
+      return;
+    }
+    expect(metadata, JsonNodeType.OBJECT, "metadata", "an object");
+    String user = optionalString(metadata, "user_id", "metadata.user_id");
+    if (user != null && !user.isEmpty()) {
+      out.put("user", user);
+    }
+  }
+
+  private static void tools(ObjectNode in, ObjectNode out) {
+    JsonNode tools = present(in, "tools");
+    if (tools == null) {
+      return;
+    }
+    expect(tools, JsonNodeType.ARRAY, "tools", "an array");
+    ArrayNode functions = NODES.arrayNode();
+    for (int i = 0; i < tools.size(); i++) {
+      String where = "tools[" + i + "]";
+      JsonNode tool = tools.get(i);
+      expect(tool, JsonNodeType.OBJECT, where, "an object");
+      String type = optionalString(tool, "type", where + ".type");
+      if (type != null && !type.equals("custom")) {
+        throw invalidParam(
+            where + ".type",
+            "Server tools such as '"
+                + shorten(type)
+                + "' are not supported by this gateway yet; define the tool with a name and an"
+                + " input_schema.");
+      }
+      ObjectNode function = NODES.objectNode();
+      function.put("name", JsonFields.toolName(tool, "name", where + ".name"));
+      String description = optionalString(tool, "description", where + ".description");
+      if (description != null) {
+        function.put("description", description);
+      }
+      JsonNode schema = present(tool, "input_schema");
+      if (schema == null) {
+        throw invalidParam(
+            where + ".input_schema", "Missing required parameter: '" + where + ".input_schema'.");
+      }
+      expect(schema, JsonNodeType.OBJECT, where + ".input_schema", "an object");
+      function.set("parameters", schema);
+      functions.addObject().put("type", "function").set("function", function);
+    }
+    if (!functions.isEmpty()) {
+      out.set("tools", functions);
+    }
+  }
+
+  private static void toolChoice(ObjectNode in, ObjectNode out) {
+    JsonNode choice = present(in, "tool_choice");
+    if (choice == null) {
+      return;
+    }
+    expect(choice, JsonNodeType.OBJECT, "tool_choice", "an object");
+    String type = requiredString(choice, "type", "tool_choice.type");
+    switch (type) {
+      case "auto" -> out.put("tool_choice", "auto");
+      case "any" -> out.put("tool_choice", "required");
+      case "none" -> out.put("tool_choice", "none");
+      case "tool" -> {
+        ObjectNode named = out.putObject("tool_choice").put("type", "function");
+        named
+            .putObject("function")
+            .put("name", JsonFields.toolName(choice, "name", "tool_choice.name"));
+      }
+      default ->
+          throw invalidParam(
+              "tool_choice.type",
+              "Invalid value for 'tool_choice.type': expected auto, any, tool or none.");
+    }
+    if (optionalBoolean(
+        choice, "disable_parallel_tool_use", "tool_choice.disable_parallel_tool_use", false)) {
+      out.put("parallel_tool_calls", false);
+    }
+  }
+
+  static String shorten(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+  }
+}

@@ -1,0 +1,281 @@
+package dev.switchboard.core.api.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.ContentPart;
+import dev.switchboard.core.api.Message;
+import dev.switchboard.core.error.ErrorKind;
+import dev.switchboard.core.error.GatewayException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MessagesRequestMapperTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final MessagesRequestMapper mapper = new MessagesRequestMapper(JSON);
+
+  private ChatRequest map(String body) {
+    return mapper.message(body.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+  }
+
+  private GatewayException refusal(String body) {
+    return catchThrowableOfType(GatewayException.class, () -> map(body));
+  }
+
+  @Test
+  void aSystemStringBecomesTheFirstMessageAndMaxTokensTheOutputLimit() {
+    ChatRequest request =
+        map(
+            "{'model':'claude-sonnet-4-5','max_tokens':300,'system':'Be brief.',"
+                + "'messages':[{'role':'user','content':'hi'}]}");
+
+    assertThat(request.model()).isEqualTo("claude-sonnet-4-5");
+    assertThat(request.maxTokens()).hasValue(300);
+    assertThat(request.stream()).isFalse();
+    assertThat(request.messages())
+        .extracting(Message::role, Message::plainText)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("system", "Be brief."),
+            org.assertj.core.groups.Tuple.tuple("user", "hi"));
+  }
+
+  @Test
+  void systemBlocksBecomeTextPartsOfOneSystemMessage() {
+    ChatRequest request =
+        map(
+            "{'model':'m','max_tokens':1,'system':[{'type':'text','text':'A'},"
+                + "{'type':'text','text':'B','cache_control':{'type':'ephemeral'}}],"
+                + "'messages':[{'role':'user','content':'hi'}]}");
+
+    Message system = request.messages().getFirst();
+    assertThat(system.role()).isEqualTo("system");
+    assertThat(system.parts())
+        .extracting(p -> ((ContentPart.Text) p).text())
+        .containsExactly("A", "B");
+  }
+
+  @Test
+  void toolUseAndToolResultHistoryBecomesToolCallsAndToolMessagesInOrder() {
+    ChatRequest request =
+        map(
+            "{'model':'m','max_tokens':10,'messages':["
+                + "{'role':'user','content':'weather?'},"
+                + "{'role':'assistant','content':[{'type':'thinking','thinking':'hm','signature':'sig'},"
+                + "{'type':'text','text':'Looking.'},"
+                + "{'type':'tool_use','id':'toolu_1','name':'get_weather','input':{'city':'Oslo'}}]},"
+                + "{'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_1',"
+                + "'content':[{'type':'text','text':'-3C'}]},{'type':'text','text':'and tomorrow?'}]}]}");
+
+    assertThat(request.messages())
+        .extracting(Message::role)
+        .containsExactly("user", "assistant", "tool", "user");
+    Message assistant = request.messages().get(1);
+    assertThat(assistant.text()).isEqualTo("Looking.");
+    JsonNode call = assistant.toolCalls().get(0);
+    assertThat(call.path("id").asText()).isEqualTo("toolu_1");
+    assertThat(call.at("/function/name").asText()).isEqualTo("get_weather");
+    assertThat(call.at("/function/arguments").asText()).isEqualTo("{\"city\":\"Oslo\"}");
+    Message tool = request.messages().get(2);
+    assertThat(tool.toolCallId()).isEqualTo("toolu_1");
+    assertThat(tool.text()).isEqualTo("-3C");
+    assertThat(request.messages().get(3).plainText()).isEqualTo("and tomorrow?");
+    // the thinking block, signed by the model that produced it, is not replayed
+    assertThat(request.body().toString()).doesNotContain("sig");
+  }
+
+  @Test
+  void anAssistantTurnOfOnlyToolCallsHasNoContent() {
+    ChatRequest request =
+        map(
+            "{'model':'m','max_tokens':10,'messages':[{'role':'user','content':'x'},"
+                + "{'role':'assistant','content':[{'type':'tool_use','id':'t','name':'f','input':{}}]},"
+                + "{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':'ok'}]}]}");
+
+    assertThat(request.body().at("/messages/1").has("content")).isFalse();
+    assertThat(request.messages().get(2).text()).isEqualTo("ok");
+  }
+
+  @Test
+  void imagesBecomeImageUrlPartsWithBase64AsADataUrl() {
+    ChatRequest request =
+        map(
+            "{'model':'m','max_tokens':10,'messages':[{'role':'user','content':["
+                + "{'type':'image','source':{'type':'base64','media_type':'image/png','data':'iVBOR'}},"
+                + "{'type':'image','source':{'type':'url','url':'https://example.com/a.png'}},"
+                + "{'type':'text','text':'what is this?'}]}]}");
+
+    assertThat(request.messages().getFirst().parts())
+        .filteredOn(p -> p instanceof ContentPart.Image)
+        .extracting(p -> ((ContentPart.Image) p).url())
+        .containsExactly("data:image/png;base64,iVBOR", "https://example.com/a.png");
+  }
+
+  @Test
+  void imagesATookReturnedFollowItsToolMessageInAUserMessage() {
+    ChatRequest request =
+        map(
+            "{'model':'m','max_tokens':10,'messages':[{'role':'user','content':'x'},"
+                + "{'role':'assistant','content':[{'type':'tool_use','id':'t','name':'read','input':{}}]},"
+                + "{'role':'user','content':[{'type':'tool_result','tool_use_id':'t','content':["
+                + "{'type':'image','source':{'type':'base64','media_type':'image/png','data':'AA'}}]}]}]}");
+
+    assertThat(request.messages())
+        .extracting(Message::role)
+        .containsExactly("user", "assistant", "tool", "user");
+    assertThat(request.messages().get(3).parts().getFirst()).isInstanceOf(ContentPart.Image.class);
+  }
+
+  @Test
+  void toolsBecomeFunctionsAndToolChoiceMapsOntoOpenAiTerms() {
+    String tools =
+        "'tools':[{'name':'get_weather','description':'Weather','input_schema':"
+            + "{'type':'object','properties':{'city':{'type':'string'}}}}],";
+    String messages = "'messages':[{'role':'user','content':'x'}]";
+
+    ChatRequest auto =
+        map(
+            "{'model':'m','max_tokens':1,"
+                + tools
+                + "'tool_choice':{'type':'auto'},"
+                + messages
+                + "}");
+    ChatRequest any =
+        map(
+            "{'model':'m','max_tokens':1,"
+                + tools
+                + "'tool_choice':{'type':'any',"
+                + "'disable_parallel_tool_use':true},"
+                + messages
+                + "}");
+    ChatRequest named =
+        map(
+            "{'model':'m','max_tokens':1,"
+                + tools
+                + "'tool_choice':{'type':'tool','name':'get_weather'},"
+                + messages
+                + "}");
+    ChatRequest none =
+        map(
+            "{'model':'m','max_tokens':1,"
+                + tools
+                + "'tool_choice':{'type':'none'},"
+                + messages
+                + "}");
+
+    JsonNode function = auto.body().at("/tools/0");
+    assertThat(function.path("type").asText()).isEqualTo("function");
+    assertThat(function.at("/function/name").asText()).isEqualTo("get_weather");
+    assertThat(function.at("/function/description").asText()).isEqualTo("Weather");
+    assertThat(function.at("/function/parameters/properties/city/type").asText())
+        .isEqualTo("string");
+    assertThat(auto.body().get("tool_choice").asText()).isEqualTo("auto");
+    assertThat(any.body().get("tool_choice").asText()).isEqualTo("required");
+    assertThat(any.body().get("parallel_tool_calls").asBoolean()).isFalse();
+    assertThat(named.body().at("/tool_choice/function/name").asText()).isEqualTo("get_weather");
+    assertThat(none.body().get("tool_choice").asText()).isEqualTo("none");
+  }
+
+  @Test
+  void stopSequencesSamplingAndTheMetadataUserCarryOver() {
+    ChatRequest request =
+        map(
+            "{'model':'m','max_tokens':5,'stream':true,'stop_sequences':['END','###'],"
+                + "'temperature':0.2,'top_p':0.9,'top_k':40,'metadata':{'user_id':'u-1'},"
+                + "'messages':[{'role':'user','content':'x'}]}");
+
+    assertThat(request.stream()).isTrue();
+    assertThat(request.body().get("stop").toString()).isEqualTo("[\"END\",\"###\"]");
+    assertThat(request.body().get("temperature").asDouble()).isEqualTo(0.2);
+    assertThat(request.body().get("top_p").asDouble()).isEqualTo(0.9);
+    assertThat(request.body().get("top_k").asInt()).isEqualTo(40);
+    assertThat(request.user()).isEqualTo("u-1");
+    assertThat(request.body().has("metadata")).isFalse();
+  }
+
+  @Test
+  void aTurnAsClaudeCodeSendsItTranslatesWhole() throws Exception {
+    byte[] body;
+    try (var in = getClass().getResourceAsStream("/messages/claude-code-turn.json")) {
+      body = in.readAllBytes();
+    }
+
+    ChatRequest request = mapper.message(body);
+
+    assertThat(request.model()).isEqualTo("claude-sonnet-4-5-20250929");
+    assertThat(request.stream()).isTrue();
+    assertThat(request.maxTokens()).hasValue(32000);
+    assertThat(request.user()).isEqualTo("user_3f2a_account__session_8d1c5f0e");
+    assertThat(request.messages())
+        .extracting(Message::role)
+        .containsExactly("system", "user", "assistant", "tool", "assistant", "tool", "user");
+    assertThat(request.messages().get(3).toolCallId()).isEqualTo("toolu_01A09q90qw90lq917835lq9");
+    assertThat(request.messages().get(3).text()).isEqualTo("[ERROR] Tests run: 3, Failures: 1");
+    assertThat(request.messages().get(4).toolCalls().get(0).at("/function/name").asText())
+        .isEqualTo("mcp__github__get_issue");
+    // the tool's image and the turn's text follow its tool message
+    assertThat(request.messages().get(6).parts()).hasSize(2);
+    JsonNode tools = request.body().get("tools");
+    assertThat(tools).hasSize(2);
+    assertThat(tools.at("/0/function/parameters/additionalProperties").asBoolean(true)).isFalse();
+    String sent = request.body().toString();
+    assertThat(sent)
+        .doesNotContain("thinking")
+        .doesNotContain("signature")
+        .doesNotContain("cache_control");
+  }
+
+  @Test
+  void countTokensNeedsNoMaxTokensButAMessageDoes() {
+    String body = "{'model':'m','messages':[{'role':'user','content':'x'}]}";
+
+    assertThat(
+            mapper.countTokens(body.replace('\'', '"').getBytes(StandardCharsets.UTF_8)).messages())
+        .hasSize(1);
+    GatewayException missing = refusal(body);
+    assertThat(missing.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+    assertThat(missing.param()).hasValue("max_tokens");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "a system role in messages|{'model':'m','max_tokens':1,'messages':[{'role':'system','content':'x'}]}|messages[0].role",
+        "no content|{'model':'m','max_tokens':1,'messages':[{'role':'user'}]}|messages[0].content",
+        "a zero max_tokens|{'model':'m','max_tokens':0,'messages':[{'role':'user','content':'x'}]}|max_tokens",
+        "a temperature above 1|{'model':'m','max_tokens':1,'temperature':1.5,'messages':[{'role':'user','content':'x'}]}|temperature",
+        "a tool without a schema|{'model':'m','max_tokens':1,'tools':[{'name':'f'}],'messages':[{'role':'user','content':'x'}]}|tools[0].input_schema",
+        "a server tool|{'model':'m','max_tokens':1,'tools':[{'type':'web_search_20250305','name':'web_search'}],'messages':[{'role':'user','content':'x'}]}|tools[0].type",
+        "a document block|{'model':'m','max_tokens':1,'messages':[{'role':'user','content':[{'type':'document','source':{}}]}]}|messages[0].content[0].type",
+        "a tool_use without input|{'model':'m','max_tokens':1,'messages':[{'role':'assistant','content':[{'type':'tool_use','id':'t','name':'f'}]}]}|messages[0].content[0].input",
+        "an unknown tool_choice|{'model':'m','max_tokens':1,'tool_choice':{'type':'sometimes'},'messages':[{'role':'user','content':'x'}]}|tool_choice.type",
+        "five stop sequences|{'model':'m','max_tokens':1,'stop_sequences':['a','b','c','d','e'],'messages':[{'role':'user','content':'x'}]}|stop_sequences",
+        "an image of an unknown source|{'model':'m','max_tokens':1,'messages':[{'role':'user','content':[{'type':'image','source':{'type':'file'}}]}]}|messages[0].content[0].source.type",
+        "empty messages|{'model':'m','max_tokens':1,'messages':[]}|messages",
+      })
+  void refusesBadInputWithA400NamingTheFieldAsTheMessagesApiWritesIt(
+      String what, String body, String param) {
+    GatewayException e = refusal(body);
+
+    assertThat(e).as(what).isNotNull();
+    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+    assertThat(e.param()).hasValue(param);
+  }
+
+  @Test
+  void malformedJsonIsA400ThatDoesNotQuoteTheBody() {
+    GatewayException e =
+        catchThrowableOfType(
+            GatewayException.class,
+            () -> mapper.message("{\"model\": secret-prompt".getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+    assertThat(e.getMessage()).doesNotContain("secret-prompt");
+  }
+}
