@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
-import dev.switchboard.core.auth.KeyAccess;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.core.auth.StoreUnavailableException;
@@ -19,7 +18,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -164,22 +162,10 @@ class ChatCacheRouteTest {
     // were the read to follow the admission, it could not have started yet
     admissionWaitsForTheRead.beforeReserve = () -> overlapped.set(awaitQuietly(reading));
     InMemoryKeyStore keys = new InMemoryKeyStore();
-    String hash = ApiKeys.hash(secret);
     // a key with a budget: one without limits makes no admission write to overlap
-    keys.put(
-        new ApiKey(
-            hash,
-            ApiKeys.idOf(hash),
-            "t",
-            "o",
-            List.of(),
-            ApiKey.Role.USER,
-            false,
-            Instant.EPOCH,
-            null,
-            new KeyLimits(new BigDecimal("5"), ResetPeriod.MONTHLY, null, null, false),
-            KeyAccess.ANY,
-            null));
+    String budgeted =
+        TestGateway.userKey(
+            keys, new KeyLimits(new BigDecimal("5"), ResetPeriod.MONTHLY, null, null, false));
     GatewayHandler parallel =
         new GatewayHandler(
             new TestGateway(
@@ -195,7 +181,7 @@ class ChatCacheRouteTest {
         new HttpRequest(
             "POST",
             "/v1/chat/completions",
-            Map.of("Authorization", "Bearer " + secret, "x-switchboard-cache", "60"),
+            Map.of("Authorization", "Bearer " + budgeted, "x-switchboard-cache", "60"),
             Map.of(),
             BODY.getBytes(StandardCharsets.UTF_8),
             "req-parallel"),
