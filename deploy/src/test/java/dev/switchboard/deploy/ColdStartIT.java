@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
+import dev.switchboard.core.auth.KeyAccess;
+import dev.switchboard.core.auth.KeyLimits;
+import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
@@ -17,6 +20,7 @@ import dev.switchboard.testkit.lambda.BodyChunk;
 import dev.switchboard.testkit.lambda.FakeRuntimeApi;
 import dev.switchboard.testkit.lambda.StreamedResponse;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +57,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * with {@code -Dswitchboard.bench.write=true} into the cold-start section of {@code
  * docs/BENCHMARKS.md}. {@code -Dswitchboard.coldstart.runs=N} sets the runs per variant (default
  * 3); {@code -Dswitchboard.coldstart.baselineZip=PATH} adds another build's gateway zip as a
- * variant in the same rounds, for a before/after of a change.
+ * variant in the same rounds, for a before/after of a change; {@code
+ * -Dswitchboard.coldstart.budget=USD} gives the key a budget (see {@link #limits}).
  */
 @ExtendWith(DynaliteExtension.class)
 class ColdStartIT {
@@ -354,11 +359,27 @@ class ColdStartIT {
                   ApiKeys.idOf(hash),
                   "cold start",
                   "bench",
+                  List.of(),
                   ApiKey.Role.USER,
                   false,
                   Instant.now(),
+                  null,
+                  limits(),
+                  KeyAccess.ANY,
                   null));
     }
+  }
+
+  /**
+   * The key's limits: none by default (admitted with no store write), or a monthly budget in USD
+   * with {@code -Dswitchboard.coldstart.budget=100}, whose first request also makes the admission
+   * write.
+   */
+  private static KeyLimits limits() {
+    String budget = System.getProperty("switchboard.coldstart.budget", "").strip();
+    return budget.isEmpty()
+        ? KeyLimits.NONE
+        : new KeyLimits(new BigDecimal(budget), ResetPeriod.MONTHLY, null, null, false);
   }
 
   private static double millis(long nanos) {
@@ -417,7 +438,14 @@ class ColdStartIT {
             + " SnapStart restores cannot be measured locally; on Lambda they replace most of the"
             + " JVM start and init. Bedrock is off, as the template deploys by default"
             + " (`-Dswitchboard.coldstart.bedrock=true` measures with its Netty-based client built"
-            + " at init).\n\n");
+            + " at init). The key "
+            + (limits().unlimited()
+                ? "has no limits, so it is admitted with no store write"
+                    + " (`-Dswitchboard.coldstart.budget=100` gives it a budget)"
+                : "has a monthly budget of $"
+                    + limits().creditLimit().toPlainString()
+                    + ", so its first request also makes the admission write")
+            + ".\n\n");
     out.append(
         "| Variant | cold start p50 (ms) | min | max | stream complete p50 (ms) | warm first byte"
             + " p50 (ms) |\n");
