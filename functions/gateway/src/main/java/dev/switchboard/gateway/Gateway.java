@@ -113,18 +113,39 @@ record Gateway(
     var recorder =
         new UsageRecorder(
             usageStore, usage.writeAttempts(), Duration.ofMillis(50), Thread::sleep, unsaved);
-    return build(
-        env,
-        settings,
-        mapper,
-        clock,
-        keys,
-        cacheStore,
-        budgets,
-        sharedHealth(settings, healthStore, clock),
-        log,
-        recorder,
-        usage.logContent());
+    SharedHealth shared = sharedHealth(settings, healthStore, clock);
+    // read once now, off any request's path, so that a fresh instance already knows what the
+    // others found down; on a thread of its own while the rest is built, joined before the first
+    // request. Under SnapStart no store call goes into the snapshot: afterRestore reads it
+    Thread firstRead =
+        settings.snapStart() || settings.upstream().sharedHealthRefresh().isZero()
+            ? null
+            : Thread.ofPlatform()
+                .daemon()
+                .name("switchboard-shared-health")
+                .start(shared::refreshNow);
+    Gateway gateway =
+        build(
+            env,
+            settings,
+            mapper,
+            clock,
+            keys,
+            cacheStore,
+            budgets,
+            shared,
+            log,
+            recorder,
+            usage.logContent());
+    if (firstRead != null) {
+      try {
+        firstRead.join();
+      } catch (InterruptedException e) {
+        // serve without the others' view; the first lookup past the refresh interval reads it
+        Thread.currentThread().interrupt();
+      }
+    }
+    return gateway;
   }
 
   private static Gateway build(
@@ -192,24 +213,15 @@ record Gateway(
         sharedHealth);
   }
 
-  /**
-   * The endpoint health every instance shares, read once now (at init, off any request's path) so
-   * that a fresh instance already knows what the others found down.
-   */
+  /** The endpoint health every instance shares, not read yet. */
   private static SharedHealth sharedHealth(
       GatewaySettings settings, HealthStore store, Clock clock) {
     UpstreamSettings upstream = settings.upstream();
     if (upstream.sharedHealthRefresh().isZero()) {
       return SharedHealth.none(clock);
     }
-    SharedHealth shared =
-        new SharedHealth(
-            store, clock, upstream.circuitFailureThreshold(), upstream.sharedHealthRefresh());
-    if (!settings.snapStart()) {
-      // under SnapStart no store call goes into the snapshot: afterRestore reads it
-      shared.refreshNow();
-    }
-    return shared;
+    return new SharedHealth(
+        store, clock, upstream.circuitFailureThreshold(), upstream.sharedHealthRefresh());
   }
 
   /**
