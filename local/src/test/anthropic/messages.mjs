@@ -59,6 +59,11 @@ const scenarios = {
     });
     return { first, second };
   },
+  cached: () =>
+    client().messages.create({
+      ...ask,
+      system: [{ type: 'text', text: 'A long, stable system prompt.', cache_control: { type: 'ephemeral' } }],
+    }),
   streamedTool: () => streamed(client(), { ...ask, tools: [WEATHER] }),
   error: () => failure(client().messages.create(ask)),
   streamError: () => failure(streamed(client(), ask)),

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
+import dev.switchboard.testkit.FixtureReply;
+import dev.switchboard.testkit.FixtureUpstream;
 import dev.switchboard.testkit.RecordedRequest;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -31,7 +33,13 @@ class AnthropicSdkIT {
 
   private static final String MODEL = "claude-sonnet-4-5-20250929";
 
+  /** The catalogue's Claude Haiku as Claude Code names it; served by the fake Anthropic API. */
+  private static final String HAIKU = "claude-haiku-4-5-20251001";
+
+  private static final String ANTHROPIC_KEY = "sk-ant-canary-messages-3b9e";
+
   private static Path routing;
+  private static FixtureUpstream anthropic;
   private static DevServerHarness dev;
 
   @BeforeAll
@@ -42,9 +50,14 @@ class AnthropicSdkIT {
         "{\"aliases\":{\"claude-sonnet-4-5\":\"openai/gpt-4o-mini\"},"
             + "\"fallbacks\":{\"openai/gpt-4o-mini\":[\"openai/gpt-4.1-mini\"]}}");
     // keep-alives every 100 ms, so a test can wait for them without waiting long
+    anthropic = FixtureUpstream.start();
     dev =
         new DevServerHarness(
             Map.of(
+                "ANTHROPIC_API_KEY",
+                ANTHROPIC_KEY,
+                "ANTHROPIC_BASE_URL",
+                anthropic.baseUrl(),
                 "ROUTING_CONFIG_FILE",
                 routing.toString(),
                 "STREAM_KEEPALIVE_MS",
@@ -57,12 +70,14 @@ class AnthropicSdkIT {
   @AfterAll
   static void stop() throws IOException {
     dev.close();
+    anthropic.close();
     Files.deleteIfExists(routing);
   }
 
   @BeforeEach
   void reset() {
     dev.upstream.reset();
+    anthropic.reset();
   }
 
   /** The repository root, which failsafe names; the module directory's parent otherwise. */
@@ -73,8 +88,12 @@ class AnthropicSdkIT {
         : Path.of("").toAbsolutePath().getParent();
   }
 
-  /** Runs one scenario of the SDK script with {@code key}; its one line of JSON output. */
   private static JsonNode sdk(String scenario, String key) throws Exception {
+    return sdk(scenario, key, MODEL);
+  }
+
+  /** Runs one scenario of the SDK script with {@code key}; its one line of JSON output. */
+  private static JsonNode sdk(String scenario, String key, String model) throws Exception {
     Path root = root();
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -83,7 +102,7 @@ class AnthropicSdkIT {
                 dev.server.baseUrl().toString(),
                 key,
                 scenario,
-                MODEL)
+                model)
             .directory(root.toFile())
             .redirectError(ProcessBuilder.Redirect.INHERIT);
     // only what the test passes: no credentials or base URL of the machine's own
@@ -96,7 +115,9 @@ class AnthropicSdkIT {
     assertThat(finished).as("the SDK script finished within a minute").isTrue();
     String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(node.exitValue()).as(out).isZero();
-    assertThat(out).doesNotContain(DevServerHarness.PROVIDER_KEY_CANARY);
+    assertThat(out)
+        .doesNotContain(DevServerHarness.PROVIDER_KEY_CANARY)
+        .doesNotContain(ANTHROPIC_KEY);
     return DevServerHarness.json(out.lines().reduce((a, b) -> b).orElse("{}"));
   }
 
@@ -206,6 +227,38 @@ class AnthropicSdkIT {
     assertThat(dev.upstream.requests())
         .extracting(r -> r.body().path("model").asText())
         .containsExactly("gpt-4o-mini", "gpt-4.1-mini", "gpt-4o-mini", "gpt-4.1-mini");
+  }
+
+  @Test
+  void aClaudeModelIsServedThroughTheAnthropicAdapterWithCacheMarksAsBreakpoints()
+      throws Exception {
+    anthropic.enqueue(
+        FixtureReply.json(
+            200,
+            "{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\","
+                + "\"model\":\"claude-haiku-4-5-20251001\",\"content\":[{\"type\":\"text\","
+                + "\"text\":\"Hello from Haiku.\"}],\"stop_reason\":\"end_turn\","
+                + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":12,"
+                + "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":2048,"
+                + "\"output_tokens\":6}}"));
+
+    JsonNode message = sdk("cached", dev.key, HAIKU);
+
+    assertThat(text(message)).isEqualTo("Hello from Haiku.");
+    assertThat(message.path("stop_reason").asText()).isEqualTo("end_turn");
+    assertThat(message.path("model").asText()).isEqualTo("anthropic/claude-haiku-4-5");
+    assertThat(message.at("/usage/input_tokens").asLong()).isEqualTo(12);
+    assertThat(message.at("/usage/cache_read_input_tokens").asLong()).isEqualTo(2048);
+    assertThat(message.at("/usage/output_tokens").asLong()).isEqualTo(6);
+    FixtureUpstream.Received received = anthropic.last();
+    assertThat(received.request().path()).isEqualTo("/v1/messages");
+    JsonNode sent = received.request().body();
+    assertThat(sent.path("model").asText()).isEqualTo("claude-haiku-4-5");
+    assertThat(sent.path("max_tokens").asInt()).isEqualTo(256);
+    assertThat(sent.at("/system/0/text").asText()).isEqualTo("A long, stable system prompt.");
+    assertThat(sent.at("/system/0/cache_control/type").asText()).isEqualTo("ephemeral");
+    assertThat(sent.at("/messages/0/content/0/text").asText()).isEqualTo("Say hello.");
+    assertThat(dev.upstream.requestCount()).isZero();
   }
 
   @Test

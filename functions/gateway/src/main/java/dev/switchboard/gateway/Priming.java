@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.api.messages.MessagesRequestMapper;
+import dev.switchboard.core.api.messages.MessagesStream;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.chat.TokenEstimate;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
@@ -24,9 +27,9 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * SnapStart priming: runs the request path once on sample data before the snapshot, so the classes
- * it needs are loaded and initialised in the snapshot rather than on the first request after every
- * restore.
+ * SnapStart priming: runs the request path (both doors) once on sample data before the snapshot, so
+ * the classes it needs are loaded and initialised in the snapshot rather than on the first request
+ * after every restore.
  *
  * <p>What it must not do: call the network or the key store (a snapshot is taken once and restored
  * many times, so a connection or a looked-up key would be stale or shared), authenticate (the key
@@ -90,9 +93,42 @@ final class Priming {
       // the whole routed path: planner, router, the attempt's virtual thread, the echo provider
       chat.complete(chat.plan(parser.parse(nonStreamed(body))), "gen-priming", new ArrayList<>());
     }
+    primeMessagesDoor(mapper, responses, discard);
     responses.json(
         discard, 200, models.list(Optional.empty()), Map.of(Responses.REQUEST_ID, "priming"));
     responses.error(
+        discard,
+        new GatewayException(ErrorKind.AUTHENTICATION, "invalid_api_key", "priming"),
+        "priming");
+  }
+
+  /**
+   * The Messages door's own classes: a request mapped in, a stream and a whole message written out,
+   * an error in Anthropic's shape. The use case between them is the one primed above.
+   */
+  private static void primeMessagesDoor(
+      ObjectMapper mapper, Responses responses, ResponseSink discard) {
+    byte[] body =
+        ("{\"model\":\""
+                + SAMPLE_MODEL
+                + "\",\"max_tokens\":16,\"stream\":true,\"system\":\"Be brief.\","
+                + "\"tools\":[{\"name\":\"f\",\"input_schema\":{\"type\":\"object\"}}],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    ChatRequest request = new MessagesRequestMapper(mapper).message(body);
+    MessagesReply streamed =
+        new MessagesReply(
+            discard,
+            responses,
+            "priming",
+            new MessagesStream("gen-priming", SAMPLE_MODEL, TokenEstimate.ofPrompt(request)));
+    streamed.chunk(sampleChunk(mapper));
+    streamed.done();
+    streamed.finish();
+    ObjectNode completion = mapper.createObjectNode().put("id", "gen-priming");
+    completion.putArray("choices").addObject().put("finish_reason", "stop").putObject("message");
+    new MessagesReply(discard, responses, "priming", null).completion(completion, null, 0);
+    responses.anthropicError(
         discard,
         new GatewayException(ErrorKind.AUTHENTICATION, "invalid_api_key", "priming"),
         "priming");

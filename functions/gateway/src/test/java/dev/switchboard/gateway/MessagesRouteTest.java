@@ -137,6 +137,48 @@ class MessagesRouteTest {
     assertThat(usage.records.get("req-m1").sessionId()).isNull();
   }
 
+  private void handle(String requestId, String body, RecordingSink sink) {
+    handler.handle(
+        new HttpRequest(
+            "POST",
+            "/v1/messages",
+            Map.of("x-api-key", secret),
+            Map.of(),
+            body.getBytes(StandardCharsets.UTF_8),
+            requestId),
+        sink);
+  }
+
+  @Test
+  void aStreamedAndAnUnstreamedMessageAreRecordedWithTheSameUsageAndCost() {
+    handle("req-plain", request(false), new RecordingSink());
+    handle("req-stream", request(true), new RecordingSink());
+
+    UsageRecord plain = usage.records.get("req-plain");
+    UsageRecord streamed = usage.records.get("req-stream");
+    assertThat(streamed.streamed()).isTrue();
+    assertThat(plain.streamed()).isFalse();
+    assertThat(streamed.usage()).isEqualTo(plain.usage());
+    assertThat(streamed.cost().total()).isEqualByComparingTo(plain.cost().total());
+    assertThat(plain.finishReason()).isEqualTo("stop");
+    assertThat(streamed.timeToFirstToken()).isNotNull();
+  }
+
+  @Test
+  void billsAClientThatLeftMidStreamForWhatWasGenerated() {
+    RecordingSink leaves = new RecordingSink();
+    // message_start, content_block_start, then gone on the first delta
+    leaves.goneOnWrite = 3;
+    handle("req-gone", request(true), leaves);
+
+    UsageRecord r = usage.records.get("req-gone");
+    assertThat(r).as("record present").isNotNull();
+    assertThat(r.cancelled()).isTrue();
+    assertThat(r.usage().completionTokens()).isPositive();
+    assertThat(r.usage().promptTokens()).isPositive();
+    assertThat(test.log()).contains("\"clientDisconnected\":true");
+  }
+
   @Test
   void streamsAnthropicEventsFromMessageStartToMessageStop() throws Exception {
     RecordingSink sink = messages(request(true));

@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * Every OpenAI-compatible vendor the gateway knows. Adding one is a line here, prices in the
- * catalogue and a row in the README's provider table; no new class. {@code top_k} (which the
- * Messages door carries over from Anthropic requests) is dropped for the vendors that refuse it.
+ * catalogue and a row in the README's provider table; no new class. {@code top_k} and the top-level
+ * {@code cache_control} (which the Messages door carries over from Anthropic requests) are dropped
+ * for the vendors that refuse unknown parameters.
  */
 public final class Vendors {
 
@@ -22,7 +23,7 @@ public final class Vendors {
           Vendor.Auth.BEARER,
           Vendor.UrlStyle.CHAT_COMPLETIONS,
           Map.of(),
-          Set.of("top_k"),
+          Set.of("top_k", "cache_control"),
           true,
           Vendor.MAX_COMPLETION_TOKENS);
 
@@ -42,7 +43,7 @@ public final class Vendors {
           Vendor.Auth.API_KEY_HEADER,
           Vendor.UrlStyle.AZURE_DEPLOYMENT,
           Map.of(),
-          Set.of("top_k"),
+          Set.of("top_k", "cache_control"),
           true,
           Vendor.MAX_COMPLETION_TOKENS);
 
@@ -60,7 +61,7 @@ public final class Vendors {
           Vendor.Auth.BEARER,
           Vendor.UrlStyle.CHAT_COMPLETIONS,
           Map.of("seed", "random_seed", "max_completion_tokens", "max_tokens"),
-          Set.of("user", "logit_bias", "store", "service_tier", "top_k"),
+          Set.of("user", "logit_bias", "store", "service_tier", "top_k", "cache_control"),
           false,
           Vendor.MAX_TOKENS);
 

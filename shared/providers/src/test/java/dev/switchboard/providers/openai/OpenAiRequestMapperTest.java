@@ -62,6 +62,26 @@ class OpenAiRequestMapperTest {
   }
 
   @Test
+  void dropsTheTopLevelCacheControlForVendorsThatRefuseUnknownParameters() {
+    // OpenRouter's request for Anthropic cache breakpoints, which the Messages door sends for
+    // every Claude Code turn: OpenRouter takes it, OpenAI has no such parameter
+    for (Vendor strict : List.of(Vendors.OPENAI, Vendors.AZURE, Vendors.MISTRAL)) {
+      ObjectNode sent =
+          OpenAiRequestMapper.toUpstream(
+              call(strict, ",\"cache_control\":{\"type\":\"ephemeral\"}"), false, strict);
+      assertThat(sent.has("cache_control")).as(strict.id()).isFalse();
+    }
+    Vendor openRouter = Vendors.byId("openrouter").orElseThrow();
+    assertThat(
+            OpenAiRequestMapper.toUpstream(
+                    call(openRouter, ",\"cache_control\":{\"type\":\"ephemeral\"}"),
+                    false,
+                    openRouter)
+                .has("cache_control"))
+        .isTrue();
+  }
+
+  @Test
   void lowersAMaxTokensAboveTheModelsMaximumToIt() {
     ObjectNode sent =
         OpenAiRequestMapper.toUpstream(

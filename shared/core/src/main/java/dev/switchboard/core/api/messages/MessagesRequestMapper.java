@@ -33,9 +33,9 @@ import java.util.OptionalInt;
  *
  * <p>Dropped on the way, on purpose: {@code thinking} and {@code thinking}/{@code
  * redacted_thinking} blocks in the history (a thinking block's signature belongs to the model that
- * produced it and another model refuses it), and {@code cache_control} marks (OpenAI-compatible
- * upstreams refuse unknown fields in a content part). Server tools and {@code document} blocks have
- * no neutral counterpart yet and are refused.
+ * produced it and another model refuses it). {@code cache_control} marks become one request for the
+ * gateway's prompt-cache breakpoints (the breakpoints the Anthropic adapter places). Server tools
+ * and {@code document} blocks have no neutral counterpart yet and are refused.
  */
 public final class MessagesRequestMapper {
 
@@ -104,6 +104,7 @@ public final class MessagesRequestMapper {
     metadata(in, out);
     tools(in, out);
     toolChoice(in, out);
+    promptCache(in, out);
     return chat.parse(out);
   }
 
@@ -133,6 +134,40 @@ public final class MessagesRequestMapper {
     if (!parts.isEmpty()) {
       messages.addObject().put("role", "system").set("content", parts);
     }
+  }
+
+  /**
+   * A request that marks any block for Anthropic's prompt cache asks, in the neutral request, for
+   * the gateway's breakpoints: OpenRouter's top-level {@code cache_control} with the first mark
+   * (its {@code ttl} kept), which the Anthropic adapter places on the last system block and the
+   * last block of the last turn, where Claude Code places its own. The marks themselves are not
+   * carried: OpenAI-compatible upstreams refuse unknown fields in a content part, and OpenAI, Azure
+   * and Mistral have the top-level one dropped.
+   */
+  private static void promptCache(ObjectNode in, ObjectNode out) {
+    JsonNode mark = firstCacheMark(in.get("system"));
+    mark = mark != null ? mark : firstCacheMark(in.get("tools"));
+    JsonNode history = in.get("messages");
+    for (int i = 0; mark == null && i < history.size(); i++) {
+      mark = firstCacheMark(history.get(i).get("content"));
+    }
+    if (mark != null) {
+      out.set("cache_control", mark.deepCopy());
+    }
+  }
+
+  /** The first {@code cache_control} object on the blocks of {@code blocks}, or null. */
+  private static JsonNode firstCacheMark(JsonNode blocks) {
+    if (blocks == null || !blocks.isArray()) {
+      return null;
+    }
+    for (JsonNode block : blocks) {
+      JsonNode mark = block.get("cache_control");
+      if (mark != null && mark.isObject()) {
+        return mark;
+      }
+    }
+    return null;
   }
 
   private static void stopSequences(ObjectNode in, ObjectNode out) {

@@ -223,11 +223,30 @@ class MessagesRequestMapperTest {
     JsonNode tools = request.body().get("tools");
     assertThat(tools).hasSize(2);
     assertThat(tools.at("/0/function/parameters/additionalProperties").asBoolean(true)).isFalse();
+    // Claude Code's cache marks become one request for the gateway's breakpoints
+    assertThat(request.body().get("cache_control").toString())
+        .isEqualTo("{\"type\":\"ephemeral\"}");
+    request.body().remove("cache_control");
     String sent = request.body().toString();
     assertThat(sent)
         .doesNotContain("thinking")
         .doesNotContain("signature")
         .doesNotContain("cache_control");
+  }
+
+  @Test
+  void theFirstCacheMarkAsksForTheGatewaysBreakpointsWithItsTtl() {
+    ChatRequest marked =
+        map(
+            "{'model':'m','max_tokens':1,'messages':[{'role':'user','content':[{'type':'text',"
+                + "'text':'long','cache_control':{'type':'ephemeral','ttl':'1h'}}]}]}");
+    ChatRequest unmarked =
+        map("{'model':'m','max_tokens':1,'messages':[{'role':'user','content':'x'}]}");
+
+    assertThat(marked.body().at("/cache_control/type").asText()).isEqualTo("ephemeral");
+    assertThat(marked.body().at("/cache_control/ttl").asText()).isEqualTo("1h");
+    assertThat(marked.body().at("/messages/0/content/0").has("cache_control")).isFalse();
+    assertThat(unmarked.body().has("cache_control")).isFalse();
   }
 
   @Test
