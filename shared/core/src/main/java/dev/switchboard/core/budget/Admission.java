@@ -67,6 +67,10 @@ public final class Admission {
   public Ticket admit(ApiKey key, ChatRequest request, List<Model> candidates, String requestId) {
     Instant now = clock.instant();
     KeyLimits limits = key.limits();
+    if (limits.unlimited()) {
+      // nothing to hold or count: not even the prompt is tokenized (the settlement charges usage)
+      return new Ticket(key.id(), limits.reset().periodId(now), requestId, 0, 0, request, false);
+    }
     CostEstimator.WorstCase worst = estimator.worstCase(request, candidates.getFirst());
     for (Model candidate : candidates.subList(1, candidates.size())) {
       CostEstimator.WorstCase other = estimator.worstCase(request, candidate);
@@ -76,9 +80,6 @@ public final class Admission {
     }
     Long limit = limits.creditLimit() == null ? null : PicoUsd.floor(limits.creditLimit());
     String periodId = limits.reset().periodId(now);
-    if (limits.unlimited()) {
-      return new Ticket(key.id(), periodId, requestId, 0, worst.promptTokens(), request, false);
-    }
     if (limit != null && worst.amount() > limit && !limits.clampMaxTokens()) {
       // cannot fit even an untouched period: no store call needed to refuse it
       throw new GatewayException(
