@@ -119,6 +119,11 @@ public final class FakeBedrock implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, Reply reply) throws IOException {
+    // one connection per call: under load, a call now and then failed as a connection error
+    // ("the call to Bedrock failed") before it reached this fake, most likely on a pooled
+    // connection the JDK server was dropping (the runtime client's SDK retries are off, as the
+    // gateway retries itself); what is tested here is the mapping of each reply, not reuse
+    exchange.getResponseHeaders().set("Connection", "close");
     switch (reply) {
       case Reply.Json json -> {
         byte[] bytes = json.body().getBytes(StandardCharsets.UTF_8);
