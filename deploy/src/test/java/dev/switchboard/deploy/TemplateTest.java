@@ -303,6 +303,26 @@ class TemplateTest {
   }
 
   @Test
+  void browsersMayCallBothDoorsThroughTheApiAndTheFunctionUrl() {
+    // what the OpenAI and Anthropic SDKs send from a page besides the body
+    List<String> needed =
+        List.of(
+            "authorization",
+            "content-type",
+            "x-api-key",
+            "anthropic-version",
+            "anthropic-beta",
+            "anthropic-dangerous-direct-browser-access");
+    String api = resources().at("/GatewayApi/Properties/Cors/AllowHeaders").asText();
+    assertThat(List.of(api.replace("'", "").split(","))).containsAll(needed);
+    List<String> functionUrl = new ArrayList<>();
+    resources()
+        .at("/GatewayFunctionUrl/Properties/Cors/AllowHeaders")
+        .forEach(h -> functionUrl.add(h.asText()));
+    assertThat(functionUrl).containsAll(needed);
+  }
+
+  @Test
   void everyVariableTheGatewayReadsIsSetOrHasADocumentedDefault() throws Exception {
     // the fixed names the functions read (the dev server's own aside) and the vendors' names
     Set<String> read = new TreeSet<>(ConfigurationVariables.declared().keySet());
