@@ -42,6 +42,7 @@ final class ChatCompletionsRoute {
       CachePolicy cachePolicy,
       String requestId,
       long startNanos,
+      String sessionId,
       ResponseSink sink) {
     HttpChatReply reply = new HttpChatReply(sink, responses, requestId);
     ChatRequest request;
@@ -50,12 +51,13 @@ final class ChatCompletionsRoute {
     } catch (GatewayException unreadable) {
       // recorded under the key all the same: the key made the request
       return completion.refuse(
-          new ChatCompletion.Call(requestId, key, null, cachePolicy, startNanos),
+          new ChatCompletion.Call(requestId, key, null, cachePolicy, startNanos, sessionId),
           unreadable,
           reply);
     }
     return completion.run(
-        new ChatCompletion.Call(requestId, key, request, cachePolicy, startNanos), reply);
+        new ChatCompletion.Call(requestId, key, request, cachePolicy, startNanos, sessionId),
+        reply);
   }
 
   /** Who served: the provider, the model and how many upstream calls it took. */

@@ -76,7 +76,13 @@ final class GatewayRoutes {
         keyId = key.id();
         ChatOutcome outcome =
             chat.handle(
-                request.body(), key, cacheDirectives.of(request, key), requestId, start, sink);
+                request.body(),
+                key,
+                cacheDirectives.of(request, key),
+                requestId,
+                start,
+                RequestChecks.sessionId(request),
+                sink);
         if (outcome.unexpected() != null) {
           gateway.log().failure(requestId, outcome.unexpected());
           respondInternalError(sink, requestId);

@@ -16,7 +16,6 @@ import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The Anthropic Messages door: {@code POST /v1/messages} translates the request into the neutral
@@ -30,12 +29,6 @@ final class MessagesRoute {
 
   static final String MESSAGES = "/v1/messages";
   static final String COUNT_TOKENS = "/v1/messages/count_tokens";
-
-  /** Claude Code names its session in every request; the usage record keeps it. */
-  static final String SESSION_HEADER = "x-claude-code-session-id";
-
-  /** A session id is kept when it is this short and visible ASCII; anything else is dropped. */
-  private static final Pattern SESSION_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
   private final MessagesRequestMapper mapper;
   private final ChatCompletion completion;
@@ -94,7 +87,7 @@ final class MessagesRoute {
                   null,
                   cacheDirectives.of(request, key),
                   startNanos,
-                  sessionId(request)),
+                  RequestChecks.sessionId(request)),
               sink);
       if (outcome.unexpected() != null) {
         log.failure(requestId, outcome.unexpected());
@@ -139,13 +132,6 @@ final class MessagesRoute {
             asked.startNanos(),
             asked.sessionId()),
         new MessagesReply(sink, responses, requestId, events));
-  }
-
-  private static String sessionId(HttpRequest request) {
-    return request
-        .header(SESSION_HEADER)
-        .filter(id -> SESSION_ID.matcher(id).matches())
-        .orElse(null);
   }
 
   private void internalError(ResponseSink sink, String requestId) {

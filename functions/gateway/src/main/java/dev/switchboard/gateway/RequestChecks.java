@@ -5,9 +5,24 @@ import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.HttpRequest;
+import java.util.regex.Pattern;
 
 /** What every route checks before its work: the method, the body's size, the key. */
 final class RequestChecks {
+
+  /** Claude Code names its session in every request, on either door; the usage record keeps it. */
+  static final String SESSION_HEADER = "x-claude-code-session-id";
+
+  /** A session id is kept when it is this short and visible ASCII; anything else is dropped. */
+  private static final Pattern SESSION_ID = Pattern.compile("[\\x21-\\x7e]{1,128}");
+
+  /** The session the request names, if it names one acceptably. */
+  static String sessionId(HttpRequest request) {
+    return request
+        .header(SESSION_HEADER)
+        .filter(id -> SESSION_ID.matcher(id).matches())
+        .orElse(null);
+  }
 
   private RequestChecks() {}
 

@@ -104,6 +104,25 @@ class GatewayUsageTest {
   }
 
   @Test
+  void theChatDoorKeepsTheSessionAClientNamesAndDropsOneThatIsNotAnId() {
+    for (String[] asked :
+        new String[][] {{"req-s1", "8d1c5f0e-2b7a"}, {"req-s2", "not an id\nforged"}}) {
+      handler.handle(
+          new HttpRequest(
+              "POST",
+              "/v1/chat/completions",
+              Map.of("Authorization", "Bearer " + secret, "X-Claude-Code-Session-Id", asked[1]),
+              Map.of(),
+              chat(false).getBytes(StandardCharsets.UTF_8),
+              asked[0]),
+          new RecordingSink());
+    }
+
+    assertThat(usage.records.get("req-s1").sessionId()).isEqualTo("8d1c5f0e-2b7a");
+    assertThat(usage.records.get("req-s2").sessionId()).isNull();
+  }
+
+  @Test
   void billsAClientThatLeftMidStreamForWhatWasGenerated() {
     RecordingSink leaves = new RecordingSink();
     leaves.goneOnWrite = 3;
