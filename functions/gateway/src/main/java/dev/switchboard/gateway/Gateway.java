@@ -82,6 +82,7 @@ record Gateway(
     var usageStore = new DynamoUsageStore(dynamo, usage.table(), usage.retention());
     return assemble(
         env,
+        settings,
         mapper,
         clock,
         new DynamoKeyStore(dynamo, settings.keysTable()),
@@ -108,7 +109,33 @@ record Gateway(
       UsageStore usageStore,
       Consumer<UsageRecord> unsaved,
       AccessLog log) {
-    GatewaySettings settings = GatewaySettings.from(env);
+    return assemble(
+        env,
+        GatewaySettings.from(env),
+        mapper,
+        clock,
+        keys,
+        cacheStore,
+        budgets,
+        healthStore,
+        usageStore,
+        unsaved,
+        log);
+  }
+
+  /** The same, with the settings already read from {@code env}. */
+  private static Gateway assemble(
+      Env env,
+      GatewaySettings settings,
+      ObjectMapper mapper,
+      Clock clock,
+      KeyStore keys,
+      CacheStore cacheStore,
+      BudgetStore budgets,
+      HealthStore healthStore,
+      UsageStore usageStore,
+      Consumer<UsageRecord> unsaved,
+      AccessLog log) {
     UsageSettings usage = settings.usage();
     var recorder =
         new UsageRecorder(
