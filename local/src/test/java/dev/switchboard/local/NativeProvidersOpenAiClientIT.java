@@ -16,12 +16,14 @@ import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import dev.switchboard.testkit.FixtureReply;
 import dev.switchboard.testkit.FixtureUpstream;
+import dev.switchboard.testkit.StrictAnthropic;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +46,8 @@ class NativeProvidersOpenAiClientIT {
 
   @BeforeAll
   static void start() throws Exception {
-    anthropic = FixtureUpstream.start();
+    // refuses what Anthropic refuses: the adapter's translation must be a request it takes
+    anthropic = FixtureUpstream.start().refuseWhen(new StrictAnthropic(Set.of())::check);
     gemini = FixtureUpstream.start();
     dev =
         new DevServerHarness(

@@ -18,6 +18,7 @@ import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 
 /**
  * A scripted upstream on 127.0.0.1 for provider tests: each request, whatever its path, is answered
@@ -39,6 +40,7 @@ public final class FixtureUpstream implements AutoCloseable {
   private final ExecutorService executor;
   private final Queue<FixtureReply> replies = new ConcurrentLinkedQueue<>();
   private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+  private volatile Function<RecordedRequest, FixtureReply> rules = request -> null;
 
   private FixtureUpstream(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -61,6 +63,16 @@ public final class FixtureUpstream implements AutoCloseable {
   /** Queues the answer to the next request not yet answered. */
   public FixtureUpstream enqueue(FixtureReply reply) {
     replies.add(reply);
+    return this;
+  }
+
+  /**
+   * Checks every request with {@code rules} before it is answered: a request they refuse (a
+   * non-null reply) gets that reply, and the queued replies wait for one they accept. Stays until
+   * replaced; {@link #reset} keeps it.
+   */
+  public FixtureUpstream refuseWhen(Function<RecordedRequest, FixtureReply> rules) {
+    this.rules = rules;
     return this;
   }
 
@@ -99,8 +111,8 @@ public final class FixtureUpstream implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
-    record(exchange, body);
-    FixtureReply reply = replies.poll();
+    FixtureReply refusal = rules.apply(record(exchange, body).request());
+    FixtureReply reply = refusal != null ? refusal : replies.poll();
     if (reply == null) {
       reply =
           FixtureReply.json(
@@ -123,10 +135,10 @@ public final class FixtureUpstream implements AutoCloseable {
     exchange.close();
   }
 
-  private void record(HttpExchange exchange, byte[] body) {
+  private Received record(HttpExchange exchange, byte[] body) {
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
-    received.add(
+    Received request =
         new Received(
             new RecordedRequest(
                 exchange.getRequestMethod(),
@@ -136,7 +148,9 @@ public final class FixtureUpstream implements AutoCloseable {
                 Instant.now(),
                 System.nanoTime(),
                 exchange.getRequestURI().getRawQuery()),
-            exchange.getRequestURI().getRawQuery()));
+            exchange.getRequestURI().getRawQuery());
+    received.add(request);
+    return request;
   }
 
   private static JsonNode parse(byte[] body) {
