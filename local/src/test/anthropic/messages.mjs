@@ -35,6 +35,23 @@ async function failure(promise) {
   }
 }
 
+// the signature the fake Anthropic API hands out in its thinking stream (stream-thinking.sse)
+const SIGNED =
+  'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxDYL2LaHU7FvX6I5IiMJaIJGsNZX3AqdvqnBvpQ9vBVHiBtR9eUlSoYPz1nU3TY9bh9tQYc5gu1tOg';
+
+function replay(signature) {
+  return {
+    model,
+    max_tokens: 8000,
+    thinking: { type: 'enabled', budget_tokens: 4000 },
+    messages: [
+      { role: 'user', content: 'What is the term?' },
+      { role: 'assistant', content: [{ type: 'thinking', thinking: 'Section 4.', signature }, { type: 'text', text: 'Two years.' }] },
+      { role: 'user', content: 'And the notice period?' },
+    ],
+  };
+}
+
 const ask = { model, max_tokens: 256, system: 'Be brief.', messages: [{ role: 'user', content: 'Say hello.' }] };
 
 const scenarios = {
@@ -65,6 +82,31 @@ const scenarios = {
       system: [{ type: 'text', text: 'A long, stable system prompt.', cache_control: { type: 'ephemeral' } }],
     }),
   streamedTool: () => streamed(client(), { ...ask, tools: [WEATHER] }),
+  thinking: async () => {
+    // Claude Code's shape of a thinking turn: a beta header, a document, then the answer sent back
+    const sdk = client({ defaultHeaders: { 'anthropic-beta': 'interleaved-thinking-2025-05-14' } });
+    const question = {
+      role: 'user',
+      content: [
+        { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'The term is two years.' }, title: 'Contract', citations: { enabled: true } },
+        { type: 'text', text: 'What is the term?' },
+      ],
+    };
+    const params = { model, max_tokens: 8000, thinking: { type: 'enabled', budget_tokens: 4000 } };
+    const first = await streamed(sdk, { ...params, messages: [question] });
+    const second = await sdk.messages.create({
+      ...params,
+      messages: [question, { role: 'assistant', content: first.final.content }, { role: 'user', content: 'And the notice period?' }],
+    });
+    return { first, second };
+  },
+  // an earlier answer's thinking, signed as the gateway hands signatures out, by another model
+  otherModelsThinking: () =>
+    failure(client().messages.create(replay(`sb1.${Buffer.from('anthropic/claude-opus-4-1').toString('base64url')}.${SIGNED}`))),
+  // a signature the gateway did not hand out goes on as it is, and Anthropic judges it
+  forgedThinking: () => failure(client().messages.create(replay('EqQBforged'))),
+  serverTool: () =>
+    failure(client().messages.create({ ...ask, tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 1 }] })),
   error: () => failure(client().messages.create(ask)),
   streamError: () => failure(streamed(client(), ask)),
 };

@@ -93,6 +93,11 @@ class TemplateTest {
                   + " if BedrockEnabled",
               "bedrock:InvokeModelWithResponseStream on"
                   + " arn:${AWS::Partition}:bedrock:*:${AWS::AccountId}:inference-profile/*"
+                  + " if BedrockEnabled",
+              "bedrock:CountTokens on arn:${AWS::Partition}:bedrock:*::foundation-model/*"
+                  + " if BedrockEnabled",
+              "bedrock:CountTokens on"
+                  + " arn:${AWS::Partition}:bedrock:*:${AWS::AccountId}:inference-profile/*"
                   + " if BedrockEnabled"),
           ADMIN,
           Set.of(

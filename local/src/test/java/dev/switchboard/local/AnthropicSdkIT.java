@@ -8,15 +8,15 @@ import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.testkit.FixtureReply;
 import dev.switchboard.testkit.FixtureUpstream;
 import dev.switchboard.testkit.RecordedRequest;
+import dev.switchboard.testkit.StrictAnthropic;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +38,11 @@ class AnthropicSdkIT {
 
   private static final String ANTHROPIC_KEY = "sk-ant-canary-messages-3b9e";
 
+  /** The thinking signature the fake Anthropic API hands out (stream-thinking.sse). */
+  private static final String SIGNED =
+      "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxDYL2LaHU7FvX6I5IiMJaIJGsNZX3AqdvqnBvpQ9vBVHiBtR9eUlSoYPz1"
+          + "nU3TY9bh9tQYc5gu1tOg";
+
   private static Path routing;
   private static FixtureUpstream anthropic;
   private static DevServerHarness dev;
@@ -50,7 +55,8 @@ class AnthropicSdkIT {
         "{\"aliases\":{\"claude-sonnet-4-5\":\"openai/gpt-4o-mini\"},"
             + "\"fallbacks\":{\"openai/gpt-4o-mini\":[\"openai/gpt-4.1-mini\"]}}");
     // keep-alives every 100 ms, so a test can wait for them without waiting long
-    anthropic = FixtureUpstream.start();
+    // refuses what Anthropic refuses: a test passes only if the real API would take the request
+    anthropic = FixtureUpstream.start().refuseWhen(new StrictAnthropic(Set.of(SIGNED))::check);
     dev =
         new DevServerHarness(
             Map.of(
@@ -80,45 +86,13 @@ class AnthropicSdkIT {
     anthropic.reset();
   }
 
-  /** The repository root, which failsafe names; the module directory's parent otherwise. */
-  private static Path root() {
-    String configured = System.getProperty("switchboard.root.dir");
-    return configured != null && !configured.isBlank()
-        ? Path.of(configured)
-        : Path.of("").toAbsolutePath().getParent();
-  }
-
   private static JsonNode sdk(String scenario, String key) throws Exception {
     return sdk(scenario, key, MODEL);
   }
 
   /** Runs one scenario of the SDK script with {@code key}; its one line of JSON output. */
   private static JsonNode sdk(String scenario, String key, String model) throws Exception {
-    Path root = root();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                "node",
-                root.resolve("local/src/test/anthropic/messages.mjs").toString(),
-                dev.server.baseUrl().toString(),
-                key,
-                scenario,
-                model)
-            .directory(root.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT);
-    // only what the test passes: no credentials or base URL of the machine's own
-    builder.environment().keySet().removeIf(name -> name.startsWith("ANTHROPIC_"));
-    Process node = builder.start();
-    boolean finished = node.waitFor(60, TimeUnit.SECONDS);
-    if (!finished) {
-      node.destroyForcibly();
-    }
-    assertThat(finished).as("the SDK script finished within a minute").isTrue();
-    String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(node.exitValue()).as(out).isZero();
-    assertThat(out)
-        .doesNotContain(DevServerHarness.PROVIDER_KEY_CANARY)
-        .doesNotContain(ANTHROPIC_KEY);
-    return DevServerHarness.json(out.lines().reduce((a, b) -> b).orElse("{}"));
+    return AnthropicSdkScript.run(dev.server.baseUrl(), key, scenario, model, ANTHROPIC_KEY);
   }
 
   private static JsonNode sdk(String scenario) throws Exception {
@@ -257,8 +231,104 @@ class AnthropicSdkIT {
     assertThat(sent.path("max_tokens").asInt()).isEqualTo(256);
     assertThat(sent.at("/system/0/text").asText()).isEqualTo("A long, stable system prompt.");
     assertThat(sent.at("/system/0/cache_control/type").asText()).isEqualTo("ephemeral");
-    assertThat(sent.at("/messages/0/content/0/text").asText()).isEqualTo("Say hello.");
+    // the client's body as it wrote it: the content a string, as the SDK sent it
+    assertThat(sent.at("/messages/0/content").asText()).isEqualTo("Say hello.");
     assertThat(dev.upstream.requestCount()).isZero();
+  }
+
+  @Test
+  void aThinkingTurnToClaudeGoesThroughAsSentAndItsSignedThinkingComesBackToTheSameModel()
+      throws Exception {
+    anthropic.enqueue(FixtureReply.sse(resource("anthropic/stream-thinking.sse")));
+    anthropic.enqueue(
+        FixtureReply.json(
+            200,
+            "{\"id\":\"msg_02\",\"type\":\"message\",\"role\":\"assistant\","
+                + "\"model\":\"claude-haiku-4-5-20251001\",\"content\":[{\"type\":\"text\","
+                + "\"text\":\"Three months.\"}],\"stop_reason\":\"end_turn\","
+                + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":2300,\"output_tokens\":5}}"));
+
+    JsonNode out = sdk("thinking", dev.key, HAIKU);
+
+    // the SDK assembled Anthropic's own blocks: thinking with its signature, text with citations
+    JsonNode first = out.at("/first/final");
+    assertThat(first.at("/content/0/type").asText()).isEqualTo("thinking");
+    assertThat(first.at("/content/0/thinking").asText())
+        .isEqualTo("The contract's term is in section 4.");
+    assertThat(first.at("/content/1/citations/0/cited_text").asText())
+        .isEqualTo("The term is two years.");
+    assertThat(first.at("/usage/input_tokens").asLong()).isEqualTo(2210);
+    assertThat(first.at("/usage/output_tokens").asLong()).isEqualTo(61);
+    assertThat(out.at("/second/content/0/text").asText()).isEqualTo("Three months.");
+    List<FixtureUpstream.Received> calls = anthropic.received();
+    assertThat(calls).hasSize(2);
+    JsonNode asked = calls.get(0).request().body();
+    assertThat(asked.at("/thinking/budget_tokens").asInt()).isEqualTo(4000);
+    assertThat(asked.at("/messages/0/content/0/type").asText()).isEqualTo("document");
+    assertThat(asked.at("/messages/0/content/0/citations/enabled").asBoolean()).isTrue();
+    assertThat(calls.get(0).request().header("anthropic-beta"))
+        .hasValue("interleaved-thinking-2025-05-14");
+    // the next turn carries the thinking block back with Anthropic's own signature
+    JsonNode replayed = calls.get(1).request().body().at("/messages/1/content/0");
+    assertThat(replayed.get("type").asText()).isEqualTo("thinking");
+    assertThat(replayed.get("signature").asText()).startsWith("EqQBCgIYAhIM1gbcDa9GJwZA");
+    assertThat(first.at("/content/0/signature").asText())
+        .isNotEqualTo(replayed.get("signature").asText());
+    assertThat(dev.upstream.requestCount()).isZero();
+  }
+
+  @Test
+  void thinkingAnotherModelSignedIsLeftOutOfTheHistoryAndAForgedSignatureIsAnthropicsToRefuse()
+      throws Exception {
+    anthropic.enqueue(
+        FixtureReply.json(
+            200,
+            "{\"id\":\"msg_03\",\"type\":\"message\",\"role\":\"assistant\","
+                + "\"model\":\"claude-haiku-4-5-20251001\",\"content\":[{\"type\":\"text\","
+                + "\"text\":\"Three months.\"}],\"stop_reason\":\"end_turn\","
+                + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":30,\"output_tokens\":5}}"));
+
+    JsonNode leftOut = sdk("otherModelsThinking", dev.key, HAIKU);
+    JsonNode forged = sdk("forgedThinking", dev.key, HAIKU);
+
+    assertThat(leftOut.path("status").asInt()).isEqualTo(200);
+    JsonNode sent = anthropic.received().getFirst().request().body();
+    assertThat(sent.at("/messages/1/content/0/type").asText()).isEqualTo("text");
+    assertThat(sent.at("/messages/1/content")).hasSize(1);
+    // the strict fake refused the forged one, as Anthropic would: a 400 the SDK raises
+    assertThat(forged.path("status").asInt()).isEqualTo(400);
+    assertThat(forged.path("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(anthropic.received()).hasSize(2);
+  }
+
+  @Test
+  void aServerToolForAModelThatIsNotAnthropicsIsA400NamingWhy() throws Exception {
+    JsonNode refused = sdk("serverTool", dev.key);
+
+    assertThat(refused.path("status").asInt()).isEqualTo(400);
+    assertThat(refused.path("name").asText()).isEqualTo("BadRequestError");
+    assertThat(refused.path("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(refused.path("message").asText()).contains("only Anthropic models serve");
+    assertThat(dev.upstream.requestCount()).isZero();
+  }
+
+  @Test
+  void countTokensForAClaudeModelIsAnthropicsOwnCount() throws Exception {
+    anthropic.enqueue(FixtureReply.json(200, "{\"input_tokens\":4321}"));
+
+    JsonNode counted = sdk("count", dev.key, HAIKU);
+
+    assertThat(counted.path("input_tokens").asLong()).isEqualTo(4321);
+    FixtureUpstream.Received received = anthropic.last();
+    assertThat(received.request().path()).isEqualTo("/v1/messages/count_tokens");
+    assertThat(received.request().body().path("model").asText()).isEqualTo("claude-haiku-4-5");
+    assertThat(received.request().body().has("max_tokens")).isFalse();
+  }
+
+  /** A file of the providers' wire fixtures, which the fake Anthropic API replays. */
+  private static String resource(String path) throws IOException {
+    return Files.readString(
+        AnthropicSdkScript.root().resolve("shared/providers/src/test/resources").resolve(path));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.switchboard.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
@@ -16,7 +17,10 @@ import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import dev.switchboard.testkit.bedrock.EventStreamEncoder;
 import dev.switchboard.testkit.bedrock.FakeBedrock;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -166,5 +170,52 @@ class BedrockThroughDevServerIT {
     assertThat(call.asFunction().function().arguments()).contains("\"zone\":\"UTC\"");
     assertThat(completion.choices().get(0).finishReason())
         .isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+  }
+
+  @Test
+  void theAnthropicSdkReachesClaudeOnBedrockWithItsOwnBodyAndThinkingComesBackSigned()
+      throws Exception {
+    String streamed =
+        Files.readString(
+            AnthropicSdkScript.root()
+                .resolve("shared/providers/src/test/resources/anthropic/stream-thinking.sse"));
+    List<byte[]> frames = new ArrayList<>();
+    for (String block : streamed.split("\n\n")) {
+      String data = block.substring(block.indexOf("data: ") + 6).strip();
+      String bytes = Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8));
+      frames.add(EventStreamEncoder.event("chunk", "{\"bytes\":\"" + bytes + "\"}"));
+    }
+    String second =
+        "{\"id\":\"msg_02\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
+            + "\"claude-sonnet-4-5-20250929\",\"content\":[{\"type\":\"text\",\"text\":"
+            + "\"Three months.\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+            + "\"usage\":{\"input_tokens\":2300,\"output_tokens\":5}}";
+    bedrock.answer(
+        r ->
+            r.operation().equals("invoke-with-response-stream")
+                ? new FakeBedrock.Reply.Stream(frames)
+                : new FakeBedrock.Reply.Json(200, null, second));
+
+    // Claude Code's name for the model; with no Anthropic key, Bedrock's endpoint serves it
+    JsonNode out =
+        AnthropicSdkScript.run(
+            dev.server.baseUrl(), dev.key, "thinking", "claude-sonnet-4-5-20250929");
+
+    assertThat(out.at("/first/final/content/0/type").asText()).isEqualTo("thinking");
+    assertThat(out.at("/first/final/model").asText())
+        .isEqualTo("bedrock/anthropic.claude-sonnet-4-5");
+    assertThat(out.at("/first/final/content/1/citations/0/cited_text").asText())
+        .isEqualTo("The term is two years.");
+    assertThat(out.at("/second/content/0/text").asText()).isEqualTo("Three months.");
+    List<FakeBedrock.Request> calls = bedrock.requests();
+    FakeBedrock.Request first = calls.get(calls.size() - 2);
+    FakeBedrock.Request next = calls.getLast();
+    assertThat(first.operation()).isEqualTo("invoke-with-response-stream");
+    assertThat(first.body().at("/messages/0/content/0/type").asText()).isEqualTo("document");
+    assertThat(first.body().at("/anthropic_beta/0").asText())
+        .isEqualTo("interleaved-thinking-2025-05-14");
+    assertThat(next.operation()).isEqualTo("invoke");
+    assertThat(next.body().at("/messages/1/content/0/signature").asText())
+        .startsWith("EqQBCgIYAhIM1gbcDa9GJwZA");
   }
 }

@@ -199,7 +199,7 @@ class MessagesHostileInputIT {
             "{\"type\":\"any\",\"disable_parallel_tool_use\":%s}",
             "%s");
 
-    /** The general odd values, and the block and tool types this door refuses. */
+    /** The general odd values, and block and tool types only Anthropic serves. */
     private static final List<String> ODD_VALUES =
         Stream.concat(
                 HostileRequests.ODD_VALUES.stream(),

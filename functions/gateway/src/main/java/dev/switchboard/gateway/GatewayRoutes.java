@@ -35,7 +35,8 @@ final class GatewayRoutes {
     this.cacheDirectives = new CacheDirectives(gateway.settings().cache());
     this.messages =
         new MessagesRoute(
-            new MessagesRequestMapper(gateway.mapper()),
+            new MessagesRequestMapper(gateway.mapper(), gateway.settings().thinking()),
+            gateway.chat(),
             gateway.completion(),
             responses,
             gateway.authenticator(),

@@ -12,6 +12,7 @@ import static dev.switchboard.core.config.Variables.MODEL_CATALOG_FILE;
 import static dev.switchboard.core.config.Variables.RESERVATION_EXPIRY_SECONDS;
 import static dev.switchboard.core.config.Variables.ROUTING_CONFIG_FILE;
 
+import dev.switchboard.core.api.messages.ThinkingEfforts;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.config.Variables.SetByLambda;
 import dev.switchboard.core.routing.UpstreamSettings;
@@ -44,6 +45,7 @@ public record GatewaySettings(
     Optional<Path> modelCatalogFile,
     Optional<Path> routingConfigFile,
     Optional<String> corsAllowOrigin,
+    ThinkingEfforts thinking,
     boolean snapStart) {
 
   /** Reads and validates the settings. */
@@ -64,6 +66,7 @@ public record GatewaySettings(
         env.readableFile(MODEL_CATALOG_FILE),
         env.readableFile(ROUTING_CONFIG_FILE),
         env.optional(CORS_ALLOW_ORIGIN),
+        ThinkingEfforts.from(env),
         isSnapStart(env));
   }
 

@@ -276,7 +276,8 @@ class MessagesRouteTest {
     long admission =
         new CostEstimator()
             .promptTokens(
-                new MessagesRequestMapper(JSON).countTokens(body.getBytes(StandardCharsets.UTF_8)));
+                new MessagesRequestMapper(JSON)
+                    .countTokens(body.getBytes(StandardCharsets.UTF_8), Map.of()));
 
     RecordingSink sink = call("/v1/messages/count_tokens", Map.of("x-api-key", secret), body);
 

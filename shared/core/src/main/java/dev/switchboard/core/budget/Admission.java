@@ -240,7 +240,8 @@ public final class Admission {
         request.includeUsage(),
         OptionalInt.of(maxTokens),
         request.user(),
-        body);
+        body,
+        request.nativeRequest());
   }
 
   /**

@@ -65,6 +65,15 @@ public final class CacheKey {
 
   /** The hex SHA-256 naming the cache entry of {@code body} for {@code scope}. */
   public static String of(String scope, String modelId, ObjectNode body) {
+    return of(scope, null, modelId, body);
+  }
+
+  /**
+   * The hex SHA-256 naming the cache entry of {@code body}, written in another API than OpenAI's
+   * chat ({@code api}, e.g. {@code anthropic.messages}; null for OpenAI's), for {@code scope}: the
+   * API is hashed apart, so that no body of one API shares an entry with the same JSON in another.
+   */
+  public static String of(String scope, String api, String modelId, ObjectNode body) {
     MessageDigest sha256;
     try {
       sha256 = MessageDigest.getInstance("SHA-256");
@@ -76,6 +85,12 @@ public final class CacheKey {
     // length-prefixed, so no scope can be spelled to run into the request that follows
     sha256.update(("\n" + scopeBytes.length + ":").getBytes(StandardCharsets.UTF_8));
     sha256.update(scopeBytes);
+    if (api != null) {
+      // a canonical body starts with '{', so this cannot be spelled by an OpenAI request either
+      byte[] apiBytes = api.getBytes(StandardCharsets.UTF_8);
+      sha256.update(("\napi " + apiBytes.length + ":").getBytes(StandardCharsets.UTF_8));
+      sha256.update(apiBytes);
+    }
     sha256.update(canonical(modelId, body));
     return HexFormat.of().formatHex(sha256.digest());
   }

@@ -3,6 +3,7 @@ package dev.switchboard.core.cache;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.catalog.Model;
 import java.io.IOException;
@@ -49,7 +50,13 @@ public final class ResponseCache {
     if (!(policy instanceof CachePolicy.Use use)) {
       return new CacheLookup.Skipped(policy);
     }
-    String cacheKey = CacheKey.of(CacheKey.scopeOf(key), model.id(), request.body());
+    NativeRequest original = request.nativeRequest();
+    // a request carried natively is keyed on the client's own body: the neutral one leaves out
+    // what only the native API has (thinking, documents), which changes the answer
+    String cacheKey =
+        original == null
+            ? CacheKey.of(CacheKey.scopeOf(key), model.id(), request.body())
+            : CacheKey.of(CacheKey.scopeOf(key), original.api().id(), model.id(), original.body());
     Optional<CachedResponse> found;
     try {
       found = store.find(cacheKey);

@@ -134,7 +134,10 @@ public final class ChatCompletion {
     // that uses the cache waits for the slower of the two, not their sum
     Model primary = plan.primary();
     trace.served = primary;
-    Future<CacheLookup> lookup = lookUp(call.cachePolicy(), call.key(), primary, request);
+    // a request another door carries natively is keyed on its own body where it goes natively;
+    // translated, it asks what the same chat completion asks and shares that one's entry
+    ChatRequest keyed = chat.speaksNatively(request, primary) ? request : request.withNative(null);
+    Future<CacheLookup> lookup = lookUp(call.cachePolicy(), call.key(), primary, keyed);
     // one conditional store write: the worst case over the candidates, and the rate windows
     Admission.Ticket ticket =
         admission.admit(

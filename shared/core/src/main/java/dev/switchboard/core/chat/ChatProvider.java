@@ -1,6 +1,9 @@
 package dev.switchboard.core.chat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.NativeRequest;
+import dev.switchboard.core.catalog.Model;
+import java.util.OptionalLong;
 
 /**
  * Port: one upstream provider, speaking the OpenAI chat shape on our side whatever it speaks on its
@@ -23,4 +26,21 @@ public interface ChatProvider {
    * the upstream reports none.
    */
   void stream(ProviderCall call, ChunkSink sink) throws ProviderException;
+
+  /**
+   * Whether this adapter sends a request's {@link NativeRequest} of {@code api} to {@code model} as
+   * it came, and marks its answer with the provider's own response ({@link NativeRequest#MESSAGE},
+   * {@link NativeRequest#EVENTS}).
+   */
+  default boolean speaks(NativeRequest.Api api, Model model) {
+    return false;
+  }
+
+  /**
+   * The prompt's input tokens as the provider itself counts them, for a provider that has a
+   * counting endpoint; empty otherwise.
+   */
+  default OptionalLong countTokens(ProviderCall call) throws ProviderException {
+    return OptionalLong.empty();
+  }
 }

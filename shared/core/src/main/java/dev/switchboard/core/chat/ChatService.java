@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.error.GatewayException;
@@ -12,9 +13,11 @@ import dev.switchboard.core.routing.RoutePlan;
 import dev.switchboard.core.routing.RoutePlanner;
 import dev.switchboard.core.routing.Router;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The chat completion use case: plans the route of a request (model, fallbacks, provider
@@ -80,7 +83,54 @@ public final class ChatService {
    *     for invalid routing options, 503 when they leave no provider
    */
   public RoutePlan plan(ChatRequest request) {
-    return planner.plan(request);
+    RoutePlan plan = planner.plan(request);
+    NativeRequest original = request.nativeRequest();
+    if (original == null || !original.required()) {
+      return plan;
+    }
+    // what only the native API has cannot be translated for another family's model
+    List<RoutePlan.Candidate> speaking =
+        plan.candidates().stream()
+            .filter(c -> providers.get(c.model().provider()).speaks(original.api(), c.model()))
+            .toList();
+    if (speaking.isEmpty()) {
+      throw GatewayException.invalidParam(
+          null,
+          "This request uses features only "
+              + original.api().family()
+              + " models serve (server tools or documents), and '"
+              + request.model()
+              + "' routes to none of them.");
+    }
+    return new RoutePlan(plan.request(), speaking, plan.total(), plan.retries());
+  }
+
+  /** Whether {@code model}'s adapter sends {@code request}'s native body on as it came. */
+  public boolean speaksNatively(ChatRequest request, Model model) {
+    NativeRequest original = request.nativeRequest();
+    ChatProvider provider = providers.get(model.provider());
+    return original != null && provider != null && provider.speaks(original.api(), model);
+  }
+
+  /**
+   * The prompt's input tokens as the provider of {@code plan}'s primary counts them, when it can
+   * (Anthropic's {@code count_tokens}), within that candidate's first-byte deadline; empty when it
+   * cannot, or failed for a reason of its own (unreachable, overloaded, slow).
+   *
+   * @throws GatewayException 400 when the provider refused the prompt
+   */
+  public OptionalLong countTokens(RoutePlan plan) {
+    RoutePlan.Candidate primary = plan.candidates().getFirst();
+    Duration deadline = primary.timeouts().firstByte();
+    try {
+      return providers
+          .get(primary.model().provider())
+          .countTokens(new ProviderCall(primary.model(), plan.request(), deadline, deadline));
+    } catch (ProviderException.BadRequest | ProviderException.ContextLengthExceeded refused) {
+      throw ProviderErrors.toGateway(refused, primary.model());
+    } catch (ProviderException unavailable) {
+      return OptionalLong.empty();
+    }
   }
 
   /** A non-streamed completion from the first candidate of the plan that gives one. */

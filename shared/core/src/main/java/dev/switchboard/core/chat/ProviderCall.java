@@ -16,6 +16,19 @@ import java.time.Duration;
 public record ProviderCall(
     Model model, ChatRequest request, Duration firstByteTimeout, Duration idleTimeout) {
 
+  /** The catalogue capability of models that take a reasoning effort. */
+  public static final String REASONING = "reasoning";
+
+  /**
+   * Whether the request's {@code reasoning_effort} goes to this model: always when the client wrote
+   * it (the OpenAI door: the upstream judges), but when another door translated it from its own
+   * control (Messages' {@code thinking}), only to a model the catalogue lists as reasoning, since
+   * the others refuse the field.
+   */
+  public boolean asksReasoning() {
+    return request.nativeRequest() == null || model.supports(REASONING);
+  }
+
   /**
    * The most output tokens the upstream may write, which every adapter sends in its provider's
    * field: the limit admission reserved the budget for on this model (the client's {@code

@@ -85,6 +85,13 @@ public final class Variables {
   public static final WholeNumber CIRCUIT_COOLDOWN_MS =
       new WholeNumber("CIRCUIT_COOLDOWN_MS", 30_000, 0, 3_600_000);
 
+  /** The Messages door's thinking budgets that ask other providers for medium and high effort. */
+  public static final WholeNumber THINKING_MEDIUM_FROM_TOKENS =
+      new WholeNumber("THINKING_MEDIUM_FROM_TOKENS", 4_096, 1, 1_000_000);
+
+  public static final WholeNumber THINKING_HIGH_FROM_TOKENS =
+      new WholeNumber("THINKING_HIGH_FROM_TOKENS", 16_384, 1, 1_000_000);
+
   /** How often an instance rereads the endpoint health all instances share; 0 turns sharing off. */
   public static final WholeNumber SHARED_HEALTH_REFRESH_MS =
       new WholeNumber("SHARED_HEALTH_REFRESH_MS", 5_000, 0, 60_000);

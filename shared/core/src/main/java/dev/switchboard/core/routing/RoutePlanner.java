@@ -131,7 +131,8 @@ public final class RoutePlanner {
             request.includeUsage(),
             request.maxTokens(),
             request.user(),
-            RouteOptions.upstreamBody(request.body()));
+            RouteOptions.upstreamBody(request.body()),
+            request.nativeRequest());
     return new RoutePlan(
         upstream, candidates, defaults.narrowedBy(options.timeouts()).total(), retries);
   }

@@ -127,4 +127,17 @@ class CacheKeyTest {
   private static ApiKey key(String id, String owner) {
     return new ApiKey("hash-" + id, id, "n", owner, ApiKey.Role.USER, false, Instant.EPOCH, null);
   }
+
+  @Test
+  void aBodyOfAnotherApiNeverSharesAnEntryWithTheSameJsonInOpenAis() throws Exception {
+    ObjectNode request =
+        body("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":9}");
+
+    String openAi = CacheKey.of(SCOPE, MODEL, request);
+    String messages = CacheKey.of(SCOPE, "anthropic.messages", MODEL, request);
+
+    assertThat(messages).isNotEqualTo(openAi);
+    assertThat(CacheKey.of(SCOPE, null, MODEL, request)).isEqualTo(openAi);
+    assertThat(CacheKey.of(SCOPE, "anthropic.messages", MODEL, request)).isEqualTo(messages);
+  }
 }

@@ -3,6 +3,8 @@ package dev.switchboard.providers.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.NativeRequest;
+import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderCall;
@@ -17,10 +19,16 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The adapter for Anthropic's Messages API ({@code POST /v1/messages}): OpenAI requests are
- * translated on the way out, responses and stream events on the way back.
+ * translated on the way out, responses and stream events on the way back. A request that came in
+ * through the gateway's Messages door goes out as the client wrote it ({@link
+ * AnthropicPassthrough}), with the client's {@code anthropic-version} and {@code anthropic-beta},
+ * and its answer is marked with Anthropic's own message or events ({@link NativeRequest}), which
+ * that door relays.
  */
 public final class AnthropicProvider implements ChatProvider {
 
@@ -29,6 +37,7 @@ public final class AnthropicProvider implements ChatProvider {
   private final ObjectMapper json;
   private final Clock clock;
   private final URI messagesUri;
+  private final URI countUri;
 
   public AnthropicProvider(
       AnthropicConfig config, HttpClient http, ObjectMapper json, Clock clock) {
@@ -38,6 +47,12 @@ public final class AnthropicProvider implements ChatProvider {
     this.clock = clock;
     String base = config.baseUrl().toString();
     this.messagesUri = URI.create((base.endsWith("/") ? base : base + "/") + "v1/messages");
+    this.countUri = URI.create(messagesUri + "/count_tokens");
+  }
+
+  @Override
+  public boolean speaks(NativeRequest.Api api, Model model) {
+    return api == NativeRequest.Api.ANTHROPIC_MESSAGES;
   }
 
   @Override
@@ -51,7 +66,10 @@ public final class AnthropicProvider implements ChatProvider {
         UpstreamHttp.jsonBody(
             json, send(call, false, HttpResponse.BodyHandlers.ofByteArray()), this::error);
     if (body != null && "message".equals(body.path("type").asText())) {
-      return AnthropicResponseMapper.toOpenAi(json, body, clock.instant().getEpochSecond());
+      long created = clock.instant().getEpochSecond();
+      return passedThrough(call)
+          ? AnthropicMessagesApi.completion(json, body, created)
+          : AnthropicResponseMapper.toOpenAi(json, body, created);
     }
     throw new ProviderException.StreamBroken("the response was not an Anthropic message", null);
   }
@@ -61,31 +79,77 @@ public final class AnthropicProvider implements ChatProvider {
     SseRelay.relay(
         send(call, true, new LosslessBody()),
         call.idleTimeout(),
-        new AnthropicStreamMapper(json, sink, clock.instant().getEpochSecond()),
+        new AnthropicStreamMapper(
+            json, sink, clock.instant().getEpochSecond(), passedThrough(call)),
         this::error);
+  }
+
+  @Override
+  public OptionalLong countTokens(ProviderCall call) throws ProviderException {
+    ObjectNode upstream;
+    if (passedThrough(call)) {
+      upstream = AnthropicPassthrough.countBody(call);
+    } else {
+      upstream = AnthropicRequestMapper.toUpstream(json, call, false);
+      upstream.retain(AnthropicPassthrough.COUNTED);
+    }
+    JsonNode counted =
+        UpstreamHttp.jsonBody(
+            json,
+            UpstreamHttp.send(
+                http,
+                post(countUri, call, upstream, false),
+                HttpResponse.BodyHandlers.ofByteArray(),
+                call.firstByteTimeout()),
+            this::error);
+    JsonNode tokens = counted == null ? null : counted.get("input_tokens");
+    if (tokens == null || !tokens.canConvertToLong()) {
+      throw new ProviderException.StreamBroken("the count was not an Anthropic token count", null);
+    }
+    return OptionalLong.of(tokens.longValue());
+  }
+
+  private static boolean passedThrough(ProviderCall call) {
+    return call.request().carries(NativeRequest.Api.ANTHROPIC_MESSAGES);
   }
 
   private <T> HttpResponse<T> send(
       ProviderCall call, boolean stream, HttpResponse.BodyHandler<T> handler)
       throws ProviderException {
+    ObjectNode upstream =
+        passedThrough(call)
+            ? AnthropicPassthrough.body(call, stream)
+            : AnthropicRequestMapper.toUpstream(json, call, stream);
+    // the client's own marks are kept; the gateway's breakpoints only where there are none
+    AnthropicCacheBreakpoints.place(upstream, call.request(), config.autoCache());
+    return UpstreamHttp.send(
+        http, post(messagesUri, call, upstream, stream), handler, call.firstByteTimeout());
+  }
+
+  /** A POST of {@code upstream}, with the client's {@code anthropic-*} headers when it sent any. */
+  private HttpRequest post(URI uri, ProviderCall call, ObjectNode upstream, boolean stream) {
     byte[] body;
     try {
-      ObjectNode upstream = AnthropicRequestMapper.toUpstream(json, call, stream);
-      AnthropicCacheBreakpoints.place(upstream, call.request(), config.autoCache());
       body = json.writeValueAsBytes(upstream);
     } catch (IOException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }
-    HttpRequest request =
-        HttpRequest.newBuilder(messagesUri)
+    Map<String, String> forwarded =
+        passedThrough(call) ? call.request().nativeRequest().headers() : Map.of();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
             .timeout(call.firstByteTimeout())
             .header("Content-Type", "application/json")
             .header("Accept", stream ? "text/event-stream" : "application/json")
             .header("x-api-key", config.apiKey())
-            .header("anthropic-version", AnthropicConfig.API_VERSION)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    return UpstreamHttp.send(http, request, handler, call.firstByteTimeout());
+            .header(
+                "anthropic-version",
+                forwarded.getOrDefault("anthropic-version", AnthropicConfig.API_VERSION));
+    String beta = forwarded.get("anthropic-beta");
+    if (beta != null) {
+      request.header("anthropic-beta", beta);
+    }
+    return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
   }
 
   private ProviderException error(int status, HttpHeaders headers, byte[] body) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.providers.http.SseEvents;
@@ -17,26 +18,62 @@ import java.util.Map;
  * translation needs: which content block is which tool call, and the usage so far, which Anthropic
  * splits between {@code message_start} (input) and {@code message_delta} (output). The stream is
  * complete only at {@code message_stop}.
+ *
+ * <p>Relaying for the Messages door, each event also rides on the first chunk it becomes ({@link
+ * NativeRequest#EVENTS}), or on a chunk of its own with no choices when it becomes none ({@code
+ * content_block_stop}, {@code signature_delta}, {@code ping}...), so that door can send the events
+ * exactly as Anthropic did. An {@code error} event is not relayed: it fails the stream, which the
+ * door ends with its own.
  */
 final class AnthropicStreamMapper implements SseRelay.Handler {
 
   private final ObjectMapper json;
+  private final ChunkSink downstream;
   private final ChunkSink sink;
   private final long created;
+  private final boolean relay;
+  private ObjectNode unsent;
   private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
   private ChunkFactory chunks;
   private ObjectNode usage;
 
-  AnthropicStreamMapper(ObjectMapper json, ChunkSink sink, long created) {
+  /**
+   * @param relay whether each event rides on the chunks, for the Messages door
+   */
+  AnthropicStreamMapper(ObjectMapper json, ChunkSink sink, long created, boolean relay) {
     this.json = json;
-    this.sink = sink;
+    this.downstream = sink;
+    this.sink = this::send;
     this.created = created;
+    this.relay = relay;
   }
 
   @Override
   public boolean onEvent(SseEvents.Event event) throws ProviderException {
     JsonNode data = parse(event);
     String type = event.name() != null ? event.name() : data.path("type").asText();
+    if (relay && !type.equals("error")) {
+      unsent = json.createObjectNode().put("event", type);
+      unsent.set("data", data);
+    }
+    boolean complete = translate(type, data);
+    if (unsent != null) {
+      // an event with no neutral counterpart rides on a chunk of its own
+      send(chunks().empty());
+    }
+    return complete;
+  }
+
+  /** To the sink, with the event being relayed on the first chunk it becomes. */
+  private void send(ObjectNode chunk) {
+    if (unsent != null) {
+      chunk.putArray(NativeRequest.EVENTS).add(unsent);
+      unsent = null;
+    }
+    downstream.accept(chunk);
+  }
+
+  private boolean translate(String type, JsonNode data) throws ProviderException {
     switch (type) {
       case "message_start" -> start(data.path("message"));
       case "content_block_start" -> blockStart(data);

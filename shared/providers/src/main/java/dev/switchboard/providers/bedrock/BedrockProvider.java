@@ -2,16 +2,17 @@ package dev.switchboard.providers.bedrock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.NativeRequest;
+import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -32,8 +33,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.MessageStopEvent;
 
 /**
  * AWS Bedrock through the Converse and ConverseStream APIs, signed with IAM credentials (the
- * function's role on Lambda). The SDK's own retries are off: the gateway decides on retries and
- * fallbacks from the mapped error.
+ * function's role on Lambda); a request from the gateway's Messages door to a Claude model through
+ * {@code InvokeModel} with the client's own body instead ({@link BedrockMessages}). The SDK's own
+ * retries are off: the gateway decides on retries and fallbacks from the mapped error.
  */
 public final class BedrockProvider implements ChatProvider {
 
@@ -42,12 +44,14 @@ public final class BedrockProvider implements ChatProvider {
   private final BedrockRuntimeAsyncClient client;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final BedrockMessages messages;
 
   /** Around a built client; tests point one at a fake endpoint with static credentials. */
   public BedrockProvider(BedrockRuntimeAsyncClient client, ObjectMapper mapper, Clock clock) {
     this.client = client;
     this.mapper = mapper;
     this.clock = clock;
+    this.messages = new BedrockMessages(client, mapper, clock);
   }
 
   /** A provider whose client signs with the default credentials chain. */
@@ -88,6 +92,9 @@ public final class BedrockProvider implements ChatProvider {
 
   @Override
   public ObjectNode complete(ProviderCall call) throws ProviderException {
+    if (BedrockMessages.applies(call)) {
+      return messages.complete(call);
+    }
     var request = BedrockRequestMapper.converse(call, mapper);
     CompletableFuture<ConverseResponse> future = client.converse(request);
     ConverseResponse response;
@@ -107,80 +114,45 @@ public final class BedrockProvider implements ChatProvider {
         response, call.model().upstreamId(), clock.instant().getEpochSecond(), mapper);
   }
 
-  /** What the SDK's threads hand to the caller's thread. */
-  private sealed interface Signal {
-    record Event(ConverseStreamOutput event) implements Signal {}
-
-    record Failed(Throwable error) implements Signal {}
-
-    record Done() implements Signal {}
-  }
-
   @Override
   public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
+    if (BedrockMessages.applies(call)) {
+      messages.stream(call, sink);
+      return;
+    }
     var request = BedrockRequestMapper.converseStream(call, mapper);
-    // The SDK calls back on its event loop; the client is written to from the caller's thread,
-    // so a slow client never blocks Netty, and the idle timeout is a plain poll.
-    BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+    EventQueue<ConverseStreamOutput> queue = new EventQueue<>();
     ConverseStreamResponseHandler handler =
         ConverseStreamResponseHandler.builder()
-            .onEventStream(events -> events.subscribe(e -> signals.add(new Signal.Event(e))))
-            .onError(e -> signals.add(new Signal.Failed(e)))
-            .onComplete(() -> signals.add(new Signal.Done()))
+            .onEventStream(events -> events.subscribe(queue::event))
+            .onError(queue::failed)
+            .onComplete(queue::done)
             .build();
     CompletableFuture<Void> future = client.converseStream(request, handler);
-    future.whenComplete(
-        (ok, error) -> {
-          if (error != null) {
-            signals.add(new Signal.Failed(error));
-          }
-        });
     var state =
         new BedrockResponseMapper.StreamState(
             call.model().upstreamId(), clock.instant().getEpochSecond());
-    boolean started = false;
-    boolean stopped = false;
-    try {
-      while (true) {
-        Duration wait = started ? call.idleTimeout() : call.firstByteTimeout();
-        Signal signal = signals.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
-        if (signal == null) {
-          throw new ProviderException.Timeout(
-              started ? "no data for " + wait.toMillis() + " ms" : "no response within " + wait);
-        }
-        switch (signal) {
-          case Signal.Failed f -> {
-            ProviderException mapped = BedrockErrorMapper.map(f.error());
-            if (started && !(mapped instanceof ProviderException.StreamBroken)) {
-              throw new ProviderException.StreamBroken(mapped.getMessage(), null);
-            }
-            throw mapped;
+    queue.drain(
+        future,
+        call,
+        event -> {
+          ObjectNode chunk = chunk(state, event);
+          if (chunk != null) {
+            sink.accept(chunk);
           }
-          case Signal.Done d -> {
-            if (!stopped) {
-              throw new ProviderException.StreamBroken(
-                  "the stream ended without messageStop", null);
-            }
-            return;
-          }
-          case Signal.Event e -> {
-            started = true;
-            ObjectNode chunk = chunk(state, e.event());
-            if (e.event() instanceof MessageStopEvent) {
-              stopped = true;
-            }
-            if (chunk != null) {
-              sink.accept(chunk);
-            }
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ProviderException.StreamBroken("interrupted", e);
-    } finally {
-      future.cancel(true);
-    }
+          return event instanceof MessageStopEvent;
+        },
+        "the stream ended without messageStop");
+  }
+
+  @Override
+  public boolean speaks(NativeRequest.Api api, Model model) {
+    return api == NativeRequest.Api.ANTHROPIC_MESSAGES && BedrockMessages.serves(model);
+  }
+
+  @Override
+  public OptionalLong countTokens(ProviderCall call) throws ProviderException {
+    return BedrockMessages.applies(call) ? messages.countTokens(call) : OptionalLong.empty();
   }
 
   private static ObjectNode chunk(BedrockResponseMapper.StreamState state, ConverseStreamOutput e) {

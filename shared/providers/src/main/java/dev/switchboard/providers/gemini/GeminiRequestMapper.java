@@ -57,7 +57,7 @@ final class GeminiRequestMapper {
       out.putObject("systemInstruction").set("parts", system);
     }
     tools(body, out);
-    generationConfig(json, call.outputLimit(), body, out);
+    generationConfig(json, call.outputLimit(), body, call.asksReasoning(), out);
     return out;
   }
 
@@ -223,7 +223,7 @@ final class GeminiRequestMapper {
   }
 
   private static void generationConfig(
-      ObjectMapper json, int limit, JsonNode body, ObjectNode out) {
+      ObjectMapper json, int limit, JsonNode body, boolean reasoning, ObjectNode out) {
     ObjectNode config = json.createObjectNode();
     copyNumber(body, "temperature", config, "temperature");
     copyNumber(body, "top_p", config, "topP");
@@ -258,7 +258,7 @@ final class GeminiRequestMapper {
       }
     }
     JsonNode effort = body.get("reasoning_effort");
-    if (effort != null && effort.isTextual()) {
+    if (reasoning && effort != null && effort.isTextual()) {
       int budget =
           switch (effort.textValue()) {
             case "minimal", "none" -> 0;

@@ -42,6 +42,9 @@ final class OpenAiRequestMapper {
               }
             });
     body.remove(vendor.droppedParameters());
+    if (!call.asksReasoning()) {
+      body.remove("reasoning_effort");
+    }
     return body;
   }
 

@@ -46,6 +46,13 @@ public final class ChunkFactory {
     return chunk;
   }
 
+  /** A chunk with no choices, to carry what is not a delta. */
+  public ObjectNode empty() {
+    ObjectNode chunk = head();
+    chunk.putArray("choices");
+    return chunk;
+  }
+
   /** An empty delta object to fill. */
   public static ObjectNode newDelta() {
     return NODES.objectNode();

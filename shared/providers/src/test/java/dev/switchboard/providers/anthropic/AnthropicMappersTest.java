@@ -43,7 +43,7 @@ class AnthropicMappersTest {
     SseRelay.relay(
         new ByteArrayInputStream(sse.getBytes(StandardCharsets.UTF_8)),
         Duration.ofSeconds(5),
-        new AnthropicStreamMapper(JSON, chunks::add, CREATED));
+        new AnthropicStreamMapper(JSON, chunks::add, CREATED, false));
     // Compared as the client reads them: numbers re-parsed, whatever Java type built them.
     List<JsonNode> wire = new ArrayList<>();
     for (JsonNode chunk : chunks) {

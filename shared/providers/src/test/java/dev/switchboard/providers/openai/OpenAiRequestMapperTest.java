@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.api.messages.MessagesRequestMapper;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.chat.ProviderCall;
@@ -151,5 +152,50 @@ class OpenAiRequestMapperTest {
 
     assertThat(sent.path("max_tokens").asInt()).isEqualTo(100);
     assertThat(sent.has("max_completion_tokens")).isFalse();
+  }
+
+  @Test
+  void aReasoningEffortTranslatedFromThinkingGoesOnlyToReasoningModels() {
+    byte[] thinking =
+        ("{'model':'m','max_tokens':900,'thinking':{'type':'enabled','budget_tokens':20000},"
+                + "'messages':[{'role':'user','content':'Hi'}]}")
+            .replace('\'', '"')
+            .getBytes(StandardCharsets.UTF_8);
+    var fromMessages = new MessagesRequestMapper(JSON).message(thinking);
+    var fromChat =
+        new ChatRequestParser(JSON)
+            .parse(
+                "{\"model\":\"m\",\"reasoning_effort\":\"high\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"
+                    .getBytes(StandardCharsets.UTF_8));
+    Model plain = call(Vendors.OPENAI, "").model();
+    Model reasoning =
+        new Model(
+            "openai/o4-mini",
+            "o4-mini",
+            "openai",
+            "o4-mini",
+            List.of(),
+            200_000,
+            100_000,
+            plain.pricing(),
+            Set.of("streaming", ProviderCall.REASONING),
+            List.of("text"),
+            0);
+    Duration second = Duration.ofSeconds(1);
+
+    ObjectNode toPlain =
+        OpenAiRequestMapper.toUpstream(
+            new ProviderCall(plain, fromMessages, second, second), false, Vendors.OPENAI);
+    ObjectNode toReasoning =
+        OpenAiRequestMapper.toUpstream(
+            new ProviderCall(reasoning, fromMessages, second, second), false, Vendors.OPENAI);
+    ObjectNode clientsOwn =
+        OpenAiRequestMapper.toUpstream(
+            new ProviderCall(plain, fromChat, second, second), false, Vendors.OPENAI);
+
+    assertThat(toPlain.has("reasoning_effort")).isFalse();
+    assertThat(toReasoning.get("reasoning_effort").asText()).isEqualTo("high");
+    // a client of the OpenAI door chose the field: the upstream judges it
+    assertThat(clientsOwn.get("reasoning_effort").asText()).isEqualTo("high");
   }
 }

@@ -24,7 +24,12 @@ final class MessagesHistory {
 
   private MessagesHistory() {}
 
-  static void add(JsonNode turn, String where, ArrayNode out) {
+  /**
+   * Adds {@code turn} to {@code out}; {@code nativeOnly} is told of each block only Anthropic's API
+   * serves (documents, search results, server tool calls and their results), which goes into the
+   * neutral request as text, so that admission counts it, and reaches the model only natively.
+   */
+  static void add(JsonNode turn, String where, ArrayNode out, Runnable nativeOnly) {
     expect(turn, JsonNodeType.OBJECT, where, "an object");
     String role = requiredString(turn, "role", where + ".role");
     JsonNode content = present(turn, "content");
@@ -33,8 +38,8 @@ final class MessagesHistory {
           where + ".content", "Missing required parameter: '" + where + ".content'.");
     }
     switch (role) {
-      case "user" -> user(content, where + ".content", out);
-      case "assistant" -> assistant(content, where + ".content", out);
+      case "user" -> user(content, where + ".content", out, nativeOnly);
+      case "assistant" -> assistant(content, where + ".content", out, nativeOnly);
       default ->
           throw invalidParam(
               where + ".role",
@@ -42,7 +47,7 @@ final class MessagesHistory {
     }
   }
 
-  private static void user(JsonNode content, String where, ArrayNode out) {
+  private static void user(JsonNode content, String where, ArrayNode out, Runnable nativeOnly) {
     if (content.isTextual()) {
       out.addObject().put("role", "user").put("content", content.textValue());
       return;
@@ -57,6 +62,10 @@ final class MessagesHistory {
             case "text" -> parts.add(text(block, at));
             case "image" -> parts.add(image(block, at));
             case "tool_result" -> toolResult(block, at, out, parts);
+            case "document", "search_result" -> {
+              nativeOnly.run();
+              parts.add(standIn(block, at));
+            }
             default -> throw unsupported(type, at);
           }
         });
@@ -65,7 +74,8 @@ final class MessagesHistory {
     }
   }
 
-  private static void assistant(JsonNode content, String where, ArrayNode out) {
+  private static void assistant(
+      JsonNode content, String where, ArrayNode out, Runnable nativeOnly) {
     ObjectNode message = NODES.objectNode().put("role", "assistant");
     if (content.isTextual()) {
       out.add(message.put("content", content.textValue()));
@@ -84,7 +94,13 @@ final class MessagesHistory {
             case "thinking", "redacted_thinking" -> {
               // signed by the model that thought it: never replayed to another one
             }
-            default -> throw unsupported(type, at);
+            default -> {
+              if (!serverTool(type)) {
+                throw unsupported(type, at);
+              }
+              nativeOnly.run();
+              appendLine(text, block.toString());
+            }
           }
         });
     if (!text.isEmpty() || calls.isEmpty()) {
@@ -192,6 +208,36 @@ final class MessagesHistory {
       expect(block.get("is_error"), JsonNodeType.BOOLEAN, at + ".is_error", "a boolean");
     }
     out.addObject().put("role", "tool").put("tool_call_id", id).put("content", text.toString());
+  }
+
+  /** A server tool's call or result in an assistant turn ({@code web_search_tool_result}...). */
+  private static boolean serverTool(String type) {
+    return type.equals("server_tool_use")
+        || type.equals("mcp_tool_use")
+        || type.equals("mcp_tool_result")
+        || type.endsWith("_tool_result");
+  }
+
+  /**
+   * A document's (or search result's) stand-in in the neutral request: its text, or its encoded
+   * data, which the tokenizer counts generously; only admission and estimates read it.
+   */
+  private static ObjectNode standIn(JsonNode block, String at) {
+    JsonNode source = present(block, "source");
+    if (source == null) {
+      throw invalidParam(at + ".source", "Missing required parameter: '" + at + ".source'.");
+    }
+    if (source.isObject()) {
+      requiredString(source, "type", at + ".source.type");
+    }
+    String text =
+        source.isObject()
+            ? source.path("data").asText(source.path("url").asText(source.toString()))
+            : source.asText();
+    if (block.has("content")) {
+      text = text + "\n" + block.get("content");
+    }
+    return NODES.objectNode().put("type", "text").put("text", text);
   }
 
   private static RuntimeException unsupported(String type, String at) {

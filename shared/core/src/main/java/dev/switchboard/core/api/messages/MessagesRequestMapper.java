@@ -19,7 +19,11 @@ import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.api.JsonBodies;
 import dev.switchboard.core.api.JsonFields;
+import dev.switchboard.core.api.NativeRequest;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * Reads an Anthropic Messages request ({@code POST /v1/messages}) into the neutral {@link
@@ -44,25 +48,47 @@ public final class MessagesRequestMapper {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+  /** The client's headers an Anthropic-family upstream gets with the body. */
+  public static final List<String> FORWARDED_HEADERS =
+      List.of("anthropic-version", "anthropic-beta");
+
   private final JsonBodies bodies;
   private final ChatRequestParser chat;
 
+  private final ThinkingEfforts efforts;
+
   public MessagesRequestMapper(ObjectMapper mapper) {
+    this(mapper, ThinkingEfforts.DEFAULT);
+  }
+
+  /** {@code efforts} turns a {@code thinking} budget into other providers' reasoning effort. */
+  public MessagesRequestMapper(ObjectMapper mapper, ThinkingEfforts efforts) {
     this.bodies = new JsonBodies(mapper);
     this.chat = new ChatRequestParser(mapper);
+    this.efforts = efforts;
   }
 
   /** A {@code /v1/messages} body: {@code max_tokens} is required, as Anthropic requires it. */
   public ChatRequest message(byte[] body) {
-    return translate(bodies.read(body), true);
+    return message(body, Map.of());
+  }
+
+  /**
+   * A {@code /v1/messages} body with the client's {@code anthropic-*} headers ({@link
+   * #FORWARDED_HEADERS}, lower-case names), which go to Anthropic-family upstreams with it.
+   */
+  public ChatRequest message(byte[] body, Map<String, String> headers) {
+    return translate(bodies.read(body), true, headers);
   }
 
   /** A {@code /v1/messages/count_tokens} body: the same, without {@code max_tokens}. */
-  public ChatRequest countTokens(byte[] body) {
-    return translate(bodies.read(body), false);
+  public ChatRequest countTokens(byte[] body, Map<String, String> headers) {
+    return translate(bodies.read(body), false, headers);
   }
 
-  private ChatRequest translate(ObjectNode in, boolean maxTokensRequired) {
+  private ChatRequest translate(
+      ObjectNode in, boolean maxTokensRequired, Map<String, String> headers) {
+    boolean[] nativeOnly = {false};
     ObjectNode out = NODES.objectNode();
     String model = requiredString(in, "model", "model");
     if (model.isBlank()) {
@@ -86,7 +112,8 @@ public final class MessagesRequestMapper {
       throw invalidParam("messages", "'messages' must contain at least one message.");
     }
     for (int i = 0; i < history.size(); i++) {
-      MessagesHistory.add(history.get(i), "messages[" + i + "]", messages);
+      MessagesHistory.add(
+          history.get(i), "messages[" + i + "]", messages, () -> nativeOnly[0] = true);
     }
     if (optionalBoolean(in, "stream", "stream", false)) {
       out.put("stream", true);
@@ -102,10 +129,26 @@ public final class MessagesRequestMapper {
     }
     stopSequences(in, out);
     metadata(in, out);
-    tools(in, out);
+    nativeOnly[0] |= tools(in, out);
     toolChoice(in, out);
     promptCache(in, out);
-    return chat.parse(out);
+    thinking(in, out);
+    return chat.parse(out)
+        .withNative(
+            new NativeRequest(
+                NativeRequest.Api.ANTHROPIC_MESSAGES, in, forwarded(headers), nativeOnly[0]));
+  }
+
+  /** The headers of {@code headers} that go upstream with the body, when they have a value. */
+  private static Map<String, String> forwarded(Map<String, String> headers) {
+    Map<String, String> out = new TreeMap<>();
+    for (String name : FORWARDED_HEADERS) {
+      String value = headers.get(name);
+      if (value != null && !value.isBlank()) {
+        out.put(name, value);
+      }
+    }
+    return out;
   }
 
   private static void system(ObjectNode in, ArrayNode messages) {
@@ -170,6 +213,34 @@ public final class MessagesRequestMapper {
     return null;
   }
 
+  /**
+   * {@code thinking} goes to Anthropic-family models as it is; for the others an enabled budget
+   * becomes the neutral {@code reasoning_effort} ({@link ThinkingEfforts}), which the adapters send
+   * only to models the catalogue lists as reasoning. Types other than {@code enabled} ask for no
+   * effort.
+   */
+  private void thinking(ObjectNode in, ObjectNode out) {
+    JsonNode thinking = present(in, "thinking");
+    if (thinking == null) {
+      return;
+    }
+    expect(thinking, JsonNodeType.OBJECT, "thinking", "an object");
+    String type = requiredString(thinking, "type", "thinking.type");
+    if (!type.equals("enabled")) {
+      return;
+    }
+    JsonNode budget = present(thinking, "budget_tokens");
+    if (budget == null) {
+      throw invalidParam(
+          "thinking.budget_tokens", "Missing required parameter: 'thinking.budget_tokens'.");
+    }
+    if (!budget.isIntegralNumber() || !budget.canConvertToLong() || budget.longValue() < 1) {
+      throw invalidParam(
+          "thinking.budget_tokens", "'thinking.budget_tokens' must be a positive integer.");
+    }
+    out.put("reasoning_effort", efforts.effort(budget.longValue()));
+  }
+
   private static void stopSequences(ObjectNode in, ObjectNode out) {
     JsonNode stop = present(in, "stop_sequences");
     if (stop == null) {
@@ -203,11 +274,13 @@ public final class MessagesRequestMapper {
     }
   }
 
-  private static void tools(ObjectNode in, ObjectNode out) {
+  /** The client's tools as functions; true when any is a server tool, which only Anthropic runs. */
+  private static boolean tools(ObjectNode in, ObjectNode out) {
     JsonNode tools = present(in, "tools");
     if (tools == null) {
-      return;
+      return false;
     }
+    boolean serverTools = false;
     expect(tools, JsonNodeType.ARRAY, "tools", "an array");
     ArrayNode functions = NODES.arrayNode();
     for (int i = 0; i < tools.size(); i++) {
@@ -216,12 +289,10 @@ public final class MessagesRequestMapper {
       expect(tool, JsonNodeType.OBJECT, where, "an object");
       String type = optionalString(tool, "type", where + ".type");
       if (type != null && !type.equals("custom")) {
-        throw invalidParam(
-            where + ".type",
-            "Server tools such as '"
-                + shorten(type)
-                + "' are not supported by this gateway yet; define the tool with a name and an"
-                + " input_schema.");
+        // a server tool (web search, code execution...): Anthropic runs it, no one else can
+        JsonFields.toolName(tool, "name", where + ".name");
+        serverTools = true;
+        continue;
       }
       ObjectNode function = NODES.objectNode();
       function.put("name", JsonFields.toolName(tool, "name", where + ".name"));
@@ -241,6 +312,7 @@ public final class MessagesRequestMapper {
     if (!functions.isEmpty()) {
       out.set("tools", functions);
     }
+    return serverTools;
   }
 
   private static void toolChoice(ObjectNode in, ObjectNode out) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.chat.Usage;
 
 /**
@@ -21,8 +22,21 @@ public final class MessagesResponses {
 
   private MessagesResponses() {}
 
-  /** The {@code message} object for a whole completion. */
+  /**
+   * The {@code message} object for a whole completion: Anthropic's own when the upstream spoke the
+   * Messages API ({@link NativeRequest#MESSAGE}), with the gateway's id and model and thinking
+   * signatures wrapped for the model that served; otherwise translated, reasoning text as an
+   * unsigned {@code thinking} block.
+   */
   public static ObjectNode message(JsonNode completion) {
+    String servedModel = completion.path("model").asText();
+    if (completion.get(NativeRequest.MESSAGE) instanceof ObjectNode original) {
+      ObjectNode out = original.deepCopy();
+      out.put("id", completion.path("id").asText());
+      out.put("model", servedModel);
+      wrapSignatures(out.path("content"), servedModel);
+      return out;
+    }
     ObjectNode out = NODES.objectNode();
     out.put("id", completion.path("id").asText());
     out.put("type", "message");
@@ -31,6 +45,10 @@ public final class MessagesResponses {
     JsonNode choice = completion.path("choices").path(0);
     JsonNode reply = choice.path("message");
     ArrayNode content = out.putArray("content");
+    String reasoning = reasoning(reply);
+    if (!reasoning.isEmpty()) {
+      content.addObject().put("type", "thinking").put("thinking", reasoning).put("signature", "");
+    }
     String text = reply.path("content").isTextual() ? reply.path("content").textValue() : "";
     if (!text.isEmpty()) {
       content.addObject().put("type", "text").put("text", text);
@@ -51,6 +69,41 @@ public final class MessagesResponses {
     }
     out.set("usage", usage(Usage.fromOpenAi(completion.path("usage"))));
     return out;
+  }
+
+  /**
+   * The reasoning text of a neutral message or delta: {@code reasoning} (OpenRouter, the gateway's
+   * own adapters) or {@code reasoning_content} (DeepSeek, vLLM); empty when there is none.
+   */
+  static String reasoning(JsonNode message) {
+    for (String field : new String[] {"reasoning", "reasoning_content"}) {
+      JsonNode text = message.get(field);
+      if (text != null && text.isTextual() && !text.textValue().isEmpty()) {
+        return text.textValue();
+      }
+    }
+    return "";
+  }
+
+  /** Wraps the signatures of the thinking blocks among {@code blocks} for {@code modelId}. */
+  static void wrapSignatures(JsonNode blocks, String modelId) {
+    for (JsonNode block : blocks) {
+      wrapSignature(block, modelId);
+    }
+  }
+
+  /** Wraps a thinking block's signature (a redacted one's data) for {@code modelId}. */
+  static void wrapSignature(JsonNode block, String modelId) {
+    String field =
+        switch (block.path("type").asText()) {
+          case "thinking" -> "signature";
+          case "redacted_thinking" -> "data";
+          default -> null;
+        };
+    if (field != null && block.get(field) != null && block.get(field).isTextual()) {
+      ((ObjectNode) block)
+          .put(field, ThinkingSignatures.wrap(modelId, block.get(field).textValue()));
+    }
   }
 
   /**

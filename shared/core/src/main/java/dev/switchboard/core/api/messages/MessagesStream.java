@@ -3,6 +3,7 @@ package dev.switchboard.core.api.messages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.chat.TokenEstimate;
 import dev.switchboard.core.chat.Usage;
 import dev.switchboard.core.error.ErrorBodies;
@@ -18,6 +19,13 @@ import java.util.List;
  * content_block_stop}; {@code message_delta} with the stop reason and the final usage; {@code
  * message_stop} last. A failure after the start is an {@code error} event. One instance per
  * response; not thread-safe (the reply serialises its calls).
+ *
+ * <p>Reasoning text (a neutral delta's {@code reasoning} or {@code reasoning_content}) becomes a
+ * {@code thinking} block, unsigned: another provider's reasoning has no Anthropic signature. A
+ * chunk that carries Anthropic's own events ({@link NativeRequest#EVENTS}: the upstream spoke the
+ * Messages API) is written as those events instead, with the message's id and model the gateway's,
+ * thinking signatures wrapped for the model that served ({@link ThinkingSignatures}), and {@code
+ * message_stop} held until the stream is known complete.
  */
 public final class MessagesStream {
 
@@ -29,11 +37,15 @@ public final class MessagesStream {
   private enum Block {
     NONE,
     TEXT,
+    THINKING,
     TOOL_USE
   }
 
   private final String id;
   private String model;
+  private String servedModel;
+  private boolean relaying;
+  private boolean relayedDelta;
   private final long promptEstimate;
   private boolean started;
   private boolean ended;
@@ -53,6 +65,7 @@ public final class MessagesStream {
   public MessagesStream(String id, String model, long promptEstimate) {
     this.id = id;
     this.model = model;
+    this.servedModel = model;
     this.promptEstimate = promptEstimate;
   }
 
@@ -61,6 +74,7 @@ public final class MessagesStream {
    * may have opened the stream while the model was still the one asked for).
    */
   public void serving(String servedModel) {
+    this.servedModel = servedModel;
     if (!started) {
       model = servedModel;
     }
@@ -88,16 +102,25 @@ public final class MessagesStream {
 
   /** The events one neutral chunk amounts to (often none: a role-only or usage-only chunk). */
   public List<Event> chunk(JsonNode chunk) {
-    List<Event> out = new ArrayList<>(3);
-    start(out);
     if (chunk.get("usage") instanceof ObjectNode reported) {
       usage = Usage.fromOpenAi(reported);
     }
+    JsonNode relayed = chunk.get(NativeRequest.EVENTS);
+    if (relayed != null && relayed.isArray()) {
+      noteFinish(chunk);
+      return relay(relayed);
+    }
+    List<Event> out = new ArrayList<>(3);
+    start(out);
     for (JsonNode choice : chunk.path("choices")) {
       if (choice.path("index").asInt(0) != 0) {
         continue; // Messages has one answer; n > 1 cannot be asked for through this door
       }
       JsonNode delta = choice.path("delta");
+      String reasoning = MessagesResponses.reasoning(delta);
+      if (!reasoning.isEmpty()) {
+        thinking(reasoning, out);
+      }
       JsonNode text = delta.get("content");
       if (text != null && text.isTextual() && !text.textValue().isEmpty()) {
         text(text.textValue(), out);
@@ -105,10 +128,63 @@ public final class MessagesStream {
       for (JsonNode call : delta.path("tool_calls")) {
         toolCall(call, out);
       }
-      if (choice.hasNonNull("finish_reason")) {
+    }
+    noteFinish(chunk);
+    return out;
+  }
+
+  private void noteFinish(JsonNode chunk) {
+    for (JsonNode choice : chunk.path("choices")) {
+      if (choice.path("index").asInt(0) == 0 && choice.hasNonNull("finish_reason")) {
         finishReason = choice.get("finish_reason").asText();
         matchedStop = MessagesResponses.matchedStop(choice);
       }
+    }
+  }
+
+  /** Anthropic's own events, as the upstream sent them but for what the gateway names. */
+  private List<Event> relay(JsonNode relayed) {
+    relaying = true;
+    List<Event> out = new ArrayList<>(relayed.size() + 1);
+    for (JsonNode event : relayed) {
+      String name = event.path("event").asText();
+      if (!(event.get("data") instanceof ObjectNode original)) {
+        continue;
+      }
+      ObjectNode data = original.deepCopy();
+      switch (name) {
+        case "message_start" -> {
+          if (started || !(data.get("message") instanceof ObjectNode message)) {
+            continue; // a ping opened the stream with the gateway's own
+          }
+          started = true;
+          message.put("id", id);
+          message.put("model", model);
+          MessagesResponses.wrapSignatures(message.path("content"), servedModel);
+          out.add(new Event(name, data));
+          continue;
+        }
+        case "message_stop" -> {
+          continue; // written by end(), once the stream is known complete
+        }
+        case "message_delta" -> relayedDelta = true;
+        case "content_block_start" ->
+            MessagesResponses.wrapSignature(data.path("content_block"), servedModel);
+        case "content_block_delta" -> {
+          JsonNode delta = data.path("delta");
+          if ("signature_delta".equals(delta.path("type").asText())) {
+            ((ObjectNode) delta)
+                .put(
+                    "signature",
+                    ThinkingSignatures.wrap(servedModel, delta.path("signature").asText("")));
+          }
+        }
+        default -> {
+          // content_block_stop, ping and events added later go as they came
+        }
+      }
+      start(out);
+      out.add(new Event(name, data));
     }
     return out;
   }
@@ -120,6 +196,11 @@ public final class MessagesStream {
   public List<Event> end() {
     List<Event> out = new ArrayList<>(4);
     start(out);
+    if (relaying && relayedDelta) {
+      out.add(new Event("message_stop", event("message_stop")));
+      ended = true;
+      return out;
+    }
     close(out);
     ObjectNode delta = event("message_delta");
     ObjectNode stop = delta.putObject("delta");
@@ -168,6 +249,17 @@ public final class MessagesStream {
     message.putNull("stop_sequence");
     message.set("usage", MessagesResponses.usage(new Usage(promptEstimate, 0, 0, 0, 0)));
     out.add(new Event("message_start", start));
+  }
+
+  private void thinking(String text, List<Event> out) {
+    if (open != Block.THINKING) {
+      close(out);
+      ObjectNode block =
+          NODES.objectNode().put("type", "thinking").put("thinking", "").put("signature", "");
+      open(Block.THINKING, block, out);
+    }
+    generated.append(text);
+    out.add(delta(NODES.objectNode().put("type", "thinking_delta").put("thinking", text)));
   }
 
   private void text(String text, List<Event> out) {

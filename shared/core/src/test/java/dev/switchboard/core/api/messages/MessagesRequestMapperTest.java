@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ContentPart;
 import dev.switchboard.core.api.Message;
+import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -254,7 +256,9 @@ class MessagesRequestMapperTest {
     String body = "{'model':'m','messages':[{'role':'user','content':'x'}]}";
 
     assertThat(
-            mapper.countTokens(body.replace('\'', '"').getBytes(StandardCharsets.UTF_8)).messages())
+            mapper
+                .countTokens(body.replace('\'', '"').getBytes(StandardCharsets.UTF_8), Map.of())
+                .messages())
         .hasSize(1);
     GatewayException missing = refusal(body);
     assertThat(missing.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
@@ -270,8 +274,9 @@ class MessagesRequestMapperTest {
         "a zero max_tokens|{'model':'m','max_tokens':0,'messages':[{'role':'user','content':'x'}]}|max_tokens",
         "a temperature above 1|{'model':'m','max_tokens':1,'temperature':1.5,'messages':[{'role':'user','content':'x'}]}|temperature",
         "a tool without a schema|{'model':'m','max_tokens':1,'tools':[{'name':'f'}],'messages':[{'role':'user','content':'x'}]}|tools[0].input_schema",
-        "a server tool|{'model':'m','max_tokens':1,'tools':[{'type':'web_search_20250305','name':'web_search'}],'messages':[{'role':'user','content':'x'}]}|tools[0].type",
-        "a document block|{'model':'m','max_tokens':1,'messages':[{'role':'user','content':[{'type':'document','source':{}}]}]}|messages[0].content[0].type",
+        "a server tool without a name|{'model':'m','max_tokens':1,'tools':[{'type':'web_search_20250305'}],'messages':[{'role':'user','content':'x'}]}|tools[0].name",
+        "a document without a source type|{'model':'m','max_tokens':1,'messages':[{'role':'user','content':[{'type':'document','source':{}}]}]}|messages[0].content[0].source.type",
+        "thinking without a budget|{'model':'m','max_tokens':1,'thinking':{'type':'enabled'},'messages':[{'role':'user','content':'x'}]}|thinking.budget_tokens",
         "a tool_use without input|{'model':'m','max_tokens':1,'messages':[{'role':'assistant','content':[{'type':'tool_use','id':'t','name':'f'}]}]}|messages[0].content[0].input",
         "an unknown tool_choice|{'model':'m','max_tokens':1,'tool_choice':{'type':'sometimes'},'messages':[{'role':'user','content':'x'}]}|tool_choice.type",
         "five stop sequences|{'model':'m','max_tokens':1,'stop_sequences':['a','b','c','d','e'],'messages':[{'role':'user','content':'x'}]}|stop_sequences",
@@ -285,6 +290,77 @@ class MessagesRequestMapperTest {
     assertThat(e).as(what).isNotNull();
     assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
     assertThat(e.param()).hasValue(param);
+  }
+
+  @Test
+  void theClientsBodyAndItsAnthropicHeadersRideAlongForAnthropicFamilyAdapters() {
+    String body =
+        "{'model':'claude-sonnet-4-5','max_tokens':9,'messages':[{'role':'user','content':"
+            + "[{'type':'text','text':'hi','cache_control':{'type':'ephemeral'}}]}]}";
+
+    ChatRequest request =
+        mapper.message(
+            body.replace('\'', '"').getBytes(StandardCharsets.UTF_8),
+            Map.of(
+                "anthropic-version", "2023-06-01",
+                "anthropic-beta", "interleaved-thinking-2025-05-14",
+                "x-api-key", "sk-not-forwarded"));
+
+    NativeRequest original = request.nativeRequest();
+    assertThat(request.carries(NativeRequest.Api.ANTHROPIC_MESSAGES)).isTrue();
+    assertThat(original.body().at("/messages/0/content/0/cache_control/type").asText())
+        .isEqualTo("ephemeral");
+    assertThat(original.headers())
+        .containsOnlyKeys("anthropic-version", "anthropic-beta")
+        .containsEntry("anthropic-beta", "interleaved-thinking-2025-05-14");
+    assertThat(original.required()).isFalse();
+  }
+
+  @Test
+  void serverToolsAndDocumentsAreForAnthropicOnlyAndStillCountInTheNeutralPrompt() {
+    ChatRequest request =
+        map(
+            "{'model':'m','max_tokens':9,'tools':[{'type':'web_search_20250305','name':"
+                + "'web_search'},{'name':'f','input_schema':{}}],'messages':[{'role':'user',"
+                + "'content':[{'type':'document','source':{'type':'text','media_type':"
+                + "'text/plain','data':'the whole contract text'}},{'type':'text','text':"
+                + "'sum it up'}]}]}");
+
+    assertThat(request.nativeRequest().required()).isTrue();
+    // the custom tool is translated, the server tool is not
+    assertThat(request.body().get("tools")).hasSize(1);
+    assertThat(request.messages().getFirst().parts())
+        .extracting(p -> ((ContentPart.Text) p).text())
+        .containsExactly("the whole contract text", "sum it up");
+    assertThat(
+            map("{'model':'m','max_tokens':9,'messages':[{'role':'user','content':'x'}]}")
+                .nativeRequest()
+                .required())
+        .isFalse();
+  }
+
+  @ParameterizedTest(name = "budget {0} -> {1}")
+  @CsvSource({"1024, low", "2047, low", "2048, medium", "9999, medium", "10000, high"})
+  void anEnabledThinkingBudgetBecomesTheReasoningEffortItsThresholdsSay(int budget, String effort) {
+    MessagesRequestMapper configured =
+        new MessagesRequestMapper(JSON, new ThinkingEfforts(2048, 10000));
+    String body =
+        "{'model':'m','max_tokens':20000,'thinking':{'type':'enabled','budget_tokens':"
+            + budget
+            + "},'messages':[{'role':'user','content':'x'}]}";
+
+    ChatRequest request =
+        configured.message(body.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+
+    assertThat(request.body().get("reasoning_effort").asText()).isEqualTo(effort);
+    assertThat(request.nativeRequest().body().at("/thinking/budget_tokens").asInt())
+        .isEqualTo(budget);
+    assertThat(
+            map("{'model':'m','max_tokens':9,'thinking':{'type':'disabled'},'messages':"
+                    + "[{'role':'user','content':'x'}]}")
+                .body()
+                .has("reasoning_effort"))
+        .isFalse();
   }
 
   @Test

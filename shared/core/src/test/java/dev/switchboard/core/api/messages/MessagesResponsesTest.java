@@ -92,4 +92,50 @@ class MessagesResponsesTest {
     assertThat(usage.path("cache_creation_input_tokens").asLong()).isEqualTo(300);
     assertThat(usage.path("output_tokens").asLong()).isEqualTo(50);
   }
+
+  @Test
+  void anthropicsOwnMessageGoesOutWholeWithTheGatewaysIdAndWrappedSignatures() throws Exception {
+    JsonNode completion =
+        JSON.readTree(
+            ("{'id':'gen-7','object':'chat.completion','model':'anthropic/claude-sonnet-4-5',"
+                    + "'choices':[{'index':0,'message':{'role':'assistant','content':'Hi.'},"
+                    + "'finish_reason':'stop'}],'usage':{'prompt_tokens':9,'completion_tokens':2},"
+                    + "'native_message':{'id':'msg_up','type':'message','role':'assistant',"
+                    + "'model':'claude-sonnet-4-5-20250929','content':[{'type':'thinking',"
+                    + "'thinking':'Greet.','signature':'EqQBsig'},{'type':'redacted_thinking',"
+                    + "'data':'EmwKAhgB'},{'type':'text','text':'Hi.','citations':[{'type':"
+                    + "'char_location','cited_text':'Hi','document_index':0}]}],"
+                    + "'stop_reason':'end_turn','stop_sequence':null,'usage':{'input_tokens':9,"
+                    + "'output_tokens':2}}}")
+                .replace('\'', '"'));
+
+    JsonNode message = MessagesResponses.message(completion);
+
+    assertThat(message.get("id").asText()).isEqualTo("gen-7");
+    assertThat(message.get("model").asText()).isEqualTo("anthropic/claude-sonnet-4-5");
+    assertThat(message.at("/content/2/citations/0/cited_text").asText()).isEqualTo("Hi");
+    String model = "anthropic/claude-sonnet-4-5";
+    assertThat(ThinkingSignatures.forModel(model, message.at("/content/0/signature").asText()))
+        .hasValue("EqQBsig");
+    assertThat(ThinkingSignatures.forModel(model, message.at("/content/1/data").asText()))
+        .hasValue("EmwKAhgB");
+    assertThat(completion.at("/native_message/content/0/signature").asText())
+        .as("the completion, which the cache keeps, is not changed")
+        .isEqualTo("EqQBsig");
+  }
+
+  @Test
+  void anotherProvidersReasoningComesFirstAsAnUnsignedThinkingBlock() throws Exception {
+    JsonNode message =
+        MessagesResponses.message(
+            completion(
+                "{'index':0,'message':{'role':'assistant','content':'42','reasoning':"
+                    + "'Six times seven.'},'finish_reason':'stop'}",
+                "{'prompt_tokens':5,'completion_tokens':9}"));
+
+    assertThat(message.at("/content/0/type").asText()).isEqualTo("thinking");
+    assertThat(message.at("/content/0/thinking").asText()).isEqualTo("Six times seven.");
+    assertThat(message.at("/content/0/signature").asText()).isEmpty();
+    assertThat(message.at("/content/1/text").asText()).isEqualTo("42");
+  }
 }

@@ -205,4 +205,96 @@ class MessagesStreamTest {
                 .map(e -> e.data().at("/content_block/id").asText()))
         .containsExactly("a", "b");
   }
+
+  /** A neutral chunk carrying Anthropic's own {@code events}, as the Anthropic adapter relays. */
+  private void relayed(String events) throws Exception {
+    chunk("{'id':'gen-1','choices':[],'native_events':" + events + "}");
+  }
+
+  @Test
+  void anthropicsOwnEventsGoOutAsTheyCameWithTheGatewaysIdAndWrappedSignatures() throws Exception {
+    stream.serving("anthropic/claude-sonnet-4-5");
+    relayed(
+        "[{'event':'message_start','data':{'type':'message_start','message':{'id':'msg_up',"
+            + "'type':'message','role':'assistant','model':'claude-sonnet-4-5-20250929',"
+            + "'content':[],'usage':{'input_tokens':310,'cache_read_input_tokens':2048,"
+            + "'output_tokens':1}}}}]");
+    relayed(
+        "[{'event':'content_block_start','data':{'type':'content_block_start','index':0,"
+            + "'content_block':{'type':'thinking','thinking':'','signature':''}}}]");
+    relayed(
+        "[{'event':'content_block_delta','data':{'type':'content_block_delta','index':0,"
+            + "'delta':{'type':'thinking_delta','thinking':'Let me see.'}}}]");
+    relayed(
+        "[{'event':'content_block_delta','data':{'type':'content_block_delta','index':0,"
+            + "'delta':{'type':'signature_delta','signature':'EqQBsig'}}}]");
+    relayed("[{'event':'content_block_stop','data':{'type':'content_block_stop','index':0}}]");
+    relayed(
+        "[{'event':'message_delta','data':{'type':'message_delta','delta':{'stop_reason':"
+            + "'end_turn','stop_sequence':null},'usage':{'output_tokens':40}}}]");
+    relayed("[{'event':'message_stop','data':{'type':'message_stop'}}]");
+    int beforeEnd = events.size();
+    events.addAll(stream.end());
+
+    assertThat(names())
+        .containsExactly(
+            "message_start",
+            "content_block_start",
+            "content_block_delta",
+            "content_block_delta",
+            "content_block_stop",
+            "message_delta",
+            "message_stop");
+    // message_stop waits for the end: a stream is complete only once the gateway says so
+    assertThat(beforeEnd).isEqualTo(6);
+    JsonNode message = events.getFirst().data().get("message");
+    assertThat(message.get("id").asText()).isEqualTo("gen-1");
+    assertThat(message.get("model").asText()).isEqualTo("anthropic/claude-sonnet-4-5");
+    assertThat(message.at("/usage/cache_read_input_tokens").asInt()).isEqualTo(2048);
+    String signature = events.get(3).data().at("/delta/signature").asText();
+    assertThat(ThinkingSignatures.forModel("anthropic/claude-sonnet-4-5", signature))
+        .hasValue("EqQBsig");
+    assertThat(events.get(5).data().at("/usage/output_tokens").asInt()).isEqualTo(40);
+  }
+
+  @Test
+  void aPingBeforeAnthropicsMessageStartKeepsTheGatewaysOwn() throws Exception {
+    events.addAll(stream.ping());
+    relayed(
+        "[{'event':'message_start','data':{'type':'message_start','message':{'id':'msg_up',"
+            + "'content':[],'usage':{'input_tokens':3}}}}]");
+    relayed(
+        "[{'event':'message_delta','data':{'type':'message_delta','delta':{'stop_reason':"
+            + "'end_turn'},'usage':{'output_tokens':2}}}]");
+    events.addAll(stream.end());
+
+    assertThat(names()).containsExactly("message_start", "ping", "message_delta", "message_stop");
+    assertThat(events.getFirst().data().at("/message/id").asText()).isEqualTo("gen-1");
+  }
+
+  @Test
+  void anotherProvidersReasoningIsAnUnsignedThinkingBlockBeforeTheText() throws Exception {
+    chunk(delta("{'role':'assistant','content':''}", null));
+    chunk(delta("{'reasoning_content':'First, units.'}", null));
+    chunk(delta("{'content':'42'}", null));
+    chunk(delta("{}", "stop"));
+    events.addAll(stream.end());
+
+    assertThat(names())
+        .containsExactly(
+            "message_start",
+            "content_block_start",
+            "content_block_delta",
+            "content_block_stop",
+            "content_block_start",
+            "content_block_delta",
+            "content_block_stop",
+            "message_delta",
+            "message_stop");
+    JsonNode thinking = events.get(1).data().get("content_block");
+    assertThat(thinking.get("type").asText()).isEqualTo("thinking");
+    assertThat(thinking.get("signature").asText()).isEmpty();
+    assertThat(events.get(2).data().at("/delta/thinking").asText()).isEqualTo("First, units.");
+    assertThat(events.get(4).data().at("/index").asInt()).isEqualTo(1);
+  }
 }
