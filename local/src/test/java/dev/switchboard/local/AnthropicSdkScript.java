@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Runs a scenario of {@code local/src/test/anthropic/messages.mjs}: the official Anthropic
@@ -16,12 +15,8 @@ final class AnthropicSdkScript {
 
   private AnthropicSdkScript() {}
 
-  /** The repository root, which failsafe names; the module directory's parent otherwise. */
   static Path root() {
-    String configured = System.getProperty("switchboard.root.dir");
-    return configured != null && !configured.isBlank()
-        ? Path.of(configured)
-        : Path.of("").toAbsolutePath().getParent();
+    return NodeScript.root();
   }
 
   /**
@@ -30,31 +25,18 @@ final class AnthropicSdkScript {
    */
   static JsonNode run(URI baseUrl, String key, String scenario, String model, String... secrets)
       throws Exception {
-    Path root = root();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                "node",
-                root.resolve("local/src/test/anthropic/messages.mjs").toString(),
-                baseUrl.toString(),
-                key,
-                scenario,
-                model)
-            .directory(root.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT);
-    // only what the test passes: no credentials or base URL of the machine's own
-    builder.environment().keySet().removeIf(name -> name.startsWith("ANTHROPIC_"));
-    Process node = builder.start();
-    boolean finished = node.waitFor(60, TimeUnit.SECONDS);
-    if (!finished) {
-      node.destroyForcibly();
-    }
-    assertThat(finished).as("the SDK script finished within a minute").isTrue();
-    String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(node.exitValue()).as(out).isZero();
+    String out =
+        NodeScript.run(
+            "local/src/test/anthropic/messages.mjs",
+            Duration.ofMinutes(1),
+            baseUrl.toString(),
+            key,
+            scenario,
+            model);
     assertThat(out).doesNotContain(DevServerHarness.PROVIDER_KEY_CANARY);
     for (String secret : secrets) {
       assertThat(out).doesNotContain(secret);
     }
-    return DevServerHarness.json(out.lines().reduce((a, b) -> b).orElse("{}"));
+    return NodeScript.result(out);
   }
 }

@@ -12,7 +12,6 @@ import dev.switchboard.store.DynamoUsageStore;
 import dev.switchboard.testkit.DynaliteEndpoint;
 import dev.switchboard.testkit.DynaliteExtension;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -65,7 +63,7 @@ class DashboardBrowserIT {
                   chatBody("openai/gpt-4o-mini", false, "\"fake\":{\"completion_tokens\":300}"))
               .build());
 
-      Path screenshot = root().resolve("local/target/dashboard.png");
+      Path screenshot = NodeScript.root().resolve("local/target/dashboard.png");
       Files.createDirectories(screenshot.getParent());
       JsonNode seen = drive(dev, screenshot, profile);
 
@@ -89,36 +87,16 @@ class DashboardBrowserIT {
     }
   }
 
-  /** The repository root, which failsafe names; the module directory's parent otherwise. */
-  private static Path root() {
-    String configured = System.getProperty("switchboard.root.dir");
-    return configured != null && !configured.isBlank()
-        ? Path.of(configured)
-        : Path.of("").toAbsolutePath().getParent();
-  }
-
   private static JsonNode drive(DevServerHarness dev, Path screenshot, Path profile)
       throws Exception {
-    Path root = root();
-    Process node =
-        new ProcessBuilder(
-                "node",
-                root.resolve("local/src/test/browser/dashboard.mjs").toString(),
-                dev.server.baseUrl().toString(),
-                dev.key,
-                screenshot.toString(),
-                profile.toString())
-            .directory(root.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    boolean finished = node.waitFor(120, TimeUnit.SECONDS);
-    if (!finished) {
-      node.destroyForcibly();
-    }
-    assertThat(finished).as("the browser script finished within two minutes").isTrue();
-    String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(node.exitValue()).as(out).isZero();
-    return DevServerHarness.json(out.lines().reduce((a, b) -> b).orElse("{}"));
+    return NodeScript.result(
+        NodeScript.run(
+            "local/src/test/browser/dashboard.mjs",
+            Duration.ofMinutes(2),
+            dev.server.baseUrl().toString(),
+            dev.key,
+            screenshot.toString(),
+            profile.toString()));
   }
 
   /** Records over the last seven days, several models and keys, some failed, written directly. */

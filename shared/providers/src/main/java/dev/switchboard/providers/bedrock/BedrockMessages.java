@@ -170,8 +170,8 @@ final class BedrockMessages {
     throw new ProviderException.StreamBroken("Bedrock's answer was not a JSON object", null);
   }
 
-  private static <T> T await(CompletableFuture<T> future, ProviderCall call)
-      throws ProviderException {
+  /** The answer of a Bedrock call within the call's first-byte deadline, its failure mapped. */
+  static <T> T await(CompletableFuture<T> future, ProviderCall call) throws ProviderException {
     try {
       return future.get(call.firstByteTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

@@ -12,9 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -96,20 +93,7 @@ public final class BedrockProvider implements ChatProvider {
       return messages.complete(call);
     }
     var request = BedrockRequestMapper.converse(call, mapper);
-    CompletableFuture<ConverseResponse> future = client.converse(request);
-    ConverseResponse response;
-    try {
-      response = future.get(call.firstByteTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new ProviderException.Timeout("no response within " + call.firstByteTimeout());
-    } catch (ExecutionException e) {
-      throw BedrockErrorMapper.map(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.cancel(true);
-      throw new ProviderException.ConnectionFailed("interrupted", e);
-    }
+    ConverseResponse response = BedrockMessages.await(client.converse(request), call);
     return BedrockResponseMapper.completion(
         response, call.model().upstreamId(), clock.instant().getEpochSecond(), mapper);
   }

@@ -16,21 +16,15 @@ import dev.switchboard.testkit.bedrock.FakeBedrock;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * Claude on Bedrock for the gateway's Messages door, through the real AWS SDK client against the
@@ -40,20 +34,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 class BedrockMessagesIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String UPSTREAM_ID = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
-  private static final Model CLAUDE =
-      new Model(
-          "bedrock/anthropic.claude-sonnet-4-5",
-          "Claude Sonnet 4.5 on Bedrock",
-          "bedrock",
-          UPSTREAM_ID,
-          List.of(),
-          200_000,
-          64_000,
-          new Pricing(new BigDecimal("3"), new BigDecimal("15"), null, null, null),
-          Set.of("tools", "vision", "streaming"),
-          List.of("text", "image"),
-          0);
+  private static final String UPSTREAM_ID = BedrockProviderIT.UPSTREAM_ID;
+  private static final Model CLAUDE = BedrockProviderIT.MODEL;
   private static final Model NOVA =
       new Model(
           "bedrock/amazon.nova-pro",
@@ -74,13 +56,7 @@ class BedrockMessagesIT {
   @BeforeAll
   static void start() {
     fake = FakeBedrock.start();
-    var client =
-        BedrockProvider.client(
-            new BedrockConfig("us-east-1", Optional.of(fake.endpoint())),
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create("AKIDEXAMPLE", "dummy-secret-for-tests")),
-            Duration.ofSeconds(2));
-    provider = new BedrockProvider(client, JSON, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    provider = BedrockProviderIT.providerFor(fake);
   }
 
   @AfterAll

@@ -43,8 +43,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 class BedrockProviderIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String UPSTREAM_ID = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
-  private static final Model MODEL =
+  static final String UPSTREAM_ID = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+  static final Model MODEL =
       new Model(
           "bedrock/anthropic.claude-sonnet-4-5",
           "Claude Sonnet 4.5 on Bedrock",
@@ -64,13 +64,18 @@ class BedrockProviderIT {
   @BeforeAll
   static void start() {
     fake = FakeBedrock.start();
+    provider = providerFor(fake);
+  }
+
+  /** A provider whose real SDK client calls {@code fake}, signing with dummy credentials. */
+  static BedrockProvider providerFor(FakeBedrock fake) {
     var client =
         BedrockProvider.client(
             new BedrockConfig("us-east-1", Optional.of(fake.endpoint())),
             StaticCredentialsProvider.create(
                 AwsBasicCredentials.create("AKIDEXAMPLE", "dummy-secret-for-tests")),
             Duration.ofSeconds(2));
-    provider = new BedrockProvider(client, JSON, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    return new BedrockProvider(client, JSON, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
   }
 
   @AfterAll
