@@ -163,6 +163,11 @@ public final class ResponsesRequestMapper {
     }
     echo.set("tools", tools(in, out));
     echo.set("tool_choice", toolChoice(in, out));
+    if (!out.has("tools")) {
+      // repeated in the answer, but not sent: OpenAI refuses both without tools
+      out.remove("tool_choice");
+      out.remove("parallel_tool_calls");
+    }
     echo.set("text", text(in, out));
     echo.set("reasoning", reasoning(in, out));
 

@@ -169,6 +169,19 @@ class ResponsesRequestMapperTest {
   }
 
   @Test
+  void sendsNoToolChoiceOrParallelToolCallsWithoutTools() {
+    ResponsesRequest request =
+        translate(
+            "{\"model\":\"m\",\"input\":\"q\",\"tool_choice\":\"none\","
+                + "\"parallel_tool_calls\":false}");
+
+    assertThat(neutral(request).has("tool_choice")).isFalse();
+    assertThat(neutral(request).has("parallel_tool_calls")).isFalse();
+    assertThat(request.echo().path("tool_choice").asText()).isEqualTo("none");
+    assertThat(request.echo().path("parallel_tool_calls").asBoolean(true)).isFalse();
+  }
+
+  @Test
   void continuesTheConversationOfThePreviousResponseWithoutItsInstructions() {
     String earlier =
         "[{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
