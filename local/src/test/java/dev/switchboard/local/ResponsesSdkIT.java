@@ -46,20 +46,28 @@ class ResponsesSdkIT {
   private static final String MODEL = "openai/gpt-4o-mini";
   private static final String CLAUDE = "anthropic/claude-sonnet-4-5";
 
+  private static final String GEMINI = "google/gemini-2.5-flash";
+
   private static FixtureUpstream anthropic;
+  private static FixtureUpstream gemini;
   private static DevServerHarness dev;
   private static OpenAIClient client;
 
   @BeforeAll
   static void start() throws Exception {
     anthropic = FixtureUpstream.start();
+    gemini = FixtureUpstream.start();
     dev =
         new DevServerHarness(
             Map.of(
                 "ANTHROPIC_API_KEY",
                 "sk-ant-canary-resp-5e1",
                 "ANTHROPIC_BASE_URL",
-                anthropic.baseUrl()));
+                anthropic.baseUrl(),
+                "GEMINI_API_KEY",
+                "AIzaCanaryResp0123456789abcdefghijkl",
+                "GEMINI_BASE_URL",
+                gemini.baseUrl()));
     client = clientFor(dev.key);
   }
 
@@ -76,12 +84,14 @@ class ResponsesSdkIT {
     client.close();
     dev.close();
     anthropic.close();
+    gemini.close();
   }
 
   @BeforeEach
   void reset() {
     dev.upstream.reset();
     anthropic.reset();
+    gemini.reset();
   }
 
   private static String fixture(String path) {
@@ -370,5 +380,32 @@ class ResponsesSdkIT {
     assertThat(call.arguments()).contains("Paris");
     assertThat(anthropic.last().request().body().at("/tools/0/name").asText())
         .isEqualTo("get_weather");
+  }
+
+  @Test
+  void geminiModelsAreTranslatedWholeAndStreamedWithTheInstructionsAsTheSystemInstruction() {
+    gemini.enqueue(FixtureReply.json(200, fixture("gemini/response-text.json")));
+    Response whole =
+        client.responses().create(ask(GEMINI, "Hello").instructions("Be kind.").build());
+
+    whole.validate();
+    assertThat(whole.model().asString()).isEqualTo(GEMINI);
+    assertThat(text(whole)).isEqualTo("Hello! How can I help you today?");
+    assertThat(gemini.last().request().path())
+        .isEqualTo("/v1beta/models/gemini-2.5-flash:generateContent");
+    assertThat(gemini.last().request().body().path("systemInstruction").toString())
+        .contains("Be kind.");
+
+    gemini.enqueue(FixtureReply.sse(fixture("gemini/stream-text.sse")));
+    List<ResponseStreamEvent> events =
+        stream(ask(GEMINI, "Go on.").previousResponseId(whole.id()).build());
+
+    assertThat(events.getLast().isCompleted()).isTrue();
+    Response streamed = events.getLast().asCompleted().response();
+    assertThat(text(streamed)).isEqualTo("Hello! How can I help you today?");
+    assertThat(streamed.usage().orElseThrow().outputTokens()).isEqualTo(110);
+    JsonNode contents = gemini.last().request().body().path("contents");
+    assertThat(contents).hasSize(3);
+    assertThat(contents.get(1).path("role").asText()).isEqualTo("model");
   }
 }
