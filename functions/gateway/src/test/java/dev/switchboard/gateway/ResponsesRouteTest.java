@@ -8,6 +8,8 @@ import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.auth.KeyLimits;
+import dev.switchboard.core.cache.CacheStore;
+import dev.switchboard.core.cache.CachedResponse;
 import dev.switchboard.core.usage.InMemoryUsageStore;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpRequest;
@@ -20,6 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI Responses door, through the whole handler onto the offline echo model. */
@@ -294,5 +298,71 @@ class ResponsesRouteTest {
     assertThat(call("GET", "/v1/responses/not-an-id", secret, "").status).isEqualTo(404);
     assertThat(call("PUT", "/v1/responses/resp_x", secret, "").status).isEqualTo(405);
     assertThat(call("GET", "/v1/responses", secret, "").status).isEqualTo(405);
+  }
+
+  @Test
+  void billsAClientThatLeftMidStreamForWhatWasGeneratedAndStoresNothing() {
+    RecordingSink leaves = new RecordingSink();
+    // response.created, response.in_progress, the item and its part, then gone on the first delta
+    leaves.goneOnWrite = 5;
+    handler.handle(
+        new HttpRequest(
+            "POST",
+            "/v1/responses",
+            Map.of("Authorization", "Bearer " + secret),
+            Map.of(),
+            request(true, "").getBytes(StandardCharsets.UTF_8),
+            "req-gone"),
+        leaves);
+
+    UsageRecord record = usage.records.get("req-gone");
+    assertThat(record).as("record present").isNotNull();
+    assertThat(record.cancelled()).isTrue();
+    assertThat(record.usage().completionTokens()).isPositive();
+    assertThat(test.storedResponses.size()).isZero();
+  }
+
+  @Test
+  void aRepeatedRequestIsACacheHitAnsweredAsANewStoredResponseAtNoCost() throws Exception {
+    Map<String, CachedResponse> items = new ConcurrentHashMap<>();
+    CacheStore cache =
+        new CacheStore() {
+          @Override
+          public Optional<CachedResponse> find(String key) {
+            return Optional.ofNullable(items.get(key));
+          }
+
+          @Override
+          public void put(CachedResponse entry) {
+            items.put(entry.key(), entry);
+          }
+        };
+    TestGateway cached = new TestGateway(Map.of("CACHE_TABLE", "cache"), keys, cache, usage);
+    GatewayHandler withCache = new GatewayHandler(cached.gateway);
+    List<JsonNode> answers = new ArrayList<>();
+    for (String id : List.of("req-c1", "req-c2")) {
+      RecordingSink sink = new RecordingSink();
+      withCache.handle(
+          new HttpRequest(
+              "POST",
+              "/v1/responses",
+              Map.of("Authorization", "Bearer " + secret, "x-switchboard-cache", "60"),
+              Map.of(),
+              request(false, "").getBytes(StandardCharsets.UTF_8),
+              id),
+          sink);
+      assertThat(sink.headers)
+          .containsEntry("x-switchboard-cache", id.equals("req-c1") ? "MISS" : "HIT");
+      answers.add(json(sink));
+    }
+
+    JsonNode hit = answers.get(1);
+    WireSchemas.assertValid(WireShape.RESPONSE, hit);
+    assertThat(hit.path("id").asText()).isEqualTo("resp_reqc2");
+    assertThat(hit.path("output").get(0).path("content"))
+        .isEqualTo(answers.get(0).path("output").get(0).path("content"));
+    assertThat(usage.records.get("req-c2").cacheHit()).isTrue();
+    assertThat(hit.at("/usage/cost").decimalValue()).isZero();
+    assertThat(cached.storedResponses.size()).isEqualTo(2);
   }
 }
