@@ -18,6 +18,7 @@ import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -116,7 +117,7 @@ final class ResponsesRoute {
       ObjectNode answer;
       if (request.method().equalsIgnoreCase("GET")) {
         answer =
-            (known ? archive.find(key, id) : java.util.Optional.<ResponseArchive.Stored>empty())
+            (known ? archive.find(key, id) : Optional.<ResponseArchive.Stored>empty())
                 .map(ResponseArchive.Stored::response)
                 .orElseThrow(() -> ResponseArchive.notFound(id));
       } else {
