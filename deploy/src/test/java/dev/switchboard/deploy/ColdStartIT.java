@@ -67,6 +67,7 @@ class ColdStartIT {
   private static final String BUDGETS = "cold-start-budgets";
   private static final String CACHE_TABLE = "cold-start-cache";
   private static final String USAGE_TABLE = "cold-start-usage";
+  private static final String RESPONSES_TABLE = "cold-start-responses";
   private static final String SECRET_ARN =
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:switchboard-providers-AbCdEf";
 
@@ -77,6 +78,7 @@ class ColdStartIT {
           "BudgetsTable", BUDGETS,
           "CacheTable", CACHE_TABLE,
           "UsageTable", USAGE_TABLE,
+          "ResponsesTable", RESPONSES_TABLE,
           "ProviderSecret", SECRET_ARN);
 
   /**
@@ -348,7 +350,8 @@ class ColdStartIT {
               Tables.keys(TABLE),
               Tables.usage(USAGE_TABLE),
               Tables.budgets(BUDGETS),
-              Tables.cache(CACHE_TABLE))) {
+              Tables.cache(CACHE_TABLE),
+              Tables.responses(RESPONSES_TABLE))) {
         Tables.create(client, table);
       }
       String hash = ApiKeys.hash(secret);

@@ -22,6 +22,7 @@ class DeployedEnvironmentTest {
           "BudgetsTable", "budgets",
           "CacheTable", "cache",
           "UsageTable", "usage",
+          "ResponsesTable", "responses",
           "ProviderSecret", "arn:aws:secretsmanager:us-east-1:123456789012:secret:providers");
 
   private static JsonNode template;
@@ -44,6 +45,8 @@ class DeployedEnvironmentTest {
         .containsEntry(
             "PROVIDER_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:providers")
         .containsEntry("USAGE_RETENTION_DAYS", "90")
+        .containsEntry("RESPONSES_TABLE", "responses")
+        .containsEntry("RESPONSES_RETENTION_DAYS", "30")
         .containsEntry("CORS_ALLOW_ORIGIN", "*")
         .containsEntry("BEDROCK_ENABLED", "false")
         .containsEntry("AWS_LAMBDA_EXEC_WRAPPER", "/tmp/cold-start/task/switchboard-wrapper");

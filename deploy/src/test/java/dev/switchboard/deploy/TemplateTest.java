@@ -80,6 +80,9 @@ class TemplateTest {
               "dynamodb:Query on BudgetsTable",
               "dynamodb:GetItem on CacheTable",
               "dynamodb:PutItem on CacheTable",
+              "dynamodb:GetItem on ResponsesTable",
+              "dynamodb:PutItem on ResponsesTable",
+              "dynamodb:DeleteItem on ResponsesTable",
               "dynamodb:PutItem on UsageTable",
               "dynamodb:Query on ${UsageTable.Arn}/index/byGeneration",
               "dynamodb:GetItem on UsageTable",
@@ -284,7 +287,9 @@ class TemplateTest {
   @Test
   void everyTableIsOnDemandEncryptedAndExpiresByTheSameAttribute() {
     Map<String, JsonNode> tables = resourcesOfType("AWS::DynamoDB::Table");
-    assertThat(tables).containsOnlyKeys("KeysTable", "BudgetsTable", "CacheTable", "UsageTable");
+    assertThat(tables)
+        .containsOnlyKeys(
+            "KeysTable", "BudgetsTable", "CacheTable", "UsageTable", "ResponsesTable");
     tables.forEach(
         (name, table) -> {
           JsonNode props = table.path("Properties");

@@ -85,6 +85,7 @@ public final class DevServer implements AutoCloseable {
   static final String DEFAULT_BUDGETS_TABLE = "switchboard-budgets";
   static final String DEFAULT_CACHE_TABLE = "switchboard-cache";
   static final String DEFAULT_USAGE_TABLE = "switchboard-usage";
+  static final String DEFAULT_RESPONSES_TABLE = "switchboard-responses";
 
   private final Server server;
   private final ServerConnector connector;
@@ -160,6 +161,7 @@ public final class DevServer implements AutoCloseable {
                     Variables.BUDGETS_TABLE, DEFAULT_BUDGETS_TABLE,
                     Variables.CACHE_TABLE, DEFAULT_CACHE_TABLE,
                     Variables.USAGE_TABLE, DEFAULT_USAGE_TABLE,
+                    Variables.RESPONSES_TABLE, DEFAULT_RESPONSES_TABLE,
                     Variables.AWS_REGION, "us-east-1"));
     DynaliteProcess dynalite = null;
     if (!devEnv.isSet(Variables.AWS_ENDPOINT_URL_DYNAMODB)
@@ -184,7 +186,8 @@ public final class DevServer implements AutoCloseable {
                 devEnv.required(Variables.KEYS_TABLE),
                 devEnv.required(Variables.BUDGETS_TABLE),
                 devEnv.required(Variables.CACHE_TABLE),
-                devEnv.required(Variables.USAGE_TABLE)));
+                devEnv.required(Variables.USAGE_TABLE),
+                devEnv.required(Variables.RESPONSES_TABLE)));
       }
       GatewayHandler gateway = GatewayHandler.create(devEnv, clock);
       // Budgets are estimated with the real tokenizer from the first request on (a deployed

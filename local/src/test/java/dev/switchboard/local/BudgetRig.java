@@ -65,6 +65,7 @@ final class BudgetRig implements AutoCloseable {
     env.put("BUDGETS_TABLE", "budgets-" + suffix);
     env.put("CACHE_TABLE", "cache-" + suffix);
     env.put("USAGE_TABLE", "usage-" + suffix);
+    env.put("RESPONSES_TABLE", "responses-" + suffix);
     env.put("OPENAI_BASE_URL", upstream.baseUrl());
     env.put("OPENAI_API_KEY", "sk-provider-test");
     env.put("KEY_CACHE_TTL_SECONDS", "60");
@@ -80,7 +81,8 @@ final class BudgetRig implements AutoCloseable {
             env.get("KEYS_TABLE"),
             env.get("BUDGETS_TABLE"),
             env.get("CACHE_TABLE"),
-            env.get("USAGE_TABLE")));
+            env.get("USAGE_TABLE"),
+            env.get("RESPONSES_TABLE")));
     budgets = new DynamoBudgetStore(dynamo, env.get("BUDGETS_TABLE"));
     keys = new DynamoKeyStore(dynamo, env.get("KEYS_TABLE"));
     for (int i = 0; i < instances; i++) {

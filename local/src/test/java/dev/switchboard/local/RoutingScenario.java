@@ -36,6 +36,7 @@ final class RoutingScenario implements AutoCloseable {
   static final String CACHE_TABLE = "routing-scenario-cache";
   static final String BUDGETS_TABLE = "routing-scenario-budgets";
   static final String USAGE_TABLE = "routing-scenario-usage";
+  static final String RESPONSES_TABLE = "routing-scenario-responses";
 
   /** The deadlines every scenario runs with; bounds on wall time are derived from them. */
   static final long FIRST_BYTE_MS = 1000;
@@ -117,6 +118,7 @@ final class RoutingScenario implements AutoCloseable {
     env.put("CACHE_TABLE", CACHE_TABLE);
     env.put("BUDGETS_TABLE", BUDGETS_TABLE);
     env.put("USAGE_TABLE", USAGE_TABLE);
+    env.put("RESPONSES_TABLE", RESPONSES_TABLE);
     env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.toString());
     env.put("AWS_ACCESS_KEY_ID", "local");
     env.put("AWS_SECRET_ACCESS_KEY", "local");

@@ -68,7 +68,8 @@ class RoutingScenariosIT {
               RoutingScenario.KEYS_TABLE,
               RoutingScenario.BUDGETS_TABLE,
               RoutingScenario.CACHE_TABLE,
-              RoutingScenario.USAGE_TABLE));
+              RoutingScenario.USAGE_TABLE,
+              RoutingScenario.RESPONSES_TABLE));
       for (String table :
           List.of(
               RoutingScenario.KEYS_TABLE,

@@ -116,6 +116,18 @@ final class AccessLog {
     write(fields);
   }
 
+  /**
+   * A response that was answered but could not be stored ({@code store: true}): continuing it or
+   * reading it back finds nothing. Its id and the failure's class, never its content.
+   */
+  void responseUnsaved(String requestId, String responseId, Throwable t) {
+    ObjectNode fields = newLine("ERROR", requestId);
+    fields.put("type", "response_unsaved");
+    fields.put("responseId", responseId);
+    fields.put("error", t.getClass().getName());
+    write(fields);
+  }
+
   /** A new line with its level and request id, for {@link #write}. */
   ObjectNode newLine(String level, String requestId) {
     ObjectNode fields = mapper.createObjectNode();

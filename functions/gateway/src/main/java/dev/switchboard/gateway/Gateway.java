@@ -14,6 +14,8 @@ import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.config.Variables;
+import dev.switchboard.core.responses.ResponseArchive;
+import dev.switchboard.core.responses.ResponseStore;
 import dev.switchboard.core.routing.HealthStore;
 import dev.switchboard.core.routing.ProviderHealth;
 import dev.switchboard.core.routing.RoutePlanner;
@@ -31,6 +33,7 @@ import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoHealthStore;
 import dev.switchboard.store.DynamoKeyStore;
+import dev.switchboard.store.DynamoResponseStore;
 import dev.switchboard.store.DynamoUsageStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +58,8 @@ record Gateway(
     UsageRecorder recorder,
     boolean logContent,
     ChatCompletion completion,
-    SharedHealth sharedHealth) {
+    SharedHealth sharedHealth,
+    ResponseArchive archive) {
 
   static Gateway fromEnvironment(Env env) {
     return fromEnvironment(env, Clock.systemUTC());
@@ -76,6 +80,11 @@ record Gateway(
             .table()
             .<CacheStore>map(table -> new DynamoCacheStore(dynamo, table))
             .orElse(CacheStore.NONE);
+    ResponseStore responseStore =
+        settings
+            .responsesTable()
+            .<ResponseStore>map(table -> new DynamoResponseStore(dynamo, table))
+            .orElse(ResponseStore.NONE);
     ObjectMapper mapper = new ObjectMapper();
     AccessLog log = AccessLog.stdout(mapper);
     UsageSettings usage = settings.usage();
@@ -90,6 +99,7 @@ record Gateway(
         new DynamoBudgetStore(dynamo, budgetsTable),
         new DynamoHealthStore(dynamo, budgetsTable),
         usageStore,
+        responseStore,
         r -> log.unsavedUsage(r.requestId(), usageStore.table(), usageStore.itemJson(r)),
         log);
   }
@@ -107,6 +117,7 @@ record Gateway(
       BudgetStore budgets,
       HealthStore healthStore,
       UsageStore usageStore,
+      ResponseStore responseStore,
       Consumer<UsageRecord> unsaved,
       AccessLog log) {
     return assemble(
@@ -119,6 +130,7 @@ record Gateway(
         budgets,
         healthStore,
         usageStore,
+        responseStore,
         unsaved,
         log);
   }
@@ -134,6 +146,7 @@ record Gateway(
       BudgetStore budgets,
       HealthStore healthStore,
       UsageStore usageStore,
+      ResponseStore responseStore,
       Consumer<UsageRecord> unsaved,
       AccessLog log) {
     UsageSettings usage = settings.usage();
@@ -163,7 +176,8 @@ record Gateway(
             shared,
             log,
             recorder,
-            usage.logContent());
+            usage.logContent(),
+            responseStore);
     if (firstRead != null) {
       try {
         firstRead.join();
@@ -186,7 +200,8 @@ record Gateway(
       SharedHealth sharedHealth,
       AccessLog log,
       UsageRecorder recorder,
-      boolean logContent) {
+      boolean logContent,
+      ResponseStore responseStore) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
     RoutingConfig routing;
     try {
@@ -237,7 +252,8 @@ record Gateway(
         recorder,
         logContent,
         completion,
-        sharedHealth);
+        sharedHealth,
+        new ResponseArchive(responseStore, mapper, clock, settings.responsesRetention()));
   }
 
   /** The endpoint health every instance shares, not read yet. */
@@ -253,8 +269,8 @@ record Gateway(
 
   /**
    * The same gateway with a new environment (provider credentials read after a SnapStart restore):
-   * the key store, the cache store and their client are kept, everything that depends on the
-   * settings is rebuilt.
+   * the key store, the cache store, the response store and their client are kept, everything that
+   * depends on the settings is rebuilt.
    */
   Gateway rewire(Env newEnv) {
     return build(
@@ -268,6 +284,7 @@ record Gateway(
         sharedHealth,
         log,
         recorder,
-        logContent);
+        logContent,
+        archive.store());
   }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.api.messages.MessagesRequestMapper;
+import dev.switchboard.core.api.responses.ResponsesRequestMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.chat.ChatOutcome;
 import dev.switchboard.core.error.ErrorKind;
@@ -25,6 +26,7 @@ final class GatewayRoutes {
   private final Responses responses;
   private final ChatCompletionsRoute chat;
   private final MessagesRoute messages;
+  private final ResponsesRoute responsesDoor;
   private final CacheDirectives cacheDirectives;
   private final LookupRoutes lookups;
 
@@ -42,6 +44,17 @@ final class GatewayRoutes {
             gateway.authenticator(),
             cacheDirectives,
             gateway.log(),
+            gateway.settings().maxRequestBytes());
+    this.responsesDoor =
+        new ResponsesRoute(
+            new ResponsesRequestMapper(gateway.mapper()),
+            gateway.completion(),
+            gateway.archive(),
+            responses,
+            gateway.authenticator(),
+            cacheDirectives,
+            gateway.log(),
+            gateway.clock(),
             gateway.settings().maxRequestBytes());
     this.lookups =
         new LookupRoutes(
@@ -92,6 +105,9 @@ final class GatewayRoutes {
       }
       if (MessagesRoute.serves(path)) {
         return messages.handle(request, path, sink, start);
+      }
+      if (ResponsesRoute.serves(path)) {
+        return responsesDoor.handle(request, path, sink, start);
       }
       if (!LookupRoutes.serves(path)) {
         throw new GatewayException(

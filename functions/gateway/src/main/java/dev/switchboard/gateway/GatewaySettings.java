@@ -10,6 +10,8 @@ import static dev.switchboard.core.config.Variables.KEY_CACHE_TTL_SECONDS;
 import static dev.switchboard.core.config.Variables.MAX_REQUEST_BYTES;
 import static dev.switchboard.core.config.Variables.MODEL_CATALOG_FILE;
 import static dev.switchboard.core.config.Variables.RESERVATION_EXPIRY_SECONDS;
+import static dev.switchboard.core.config.Variables.RESPONSES_RETENTION_DAYS;
+import static dev.switchboard.core.config.Variables.RESPONSES_TABLE;
 import static dev.switchboard.core.config.Variables.ROUTING_CONFIG_FILE;
 
 import dev.switchboard.core.api.messages.ThinkingEfforts;
@@ -29,6 +31,8 @@ import java.util.Optional;
  * values; the providers read their credentials from the same environment through their factories.
  *
  * @param budgetsTable required to serve; empty only where a test wires its own budget store
+ * @param responsesTable where stored responses live; empty: none are stored
+ * @param responsesRetention how long a stored response is found
  * @param snapStart whether this environment is restored from a SnapStart snapshot: no store call
  *     may go into the snapshot
  */
@@ -39,6 +43,8 @@ public record GatewaySettings(
     UsageSettings usage,
     UpstreamSettings upstream,
     CacheSettings cache,
+    Optional<String> responsesTable,
+    Duration responsesRetention,
     Duration reservationExpiry,
     Duration keyCacheTtl,
     int maxRequestBytes,
@@ -60,6 +66,8 @@ public record GatewaySettings(
             env.optional(CACHE_TABLE),
             env.seconds(CACHE_DEFAULT_TTL_SECONDS),
             env.seconds(CACHE_MAX_TTL_SECONDS)),
+        env.optional(RESPONSES_TABLE),
+        env.days(RESPONSES_RETENTION_DAYS),
         env.seconds(RESERVATION_EXPIRY_SECONDS),
         env.seconds(KEY_CACHE_TTL_SECONDS),
         env.integer(MAX_REQUEST_BYTES),

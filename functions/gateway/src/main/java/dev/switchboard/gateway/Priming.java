@@ -6,6 +6,10 @@ import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.api.messages.MessagesRequestMapper;
 import dev.switchboard.core.api.messages.MessagesStream;
+import dev.switchboard.core.api.responses.ResponsesObjects;
+import dev.switchboard.core.api.responses.ResponsesRequest;
+import dev.switchboard.core.api.responses.ResponsesRequestMapper;
+import dev.switchboard.core.api.responses.ResponsesStream;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.catalog.Model;
@@ -27,7 +31,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * SnapStart priming: runs the request path (both doors) once on sample data before the snapshot, so
+ * SnapStart priming: runs the request path (every door) once on sample data before the snapshot, so
  * the classes it needs are loaded and initialised in the snapshot rather than on the first request
  * after every restore.
  *
@@ -94,6 +98,7 @@ final class Priming {
       chat.complete(chat.plan(parser.parse(nonStreamed(body))), "gen-priming", new ArrayList<>());
     }
     primeMessagesDoor(mapper, responses, discard);
+    primeResponsesDoor(mapper, responses, discard);
     responses.json(
         discard, 200, models.list(Optional.empty()), Map.of(Responses.REQUEST_ID, "priming"));
     responses.error(
@@ -132,6 +137,51 @@ final class Priming {
         discard,
         new GatewayException(ErrorKind.AUTHENTICATION, "invalid_api_key", "priming"),
         "priming");
+  }
+
+  /**
+   * The Responses door's own classes: a request with an item list and a function tool mapped in, a
+   * stream and a whole response written out. Nothing is stored: the store is a network call.
+   */
+  private static void primeResponsesDoor(
+      ObjectMapper mapper, Responses responses, ResponseSink discard) {
+    byte[] body =
+        ("{\"model\":\""
+                + SAMPLE_MODEL
+                + "\",\"stream\":true,\"store\":false,\"instructions\":\"Be brief.\","
+                + "\"max_output_tokens\":16,\"tools\":[{\"type\":\"function\",\"name\":\"f\","
+                + "\"parameters\":{\"type\":\"object\"}}],\"text\":{\"format\":{\"type\":\"text\"}},"
+                + "\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"Hi\"}]},"
+                + "{\"type\":\"function_call\",\"call_id\":\"c\",\"name\":\"f\",\"arguments\":\"{}\"},"
+                + "{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"ok\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    ResponsesRequestMapper door = new ResponsesRequestMapper(mapper);
+    ResponsesRequest request = door.translate(door.read(body), id -> mapper.createArrayNode());
+    String id = ResponsesObjects.responseId("priming");
+    ResponsesReply streamed =
+        new ResponsesReply(
+            discard,
+            responses,
+            "priming",
+            new ResponsesReply.Shape(
+                id,
+                0L,
+                request.echo(),
+                new ResponsesStream(
+                    id, 0L, SAMPLE_MODEL, request.echo(), TokenEstimate.ofPrompt(request.chat()))),
+            kept -> {});
+    streamed.chunk(sampleChunk(mapper));
+    streamed.done();
+    streamed.finish();
+    ObjectNode completion = mapper.createObjectNode().put("id", "gen-priming");
+    completion.putArray("choices").addObject().put("finish_reason", "stop").putObject("message");
+    new ResponsesReply(
+            discard,
+            responses,
+            "priming",
+            new ResponsesReply.Shape(id, 0L, request.echo(), null),
+            kept -> {})
+        .completion(completion, null, 0);
   }
 
   /** A GetItem reply holding a key item with every attribute the key store maps. */

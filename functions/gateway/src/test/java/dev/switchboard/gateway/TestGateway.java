@@ -9,6 +9,7 @@ import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.InMemoryBudgetStore;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.config.Env;
+import dev.switchboard.core.responses.InMemoryResponseStore;
 import dev.switchboard.core.routing.HealthStore;
 import dev.switchboard.core.usage.UsageStore;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +26,7 @@ final class TestGateway {
 
   final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
   final Gateway gateway;
+  final InMemoryResponseStore storedResponses = new InMemoryResponseStore();
 
   TestGateway(Map<String, String> env, KeyStore keys, UsageStore usage) {
     this(env, keys, CacheStore.NONE, usage);
@@ -62,6 +64,7 @@ final class TestGateway {
             budgets,
             HealthStore.NONE,
             usage,
+            storedResponses,
             r ->
                 log.unsavedUsage(
                     r.requestId(), "usage", json.createObjectNode().put("pk", r.keyId())),

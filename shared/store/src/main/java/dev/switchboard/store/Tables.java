@@ -39,7 +39,7 @@ public final class Tables {
   private Tables() {}
 
   /** The table names a deployment uses, as the template passes them in. */
-  public record Names(String keys, String budgets, String cache, String usage) {}
+  public record Names(String keys, String budgets, String cache, String usage, String responses) {}
 
   /** Keys: one item per gateway key, by the SHA-256 of its secret. */
   public static CreateTableRequest keys(String tableName) {
@@ -121,10 +121,31 @@ public final class Tables {
         .build();
   }
 
+  /**
+   * Responses: one stored response per tenant scope ({@code tenant}) and response id ({@code id}).
+   * See {@link DynamoResponseStore}.
+   */
+  public static CreateTableRequest responses(String tableName) {
+    return CreateTableRequest.builder()
+        .tableName(tableName)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            attribute(DynamoResponseStore.TENANT, ScalarAttributeType.S),
+            attribute(DynamoResponseStore.ID, ScalarAttributeType.S))
+        .keySchema(
+            key(DynamoResponseStore.TENANT, KeyType.HASH),
+            key(DynamoResponseStore.ID, KeyType.RANGE))
+        .build();
+  }
+
   /** Every table definition for these names. */
   public static List<CreateTableRequest> all(Names names) {
     return List.of(
-        keys(names.keys()), budgets(names.budgets()), cache(names.cache()), usage(names.usage()));
+        keys(names.keys()),
+        budgets(names.budgets()),
+        cache(names.cache()),
+        usage(names.usage()),
+        responses(names.responses()));
   }
 
   /**

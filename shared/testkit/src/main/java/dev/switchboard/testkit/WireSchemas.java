@@ -57,8 +57,10 @@ public final class WireSchemas {
   public static List<String> violations(WireShape shape, JsonNode node) {
     List<String> violations = new ArrayList<>(ownViolations(shape, node));
     if (OpenAiSchemas.available()) {
-      for (String violation : OpenAiSchemas.violations(shape.openAiComponent(), node)) {
-        violations.add("openai: " + violation);
+      if (shape.openAiComponent() != null) {
+        for (String violation : OpenAiSchemas.violations(shape.openAiComponent(), node)) {
+          violations.add("openai: " + violation);
+        }
       }
     } else if (SKIP_REPORTED.compareAndSet(false, true)) {
       System.err.println(

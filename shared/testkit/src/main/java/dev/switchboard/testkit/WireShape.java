@@ -8,7 +8,11 @@ public enum WireShape {
   CHAT_COMPLETION("chat-completion", "CreateChatCompletionResponse"),
   CHAT_COMPLETION_CHUNK("chat-completion-chunk", "CreateChatCompletionStreamResponse"),
   ERROR("error", "ErrorResponse"),
-  MODEL_LIST("model-list", "ListModelsResponse");
+  MODEL_LIST("model-list", "ListModelsResponse"),
+  RESPONSE("response", "Response"),
+  RESPONSE_STREAM_EVENT("response-stream-event", "ResponseStreamEvent"),
+  /** OpenAI's description names no component for it: only the project's schema checks it. */
+  RESPONSE_DELETED("response-deleted", null);
 
   private final String schemaName;
   private final String openAiComponent;
@@ -23,6 +27,7 @@ public enum WireShape {
     return schemaName + ".schema.json";
   }
 
+  /** The OpenAI component, or null when OpenAI's document describes none. */
   String openAiComponent() {
     return openAiComponent;
   }

@@ -16,6 +16,7 @@ public final class Variables {
   public static final String BUDGETS_TABLE = "BUDGETS_TABLE";
   public static final String CACHE_TABLE = "CACHE_TABLE";
   public static final String USAGE_TABLE = "USAGE_TABLE";
+  public static final String RESPONSES_TABLE = "RESPONSES_TABLE";
 
   /** The most one DynamoDB call may take, retries included; reports override the default. */
   public static final WholeNumber STORE_TIMEOUT_MS =
@@ -33,6 +34,11 @@ public final class Variables {
   public static final WholeNumber USAGE_WRITE_ATTEMPTS =
       new WholeNumber("USAGE_WRITE_ATTEMPTS", 3, 1, 10);
   public static final Flag LOG_MESSAGE_CONTENT = new Flag("LOG_MESSAGE_CONTENT", false);
+
+  // Stored responses (the Responses door): how long one is kept before it is no longer found
+
+  public static final WholeNumber RESPONSES_RETENTION_DAYS =
+      new WholeNumber("RESPONSES_RETENTION_DAYS", 30, 1, 3650);
 
   // The gateway's admission, cache and request limits
 
