@@ -33,6 +33,9 @@ public final class ChatRequestParser {
   private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
   private static final int MAX_STOP_SEQUENCES = 4;
 
+  /** The longest model name accepted. */
+  public static final int MAX_MODEL_CHARS = 256;
+
   /** Number ranges of the sampling parameters, as the OpenAI API documents them. */
   private static final Map<String, double[]> RANGES =
       Map.of(
@@ -64,6 +67,10 @@ public final class ChatRequestParser {
     String model = requiredString(body, "model");
     if (model.isBlank()) {
       throw invalidParam("model", "'model' must not be empty.");
+    }
+    if (model.length() > MAX_MODEL_CHARS) {
+      // no catalogue id or alias is this long; the usage record and its log line keep the name
+      throw invalidParam("model", "'model' must be at most " + MAX_MODEL_CHARS + " characters.");
     }
     JsonNode messagesNode = body.get("messages");
     if (messagesNode == null || messagesNode.isNull()) {

@@ -140,6 +140,21 @@ class ChatRequestParserTest {
   }
 
   @Test
+  void aModelNameLongerThanAnyIdIsA400AndOneOfTheLongestIsRead() {
+    String messages = ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    String longest = "m".repeat(ChatRequestParser.MAX_MODEL_CHARS);
+
+    assertThat(parse("{\"model\":\"" + longest + "\"" + messages).model()).isEqualTo(longest);
+    assertThatThrownBy(() -> parse("{\"model\":\"" + longest + "m\"" + messages))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.param()).hasValue("model");
+              assertThat(e.getMessage()).doesNotContain(longest);
+            });
+  }
+
+  @Test
   void rejectsInvalidUtf8() {
     byte[] body = {'{', '"', 'm', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
     assertThatThrownBy(() -> parser.parse(body))
