@@ -8,7 +8,8 @@ public enum WireShape {
   CHAT_COMPLETION("chat-completion", "CreateChatCompletionResponse"),
   CHAT_COMPLETION_CHUNK("chat-completion-chunk", "CreateChatCompletionStreamResponse"),
   ERROR("error", "ErrorResponse"),
-  MODEL_LIST("model-list", "ListModelsResponse");
+  MODEL_LIST("model-list", "ListModelsResponse"),
+  EMBEDDING_LIST("embedding-list", "CreateEmbeddingResponse");
 
   private final String schemaName;
   private final String openAiComponent;
