@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.LongSupplier;
 
 /**
  * Admits a request against its key's budget and rate limits before anything is forwarded (step 5 of
@@ -117,16 +118,20 @@ public final class Admission {
    * dearest input price among the candidates, and nothing written. There is no output limit to
    * clamp, so the ticket's request is null.
    *
-   * @param inputTokens the input's tokens as {@link CostEstimator#inputTokens} counts them
+   * @param input the input's tokens as {@link CostEstimator#inputTokens} counts them; not asked for
+   *     a key without limits, which reserves nothing
    * @throws GatewayException 402, 429 or 503 as {@link #admit(ApiKey, ChatRequest, List, String)}
    */
-  public Ticket admitInput(ApiKey key, long inputTokens, List<Model> candidates, String requestId) {
+  public Ticket admitInput(
+      ApiKey key, LongSupplier input, List<Model> candidates, String requestId) {
     Instant now = clock.instant();
     KeyLimits limits = key.limits();
     String periodId = limits.reset().periodId(now);
     if (limits.unlimited()) {
+      // nothing to hold: the input is not tokenized for a reservation (the settlement charges)
       return new Ticket(key.id(), periodId, requestId, 0, 0, null, false);
     }
+    long inputTokens = input.getAsLong();
     long amount = 0;
     for (Model candidate : candidates) {
       amount = Math.max(amount, CostEstimator.price(candidate.pricing(), inputTokens, 0));

@@ -110,7 +110,7 @@ public final class Embeddings {
     Admission.Ticket ticket =
         admission.admitInput(
             call.key(),
-            estimator.inputTokens(request.texts(), request.tokenIdCount()),
+            () -> estimator.inputTokens(request.texts(), request.tokenIdCount()),
             plan.candidates().stream().map(RoutePlan.Candidate::model).toList(),
             call.requestId());
     trace.ticket = ticket;
@@ -126,7 +126,8 @@ public final class Embeddings {
                 EmbeddingCall embedding =
                     new EmbeddingCall(attempt.model(), upstream, attempt.firstByteTimeout());
                 // checked here, so that an answer that does not fit is the attempt's failure
-                return checked(((EmbeddingProvider) provider).embed(embedding), upstream);
+                int length = upstream.dimensions().orElse(attempt.model().dimensions());
+                return checked(((EmbeddingProvider) provider).embed(embedding), upstream, length);
               });
     } finally {
       trace.upstreamEnd = nanoTime.getAsLong();
@@ -224,28 +225,41 @@ public final class Embeddings {
     return m.supports("dimensions") && asked <= m.dimensions() ? asked : -1;
   }
 
-  /** The upstream's list with one vector per input, in order, in the encoding asked for. */
-  private static ObjectNode checked(ObjectNode body, EmbeddingRequest request)
+  /**
+   * The upstream's list with one vector per input, in input order (by each item's {@code index}
+   * when it has one), each {@code length} long, in the encoding asked for.
+   */
+  private static ObjectNode checked(ObjectNode body, EmbeddingRequest request, int length)
       throws ProviderException {
     JsonNode data = body.get("data");
     if (!(data instanceof ArrayNode items) || items.size() != request.inputs()) {
       throw new ProviderException.StreamBroken(
           "the upstream did not answer one embedding per input", null);
     }
-    int length = -1;
+    ObjectNode[] ordered = new ObjectNode[items.size()];
     for (int i = 0; i < items.size(); i++) {
       if (!(items.get(i) instanceof ObjectNode item)) {
         throw new ProviderException.StreamBroken("an embedding was not an object", null);
       }
-      JsonNode vector = EmbeddingVectors.encode(item.get("embedding"), request.base64());
-      int size = EmbeddingVectors.length(vector);
-      if (length >= 0 && size != length) {
-        throw new ProviderException.StreamBroken("the upstream's vectors differ in length", null);
+      JsonNode index = item.get("index");
+      int at = index != null && index.canConvertToInt() ? index.intValue() : i;
+      if (at < 0 || at >= ordered.length || ordered[at] != null) {
+        throw new ProviderException.StreamBroken("the upstream's embedding indexes clash", null);
       }
-      length = size;
+      JsonNode vector = EmbeddingVectors.encode(item.get("embedding"), request.base64());
+      if (EmbeddingVectors.length(vector) != length) {
+        // a fallback stands in only with vectors as long as the first model's
+        throw new ProviderException.StreamBroken(
+            "the upstream's vectors are not " + length + " long", null);
+      }
       item.put("object", "embedding");
-      item.put("index", i);
+      item.put("index", at);
       item.set("embedding", vector);
+      ordered[at] = item;
+    }
+    items.removeAll();
+    for (ObjectNode item : ordered) {
+      items.add(item);
     }
     return body;
   }

@@ -114,7 +114,9 @@ class EmbeddingsTest {
     ProviderException failure;
     boolean base64;
     boolean reportsUsage = true;
+    boolean reversed;
     int vectors = -1;
+    int length = -1;
 
     Scripted(String id) {
       this.id = id;
@@ -141,13 +143,18 @@ class EmbeddingsTest {
       if (failure != null) {
         throw failure;
       }
-      int length = call.request().dimensions().orElse(call.model().dimensions());
+      int length =
+          this.length >= 0
+              ? this.length
+              : call.request().dimensions().orElse(call.model().dimensions());
       ObjectNode list = JSON.createObjectNode();
       ArrayNode data = list.putArray("data");
       int count = vectors >= 0 ? vectors : call.request().inputs();
-      for (int i = 0; i < count; i++) {
+      for (int n = 0; n < count; n++) {
+        int i = reversed ? count - 1 - n : n;
         float[] vector = vector(i, length);
         ObjectNode item = data.addObject();
+        item.put("index", i);
         if (base64) {
           item.put("embedding", EmbeddingVectors.base64(vector));
         } else {
@@ -355,6 +362,36 @@ class EmbeddingsTest {
 
     assertThat(outcome.status()).isEqualTo(200);
     assertThat(outcome.served()).isEqualTo(TWIN);
+    assertThat(outcome.attempts().getFirst().outcome()).isEqualTo("stream_broken");
+  }
+
+  @Test
+  void putsTheVectorsInInputOrderWhateverOrderTheUpstreamListedThem() {
+    providers.get("alpha").reversed = true;
+
+    EmbeddingOutcome outcome =
+        embeddings().run(call("{\"model\":\"alpha/small\",\"input\":[\"a\",\"b\",\"c\"]}", null));
+
+    JsonNode data = outcome.body().path("data");
+    for (int i = 0; i < 3; i++) {
+      assertThat(data.get(i).path("index").asInt()).isEqualTo(i);
+      assertThat(floats(data.get(i).path("embedding"))).containsExactly(vector(i, 1536));
+    }
+  }
+
+  @Test
+  void vectorsOfAnotherLengthThanTheModelsAreAFailedAttempt() {
+    providers.get("alpha").length = 1024;
+
+    EmbeddingOutcome outcome =
+        embeddings()
+            .run(
+                call(
+                    "{\"model\":\"alpha/small\",\"models\":[\"beta/twin\"],\"input\":\"a\"}",
+                    null));
+
+    assertThat(outcome.served()).isEqualTo(TWIN);
+    assertThat(outcome.body().at("/data/0/embedding")).hasSize(1536);
     assertThat(outcome.attempts().getFirst().outcome()).isEqualTo("stream_broken");
   }
 
