@@ -202,6 +202,22 @@ public final class Embeddings {
           "input",
           "'" + primary.id() + "' takes text only; send 'input' as strings, not token ids.");
     }
+    InputSizes sizes = new InputSizes(request);
+    int tooLong = sizes.firstOver(primary.contextLength());
+    if (tooLong >= 0) {
+      String where = request.inputs() == 1 ? "input" : "input[" + tooLong + "]";
+      throw GatewayException.invalidParam(
+          where,
+          "'"
+              + where
+              + "' has "
+              + sizes.tokens(tooLong)
+              + " tokens; '"
+              + primary.id()
+              + "' takes at most "
+              + primary.contextLength()
+              + " in one input.");
+    }
     int length = request.dimensions().orElse(primary.dimensions());
     List<RoutePlan.Candidate> kept = new ArrayList<>();
     for (RoutePlan.Candidate candidate : plan.candidates()) {
@@ -209,11 +225,51 @@ public final class Embeddings {
       if (m.embeds()
           && providers.get(m.provider()) instanceof EmbeddingProvider
           && (!request.tokenInput() || m.supports("token_input"))
-          && vectorLength(m, request) == length) {
+          && vectorLength(m, request) == length
+          && sizes.firstOver(m.contextLength()) < 0) {
         kept.add(candidate);
       }
     }
     return new RoutePlan(plan.request(), kept, plan.total(), plan.retries());
+  }
+
+  /**
+   * The tokens of each input, against a model's limit for one input: a text is tokenized only when
+   * its UTF-8 bytes (a bound no tokenizer exceeds) pass the limit, and once per request.
+   */
+  private static final class InputSizes {
+    private final EmbeddingRequest request;
+    private final long[] exact;
+
+    InputSizes(EmbeddingRequest request) {
+      this.request = request;
+      this.exact = new long[request.inputs()];
+      java.util.Arrays.fill(exact, -1);
+    }
+
+    /** The first input with more than {@code limit} tokens, or -1 when every one fits. */
+    int firstOver(int limit) {
+      for (int i = 0; i < request.inputs(); i++) {
+        if (request.tokenInput()) {
+          if (request.tokenIds().get(i).size() > limit) {
+            return i;
+          }
+        } else if (CostEstimator.upperBound(request.texts().get(i)) > limit && tokens(i) > limit) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    long tokens(int i) {
+      if (request.tokenInput()) {
+        return request.tokenIds().get(i).size();
+      }
+      if (exact[i] < 0) {
+        exact[i] = CostEstimator.exactTokens(request.texts().get(i));
+      }
+      return exact[i];
+    }
   }
 
   /** The length of the vectors {@code m} returns for the request; -1 when it cannot comply. */

@@ -63,6 +63,10 @@ class EmbeddingsTest {
 
   private static final Model TWIN = embedding("beta/twin", 1536, "0.10");
   private static final Model OTHER = embedding("gamma/other", 1024, "0.01");
+
+  /** As long vectors as alpha's, but at most 16 tokens in one input. */
+  private static final Model SHORT = embedding("gamma/short", 1536, "0.01", 16);
+
   private static final Model CHAT =
       new Model(
           "alpha/chat",
@@ -89,6 +93,11 @@ class EmbeddingsTest {
   }
 
   private static Model embedding(String id, int dimensions, String price, String... caps) {
+    return embedding(id, dimensions, price, 8192, caps);
+  }
+
+  private static Model embedding(
+      String id, int dimensions, String price, int maxInput, String... caps) {
     String provider = id.substring(0, id.indexOf('/'));
     return new Model(
         id,
@@ -96,7 +105,7 @@ class EmbeddingsTest {
         provider,
         id.substring(id.indexOf('/') + 1),
         List.of(),
-        8192,
+        maxInput,
         0,
         new Pricing(new BigDecimal(price), BigDecimal.ZERO, null, null, null),
         Set.of(caps),
@@ -197,7 +206,7 @@ class EmbeddingsTest {
   private Embeddings embeddings() {
     Clock real = Clock.systemUTC();
     ProviderHealth health = new ProviderHealth(real, 5, Duration.ofSeconds(30));
-    ModelCatalog catalog = new ModelCatalog(List.of(SMALL, TWIN, OTHER, CHAT));
+    ModelCatalog catalog = new ModelCatalog(List.of(SMALL, TWIN, OTHER, SHORT, CHAT));
     Map<String, ChatProvider> routed = Map.copyOf(providers);
     Router router =
         new Router(
@@ -347,6 +356,33 @@ class EmbeddingsTest {
     // beta/twin takes no 'dimensions': its 1536-long vectors could not stand in
     assertThat(providers.get("beta").calls).isEmpty();
     assertThat(outcome.status()).isEqualTo(502);
+  }
+
+  @Test
+  void anInputLongerThanAModelTakesIsRefusedByItAndKeepsItOutOfTheFallbacks() {
+    String longText = "word ".repeat(40);
+    providers.get("alpha").failure = new ProviderException.ServerError("down", 503);
+
+    EmbeddingOutcome asked =
+        embeddings()
+            .run(
+                call(
+                    "{\"model\":\"gamma/short\",\"input\":[\"fits\",\"" + longText + "\"]}", null));
+    EmbeddingOutcome fallback =
+        embeddings()
+            .run(
+                call(
+                    "{\"model\":\"alpha/small\",\"models\":[\"gamma/short\"],\"input\":\""
+                        + longText
+                        + "\"}",
+                    null));
+
+    assertThat(asked.status()).isEqualTo(400);
+    assertThat(asked.error().param()).hasValue("input[1]");
+    assertThat(asked.error().getMessage()).contains("16").doesNotContain("word");
+    // gamma/short cannot take the text: it is no fallback for it
+    assertThat(fallback.status()).isEqualTo(502);
+    assertThat(providers.get("gamma").calls).isEmpty();
   }
 
   @Test
