@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
@@ -10,7 +11,11 @@ import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.core.chat.TokenEstimate;
+import dev.switchboard.core.embeddings.EmbeddingRequest;
+import dev.switchboard.core.embeddings.EmbeddingRequestParser;
+import dev.switchboard.core.embeddings.EmbeddingVectors;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
@@ -27,9 +32,9 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * SnapStart priming: runs the request path (both doors) once on sample data before the snapshot, so
- * the classes it needs are loaded and initialised in the snapshot rather than on the first request
- * after every restore.
+ * SnapStart priming: runs the request path (the chat, Messages and embeddings doors) once on sample
+ * data before the snapshot, so the classes it needs are loaded and initialised in the snapshot
+ * rather than on the first request after every restore.
  *
  * <p>What it must not do: call the network or the key store (a snapshot is taken once and restored
  * many times, so a connection or a looked-up key would be stale or shared), authenticate (the key
@@ -94,6 +99,7 @@ final class Priming {
       chat.complete(chat.plan(parser.parse(nonStreamed(body))), "gen-priming", new ArrayList<>());
     }
     primeMessagesDoor(mapper, responses, discard);
+    primeEmbeddingsDoor(mapper, responses, discard);
     responses.json(
         discard, 200, models.list(Optional.empty()), Map.of(Responses.REQUEST_ID, "priming"));
     responses.error(
@@ -132,6 +138,29 @@ final class Priming {
         discard,
         new GatewayException(ErrorKind.AUTHENTICATION, "invalid_api_key", "priming"),
         "priming");
+  }
+
+  /**
+   * The embeddings door's own classes: a request parsed (its limits checked), a vector encoded to
+   * base64 and back, a list written out. The use case runs on parts primed above.
+   */
+  private static void primeEmbeddingsDoor(
+      ObjectMapper mapper, Responses responses, ResponseSink discard) {
+    EmbeddingRequest request =
+        new EmbeddingRequestParser(mapper)
+            .parse(
+                "{\"model\":\"switchboard/echo-embed\",\"input\":[\"Hello\"],\"dimensions\":4}"
+                    .getBytes(StandardCharsets.UTF_8));
+    ObjectNode list = mapper.createObjectNode().put("object", "list");
+    ObjectNode item = list.putArray("data").addObject().put("index", 0);
+    item.putArray("embedding").add(0.5f).add(-0.25f).add(0.125f).add(1f);
+    try {
+      JsonNode encoded = EmbeddingVectors.encode(item.get("embedding"), !request.base64());
+      EmbeddingVectors.encode(encoded, false);
+    } catch (ProviderException e) {
+      throw new IllegalStateException("the sample vector is a vector", e);
+    }
+    responses.json(discard, 200, list, Map.of(Responses.REQUEST_ID, "priming"));
   }
 
   /** A GetItem reply holding a key item with every attribute the key store maps. */
