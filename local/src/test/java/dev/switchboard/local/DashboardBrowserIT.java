@@ -69,7 +69,11 @@ class DashboardBrowserIT {
 
       assertThat(seen.path("failure").isMissingNode()).as(seen.toString()).isTrue();
       assertThat(seen.path("consoleErrors")).as(seen.toString()).isEmpty();
-      assertThat(seen.path("charts")).hasSize(6);
+      assertThat(seen.path("charts")).hasSize(7);
+      assertThat(seen.path("charts"))
+          .filteredOn(chart -> chart.path("id").asText().equals("c-api"))
+          .singleElement()
+          .satisfies(chart -> assertThat(chart.path("marks").asInt()).isEqualTo(3));
       for (JsonNode chart : seen.path("charts")) {
         assertThat(chart.path("svg").asInt()).as(chart.toString()).isEqualTo(1);
         assertThat(chart.path("marks").asInt()).as(chart.toString()).isPositive();
@@ -155,7 +159,10 @@ class DashboardBrowserIT {
                 n % 2 == 0 ? Duration.ofMillis(120 + 15L * (n % 5)) : null,
                 Duration.ofMillis(300 + 40L * (n % 7)),
                 Duration.ofMillis(250 + 40L * (n % 7)),
-                null));
+                null,
+                // every door, for the chart by API
+                List.of(UsageRecord.CHAT, UsageRecord.MESSAGES, UsageRecord.EMBEDDINGS)
+                    .get(n % 3)));
       }
     }
   }

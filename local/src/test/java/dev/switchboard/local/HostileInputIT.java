@@ -23,10 +23,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A generated corpus of hostile requests over every route of a started dev server, seeded so that a
- * failure can be replayed: malformed JSON, wrong types per field, huge strings, deep nesting,
- * invalid UTF-8, NUL bytes, duplicate keys, out-of-range numbers, odd methods and paths, long and
- * many headers. Every one must get an answer below 500, and every refusal must be JSON in the
- * OpenAI error shape; a closed connection or no answer within the timeout is a failure too.
+ * failure can be replayed: malformed JSON, wrong types per field (the embeddings door's broken
+ * {@code input} rules among them), huge strings, deep nesting, invalid UTF-8, NUL bytes, duplicate
+ * keys, out-of-range numbers, odd methods and paths, long and many headers. Every one must get an
+ * answer below 500, and every refusal must be JSON in the OpenAI error shape; a closed connection
+ * or no answer within the timeout is a failure too.
  */
 class HostileInputIT {
 
@@ -172,6 +173,37 @@ class HostileInputIT {
             "presence_penalty",
             "frequency_penalty");
 
+    private static final String VALID_EMBEDDINGS =
+        "{\"model\":\"openai/text-embedding-3-small\",\"input\":[\"hi\",\"there\"]}";
+
+    private static final List<String> EMBEDDING_FIELDS =
+        List.of(
+            "model",
+            "input",
+            "encoding_format",
+            "dimensions",
+            "user",
+            "models",
+            "provider",
+            "input_type",
+            "normalize");
+
+    /** Inputs each of which breaks one of OpenAI's rules for {@code input}. */
+    private static final List<String> EMBEDDING_INPUTS =
+        List.of(
+            "[]",
+            "\"\"",
+            "[\"a\",\"\"]",
+            "[[]]",
+            "[1,-1]",
+            "[[1],[2.5]]",
+            "[[1],\"a\"]",
+            "[\"a\",[1]]",
+            "[[[1]]]",
+            "[" + "\"x\",".repeat(2_048) + "\"x\"]",
+            "[" + "1,".repeat(8_192) + "1]",
+            "\"" + "secret ".repeat(8_200) + "\"");
+
     private static final List<String> KEY_FIELDS =
         List.of(
             "name",
@@ -201,6 +233,7 @@ class HostileInputIT {
               this::malformedJson,
               this::wrongTypeInChat,
               this::wrongTypeInKey,
+              this::wrongTypeInEmbeddings,
               this::hugeString,
               this::deepNesting,
               this::invalidUtf8,
@@ -225,7 +258,8 @@ class HostileInputIT {
               "POST /v1/chat/completions",
               "POST /admin/keys",
               "PATCH /admin/keys/" + keyId,
-              "POST /v1/chat/completions"));
+              "POST /v1/chat/completions",
+              "POST /v1/embeddings"));
     }
 
     private Input json(String category, String route, String body) {
@@ -289,6 +323,21 @@ class HostileInputIT {
                 + "}";
       }
       return json("wrong-type", "POST /v1/chat/completions", body);
+    }
+
+    private Input wrongTypeInEmbeddings() {
+      String field = pick(EMBEDDING_FIELDS);
+      String value =
+          field.equals("input") && random.nextBoolean() ? pick(EMBEDDING_INPUTS) : pick(ODD_VALUES);
+      String body =
+          "{"
+              + VALID_EMBEDDINGS.substring(1, VALID_EMBEDDINGS.length() - 1)
+              + ",\""
+              + field
+              + "\":"
+              + value
+              + "}";
+      return json("wrong-type-embeddings", "POST /v1/embeddings", body);
     }
 
     private Input wrongTypeInKey() {
@@ -395,6 +444,7 @@ class HostileInputIT {
           pick(
               List.of(
                   "/v1/chat/completions",
+                  "/v1/embeddings",
                   "/v1/models",
                   "/v1/models/" + "x".repeat(5_000),
                   "/v1/models/openai%2F..%2F..%2Fadmin",

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.Message;
 import dev.switchboard.core.cache.CacheLog;
+import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatOutcome;
 import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.embeddings.EmbeddingOutcome;
 import dev.switchboard.core.routing.Attempt;
 import dev.switchboard.core.usage.UsageRecord;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,11 +49,14 @@ final class AccessLog {
     line.put("latencyMs", latencyNanos / 1_000_000.0);
     line.put("keyId", handled.keyId());
     ChatOutcome chat = handled.chat();
-    line.put("model", chat == null || chat.served() == null ? null : chat.served().id());
+    EmbeddingOutcome embeddings = handled.embeddings();
+    Model served = chat != null ? chat.served() : embeddings != null ? embeddings.served() : null;
+    Usage usage = chat != null ? chat.usage() : embeddings != null ? embeddings.usage() : null;
+    line.put("model", served == null ? null : served.id());
     line.put("stream", chat != null && chat.call().streamed());
-    if (chat != null && !chat.usage().equals(Usage.NONE)) {
-      line.put("promptTokens", chat.usage().promptTokens());
-      line.put("completionTokens", chat.usage().completionTokens());
+    if (usage != null && !usage.equals(Usage.NONE)) {
+      line.put("promptTokens", usage.promptTokens());
+      line.put("completionTokens", usage.completionTokens());
     }
     if (chat != null && chat.cacheStatus() != null) {
       line.put("cache", chat.cacheStatus());
@@ -61,9 +67,11 @@ final class AccessLog {
     if (handled.clientGone()) {
       line.put("clientDisconnected", true);
     }
-    if (chat != null && !chat.attempts().isEmpty()) {
+    List<Attempt> tried =
+        chat != null ? chat.attempts() : embeddings != null ? embeddings.attempts() : List.of();
+    if (!tried.isEmpty()) {
       var attempts = line.putArray("attempts");
-      for (Attempt a : chat.attempts()) {
+      for (Attempt a : tried) {
         var item = attempts.addObject();
         item.put("provider", a.provider());
         item.put("model", a.model());

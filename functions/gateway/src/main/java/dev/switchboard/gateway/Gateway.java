@@ -12,8 +12,10 @@ import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.chat.ChatCompletion;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.chat.Settlements;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.config.Variables;
+import dev.switchboard.core.embeddings.Embeddings;
 import dev.switchboard.core.responses.ResponseArchive;
 import dev.switchboard.core.responses.ResponseStore;
 import dev.switchboard.core.routing.HealthStore;
@@ -58,6 +60,7 @@ record Gateway(
     UsageRecorder recorder,
     boolean logContent,
     ChatCompletion completion,
+    Embeddings embeddings,
     SharedHealth sharedHealth,
     ResponseArchive archive) {
 
@@ -239,6 +242,16 @@ record Gateway(
         new Admission(budgets, new CostEstimator(), clock, settings.reservationExpiry());
     ChatCompletion completion =
         new ChatCompletion(chat, admission, cache, recorder, clock, System::nanoTime, log::failure);
+    Embeddings embeddings =
+        new Embeddings(
+            planner,
+            router,
+            providers,
+            admission,
+            new CostEstimator(),
+            new Settlements(admission, recorder, clock, System::nanoTime, log::failure),
+            clock,
+            System::nanoTime);
     return new Gateway(
         settings,
         mapper,
@@ -252,6 +265,7 @@ record Gateway(
         recorder,
         logContent,
         completion,
+        embeddings,
         sharedHealth,
         new ResponseArchive(responseStore, mapper, clock, settings.responsesRetention()));
   }

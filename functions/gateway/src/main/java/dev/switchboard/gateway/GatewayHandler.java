@@ -5,6 +5,7 @@ import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.chat.ChatOutcome;
 import dev.switchboard.core.config.Env;
+import dev.switchboard.core.embeddings.EmbeddingOutcome;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
@@ -20,12 +21,12 @@ import java.util.function.Function;
 
 /**
  * The gateway function: {@code /v1/chat/completions}, the Anthropic Messages door ({@code
- * /v1/messages}, {@code /v1/messages/count_tokens}, see {@link MessagesRoute}), {@code /v1/models}
- * (optionally {@code ?provider=}), {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints},
- * {@code /v1/key} and {@code /v1/generation} ({@link GatewayRoutes} picks the door and turns every
- * failure into an OpenAI error response; the work itself is in core). After each response it
- * settles the chat outcome, shares what it learnt about endpoint health and writes the access log
- * line.
+ * /v1/messages}, {@code /v1/messages/count_tokens}, see {@link MessagesRoute}), {@code
+ * /v1/embeddings} ({@link EmbeddingsRoute}), {@code /v1/models} (optionally {@code ?provider=}),
+ * {@code /v1/models/{id}}, {@code /v1/models/{id}/endpoints}, {@code /v1/key} and {@code
+ * /v1/generation} ({@link GatewayRoutes} picks the door and turns every failure into an OpenAI
+ * error response; the work itself is in core). After each response it settles the chat or
+ * embeddings outcome, shares what it learnt about endpoint health and writes the access log line.
  *
  * <p>Under SnapStart it primes itself before the snapshot ({@link Priming}) and reads the provider
  * secret only after the restore, so the snapshot holds no credentials and a rotated secret is
@@ -162,7 +163,10 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     // after the response is complete, before returning: the Lambda runtime finishes this work
     // before it asks for the next invocation
     ChatOutcome chat = handled.chat();
-    Optional<UsageRecord> record = Optional.ofNullable(chat).map(ChatOutcome::settle);
+    Optional<UsageRecord> record =
+        chat != null
+            ? Optional.of(chat.settle())
+            : Optional.ofNullable(handled.embeddings()).map(EmbeddingOutcome::settle);
     if (chat != null && gateway.logContent() && chat.call().request() != null) {
       gateway.log().content(chat);
     }

@@ -6,6 +6,8 @@ import dev.switchboard.core.api.messages.MessagesRequestMapper;
 import dev.switchboard.core.api.responses.ResponsesRequestMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.chat.ChatOutcome;
+import dev.switchboard.core.embeddings.EmbeddingOutcome;
+import dev.switchboard.core.embeddings.EmbeddingRequestParser;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.HttpRequest;
@@ -29,6 +31,7 @@ final class GatewayRoutes {
   private final ResponsesRoute responsesDoor;
   private final CacheDirectives cacheDirectives;
   private final LookupRoutes lookups;
+  private final EmbeddingsRoute embeddings;
 
   GatewayRoutes(Gateway gateway, ChatRequestParser parser, Responses responses) {
     this.gateway = gateway;
@@ -56,6 +59,9 @@ final class GatewayRoutes {
             gateway.log(),
             gateway.clock(),
             gateway.settings().maxRequestBytes());
+    this.embeddings =
+        new EmbeddingsRoute(
+            new EmbeddingRequestParser(gateway.mapper()), gateway.embeddings(), responses);
     this.lookups =
         new LookupRoutes(
             new ModelsRoute(gateway.chat()),
@@ -102,6 +108,18 @@ final class GatewayRoutes {
           respondInternalError(sink, requestId);
         }
         return Handled.chat(outcome);
+      }
+      if (path.equals(EmbeddingsRoute.PATH)) {
+        RequestChecks.requireMethod(request, "POST");
+        RequestChecks.checkSize(request, gateway.settings().maxRequestBytes());
+        ApiKey key = RequestChecks.authenticate(gateway.authenticator(), request);
+        keyId = key.id();
+        EmbeddingOutcome outcome = embeddings.handle(request.body(), key, requestId, start, sink);
+        if (outcome.unexpected() != null) {
+          gateway.log().failure(requestId, outcome.unexpected());
+          respondInternalError(sink, requestId);
+        }
+        return Handled.embeddings(outcome);
       }
       if (MessagesRoute.serves(path)) {
         return messages.handle(request, path, sink, start);

@@ -57,6 +57,7 @@ final class GenerationRoute {
     d.put("model", r.model());
     d.put("model_requested", r.modelRequested());
     d.put("provider_name", r.provider());
+    d.put("api_type", r.apiType());
     d.putRawValue("total_cost", money(r.cost().total()));
     d.putRawValue("usage", money(r.cost().total()));
     d.put("streamed", r.streamed());

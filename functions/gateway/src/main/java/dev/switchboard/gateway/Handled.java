@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import dev.switchboard.core.chat.ChatOutcome;
+import dev.switchboard.core.embeddings.EmbeddingOutcome;
 import dev.switchboard.core.error.GatewayException;
 
 /**
@@ -8,8 +9,24 @@ import dev.switchboard.core.error.GatewayException;
  *
  * @param keyId the authenticated key's public id, or null
  * @param chat what a chat request did, or null for any other route
+ * @param embeddings what an embeddings request did, or null for any other route
  */
-record Handled(int status, String errorCode, boolean clientGone, String keyId, ChatOutcome chat) {
+record Handled(
+    int status,
+    String errorCode,
+    boolean clientGone,
+    String keyId,
+    ChatOutcome chat,
+    EmbeddingOutcome embeddings) {
+
+  Handled(int status, String errorCode, boolean clientGone, String keyId, ChatOutcome chat) {
+    this(status, errorCode, clientGone, keyId, chat, null);
+  }
+
+  static Handled embeddings(EmbeddingOutcome outcome) {
+    return new Handled(
+        outcome.status(), outcome.errorCode(), false, outcome.call().key().id(), null, outcome);
+  }
 
   static Handled ok(String keyId) {
     return new Handled(200, null, false, keyId, null);

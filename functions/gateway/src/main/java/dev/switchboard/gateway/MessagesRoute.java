@@ -99,7 +99,8 @@ final class MessagesRoute {
                   null,
                   cacheDirectives.of(request, key),
                   startNanos,
-                  RequestChecks.sessionId(request)),
+                  RequestChecks.sessionId(request),
+                  UsageRecord.MESSAGES),
               sink);
       if (outcome.unexpected() != null) {
         log.failure(requestId, outcome.unexpected());
@@ -143,7 +144,8 @@ final class MessagesRoute {
             request,
             asked.cachePolicy(),
             asked.startNanos(),
-            asked.sessionId()),
+            asked.sessionId(),
+            UsageRecord.MESSAGES),
         new MessagesReply(sink, responses, requestId, events));
   }
 

@@ -55,12 +55,12 @@ final class ModelsRoute {
   ObjectNode anthropicList(Optional<String> provider) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ArrayNode data = body.putArray("data");
+    // the Messages door writes messages: an embedding model is no choice there
     List<Model> models =
-        provider.isEmpty()
-            ? chat.routableModels()
-            : chat.routableModels().stream()
-                .filter(m -> m.provider().equals(provider.get()))
-                .toList();
+        chat.routableModels().stream()
+            .filter(m -> !m.embeds())
+            .filter(m -> provider.isEmpty() || m.provider().equals(provider.get()))
+            .toList();
     models.forEach(m -> data.add(anthropicModel(m)));
     body.put("has_more", false);
     if (models.isEmpty()) {
@@ -144,9 +144,23 @@ final class ModelsRoute {
     pricing(node.putObject("pricing"), model.pricing());
     ObjectNode architecture = node.putObject("architecture");
     model.inputModalities().forEach(architecture.putArray("input_modalities")::add);
-    architecture.putArray("output_modalities").add("text");
     ObjectNode top = node.putObject("top_provider");
     top.put("context_length", model.contextLength());
+    node.put("mode", model.mode());
+    if (model.embeds()) {
+      // served by /v1/embeddings: vectors of this length, the context being one input's limit
+      architecture.putArray("output_modalities").add("embeddings");
+      node.put("dimensions", model.dimensions());
+      top.putNull("max_completion_tokens");
+      ArrayNode params = node.putArray("supported_parameters");
+      params.add("encoding_format");
+      params.add("user");
+      if (model.supports("dimensions")) {
+        params.add("dimensions");
+      }
+      return node;
+    }
+    architecture.putArray("output_modalities").add("text");
     top.put("max_completion_tokens", model.maxOutputTokens());
     supportedParameters(node.putArray("supported_parameters"), model);
     return node;

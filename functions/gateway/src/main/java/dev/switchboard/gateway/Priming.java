@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
@@ -14,7 +15,11 @@ import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.core.chat.TokenEstimate;
+import dev.switchboard.core.embeddings.EmbeddingRequest;
+import dev.switchboard.core.embeddings.EmbeddingRequestParser;
+import dev.switchboard.core.embeddings.EmbeddingVectors;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.ApiGatewayEvents;
@@ -99,6 +104,7 @@ final class Priming {
     }
     primeMessagesDoor(mapper, responses, discard);
     primeResponsesDoor(mapper, responses, discard);
+    primeEmbeddingsDoor(mapper, responses, discard);
     responses.json(
         discard, 200, models.list(Optional.empty()), Map.of(Responses.REQUEST_ID, "priming"));
     responses.error(
@@ -182,6 +188,29 @@ final class Priming {
             new ResponsesReply.Shape(id, 0L, request.echo(), null),
             kept -> {})
         .completion(completion, null, 0);
+  }
+
+  /**
+   * The embeddings door's own classes: a request parsed (its limits checked), a vector encoded to
+   * base64 and back, a list written out. The use case runs on parts primed above.
+   */
+  private static void primeEmbeddingsDoor(
+      ObjectMapper mapper, Responses responses, ResponseSink discard) {
+    EmbeddingRequest request =
+        new EmbeddingRequestParser(mapper)
+            .parse(
+                "{\"model\":\"switchboard/echo-embed\",\"input\":[\"Hello\"],\"dimensions\":4}"
+                    .getBytes(StandardCharsets.UTF_8));
+    ObjectNode list = mapper.createObjectNode().put("object", "list");
+    ObjectNode item = list.putArray("data").addObject().put("index", 0);
+    item.putArray("embedding").add(0.5f).add(-0.25f).add(0.125f).add(1f);
+    try {
+      JsonNode encoded = EmbeddingVectors.encode(item.get("embedding"), !request.base64());
+      EmbeddingVectors.encode(encoded, false);
+    } catch (ProviderException e) {
+      throw new IllegalStateException("the sample vector is a vector", e);
+    }
+    responses.json(discard, 200, list, Map.of(Responses.REQUEST_ID, "priming"));
   }
 
   /** A GetItem reply holding a key item with every attribute the key store maps. */

@@ -14,6 +14,7 @@ import dev.switchboard.core.chat.TokenEstimate;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.responses.ResponseArchive;
+import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.ResponseSink;
 import java.time.Clock;
@@ -93,7 +94,8 @@ final class ResponsesRoute {
                     null,
                     cacheDirectives.of(request, key),
                     startNanos,
-                    RequestChecks.sessionId(request)),
+                    RequestChecks.sessionId(request),
+                    UsageRecord.RESPONSES),
                 sink);
         if (outcome.unexpected() != null) {
           log.failure(requestId, outcome.unexpected());
@@ -173,7 +175,8 @@ final class ResponsesRoute {
             request.chat(),
             asked.cachePolicy(),
             asked.startNanos(),
-            asked.sessionId()),
+            asked.sessionId(),
+            UsageRecord.RESPONSES),
         new ResponsesReply(
             sink,
             responses,

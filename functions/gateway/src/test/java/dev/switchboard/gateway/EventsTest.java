@@ -47,6 +47,7 @@ class EventsTest {
       strings = {
         "chat-completions.json",
         "chat-completions-stream.json",
+        "embeddings.json",
         "models.json",
         "model.json"
       })

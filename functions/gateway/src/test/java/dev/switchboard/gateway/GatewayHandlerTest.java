@@ -94,10 +94,10 @@ class GatewayHandlerTest {
     RecordingSink sink = call("GET", "/v1/models", Map.of("Authorization", "Bearer " + secret), "");
     JsonNode body = JSON.readTree(sink.body());
     assertThat(body.path("object").asText()).isEqualTo("list");
-    // no OpenAI key is configured here, so only the offline model is routable
+    // no OpenAI key is configured here, so only the offline models are routable
     assertThat(body.path("data"))
         .extracting(m -> m.path("id").asText())
-        .containsExactly("switchboard/echo");
+        .containsExactly("switchboard/echo", "switchboard/echo-embed");
     assertThat(body.at("/data/0/pricing/prompt").asText()).isEqualTo("0.0000001");
     assertThat(body.at("/data/0/context_length").asInt()).isPositive();
   }

@@ -115,6 +115,14 @@ class MessagesRouteTest {
     assertThat(record.usage().completionTokens()).isPositive();
     assertThat(record.cost().total()).isPositive();
     assertThat(record.status()).isEqualTo(200);
+    assertThat(record.apiType()).isEqualTo(UsageRecord.MESSAGES);
+  }
+
+  @Test
+  void recordsARequestWhoseBodyCannotBeReadAsAMessagesRequestToo() {
+    messages("{\"model\":\"echo\"");
+
+    assertThat(usage.records.get("req-m1").apiType()).isEqualTo(UsageRecord.MESSAGES);
   }
 
   @Test

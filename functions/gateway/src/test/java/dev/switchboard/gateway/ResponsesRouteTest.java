@@ -132,6 +132,7 @@ class ResponsesRouteTest {
             body.at("/usage/input_tokens").asLong() + body.at("/usage/output_tokens").asLong());
     UsageRecord record = usage.records.get("req-r1");
     assertThat(record.model()).isEqualTo("switchboard/echo");
+    assertThat(record.apiType()).isEqualTo(UsageRecord.RESPONSES);
     assertThat(body.at("/usage/cost").decimalValue())
         .isEqualByComparingTo(record.cost().total())
         .isPositive();

@@ -13,7 +13,8 @@ enum GroupBy {
   PROVIDER,
   KEY,
   USER,
-  TAG;
+  TAG,
+  API_TYPE;
 
   static final String NONE = "(none)";
 
@@ -39,6 +40,7 @@ enum GroupBy {
       case KEY -> List.of(r.keyId());
       case USER -> List.of(orNone(r.user()));
       case TAG -> r.tags().isEmpty() ? List.of(NONE) : r.tags();
+      case API_TYPE -> List.of(r.apiType());
     };
   }
 

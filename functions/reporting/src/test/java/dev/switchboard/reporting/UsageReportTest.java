@@ -85,6 +85,47 @@ class UsageReportTest {
   }
 
   @Test
+  void groupsByTheDoorARequestCameInBy() {
+    UsageRecord chat = record("2025-03-01", null, List.of(), "1", 1);
+    UsageRecord embedding = record("2025-03-01", null, List.of(), "0.25", 2);
+    embedding =
+        new UsageRecord(
+            embedding.requestId(),
+            embedding.generationId(),
+            embedding.keyId(),
+            embedding.keyName(),
+            embedding.owner(),
+            embedding.tags(),
+            embedding.user(),
+            embedding.modelRequested(),
+            embedding.model(),
+            embedding.provider(),
+            embedding.attempts(),
+            embedding.status(),
+            embedding.errorType(),
+            false,
+            false,
+            null,
+            new Usage(10, 0, 0, 0, 0),
+            false,
+            embedding.cost(),
+            false,
+            embedding.startedAt(),
+            embedding.finishedAt(),
+            null,
+            embedding.latency(),
+            embedding.generationTime(),
+            null,
+            UsageRecord.EMBEDDINGS);
+
+    List<UsageReport.Row> byApi = UsageReport.rows(List.of(chat, embedding), GroupBy.API_TYPE);
+
+    assertThat(byApi).extracting(UsageReport.Row::group).containsExactly("chat", "embeddings");
+    assertThat(byApi.get(1).cost()).isEqualByComparingTo("0.25");
+    assertThat(GroupBy.parse("api_type")).hasValue(GroupBy.API_TYPE);
+  }
+
+  @Test
   void writesCsvThatASpreadsheetCannotRunAsAFormula() {
     List<UsageRecord> records =
         List.of(record("2025-03-01", "=HYPERLINK(\"x\",\"y\")", List.of(), "1.5", 10));

@@ -187,6 +187,7 @@ public final class DynamoUsageStore implements UsageStore {
     item.put("tags", AttributeValue.fromL(r.tags().stream().map(DynamoUsageStore::s).toList()));
     putString(item, "user", r.user());
     putString(item, "sessionId", r.sessionId());
+    item.put("apiType", s(r.apiType()));
     putString(item, "modelRequested", r.modelRequested());
     putString(item, "model", r.model());
     putString(item, "provider", r.provider());
@@ -289,7 +290,9 @@ public final class DynamoUsageStore implements UsageStore {
         item.containsKey("ttftMs") ? Duration.ofMillis(num(item, "ttftMs")) : null,
         Duration.ofMillis(num(item, "latencyMs")),
         Duration.ofMillis(num(item, "generationTimeMs")),
-        str(item, "sessionId"));
+        str(item, "sessionId"),
+        // records stored before the door was recorded are the chat door's
+        str(item, "apiType"));
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {

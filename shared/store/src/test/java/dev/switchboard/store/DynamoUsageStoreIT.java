@@ -83,6 +83,57 @@ class DynamoUsageStoreIT {
   }
 
   @Test
+  void keepsTheDoorARecordCameInByAndReadsARecordStoredBeforeDoorsWereRecordedAsChat() {
+    UsageRecord chat = record("k6", DAY1, "0.1");
+    UsageRecord embeddings = withApiType(record("k6", DAY1.plusSeconds(1), "0.2"), "embeddings");
+    store.put(chat);
+    store.put(embeddings);
+    // what a gateway wrote before the attribute existed
+    var old = new java.util.HashMap<>(store.item(record("k6", DAY1.plusSeconds(2), "0.3")));
+    old.remove("apiType");
+    client.putItem(b -> b.tableName(store.table()).item(old));
+
+    var records =
+        store.query(new UsageQuery(Optional.of("k6"), DAY1, DAY1.plusSeconds(3), 100)).records();
+
+    assertThat(records)
+        .extracting(UsageRecord::apiType)
+        .containsExactly("chat", "embeddings", "chat");
+    assertThat(records.get(1)).isEqualTo(embeddings);
+  }
+
+  private static UsageRecord withApiType(UsageRecord r, String apiType) {
+    return new UsageRecord(
+        r.requestId(),
+        r.generationId(),
+        r.keyId(),
+        r.keyName(),
+        r.owner(),
+        r.tags(),
+        r.user(),
+        r.modelRequested(),
+        r.model(),
+        r.provider(),
+        r.attempts(),
+        r.status(),
+        r.errorType(),
+        r.streamed(),
+        r.cancelled(),
+        r.finishReason(),
+        r.usage(),
+        r.usageEstimated(),
+        r.cost(),
+        r.cacheHit(),
+        r.startedAt(),
+        r.finishedAt(),
+        r.timeToFirstToken(),
+        r.latency(),
+        r.generationTime(),
+        r.sessionId(),
+        apiType);
+  }
+
+  @Test
   void findsARecordByItsGenerationId() {
     UsageRecord r = record("k2", DAY1, "0.5");
     store.put(r);

@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * An OpenAI-compatible upstream on 127.0.0.1 for tests and the benchmark, whose behaviour each
  * request chooses.
  *
- * <p>Routes: {@code POST .../chat/completions} (any path ending so) and {@code GET .../models}. The
- * knobs come from a {@code "fake": {...}} object in the request body or from {@code x-fake-<knob>}
- * headers (the header wins):
+ * <p>Routes: {@code POST .../chat/completions} (any path ending so), {@code POST .../embeddings}
+ * (vectors as {@link FakeEmbeddings} makes them; {@code status}, {@code delay_ms} and {@code drop}
+ * apply) and {@code GET .../models}. The knobs come from a {@code "fake": {...}} object in the
+ * request body or from {@code x-fake-<knob>} headers (the header wins):
  *
  * <ul>
  *   <li>{@code status}: answer with this status; from 400 on with an OpenAI error body ({@code
@@ -215,6 +216,8 @@ public final class FakeUpstream implements AutoCloseable {
     String method = exchange.getRequestMethod();
     if (method.equals("POST") && path.endsWith("/chat/completions")) {
       chatCompletion(exchange, json);
+    } else if (method.equals("POST") && path.endsWith("/embeddings")) {
+      embeddings(exchange, json);
     } else if (method.equals("GET") && path.endsWith("/models")) {
       models(exchange);
     } else {
@@ -254,6 +257,20 @@ public final class FakeUpstream implements AutoCloseable {
       return;
     }
     stream(exchange, behaviour, replies, request.at("/stream_options/include_usage").asBoolean());
+  }
+
+  private void embeddings(HttpExchange exchange, JsonNode request) throws IOException {
+    FakeBehaviour behaviour;
+    try {
+      behaviour =
+          FakeBehaviour.from(request.get("fake"), knobHeaders(exchange.getRequestHeaders()));
+    } catch (IllegalArgumentException e) {
+      sendJson(exchange, 400, FakeReplies.error(400, null, null, e.getMessage()));
+      return;
+    }
+    if (beforeHeaders(exchange, behaviour)) {
+      sendJson(exchange, 200, JSON.writeValueAsBytes(FakeEmbeddings.openAi(request)));
+    }
   }
 
   private void models(HttpExchange exchange) throws IOException {

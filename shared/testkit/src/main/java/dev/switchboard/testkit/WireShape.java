@@ -12,7 +12,8 @@ public enum WireShape {
   RESPONSE("response", "Response"),
   RESPONSE_STREAM_EVENT("response-stream-event", "ResponseStreamEvent"),
   /** OpenAI's description names no component for it: only the project's schema checks it. */
-  RESPONSE_DELETED("response-deleted", null);
+  RESPONSE_DELETED("response-deleted", null),
+  EMBEDDING_LIST("embedding-list", "CreateEmbeddingResponse");
 
   private final String schemaName;
   private final String openAiComponent;

@@ -41,6 +41,37 @@ class FakeUpstreamIT {
   }
 
   @Test
+  void answersEmbeddingsAsOpenAiDoesInEitherEncoding() throws Exception {
+    String body = "{\"model\":\"text-embedding-3-small\",\"input\":[\"a\",\"bb\"],";
+    HttpResponse<String> floats =
+        HTTP.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(upstream.baseUrl() + "/embeddings"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body + "\"dimensions\":4}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> base64 =
+        HTTP.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(upstream.baseUrl() + "/embeddings"))
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        body + "\"encoding_format\":\"base64\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    JsonNode list = JSON.readTree(floats.body());
+    WireSchemas.assertValid(WireShape.EMBEDDING_LIST, list);
+    assertThat(list.path("data")).hasSize(2);
+    assertThat(list.at("/data/1/embedding")).hasSize(4);
+    assertThat(list.at("/data/1/embedding/0").floatValue())
+        .isEqualTo(FakeEmbeddings.vector("bb", 4)[0]);
+    JsonNode encoded = JSON.readTree(base64.body());
+    assertThat(encoded.at("/data/0/embedding").asText())
+        .isEqualTo(FakeEmbeddings.base64(FakeEmbeddings.vector("a", 1536)));
+  }
+
+  @Test
   void answersANonStreamedRequestWithAValidCompletion() throws Exception {
     HttpResponse<String> response = post(body(false, "{}"));
 

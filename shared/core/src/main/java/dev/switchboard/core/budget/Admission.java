@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.LongSupplier;
 
 /**
  * Admits a request against its key's budget and rate limits before anything is forwarded (step 5 of
@@ -106,7 +107,44 @@ public final class Admission {
       case ReserveOutcome.Reserved r ->
           new Ticket(
               key.id(), periodId, requestId, worst.amount(), worst.promptTokens(), request, true);
-      case ReserveOutcome.OverBudget over -> throw overBudget(over.available(), worst.amount());
+      case ReserveOutcome.OverBudget over ->
+          throw overBudget(over.available(), worst.amount(), OUTPUT_HINT);
+      case ReserveOutcome.RateLimited rate -> throw rateLimited(rate.tokens(), key, now);
+    };
+  }
+
+  /**
+   * Reserves the worst case of a request that only reads (an embedding): {@code inputTokens} at the
+   * dearest input price among the candidates, and nothing written. There is no output limit to
+   * clamp, so the ticket's request is null.
+   *
+   * @param input the input's tokens as {@link CostEstimator#inputTokens} counts them; not asked for
+   *     a key without limits, which reserves nothing
+   * @throws GatewayException 402, 429 or 503 as {@link #admit(ApiKey, ChatRequest, List, String)}
+   */
+  public Ticket admitInput(
+      ApiKey key, LongSupplier input, List<Model> candidates, String requestId) {
+    Instant now = clock.instant();
+    KeyLimits limits = key.limits();
+    String periodId = limits.reset().periodId(now);
+    if (limits.unlimited()) {
+      // nothing to hold: the input is not tokenized for a reservation (the settlement charges)
+      return new Ticket(key.id(), periodId, requestId, 0, 0, null, false);
+    }
+    long inputTokens = input.getAsLong();
+    long amount = 0;
+    for (Model candidate : candidates) {
+      amount = Math.max(amount, CostEstimator.price(candidate.pricing(), inputTokens, 0));
+    }
+    CostEstimator.WorstCase worst = new CostEstimator.WorstCase(inputTokens, 0, amount);
+    Long limit = limits.creditLimit() == null ? null : PicoUsd.floor(limits.creditLimit());
+    if (limit != null && amount > limit) {
+      throw overBudget(limit, amount, INPUT_HINT);
+    }
+    return switch (reserve(key, periodId, requestId, worst, limit, now)) {
+      case ReserveOutcome.Reserved r ->
+          new Ticket(key.id(), periodId, requestId, amount, inputTokens, null, true);
+      case ReserveOutcome.OverBudget over -> throw overBudget(over.available(), amount, INPUT_HINT);
       case ReserveOutcome.RateLimited rate -> throw rateLimited(rate.tokens(), key, now);
     };
   }
@@ -172,7 +210,11 @@ public final class Admission {
     }
   }
 
-  private static GatewayException overBudget(long available, long worstCase) {
+  private static final String OUTPUT_HINT = "Lower max_tokens or raise the key's limit.";
+
+  private static final String INPUT_HINT = "Send less input or raise the key's limit.";
+
+  private static GatewayException overBudget(long available, long worstCase, String hint) {
     return new GatewayException(
         ErrorKind.INSUFFICIENT_CREDITS,
         "insufficient_credits",
@@ -180,7 +222,8 @@ public final class Admission {
             + PicoUsd.usd(worstCase).toPlainString()
             + " but the key has $"
             + PicoUsd.usd(Math.max(0, available)).toPlainString()
-            + " left in its budget. Lower max_tokens or raise the key's limit.",
+            + " left in its budget. "
+            + hint,
         null,
         null);
   }

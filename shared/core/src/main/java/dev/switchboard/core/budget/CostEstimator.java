@@ -10,6 +10,7 @@ import dev.switchboard.core.api.Message;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.Pricing;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -82,6 +83,30 @@ public final class CostEstimator {
         .longValueExact();
   }
 
+  /**
+   * The tokens of an input that is only read (an embedding request's texts, and token ids counted
+   * as given), with the tokenizer margin on the texts: the worst case a reservation holds.
+   */
+  public long inputTokens(List<String> texts, long tokenIds) {
+    long tokens = 0;
+    for (String text : texts) {
+      tokens += count(text);
+    }
+    return BigDecimal.valueOf(tokens)
+            .multiply(TOKENIZER_MARGIN)
+            .setScale(0, java.math.RoundingMode.CEILING)
+            .longValueExact()
+        + tokenIds;
+  }
+
+  /**
+   * The tokens of {@code text} as the tokenizer counts them, without margin, waiting for the
+   * tokenizer to load if it has not yet: for limits that must not refuse what fits.
+   */
+  public static long exactTokens(String text) {
+    return text.isEmpty() ? 0 : TOKENIZER.join().countTokensOrdinary(text);
+  }
+
   /** The most output tokens the request may produce. */
   public static long outputTokens(ChatRequest request, Model model) {
     int max = model.maxOutputTokens() > 0 ? model.maxOutputTokens() : model.contextLength();
@@ -138,7 +163,7 @@ public final class CostEstimator {
    * A bound no tokenizer exceeds: every token of a byte-level BPE or byte-fallback tokenizer stands
    * for at least one byte of UTF-8, so a text has at most as many tokens as bytes.
    */
-  static long upperBound(String text) {
+  public static long upperBound(String text) {
     long bytes = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

@@ -43,8 +43,21 @@ final class CatalogRules {
       if (m.contextLength() <= 0) {
         problems.add(id + ": context_length must be positive");
       }
-      if (m.maxOutputTokens() <= 0 || m.maxOutputTokens() > m.contextLength()) {
+      if (!m.mode().equals(Model.CHAT) && !m.mode().equals(Model.EMBEDDING)) {
+        problems.add(id + ": mode must be 'chat' or 'embedding'");
+      }
+      if (m.embeds()) {
+        // an embedding model writes no tokens: its context_length is the most one input may have
+        if (m.dimensions() <= 0) {
+          problems.add(id + ": an embedding model needs positive 'dimensions'");
+        }
+        if (m.maxOutputTokens() != 0) {
+          problems.add(id + ": an embedding model has no max_output_tokens");
+        }
+      } else if (m.maxOutputTokens() <= 0 || m.maxOutputTokens() > m.contextLength()) {
         problems.add(id + ": max_output_tokens must be positive and at most context_length");
+      } else if (m.dimensions() != 0) {
+        problems.add(id + ": only an embedding model has 'dimensions'");
       }
       Pricing p = m.pricing();
       negative(problems, id, "input", p.input());

@@ -137,7 +137,9 @@ public final class ModelCatalog {
         Set.copyOf(strings(m.path("capabilities"))),
         m.has("input_modalities") ? strings(m.path("input_modalities")) : List.of("text"),
         m.path("created").asLong(0),
-        m.hasNonNull("canonical") ? text(m, "canonical") : null);
+        m.hasNonNull("canonical") ? text(m, "canonical") : null,
+        m.hasNonNull("mode") ? text(m, "mode") : Model.CHAT,
+        m.path("dimensions").asInt(0));
   }
 
   private static String text(JsonNode node, String field) {

@@ -48,6 +48,8 @@ public final class ChatCompletion {
    * @param request the parsed request; null only for {@link #refuse} (the body could not be read)
    * @param startNanos when the request arrived ({@code nanoTime} units): latency counts from here
    * @param sessionId the client's session id for the usage record, or null
+   * @param apiType the door the request came in by, for the usage record ({@link UsageRecord#CHAT},
+   *     {@link UsageRecord#MESSAGES}, ...)
    */
   public record Call(
       String requestId,
@@ -55,7 +57,23 @@ public final class ChatCompletion {
       ChatRequest request,
       CachePolicy cachePolicy,
       long startNanos,
-      String sessionId) {
+      String sessionId,
+      String apiType) {
+
+    public Call {
+      apiType = apiType == null ? UsageRecord.CHAT : apiType;
+    }
+
+    /** A call through the chat completions door. */
+    public Call(
+        String requestId,
+        ApiKey key,
+        ChatRequest request,
+        CachePolicy cachePolicy,
+        long startNanos,
+        String sessionId) {
+      this(requestId, key, request, cachePolicy, startNanos, sessionId, UsageRecord.CHAT);
+    }
 
     /** A call from a client that names no session. */
     public Call(

@@ -80,10 +80,23 @@ public final class ChatService {
    * and the provider preferences, resolved to the candidates to try.
    *
    * @throws GatewayException 404 when the model is unknown or its provider is not configured, 400
-   *     for invalid routing options, 503 when they leave no provider
+   *     for invalid routing options or an embedding model, 503 when they leave no provider
    */
   public RoutePlan plan(ChatRequest request) {
     RoutePlan plan = planner.plan(request);
+    if (plan.primary().embeds()) {
+      throw GatewayException.invalidParam(
+          "model",
+          "'"
+              + plan.primary().id()
+              + "' is an embedding model; send it to /v1/embeddings, not a chat route.");
+    }
+    // a fallback list may name an embedding model too: it cannot write a completion
+    List<RoutePlan.Candidate> chat =
+        plan.candidates().stream().filter(c -> !c.model().embeds()).toList();
+    if (chat.size() != plan.candidates().size()) {
+      plan = new RoutePlan(plan.request(), chat, plan.total(), plan.retries());
+    }
     NativeRequest original = request.nativeRequest();
     if (original == null || !original.required()) {
       return plan;

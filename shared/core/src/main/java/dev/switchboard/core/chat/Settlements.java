@@ -16,11 +16,11 @@ import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * What follows a chat response: the budget charged for what was generated, and the usage record
- * written. Runs once the response is complete, before the function returns (the Lambda runtime
- * finishes it before asking for the next invocation).
+ * What follows a response, whatever use case served it: the budget charged for what was used, and
+ * the usage record written. Runs once the response is complete, before the function returns (the
+ * Lambda runtime finishes it before asking for the next invocation).
  */
-final class Settlements {
+public final class Settlements {
 
   /** Where the charge runs while the usage record is written. */
   private static final ExecutorService CHARGES = Executors.newVirtualThreadPerTaskExecutor();
@@ -31,7 +31,10 @@ final class Settlements {
   private final LongSupplier nanoTime;
   private final BiConsumer<String, RuntimeException> failures;
 
-  Settlements(
+  /**
+   * @param failures where a charge that failed is reported, with the request id
+   */
+  public Settlements(
       Admission admission,
       UsageRecorder recorder,
       Clock clock,
@@ -49,11 +52,21 @@ final class Settlements {
    * written: independent writes, so the instance stays busy for one store round trip, not two.
    */
   UsageRecord settle(Admission.Ticket ticket, Model model, Usage charged, ChatOutcome outcome) {
+    return settle(ticket, model, charged, record(outcome));
+  }
+
+  /**
+   * Charges {@code ticket} (null when nothing was admitted) at {@code charged} on {@code model}
+   * while {@code record} is written.
+   *
+   * @return the record
+   */
+  public UsageRecord settle(
+      Admission.Ticket ticket, Model model, Usage charged, UsageRecord record) {
     Future<?> settled =
         ticket == null
             ? null
-            : CHARGES.submit(() -> charge(ticket, model, charged, outcome.call().requestId()));
-    UsageRecord record = record(outcome);
+            : CHARGES.submit(() -> charge(ticket, model, charged, record.requestId()));
     recorder.record(record);
     await(settled);
     return record;
@@ -118,6 +131,7 @@ final class Settlements {
         o.timeToFirstToken(),
         latency,
         o.generationTime(),
-        call.sessionId());
+        call.sessionId(),
+        call.apiType());
   }
 }

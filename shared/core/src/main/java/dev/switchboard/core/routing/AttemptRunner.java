@@ -40,6 +40,7 @@ final class AttemptRunner {
 
   /**
    * @param listener the stream's listener, or null for a non-streamed call
+   * @param upstream what a non-streamed call asks of the provider; unused when streaming
    * @param attemptNumber the calls sent for this request so far, this one included
    * @throws RuntimeException what the listener threw when the client went away
    */
@@ -47,6 +48,7 @@ final class AttemptRunner {
       RoutePlan plan,
       RoutePlan.Candidate candidate,
       Router.StreamListener listener,
+      Router.Upstream upstream,
       Deadlines clockwork,
       int attemptNumber) {
     Model model = candidate.model();
@@ -71,7 +73,7 @@ final class AttemptRunner {
       if (listener != null) {
         provider.stream(call, watch::deliver);
       } else {
-        body = provider.complete(call);
+        body = upstream.call(provider, call);
       }
       returned = true;
     } catch (ProviderException e) {

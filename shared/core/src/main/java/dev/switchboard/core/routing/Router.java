@@ -3,6 +3,7 @@ package dev.switchboard.core.routing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatProvider;
+import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderErrors;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.core.chat.StreamTally;
@@ -48,6 +49,15 @@ public final class Router {
     void keepAlive();
   }
 
+  /**
+   * One non-streamed upstream call of a candidate: a chat completion, or another capability of the
+   * provider (an embedding), run with the same retries, fallbacks, deadlines and health.
+   */
+  @FunctionalInterface
+  public interface Upstream {
+    ObjectNode call(ChatProvider provider, ProviderCall call) throws ProviderException;
+  }
+
   /** A non-streamed answer and the candidate that gave it. */
   public record Served(Model model, ObjectNode body) {}
 
@@ -91,7 +101,17 @@ public final class Router {
    * @throws GatewayException when every candidate failed (the last failure decides the status)
    */
   public Served complete(RoutePlan plan, List<Attempt> attempts) {
-    Outcome outcome = run(plan, null, attempts);
+    return call(plan, attempts, ChatProvider::complete);
+  }
+
+  /**
+   * A non-streamed answer of {@code upstream} from the first candidate that gives one: what {@link
+   * #complete} does for a chat completion, for any capability.
+   *
+   * @throws GatewayException when every candidate failed (the last failure decides the status)
+   */
+  public Served call(RoutePlan plan, List<Attempt> attempts, Upstream upstream) {
+    Outcome outcome = run(plan, null, attempts, upstream);
     return new Served(outcome.model, outcome.body);
   }
 
@@ -101,11 +121,12 @@ public final class Router {
    * @throws GatewayException when every candidate failed before any content was sent
    */
   public Streamed stream(RoutePlan plan, StreamListener listener, List<Attempt> attempts) {
-    Outcome outcome = run(plan, listener, attempts);
+    Outcome outcome = run(plan, listener, attempts, null);
     return new Streamed(outcome.model, outcome.brokenBy);
   }
 
-  private Outcome run(RoutePlan plan, StreamListener listener, List<Attempt> attempts) {
+  private Outcome run(
+      RoutePlan plan, StreamListener listener, List<Attempt> attempts, Upstream upstream) {
     Deadlines clockwork = new Deadlines(clock, sleeper, keepAlive, plan.total(), listener);
     ProviderException last = null;
     Model lastModel = null;
@@ -138,7 +159,8 @@ public final class Router {
           probe = true;
         }
         int sent = 1 + (int) attempts.stream().filter(Attempt::sent).count();
-        AttemptRunner.Result result = runner.run(plan, candidate, listener, clockwork, sent);
+        AttemptRunner.Result result =
+            runner.run(plan, candidate, listener, upstream, clockwork, sent);
         attempts.add(result.attempt());
         if (result.failure() == null || result.committed()) {
           return new Outcome(model, result.body(), result.failure());

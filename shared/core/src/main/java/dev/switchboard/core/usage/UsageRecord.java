@@ -33,6 +33,9 @@ import java.util.List;
  * @param generationTime from the start of the upstream call to its last byte
  * @param sessionId the client's session, as a coding agent names it ({@code
  *     X-Claude-Code-Session-Id}), or null
+ * @param apiType the door the request came in by: {@value #CHAT}, {@value #MESSAGES}, {@value
+ *     #RESPONSES}, {@value #EMBEDDINGS} (a record stored before doors were recorded reads as
+ *     {@value #CHAT})
  */
 public record UsageRecord(
     String requestId,
@@ -60,14 +63,86 @@ public record UsageRecord(
     Duration timeToFirstToken,
     Duration latency,
     Duration generationTime,
-    String sessionId) {
+    String sessionId,
+    String apiType) {
+
+  /** The api type of {@code /v1/chat/completions}. */
+  public static final String CHAT = "chat";
+
+  /** The api type of the Anthropic Messages door, {@code /v1/messages}. */
+  public static final String MESSAGES = "messages";
+
+  /** The api type of {@code /v1/embeddings}. */
+  /** The api type of the OpenAI Responses door, {@code /v1/responses}. */
+  public static final String RESPONSES = "responses";
+
+  public static final String EMBEDDINGS = "embeddings";
 
   public UsageRecord {
+    apiType = apiType == null ? CHAT : apiType;
     tags = tags == null ? List.of() : List.copyOf(tags);
     usage = usage == null ? Usage.NONE : usage;
     cost = cost == null ? Cost.ZERO : cost;
     latency = latency == null ? Duration.ZERO : latency;
     generationTime = generationTime == null ? Duration.ZERO : generationTime;
+  }
+
+  /** A record of the chat door. */
+  public UsageRecord(
+      String requestId,
+      String generationId,
+      String keyId,
+      String keyName,
+      String owner,
+      List<String> tags,
+      String user,
+      String modelRequested,
+      String model,
+      String provider,
+      int attempts,
+      int status,
+      String errorType,
+      boolean streamed,
+      boolean cancelled,
+      String finishReason,
+      Usage usage,
+      boolean usageEstimated,
+      Cost cost,
+      boolean cacheHit,
+      Instant startedAt,
+      Instant finishedAt,
+      Duration timeToFirstToken,
+      Duration latency,
+      Duration generationTime,
+      String sessionId) {
+    this(
+        requestId,
+        generationId,
+        keyId,
+        keyName,
+        owner,
+        tags,
+        user,
+        modelRequested,
+        model,
+        provider,
+        attempts,
+        status,
+        errorType,
+        streamed,
+        cancelled,
+        finishReason,
+        usage,
+        usageEstimated,
+        cost,
+        cacheHit,
+        startedAt,
+        finishedAt,
+        timeToFirstToken,
+        latency,
+        generationTime,
+        sessionId,
+        CHAT);
   }
 
   /** Whether the request failed, including a stream that broke off after it started. */

@@ -88,6 +88,53 @@ class ModelCatalogTest {
   }
 
   @Test
+  void readsAnEmbeddingModelsModeAndDimensionsAndTheBuiltInOnes() throws Exception {
+    ModelCatalog catalog =
+        parse(
+            catalogue(
+                """
+                {"id":"openai/e","provider":"openai","upstream_id":"e","mode":"embedding",
+                 "context_length":8192,"dimensions":1536,"pricing":{"input":0.02,"output":0}}
+                """));
+    Model e = catalog.find("openai/e").orElseThrow();
+
+    assertThat(e.embeds()).isTrue();
+    assertThat(e.dimensions()).isEqualTo(1536);
+    Model builtIn =
+        ModelCatalog.load(JSON, Optional.empty(), KNOWN)
+            .find("text-embedding-3-small")
+            .orElseThrow();
+    assertThat(builtIn.embeds()).isTrue();
+    assertThat(builtIn.dimensions()).isEqualTo(1536);
+    assertThat(ModelCatalog.load(JSON, Optional.empty(), KNOWN).find("gpt-4o").orElseThrow().mode())
+        .isEqualTo(Model.CHAT);
+  }
+
+  @Test
+  void refusesAnEmbeddingModelWithoutDimensionsOrWithAnOutputLimitAndAChatModelWithDimensions() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    catalogue(
+                        """
+                        {"id":"openai/e","provider":"openai","upstream_id":"e","mode":"embedding",
+                         "context_length":8192,"max_output_tokens":10,"pricing":{"input":1,"output":0}}
+                        """,
+                        """
+                        {"id":"openai/c","provider":"openai","upstream_id":"c","dimensions":8,
+                         "context_length":1000,"max_output_tokens":10,"pricing":{"input":1,"output":2}}
+                        """,
+                        """
+                        {"id":"openai/r","provider":"openai","upstream_id":"r","mode":"rerank",
+                         "context_length":1000,"max_output_tokens":10,"pricing":{"input":1,"output":2}}
+                        """)))
+        .hasMessageContaining("openai/e: an embedding model needs positive 'dimensions'")
+        .hasMessageContaining("openai/e: an embedding model has no max_output_tokens")
+        .hasMessageContaining("openai/c: only an embedding model has 'dimensions'")
+        .hasMessageContaining("openai/r: mode must be 'chat' or 'embedding'");
+  }
+
+  @Test
   void refusesNegativePrices() {
     assertThatThrownBy(
             () ->

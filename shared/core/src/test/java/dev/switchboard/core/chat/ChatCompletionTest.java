@@ -191,6 +191,7 @@ class ChatCompletionTest {
     assertThat(usage.records).containsOnlyKeys("r1");
     assertThat(record.usage()).isEqualTo(outcome.usage());
     assertThat(record.model()).isEqualTo("scripted/m");
+    assertThat(record.apiType()).isEqualTo(UsageRecord.CHAT);
     assertThat(period().spent()).isEqualTo(picos(outcome.usage()));
     assertThat(period().reserved()).isZero();
   }

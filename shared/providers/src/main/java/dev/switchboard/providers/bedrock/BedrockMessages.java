@@ -16,9 +16,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.CountTokensInput;
@@ -90,7 +87,7 @@ final class BedrockMessages {
 
   ObjectNode complete(ProviderCall call) throws ProviderException {
     InvokeModelResponse response =
-        await(
+        BedrockCalls.await(
             client.invokeModel(
                 InvokeModelRequest.builder()
                     .modelId(call.model().upstreamId())
@@ -144,7 +141,7 @@ final class BedrockMessages {
   /** Claude's count of the prompt, from Bedrock's {@code CountTokens} on the same body. */
   OptionalLong countTokens(ProviderCall call) throws ProviderException {
     CountTokensResponse counted =
-        await(
+        BedrockCalls.await(
             client.countTokens(
                 CountTokensRequest.builder()
                     .modelId(call.model().upstreamId())
@@ -168,21 +165,5 @@ final class BedrockMessages {
       // reported below
     }
     throw new ProviderException.StreamBroken("Bedrock's answer was not a JSON object", null);
-  }
-
-  /** The answer of a Bedrock call within the call's first-byte deadline, its failure mapped. */
-  static <T> T await(CompletableFuture<T> future, ProviderCall call) throws ProviderException {
-    try {
-      return future.get(call.firstByteTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new ProviderException.Timeout("no response within " + call.firstByteTimeout());
-    } catch (ExecutionException e) {
-      throw BedrockErrorMapper.map(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.cancel(true);
-      throw new ProviderException.ConnectionFailed("interrupted", e);
-    }
   }
 }

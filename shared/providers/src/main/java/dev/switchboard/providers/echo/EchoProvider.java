@@ -1,26 +1,34 @@
 package dev.switchboard.providers.echo;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.Message;
+import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.core.chat.TokenEstimate;
 import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.embeddings.EmbeddingCall;
+import dev.switchboard.core.embeddings.EmbeddingProvider;
+import dev.switchboard.core.embeddings.EmbeddingRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The built-in offline model ({@code switchboard/echo}): answers with a deterministic sentence that
  * quotes the last user message, streamed a word at a time with a small pause, and reports usage
- * like a real provider. It lets the whole gateway be tried with no credentials and no network.
+ * like a real provider. It lets the whole gateway be tried with no credentials and no network. Its
+ * embedding model ({@code switchboard/echo-embed}) answers a unit vector derived from each input
+ * alone, so the same text always has the same vector.
  */
-public final class EchoProvider implements ChatProvider {
+public final class EchoProvider implements ChatProvider, EmbeddingProvider {
 
   public static final String ID = "switchboard";
   private static final int MAX_QUOTED_CHARS = 400;
@@ -37,6 +45,50 @@ public final class EchoProvider implements ChatProvider {
   @Override
   public String id() {
     return ID;
+  }
+
+  @Override
+  public ObjectNode embed(EmbeddingCall call) {
+    EmbeddingRequest request = call.request();
+    int length = request.dimensions().orElse(call.model().dimensions());
+    List<String> inputs = new ArrayList<>(request.texts());
+    request.tokenIds().forEach(ids -> inputs.add(ids.toString()));
+    ObjectNode list = json.objectNode();
+    list.put("object", "list");
+    ArrayNode data = list.putArray("data");
+    for (int i = 0; i < inputs.size(); i++) {
+      ObjectNode item = data.addObject();
+      item.put("object", "embedding");
+      item.put("index", i);
+      ArrayNode vector = item.putArray("embedding");
+      for (float v : unitVector(inputs.get(i), length)) {
+        vector.add(v);
+      }
+    }
+    long tokens = request.tokenIdCount();
+    for (String text : request.texts()) {
+      tokens += CostEstimator.exactTokens(text);
+    }
+    list.put("model", call.model().upstreamId());
+    list.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+    return list;
+  }
+
+  /** A vector of unit length that depends on {@code input} only. */
+  static float[] unitVector(String input, int length) {
+    SplittableRandom random = new SplittableRandom(input.hashCode() * 0x9E3779B97F4A7C15L);
+    double[] raw = new double[length];
+    double norm = 0;
+    for (int i = 0; i < length; i++) {
+      raw[i] = random.nextDouble(-1, 1);
+      norm += raw[i] * raw[i];
+    }
+    norm = Math.sqrt(norm);
+    float[] vector = new float[length];
+    for (int i = 0; i < length; i++) {
+      vector[i] = (float) (raw[i] / norm);
+    }
+    return vector;
   }
 
   @Override

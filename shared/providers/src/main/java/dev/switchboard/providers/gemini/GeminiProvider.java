@@ -7,6 +7,8 @@ import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
+import dev.switchboard.core.embeddings.EmbeddingCall;
+import dev.switchboard.core.embeddings.EmbeddingProvider;
 import dev.switchboard.providers.http.LosslessBody;
 import dev.switchboard.providers.http.SseRelay;
 import dev.switchboard.providers.http.UpstreamHttp;
@@ -19,13 +21,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The adapter for the Gemini API: {@code generateContent}, and {@code streamGenerateContent} over
- * SSE, with the key in the {@code x-goog-api-key} header (never in the URL, where it would reach
- * access logs).
+ * SSE, and {@code batchEmbedContents} for embeddings, with the key in the {@code x-goog-api-key}
+ * header (never in the URL, where it would reach access logs).
  */
-public final class GeminiProvider implements ChatProvider {
+public final class GeminiProvider implements ChatProvider, EmbeddingProvider {
 
   private final GeminiConfig config;
   private final HttpClient http;
@@ -67,28 +70,59 @@ public final class GeminiProvider implements ChatProvider {
         this::error);
   }
 
+  @Override
+  public ObjectNode embed(EmbeddingCall call) throws ProviderException {
+    if (call.request().tokenInput()) {
+      throw new ProviderException.BadRequest("Gemini embeds text, not token ids", 400);
+    }
+    HttpResponse<byte[]> response =
+        post(
+            call.model().upstreamId(),
+            ":batchEmbedContents",
+            GeminiEmbeddingMapper.toUpstream(call),
+            false,
+            call.timeout(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    return GeminiEmbeddingMapper.toOpenAi(UpstreamHttp.jsonBody(json, response, this::error));
+  }
+
   private <T> HttpResponse<T> send(
       ProviderCall call, boolean stream, HttpResponse.BodyHandler<T> handler)
       throws ProviderException {
+    return post(
+        call.model().upstreamId(),
+        stream ? ":streamGenerateContent?alt=sse" : ":generateContent",
+        GeminiRequestMapper.toUpstream(json, call),
+        stream,
+        call.firstByteTimeout(),
+        handler);
+  }
+
+  private <T> HttpResponse<T> post(
+      String upstreamId,
+      String method,
+      ObjectNode payload,
+      boolean stream,
+      Duration firstByteTimeout,
+      HttpResponse.BodyHandler<T> handler)
+      throws ProviderException {
     byte[] body;
     try {
-      body = json.writeValueAsBytes(GeminiRequestMapper.toUpstream(json, call));
+      body = json.writeValueAsBytes(payload);
     } catch (IOException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }
-    String model = URLEncoder.encode(call.model().upstreamId(), StandardCharsets.UTF_8);
-    URI uri =
-        URI.create(
-            modelsRoot + model + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"));
+    String model = URLEncoder.encode(upstreamId, StandardCharsets.UTF_8);
+    URI uri = URI.create(modelsRoot + model + method);
     HttpRequest request =
         HttpRequest.newBuilder(uri)
-            .timeout(call.firstByteTimeout())
+            .timeout(firstByteTimeout)
             .header("Content-Type", "application/json")
             .header("Accept", stream ? "text/event-stream" : "application/json")
             .header("x-goog-api-key", config.apiKey())
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
-    return UpstreamHttp.send(http, request, handler, call.firstByteTimeout());
+    return UpstreamHttp.send(http, request, handler, firstByteTimeout);
   }
 
   private ProviderException error(int status, HttpHeaders headers, byte[] body) {

@@ -51,6 +51,22 @@ public record OpenAiCompatibleConfig(Vendor vendor, URI baseUrl, String apiKey, 
     };
   }
 
+  /** Where an embeddings request for the model the vendor calls {@code upstreamId} is posted. */
+  public URI embeddingsUri(String upstreamId) {
+    String base = baseUrl.toString();
+    String root = base.endsWith("/") ? base : base + "/";
+    return switch (vendor.url()) {
+      case CHAT_COMPLETIONS -> URI.create(root + "embeddings");
+      case AZURE_DEPLOYMENT ->
+          URI.create(
+              root
+                  + "openai/deployments/"
+                  + URLEncoder.encode(upstreamId, StandardCharsets.UTF_8)
+                  + "/embeddings?api-version="
+                  + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8));
+    };
+  }
+
   /** The header carrying the key. */
   public String authHeader() {
     return switch (vendor.auth()) {

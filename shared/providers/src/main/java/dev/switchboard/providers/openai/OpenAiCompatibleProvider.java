@@ -8,6 +8,8 @@ import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
+import dev.switchboard.core.embeddings.EmbeddingCall;
+import dev.switchboard.core.embeddings.EmbeddingProvider;
 import dev.switchboard.providers.http.LosslessBody;
 import dev.switchboard.providers.http.SseEvents;
 import dev.switchboard.providers.http.SseRelay;
@@ -23,9 +25,10 @@ import java.time.Duration;
 /**
  * The adapter for every vendor that speaks the OpenAI Chat Completions API, configured per vendor
  * by {@link OpenAiCompatibleConfig}. Requests go out with the client's fields intact but for the
- * vendor's known quirks; stream events are relayed one by one as they arrive.
+ * vendor's known quirks; stream events are relayed one by one as they arrive. Embeddings go to the
+ * vendor's {@code /embeddings}.
  */
-public final class OpenAiCompatibleProvider implements ChatProvider {
+public final class OpenAiCompatibleProvider implements ChatProvider, EmbeddingProvider {
 
   private static final String DONE = "[DONE]";
 
@@ -91,6 +94,22 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         this::error);
   }
 
+  @Override
+  public ObjectNode embed(EmbeddingCall call) throws ProviderException {
+    HttpResponse<byte[]> response =
+        post(
+            config.embeddingsUri(call.model().upstreamId()),
+            OpenAiRequestMapper.toEmbeddings(call, config.vendor()),
+            false,
+            call.timeout(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    JsonNode body = UpstreamHttp.jsonBody(mapper, response, this::error);
+    if (body instanceof ObjectNode object && object.has("data")) {
+      return object;
+    }
+    throw new ProviderException.StreamBroken("the response was not an embeddings list", null);
+  }
+
   private ObjectNode chunk(SseEvents.Event event) throws ProviderException {
     JsonNode node;
     try {
@@ -113,16 +132,30 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
   private <T> HttpResponse<T> send(
       ProviderCall call, boolean stream, HttpResponse.BodyHandler<T> handler)
       throws ProviderException {
+    return post(
+        config.completionsUri(call.model().upstreamId()),
+        OpenAiRequestMapper.toUpstream(call, stream, config.vendor()),
+        stream,
+        call.firstByteTimeout(),
+        handler);
+  }
+
+  private <T> HttpResponse<T> post(
+      java.net.URI uri,
+      ObjectNode json,
+      boolean stream,
+      Duration firstByteTimeout,
+      HttpResponse.BodyHandler<T> handler)
+      throws ProviderException {
     byte[] body;
     try {
-      body =
-          mapper.writeValueAsBytes(OpenAiRequestMapper.toUpstream(call, stream, config.vendor()));
+      body = mapper.writeValueAsBytes(json);
     } catch (IOException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(config.completionsUri(call.model().upstreamId()))
-            .timeout(call.firstByteTimeout())
+        HttpRequest.newBuilder(uri)
+            .timeout(firstByteTimeout)
             .header("Content-Type", "application/json")
             .header("Accept", stream ? "text/event-stream" : "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -135,7 +168,7 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     if (config.apiKey() != null && !config.apiKey().isEmpty()) {
       request.header(config.authHeader(), config.authValue());
     }
-    return UpstreamHttp.send(http, request.build(), handler, call.firstByteTimeout());
+    return UpstreamHttp.send(http, request.build(), handler, firstByteTimeout);
   }
 
   private ProviderException error(int status, java.net.http.HttpHeaders headers, byte[] body) {

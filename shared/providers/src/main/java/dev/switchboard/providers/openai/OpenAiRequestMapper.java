@@ -3,7 +3,9 @@ package dev.switchboard.providers.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.chat.ProviderCall;
+import dev.switchboard.core.embeddings.EmbeddingCall;
 import java.util.List;
+import java.util.Set;
 
 /** Builds the upstream body for an OpenAI-compatible vendor from the client's request. */
 final class OpenAiRequestMapper {
@@ -44,6 +46,25 @@ final class OpenAiRequestMapper {
     body.remove(vendor.droppedParameters());
     if (!call.asksReasoning()) {
       body.remove("reasoning_effort");
+    }
+    return body;
+  }
+
+  /** Vendors whose embeddings endpoint answers {@code encoding_format: "base64"} as OpenAI does. */
+  private static final Set<String> BASE64_EMBEDDINGS = Set.of("openai", "azure");
+
+  /**
+   * The client's embeddings body with the vendor's model name, without the fields the vendor
+   * refuses. The client's {@code encoding_format} goes to OpenAI and Azure; every other vendor is
+   * asked for floats, which all of them return (the gateway encodes base64 itself when the client
+   * asked for it).
+   */
+  static ObjectNode toEmbeddings(EmbeddingCall call, Vendor vendor) {
+    ObjectNode body = call.request().body().deepCopy();
+    body.put("model", call.model().upstreamId());
+    body.remove(vendor.droppedParameters());
+    if (!BASE64_EMBEDDINGS.contains(vendor.id())) {
+      body.put("encoding_format", "float");
     }
     return body;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.testkit.FakeEmbeddings;
 import dev.switchboard.testkit.LoopbackServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,9 +19,10 @@ import java.util.function.Function;
 
 /**
  * A Bedrock runtime endpoint on 127.0.0.1 speaking the real wire format: {@code POST
- * /model/{id}/converse} answers JSON, {@code POST /model/{id}/converse-stream} answers {@code
- * application/vnd.amazon.eventstream} frames. What it answers is a {@link Reply} chosen per request
- * by a function the test sets; every request is recorded.
+ * /model/{id}/converse} and {@code POST /model/{id}/invoke} answer JSON, {@code POST
+ * /model/{id}/converse-stream} answers {@code application/vnd.amazon.eventstream} frames. What it
+ * answers is a {@link Reply} chosen per request by a function the test sets; every request is
+ * recorded.
  */
 public final class FakeBedrock implements AutoCloseable {
 
@@ -43,11 +45,56 @@ public final class FakeBedrock implements AutoCloseable {
 
   /** What to answer. */
   public sealed interface Reply {
-    /** A JSON body with a status (an error when from 400 on, named by {@code errorType}). */
-    record Json(int status, String errorType, String body) implements Reply {}
+    /**
+     * A JSON body with a status (an error when from 400 on, named by {@code errorType}) and extra
+     * response headers.
+     */
+    record Json(int status, String errorType, String body, Map<String, String> headers)
+        implements Reply {
+
+      public Json(int status, String errorType, String body) {
+        this(status, errorType, body, Map.of());
+      }
+    }
 
     /** A 200 event stream of these frames (see {@link EventStreamEncoder}). */
     record Stream(List<byte[]> frames) implements Reply {}
+
+    /**
+     * What Bedrock answers to an {@code invoke} of an embedding model, vectors as {@link
+     * FakeEmbeddings} makes them: for Titan ({@code inputText}) {@code embedding} and {@code
+     * inputTextTokenCount}, {@code dimensions} long (default 1024); for Cohere ({@code texts})
+     * {@code embeddings.float}, 1024 long. The input tokens (one per four characters, at least one
+     * per text) are in the {@code X-Amzn-Bedrock-Input-Token-Count} header too.
+     */
+    static Reply embeddings(Request request) {
+      JsonNode body = request.body();
+      var answer = JSON.createObjectNode();
+      long tokens = 0;
+      if (body.has("inputText")) {
+        String text = body.path("inputText").asText();
+        tokens = Math.max(1, text.length() / 4);
+        answer.set(
+            "embedding",
+            FakeEmbeddings.floats(
+                FakeEmbeddings.vector(text, body.path("dimensions").asInt(1024))));
+        answer.put("inputTextTokenCount", tokens);
+      } else {
+        var vectors = answer.putObject("embeddings").putArray("float");
+        for (JsonNode text : body.path("texts")) {
+          tokens += Math.max(1, text.asText().length() / 4);
+          vectors.add(FakeEmbeddings.floats(FakeEmbeddings.vector(text.asText(), 1024)));
+        }
+        answer.put("id", "fake-embed-" + tokens);
+        answer.put("response_type", "embeddings_by_type");
+        answer.set("texts", body.path("texts"));
+      }
+      return new Json(
+          200,
+          null,
+          answer.toString(),
+          Map.of("X-Amzn-Bedrock-Input-Token-Count", Long.toString(tokens)));
+    }
 
     /** An error in the shape Bedrock sends: {@code x-amzn-ErrorType} and a message. */
     static Reply error(int status, String errorType, String message) {
@@ -128,6 +175,7 @@ public final class FakeBedrock implements AutoCloseable {
       case Reply.Json json -> {
         byte[] bytes = json.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
+        json.headers().forEach(exchange.getResponseHeaders()::set);
         if (json.status() >= 400) {
           exchange.getResponseHeaders().set("x-amzn-ErrorType", json.errorType());
         }
