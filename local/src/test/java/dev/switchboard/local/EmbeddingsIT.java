@@ -20,11 +20,11 @@ import dev.switchboard.testkit.bedrock.FakeBedrock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -329,43 +329,18 @@ class EmbeddingsIT {
     }
   }
 
-  /** The repository root, which failsafe names; the module directory's parent otherwise. */
-  private static Path root() {
-    String configured = System.getProperty("switchboard.root.dir");
-    return configured != null && !configured.isBlank()
-        ? Path.of(configured)
-        : Path.of("").toAbsolutePath().getParent();
-  }
-
   /** Runs one scenario of the TypeScript SDK script; its one line of JSON output. */
   private static JsonNode node(String scenario, String model, String... texts) throws Exception {
-    Path root = root();
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                "node",
-                root.resolve("local/src/test/openai/embeddings.mjs").toString(),
-                dev.server.baseUrl() + "/v1",
-                dev.key,
-                scenario,
-                model));
-    command.addAll(List.of(texts));
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(root.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT);
-    // only what the test passes: no credentials or base URL of the machine's own
-    builder.environment().keySet().removeIf(name -> name.startsWith("OPENAI_"));
-    Process process = builder.start();
-    boolean finished = process.waitFor(60, TimeUnit.SECONDS);
-    if (!finished) {
-      process.destroyForcibly();
-    }
-    assertThat(finished).as("the SDK script finished within a minute").isTrue();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as(out).isZero();
+    List<String> args =
+        new ArrayList<>(List.of(dev.server.baseUrl() + "/v1", dev.key, scenario, model));
+    args.addAll(List.of(texts));
+    String out =
+        NodeScript.run(
+            "local/src/test/openai/embeddings.mjs",
+            Duration.ofMinutes(1),
+            args.toArray(String[]::new));
     assertThat(out).doesNotContain(DevServerHarness.PROVIDER_KEY_CANARY);
-    JsonNode json = DevServerHarness.json(out.lines().reduce((a, b) -> b).orElse("{}"));
+    JsonNode json = NodeScript.result(out);
     assertThat(json.has("failed")).as(out).isFalse();
     return json;
   }

@@ -40,7 +40,10 @@ final class NodeScript {
             .directory(root.toFile())
             .redirectError(ProcessBuilder.Redirect.INHERIT);
     // only what the test passes: no credentials or base URL of the machine's own
-    builder.environment().keySet().removeIf(name -> name.startsWith("ANTHROPIC_"));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(name -> name.startsWith("ANTHROPIC_") || name.startsWith("OPENAI_"));
     Process node = builder.start();
     boolean finished = node.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (!finished) {

@@ -5,6 +5,7 @@ import static dev.switchboard.core.error.GatewayException.invalidParam;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.api.JsonBodies;
 import dev.switchboard.core.api.JsonFields;
 import dev.switchboard.core.budget.CostEstimator;
@@ -43,6 +44,10 @@ public final class EmbeddingRequestParser {
     String model = JsonFields.requiredString(body, "model", "model");
     if (model.isBlank()) {
       throw invalidParam("model", "'model' must not be empty.");
+    }
+    if (model.length() > ChatRequestParser.MAX_MODEL_CHARS) {
+      throw invalidParam(
+          "model", "'model' must be at most " + ChatRequestParser.MAX_MODEL_CHARS + " characters.");
     }
     JsonNode input = JsonFields.present(body, "input");
     if (input == null) {

@@ -82,6 +82,7 @@ class EmbeddingRequestParserTest {
       value = {
         "{\"input\":\"x\"}|model",
         "{\"model\":\"\",\"input\":\"x\"}|model",
+        "{\"model\":\"mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm\",\"input\":\"x\"}|model",
         "{\"model\":\"m\"}|input",
         "{\"model\":\"m\",\"input\":null}|input",
         "{\"model\":\"m\",\"input\":42}|input",
