@@ -32,10 +32,13 @@ final class GatewayRoutes {
   private final CacheDirectives cacheDirectives;
   private final LookupRoutes lookups;
   private final EmbeddingsRoute embeddings;
+  private final DoorGuard guard;
 
   GatewayRoutes(Gateway gateway, ChatRequestParser parser, Responses responses) {
     this.gateway = gateway;
     this.responses = responses;
+    this.guard =
+        new DoorGuard(gateway.log(), gateway.authenticator(), gateway.settings().maxRequestBytes());
     this.chat = new ChatCompletionsRoute(parser, gateway.completion(), responses);
     this.cacheDirectives = new CacheDirectives(gateway.settings().cache());
     this.messages =
@@ -44,21 +47,18 @@ final class GatewayRoutes {
             gateway.chat(),
             gateway.completion(),
             responses,
-            gateway.authenticator(),
             cacheDirectives,
-            gateway.log(),
-            gateway.settings().maxRequestBytes());
+            guard);
     this.responsesDoor =
         new ResponsesRoute(
             new ResponsesRequestMapper(gateway.mapper()),
             gateway.completion(),
             gateway.archive(),
             responses,
-            gateway.authenticator(),
             cacheDirectives,
+            guard,
             gateway.log(),
-            gateway.clock(),
-            gateway.settings().maxRequestBytes());
+            gateway.clock());
     this.embeddings =
         new EmbeddingsRoute(
             new EmbeddingRequestParser(gateway.mapper()), gateway.embeddings(), responses);
@@ -85,77 +85,52 @@ final class GatewayRoutes {
 
   /** Answers {@code request}; never throws, whatever the request or a route does. */
   Handled route(HttpRequest request, ResponseSink sink, long start) {
+    String path = RequestChecks.normalise(request.path());
+    if (MessagesRoute.serves(path)) {
+      return messages.handle(request, path, sink, start);
+    }
+    if (ResponsesRoute.serves(path)) {
+      return responsesDoor.handle(request, path, sink, start);
+    }
     String requestId = request.requestId();
-    String keyId = null;
-    try {
-      String path = RequestChecks.normalise(request.path());
-      if (path.equals(CHAT)) {
-        RequestChecks.requireMethod(request, "POST");
-        RequestChecks.checkSize(request, gateway.settings().maxRequestBytes());
-        ApiKey key = RequestChecks.authenticate(gateway.authenticator(), request);
-        keyId = key.id();
-        ChatOutcome outcome =
-            chat.handle(
-                request.body(),
-                key,
-                cacheDirectives.of(request, key),
-                requestId,
-                start,
-                RequestChecks.sessionId(request),
-                sink);
-        if (outcome.unexpected() != null) {
-          gateway.log().failure(requestId, outcome.unexpected());
-          respondInternalError(sink, requestId);
-        }
-        return Handled.chat(outcome);
-      }
-      if (path.equals(EmbeddingsRoute.PATH)) {
-        RequestChecks.requireMethod(request, "POST");
-        RequestChecks.checkSize(request, gateway.settings().maxRequestBytes());
-        ApiKey key = RequestChecks.authenticate(gateway.authenticator(), request);
-        keyId = key.id();
-        EmbeddingOutcome outcome = embeddings.handle(request.body(), key, requestId, start, sink);
-        if (outcome.unexpected() != null) {
-          gateway.log().failure(requestId, outcome.unexpected());
-          respondInternalError(sink, requestId);
-        }
-        return Handled.embeddings(outcome);
-      }
-      if (MessagesRoute.serves(path)) {
-        return messages.handle(request, path, sink, start);
-      }
-      if (ResponsesRoute.serves(path)) {
-        return responsesDoor.handle(request, path, sink, start);
-      }
-      if (!LookupRoutes.serves(path)) {
-        throw new GatewayException(
-            ErrorKind.NOT_FOUND,
-            "unknown_route",
-            "No route for " + request.method() + " " + RequestChecks.shorten(path) + ".");
-      }
-      RequestChecks.requireMethod(request, "GET");
-      ApiKey key = RequestChecks.authenticate(gateway.authenticator(), request);
-      keyId = key.id();
-      ObjectNode answer = lookups.answer(path, request, key);
-      responses.json(sink, 200, answer, Map.of(Responses.REQUEST_ID, requestId));
-      return Handled.ok(keyId);
-    } catch (GatewayException e) {
-      responses.error(sink, e, requestId);
-      return Handled.failed(e, keyId);
-    } catch (ResponseSink.ClientGoneException gone) {
-      return new Handled(200, null, true, keyId, null);
-    } catch (RuntimeException unexpected) {
-      gateway.log().failure(requestId, unexpected);
-      respondInternalError(sink, requestId);
-      return new Handled(500, "internal_error", false, keyId, null);
-    }
-  }
-
-  private void respondInternalError(ResponseSink sink, String requestId) {
-    try {
-      responses.error(sink, GatewayException.internal(requestId), requestId);
-    } catch (RuntimeException alreadyStarted) {
-      sink.abort("InternalError", "The gateway failed unexpectedly.");
-    }
+    return guard.guard(
+        request,
+        sink,
+        responses::error,
+        keyId -> {
+          if (path.equals(CHAT)) {
+            ApiKey key = guard.post(request, keyId);
+            ChatOutcome outcome =
+                chat.handle(
+                    request.body(),
+                    key,
+                    cacheDirectives.of(request, key),
+                    requestId,
+                    start,
+                    RequestChecks.sessionId(request),
+                    sink);
+            return guard.chat(outcome, sink, responses::error, requestId);
+          }
+          if (path.equals(EmbeddingsRoute.PATH)) {
+            ApiKey key = guard.post(request, keyId);
+            EmbeddingOutcome outcome =
+                embeddings.handle(request.body(), key, requestId, start, sink);
+            if (outcome.unexpected() != null) {
+              guard.unexpected(outcome.unexpected(), sink, responses::error, requestId);
+            }
+            return Handled.embeddings(outcome);
+          }
+          if (!LookupRoutes.serves(path)) {
+            throw new GatewayException(
+                ErrorKind.NOT_FOUND,
+                "unknown_route",
+                "No route for " + request.method() + " " + RequestChecks.shorten(path) + ".");
+          }
+          RequestChecks.requireMethod(request, "GET");
+          ApiKey key = guard.authenticated(request, keyId);
+          ObjectNode answer = lookups.answer(path, request, key);
+          responses.json(sink, 200, answer, Map.of(Responses.REQUEST_ID, requestId));
+          return Handled.ok(key.id());
+        });
   }
 }

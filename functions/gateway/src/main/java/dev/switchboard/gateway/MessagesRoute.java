@@ -7,7 +7,6 @@ import dev.switchboard.core.api.messages.MessagesRequestMapper;
 import dev.switchboard.core.api.messages.MessagesStream;
 import dev.switchboard.core.auth.AccessPolicy;
 import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.chat.ChatCompletion;
 import dev.switchboard.core.chat.ChatOutcome;
@@ -39,10 +38,8 @@ final class MessagesRoute {
   private final MessagesRequestMapper mapper;
   private final ChatCompletion completion;
   private final Responses responses;
-  private final Authenticator authenticator;
   private final CacheDirectives cacheDirectives;
-  private final AccessLog log;
-  private final int maxBytes;
+  private final DoorGuard guard;
   private final CostEstimator estimator = new CostEstimator();
   private final ChatService chat;
 
@@ -54,18 +51,14 @@ final class MessagesRoute {
       ChatService chat,
       ChatCompletion completion,
       Responses responses,
-      Authenticator authenticator,
       CacheDirectives cacheDirectives,
-      AccessLog log,
-      int maxBytes) {
+      DoorGuard guard) {
     this.mapper = mapper;
     this.chat = chat;
     this.completion = completion;
     this.responses = responses;
-    this.authenticator = authenticator;
     this.cacheDirectives = cacheDirectives;
-    this.log = log;
-    this.maxBytes = maxBytes;
+    this.guard = guard;
   }
 
   static boolean serves(String path) {
@@ -75,48 +68,37 @@ final class MessagesRoute {
   /** Serves one request to either route; a chat outcome is settled by the caller afterwards. */
   Handled handle(HttpRequest request, String path, ResponseSink sink, long startNanos) {
     String requestId = request.requestId();
-    String keyId = null;
-    try {
-      RequestChecks.requireMethod(request, "POST");
-      RequestChecks.checkSize(request, maxBytes);
-      ApiKey key = RequestChecks.authenticate(authenticator, request);
-      keyId = key.id();
-      Map<String, String> headers = anthropicHeaders(request);
-      if (path.equals(COUNT_TOKENS)) {
-        ChatRequest counted = mapper.countTokens(request.body(), headers);
-        ObjectNode answer =
-            JsonNodeFactory.instance.objectNode().put("input_tokens", countTokens(key, counted));
-        responses.json(sink, 200, answer, Map.of(Responses.REQUEST_ID, requestId));
-        return Handled.ok(keyId);
-      }
-      ChatOutcome outcome =
-          message(
-              request.body(),
-              headers,
-              new ChatCompletion.Call(
-                  requestId,
-                  key,
-                  null,
-                  cacheDirectives.of(request, key),
-                  startNanos,
-                  RequestChecks.sessionId(request),
-                  UsageRecord.MESSAGES),
-              sink);
-      if (outcome.unexpected() != null) {
-        log.failure(requestId, outcome.unexpected());
-        internalError(sink, requestId);
-      }
-      return Handled.chat(outcome);
-    } catch (GatewayException e) {
-      responses.anthropicError(sink, e, requestId);
-      return Handled.failed(e, keyId);
-    } catch (ResponseSink.ClientGoneException gone) {
-      return new Handled(200, null, true, keyId, null);
-    } catch (RuntimeException unexpected) {
-      log.failure(requestId, unexpected);
-      internalError(sink, requestId);
-      return new Handled(500, "internal_error", false, keyId, null);
-    }
+    return guard.guard(
+        request,
+        sink,
+        responses::anthropicError,
+        keyId -> {
+          ApiKey key = guard.post(request, keyId);
+          Map<String, String> headers = anthropicHeaders(request);
+          if (path.equals(COUNT_TOKENS)) {
+            ChatRequest counted = mapper.countTokens(request.body(), headers);
+            ObjectNode answer =
+                JsonNodeFactory.instance
+                    .objectNode()
+                    .put("input_tokens", countTokens(key, counted));
+            responses.json(sink, 200, answer, Map.of(Responses.REQUEST_ID, requestId));
+            return Handled.ok(key.id());
+          }
+          ChatOutcome outcome =
+              message(
+                  request.body(),
+                  headers,
+                  new ChatCompletion.Call(
+                      requestId,
+                      key,
+                      null,
+                      cacheDirectives.of(request, key),
+                      startNanos,
+                      RequestChecks.sessionId(request),
+                      UsageRecord.MESSAGES),
+                  sink);
+          return guard.chat(outcome, sink, responses::anthropicError, requestId);
+        });
   }
 
   /** {@code asked} has no request yet: the translated body goes in, or the refusal goes out. */
@@ -189,13 +171,5 @@ final class MessagesRoute {
               });
     }
     return out;
-  }
-
-  private void internalError(ResponseSink sink, String requestId) {
-    try {
-      responses.anthropicError(sink, GatewayException.internal(requestId), requestId);
-    } catch (RuntimeException alreadyStarted) {
-      sink.abort("InternalError", "The gateway failed unexpectedly.");
-    }
   }
 }

@@ -7,7 +7,6 @@ import dev.switchboard.core.api.responses.ResponsesRequest;
 import dev.switchboard.core.api.responses.ResponsesRequestMapper;
 import dev.switchboard.core.api.responses.ResponsesStream;
 import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.Authenticator;
 import dev.switchboard.core.chat.ChatCompletion;
 import dev.switchboard.core.chat.ChatOutcome;
 import dev.switchboard.core.chat.TokenEstimate;
@@ -42,31 +41,28 @@ final class ResponsesRoute {
   private final ChatCompletion completion;
   private final ResponseArchive archive;
   private final Responses responses;
-  private final Authenticator authenticator;
   private final CacheDirectives cacheDirectives;
   private final AccessLog log;
   private final Clock clock;
-  private final int maxBytes;
+  private final DoorGuard guard;
 
   ResponsesRoute(
       ResponsesRequestMapper mapper,
       ChatCompletion completion,
       ResponseArchive archive,
       Responses responses,
-      Authenticator authenticator,
       CacheDirectives cacheDirectives,
+      DoorGuard guard,
       AccessLog log,
-      Clock clock,
-      int maxBytes) {
+      Clock clock) {
     this.mapper = mapper;
     this.completion = completion;
     this.archive = archive;
     this.responses = responses;
-    this.authenticator = authenticator;
     this.cacheDirectives = cacheDirectives;
     this.log = log;
     this.clock = clock;
-    this.maxBytes = maxBytes;
+    this.guard = guard;
   }
 
   static boolean serves(String path) {
@@ -78,73 +74,59 @@ final class ResponsesRoute {
    */
   Handled handle(HttpRequest request, String path, ResponseSink sink, long startNanos) {
     String requestId = request.requestId();
-    String keyId = null;
-    try {
-      if (path.equals(RESPONSES)) {
-        RequestChecks.requireMethod(request, "POST");
-        RequestChecks.checkSize(request, maxBytes);
-        ApiKey key = RequestChecks.authenticate(authenticator, request);
-        keyId = key.id();
-        ChatOutcome outcome =
-            create(
-                request.body(),
-                new ChatCompletion.Call(
-                    requestId,
-                    key,
-                    null,
-                    cacheDirectives.of(request, key),
-                    startNanos,
-                    RequestChecks.sessionId(request),
-                    UsageRecord.RESPONSES),
-                sink);
-        if (outcome.unexpected() != null) {
-          log.failure(requestId, outcome.unexpected());
-          internalError(sink, requestId);
-        }
-        return Handled.chat(outcome);
-      }
-      String id = path.substring(PREFIX.length());
-      if (id.contains("/")) {
-        throw new GatewayException(
-            ErrorKind.NOT_FOUND,
-            "unknown_route",
-            "No route for " + request.method() + " " + RequestChecks.shorten(path) + ".");
-      }
-      if (!request.method().equalsIgnoreCase("DELETE")) {
-        RequestChecks.requireMethod(request, "GET");
-      }
-      ApiKey key = RequestChecks.authenticate(authenticator, request);
-      keyId = key.id();
-      boolean known = RESPONSE_ID.matcher(id).matches();
-      ObjectNode answer;
-      if (request.method().equalsIgnoreCase("GET")) {
-        answer =
-            (known ? archive.find(key, id) : Optional.<ResponseArchive.Stored>empty())
-                .map(ResponseArchive.Stored::response)
-                .orElseThrow(() -> ResponseArchive.notFound(id));
-      } else {
-        if (!known || !archive.delete(key, id)) {
-          throw ResponseArchive.notFound(id);
-        }
-        answer =
-            JsonNodeFactory.instance
-                .objectNode()
-                .put("id", id)
-                .put("object", "response")
-                .put("deleted", true);
-      }
-      responses.json(sink, 200, answer, Map.of(Responses.REQUEST_ID, requestId));
-      return Handled.ok(keyId);
-    } catch (GatewayException e) {
-      responses.error(sink, e, requestId);
-      return Handled.failed(e, keyId);
-    } catch (ResponseSink.ClientGoneException gone) {
-      return new Handled(200, null, true, keyId, null);
-    } catch (RuntimeException unexpected) {
-      log.failure(requestId, unexpected);
-      internalError(sink, requestId);
-      return new Handled(500, "internal_error", false, keyId, null);
-    }
+    return guard.guard(
+        request,
+        sink,
+        responses::error,
+        keyId -> {
+          if (path.equals(RESPONSES)) {
+            ApiKey key = guard.post(request, keyId);
+            ChatOutcome outcome =
+                create(
+                    request.body(),
+                    new ChatCompletion.Call(
+                        requestId,
+                        key,
+                        null,
+                        cacheDirectives.of(request, key),
+                        startNanos,
+                        RequestChecks.sessionId(request),
+                        UsageRecord.RESPONSES),
+                    sink);
+            return guard.chat(outcome, sink, responses::error, requestId);
+          }
+          String id = path.substring(PREFIX.length());
+          if (id.contains("/")) {
+            throw new GatewayException(
+                ErrorKind.NOT_FOUND,
+                "unknown_route",
+                "No route for " + request.method() + " " + RequestChecks.shorten(path) + ".");
+          }
+          if (!request.method().equalsIgnoreCase("DELETE")) {
+            RequestChecks.requireMethod(request, "GET");
+          }
+          ApiKey key = guard.authenticated(request, keyId);
+          boolean known = RESPONSE_ID.matcher(id).matches();
+          ObjectNode answer;
+          if (request.method().equalsIgnoreCase("GET")) {
+            answer =
+                (known ? archive.find(key, id) : Optional.<ResponseArchive.Stored>empty())
+                    .map(ResponseArchive.Stored::response)
+                    .orElseThrow(() -> ResponseArchive.notFound(id));
+          } else {
+            if (!known || !archive.delete(key, id)) {
+              throw ResponseArchive.notFound(id);
+            }
+            answer =
+                JsonNodeFactory.instance
+                    .objectNode()
+                    .put("id", id)
+                    .put("object", "response")
+                    .put("deleted", true);
+          }
+          responses.json(sink, 200, answer, Map.of(Responses.REQUEST_ID, requestId));
+          return Handled.ok(key.id());
+        });
   }
 
   /** {@code asked} has no request yet: the translated body goes in, or the refusal goes out. */
@@ -191,14 +173,6 @@ final class ResponsesRoute {
       archive.save(call.key(), response, request.conversation());
     } catch (RuntimeException e) {
       log.responseUnsaved(call.requestId(), response.path("id").asText(), e);
-    }
-  }
-
-  private void internalError(ResponseSink sink, String requestId) {
-    try {
-      responses.error(sink, GatewayException.internal(requestId), requestId);
-    } catch (RuntimeException alreadyStarted) {
-      sink.abort("InternalError", "The gateway failed unexpectedly.");
     }
   }
 }
