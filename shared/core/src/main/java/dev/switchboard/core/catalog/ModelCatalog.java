@@ -3,6 +3,8 @@ package dev.switchboard.core.catalog;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,35 +55,82 @@ public final class ModelCatalog {
   }
 
   /**
-   * The built-in catalogue, or the file at {@code overrideFile} when one is given, validated.
+   * The built-in catalogue with the entries of the file at {@code overrideFile} merged on top, by
+   * id: an entry whose id the built-in catalogue has replaces that entry, any other is added, and
+   * an alias the file gives an entry is taken from whichever built-in entry had it. A file whose
+   * top-level {@code "replace"} is {@code true} is the whole catalogue instead. Validated either
+   * way.
    *
    * @param knownProviders the provider ids the gateway has adapters for
    * @throws IllegalArgumentException listing every problem, naming the source
    */
   public static ModelCatalog load(
       ObjectMapper mapper, Optional<Path> overrideFile, Set<String> knownProviders) {
-    String source =
-        overrideFile.map(p -> "the model catalogue " + p).orElse("the built-in model catalogue");
-    JsonNode root;
-    try {
-      if (overrideFile.isPresent()) {
-        try (InputStream in = Files.newInputStream(overrideFile.get())) {
-          root = mapper.readTree(in);
-        }
-      } else {
-        try (InputStream in = ModelCatalog.class.getResourceAsStream(RESOURCE)) {
-          if (in == null) {
-            throw new IllegalStateException("the model catalogue resource is missing: " + RESOURCE);
-          }
-          root = mapper.readTree(in);
-        }
-      }
+    JsonNode builtIn = builtIn(mapper);
+    if (overrideFile.isEmpty()) {
+      return validated(builtIn, knownProviders, "the built-in model catalogue");
+    }
+    Path file = overrideFile.get();
+    String source = "the model catalogue " + file;
+    JsonNode override;
+    try (InputStream in = Files.newInputStream(file)) {
+      override = mapper.readTree(in);
     } catch (JacksonException e) {
       throw new IllegalArgumentException(
           source + " is not valid JSON (line " + e.getLocation().getLineNr() + ")");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + source, e);
     }
+    if (override != null && override.path("replace").asBoolean(false)) {
+      return validated(override, knownProviders, source);
+    }
+    return validated(
+        merged(mapper, builtIn, override, source),
+        knownProviders,
+        "the built-in model catalogue with " + file);
+  }
+
+  private static JsonNode builtIn(ObjectMapper mapper) {
+    try (InputStream in = ModelCatalog.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("the model catalogue resource is missing: " + RESOURCE);
+      }
+      return mapper.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the built-in model catalogue", e);
+    }
+  }
+
+  /** The built-in entries, replaced and added to by id from {@code override}'s. */
+  static JsonNode merged(ObjectMapper mapper, JsonNode builtIn, JsonNode override, String source) {
+    JsonNode added = override == null ? null : override.get("models");
+    if (added == null || !added.isArray()) {
+      throw new IllegalArgumentException(source + " is invalid: it has no 'models' array");
+    }
+    Map<String, JsonNode> byId = new LinkedHashMap<>();
+    for (JsonNode entry : builtIn.path("models")) {
+      byId.put(entry.path("id").asText(), entry.deepCopy());
+    }
+    Set<String> takenAliases = new HashSet<>();
+    for (JsonNode entry : added) {
+      entry.path("aliases").forEach(alias -> takenAliases.add(alias.asText()));
+    }
+    for (JsonNode entry : byId.values()) {
+      if (entry.get("aliases") instanceof ArrayNode aliases) {
+        aliases.removeIf(alias -> takenAliases.contains(alias.asText()));
+      }
+    }
+    for (JsonNode entry : added) {
+      // an entry without an id is reported by the validation, under its position
+      String id = entry.path("id").asText(null);
+      byId.put(id == null ? "#" + byId.size() : id, entry);
+    }
+    ObjectNode out = mapper.createObjectNode();
+    out.putArray("models").addAll(byId.values());
+    return out;
+  }
+
+  private static ModelCatalog validated(JsonNode root, Set<String> knownProviders, String source) {
     try {
       return parse(root, knownProviders);
     } catch (IllegalArgumentException e) {

@@ -179,10 +179,38 @@ class ModelCatalogTest {
   }
 
   @Test
-  void anOverrideFileReplacesTheCatalogueAndABadOneNamesTheFile(@TempDir Path dir)
+  void anOverrideFileAddsAndReplacesEntriesByIdAndItsAliasesWin(@TempDir Path dir)
+      throws IOException {
+    ModelCatalog builtIn = ModelCatalog.load(JSON, Optional.empty(), KNOWN);
+    Path file = dir.resolve("models.json");
+    Files.writeString(
+        file,
+        catalogue(
+            entry("ollama/qwen3", "ollama", "\"aliases\":[\"qwen3\"]"),
+            // the built-in gpt-4o, repriced, and the built-in alias gpt-4o-mini taken over
+            entry("openai/gpt-4o", "openai", "\"aliases\":[\"gpt-4o\",\"gpt-4o-mini\"]")));
+
+    ModelCatalog merged = ModelCatalog.load(JSON, Optional.of(file), KNOWN);
+
+    assertThat(merged.models()).hasSize(builtIn.models().size() + 1);
+    assertThat(merged.models().getLast().id()).isEqualTo("ollama/qwen3");
+    assertThat(merged.find("qwen3").orElseThrow().id()).isEqualTo("ollama/qwen3");
+    Model repriced = merged.find("openai/gpt-4o").orElseThrow();
+    assertThat(repriced.pricing().input()).isEqualByComparingTo("1");
+    assertThat(merged.models().indexOf(repriced))
+        .as("a replaced entry keeps its place")
+        .isEqualTo(builtIn.models().indexOf(builtIn.find("openai/gpt-4o").orElseThrow()));
+    assertThat(merged.find("gpt-4o-mini").orElseThrow().id()).isEqualTo("openai/gpt-4o");
+    // the built-in entry that had the alias is still there by its id
+    assertThat(merged.find("openai/gpt-4o-mini")).isPresent();
+  }
+
+  @Test
+  void aFileThatSaysReplaceIsTheWholeCatalogueAndABadOneNamesTheFile(@TempDir Path dir)
       throws IOException {
     Path good = dir.resolve("good.json");
-    Files.writeString(good, catalogue(entry("ollama/qwen3", "ollama", "")));
+    Files.writeString(
+        good, "{\"replace\":true,\"models\":[" + entry("ollama/qwen3", "ollama", "") + "]}");
     Path bad = dir.resolve("bad.json");
     Files.writeString(
         bad, catalogue(entry("ollama/qwen3", "ollama", "\"pricing\":{\"input\":-1,\"output\":0}")));
