@@ -107,6 +107,13 @@ const scenarios = {
   forgedThinking: () => failure(client().messages.create(replay('EqQBforged'))),
   serverTool: () =>
     failure(client().messages.create({ ...ask, tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 1 }] })),
+  // the SDK walks the list page by page with after_id, as it does against Anthropic
+  models: async () => {
+    const paged = [];
+    for await (const m of client().models.list({ limit: 2 })) paged.push(m.id);
+    const whole = (await client().models.list({ limit: 1000 })).data.map((m) => m.id);
+    return { paged, whole };
+  },
   error: () => failure(client().messages.create(ask)),
   streamError: () => failure(streamed(client(), ask)),
 };

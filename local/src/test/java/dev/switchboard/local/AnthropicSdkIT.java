@@ -313,6 +313,18 @@ class AnthropicSdkIT {
   }
 
   @Test
+  void theSdkWalksTheModelListPageByPageAndMeetsEveryModelOnce() throws Exception {
+    JsonNode models = sdk("models", dev.key);
+
+    List<String> whole =
+        StreamSupport.stream(models.path("whole").spliterator(), false)
+            .map(JsonNode::asText)
+            .toList();
+    assertThat(whole).hasSizeGreaterThan(2);
+    assertThat(models.path("paged")).extracting(JsonNode::asText).containsExactlyElementsOf(whole);
+  }
+
+  @Test
   void countTokensForAClaudeModelIsAnthropicsOwnCount() throws Exception {
     anthropic.enqueue(FixtureReply.json(200, "{\"input_tokens\":4321}"));
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,13 @@ class CatalogueAndCostIT {
         HttpRequest.newBuilder(dev.uri(path)).header("Authorization", "Bearer " + dev.key).build());
   }
 
+  private static HttpRequest anthropic(String path) {
+    return HttpRequest.newBuilder(dev.uri(path))
+        .header("x-api-key", dev.key)
+        .header("anthropic-version", "2023-06-01")
+        .build();
+  }
+
   @Test
   void filtersTheListingByProviderWithOpenRoutersFields() throws Exception {
     HttpResponse<String> response = get("/v1/models?provider=openai");
@@ -171,5 +179,45 @@ class CatalogueAndCostIT {
     assertThat(endpoint.path("status").asInt()).isZero();
 
     assertThat(get("/v1/models/openai/no-such-model/endpoints").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theListPagesByOffsetAndLimitAndAllShowsEveryCatalogueModelMarkedRoutableOrNot()
+      throws Exception {
+    JsonNode whole = json(get("/v1/models").body()).path("data");
+    JsonNode page = json(get("/v1/models?offset=2&limit=3").body()).path("data");
+    JsonNode all = json(get("/v1/models?all=true").body()).path("data");
+
+    assertThat(page).hasSize(3);
+    assertThat(page.get(0).path("id").asText()).isEqualTo(whole.get(2).path("id").asText());
+    assertThat(all.size()).isGreaterThan(whole.size());
+    assertThat(all)
+        .filteredOn(m -> m.path("routable").asBoolean())
+        .extracting(m -> m.path("id").asText())
+        .containsExactlyElementsOf(
+            StreamSupport.stream(whole.spliterator(), false)
+                .map(m -> m.path("id").asText())
+                .toList());
+    assertThat(all)
+        .filteredOn(m -> m.path("id").asText().equals("anthropic/claude-sonnet-4-5"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.path("routable").asBoolean()).isFalse());
+    HttpResponse<String> bad = get("/v1/models?limit=0");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(json(bad.body()).at("/error/param").asText()).isEqualTo("limit");
+  }
+
+  @Test
+  void inAnthropicsShapeTheListPagesByAfterIdAndLimitAsTheSdkWalksIt() throws Exception {
+    HttpResponse<String> first = dev.send(anthropic("/v1/models?limit=2"));
+    JsonNode page = json(first.body());
+    String last = page.path("last_id").asText();
+    JsonNode next = json(dev.send(anthropic("/v1/models?limit=2&after_id=" + last)).body());
+
+    assertThat(page.path("data")).hasSize(2);
+    assertThat(page.path("has_more").asBoolean()).isTrue();
+    assertThat(next.path("first_id").asText()).isNotEqualTo(last);
+    assertThat(next.path("data").get(0).path("id").asText())
+        .isNotIn(page.path("data").get(0).path("id").asText(), last);
   }
 }

@@ -34,8 +34,8 @@ record LookupRoutes(ModelsRoute models, KeyRoute key, GenerationRoute generation
       case KEY -> key.describe(apiKey);
       case MODELS ->
           anthropic
-              ? models.anthropicList(request.queryParameter("provider"))
-              : models.list(request.queryParameter("provider"));
+              ? models.anthropicList(ModelQuery.of(request))
+              : models.list(ModelQuery.of(request));
       case GENERATION -> generation.find(request.queryParameter("id").orElse(null), apiKey);
       default -> {
         String id = path.substring(MODELS.length() + 1);

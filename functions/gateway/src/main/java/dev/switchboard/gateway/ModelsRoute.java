@@ -1,11 +1,13 @@
 package dev.switchboard.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.chat.ChatService;
+import dev.switchboard.core.error.GatewayException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -39,38 +41,86 @@ final class ModelsRoute {
     this.list = listOf(chat.routableModels());
   }
 
-  /** Every routable model, or only those of {@code provider}. */
-  ObjectNode list(Optional<String> provider) {
-    if (provider.isEmpty()) {
+  /**
+   * The routable models, or every catalogue model with {@code "routable"} saying which ({@code
+   * all}), of one provider or all, from {@code offset}, at most {@code limit} of them.
+   */
+  ObjectNode list(ModelQuery query) {
+    if (query.plain()) {
       return list;
     }
-    return listOf(
-        chat.routableModels().stream().filter(m -> m.provider().equals(provider.get())).toList());
+    List<Model> models = chosen(query, false);
+    int from = Math.min(query.offset(), models.size());
+    int to = Math.min(models.size(), from + query.limit().orElse(models.size()));
+    List<Model> page = models.subList(from, to);
+    ObjectNode body = listOf(page);
+    if (query.all()) {
+      JsonNode data = body.path("data");
+      for (int i = 0; i < page.size(); i++) {
+        ((ObjectNode) data.get(i)).put("routable", chat.routable(page.get(i)));
+      }
+    }
+    return body;
   }
 
   /**
-   * Anthropic's list shape, {@code {"data": [...], "has_more", "first_id", "last_id"}}, all on one
-   * page: the catalogue is small, and a client that pages gets {@code has_more: false} at once.
+   * Anthropic's list shape, {@code {"data": [...], "has_more", "first_id", "last_id"}}: the models
+   * after {@code after_id} (or before {@code before_id}), at most {@code limit} of them; all on one
+   * page without a limit.
    */
-  ObjectNode anthropicList(Optional<String> provider) {
+  ObjectNode anthropicList(ModelQuery query) {
+    // the Messages door writes messages: an embedding model is no choice there
+    List<Model> models = chosen(query, true);
+    int from = 0;
+    int to = models.size();
+    if (query.afterId().isPresent()) {
+      from = indexOf(models, query.afterId().get(), "after_id") + 1;
+    }
+    if (query.beforeId().isPresent()) {
+      to = indexOf(models, query.beforeId().get(), "before_id");
+      from = Math.max(0, Math.min(from, to));
+      // the page that ends right before it
+      if (query.limit().isPresent() && query.afterId().isEmpty()) {
+        from = Math.max(from, to - query.limit().getAsInt());
+      }
+    }
+    boolean more = false;
+    if (query.limit().isPresent() && to - from > query.limit().getAsInt()) {
+      to = from + query.limit().getAsInt();
+      more = true;
+    }
+    List<Model> page = models.subList(from, Math.max(from, to));
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ArrayNode data = body.putArray("data");
-    // the Messages door writes messages: an embedding model is no choice there
-    List<Model> models =
-        chat.routableModels().stream()
-            .filter(m -> !m.embeds())
-            .filter(m -> provider.isEmpty() || m.provider().equals(provider.get()))
-            .toList();
-    models.forEach(m -> data.add(anthropicModel(m)));
-    body.put("has_more", false);
-    if (models.isEmpty()) {
+    page.forEach(m -> data.add(anthropicModel(m)));
+    body.put("has_more", more);
+    if (page.isEmpty()) {
       body.putNull("first_id");
       body.putNull("last_id");
     } else {
-      body.put("first_id", models.getFirst().id());
-      body.put("last_id", models.getLast().id());
+      body.put("first_id", page.getFirst().id());
+      body.put("last_id", page.getLast().id());
     }
     return body;
+  }
+
+  /** The models {@code query} lists, before paging. */
+  private List<Model> chosen(ModelQuery query, boolean chatOnly) {
+    List<Model> from = query.all() ? chat.catalogueModels() : chat.routableModels();
+    return from.stream()
+        .filter(m -> !chatOnly || !m.embeds())
+        .filter(m -> query.provider().isEmpty() || m.provider().equals(query.provider().get()))
+        .toList();
+  }
+
+  private static int indexOf(List<Model> models, String id, String param) {
+    for (int i = 0; i < models.size(); i++) {
+      if (models.get(i).id().equals(id)) {
+        return i;
+      }
+    }
+    throw GatewayException.invalidParam(
+        param, "'" + param + "' must be the id of a model in this list.");
   }
 
   Optional<ObjectNode> anthropicOne(String id) {

@@ -106,7 +106,7 @@ final class Priming {
     primeResponsesDoor(mapper, responses, discard);
     primeEmbeddingsDoor(mapper, responses, discard);
     responses.json(
-        discard, 200, models.list(Optional.empty()), Map.of(Responses.REQUEST_ID, "priming"));
+        discard, 200, models.list(ModelQuery.NONE), Map.of(Responses.REQUEST_ID, "priming"));
     responses.error(
         discard,
         new GatewayException(ErrorKind.AUTHENTICATION, "invalid_api_key", "priming"),

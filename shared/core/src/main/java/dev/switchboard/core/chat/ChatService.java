@@ -57,6 +57,16 @@ public final class ChatService {
     return catalog.models().stream().filter(m -> providers.containsKey(m.provider())).toList();
   }
 
+  /** Every model of the catalogue, routable or not, in catalogue order. */
+  public List<Model> catalogueModels() {
+    return catalog.models();
+  }
+
+  /** Whether {@code model}'s provider is configured, so that it can be called. */
+  public boolean routable(Model model) {
+    return providers.containsKey(model.provider());
+  }
+
   /**
    * The routable entries serving the model {@code idOrAlias} names (every entry sharing its
    * canonical id), in catalogue order; empty when none is routable.
