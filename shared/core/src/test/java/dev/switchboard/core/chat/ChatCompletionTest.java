@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.api.NativeRequest;
+import dev.switchboard.core.api.messages.MessagesRequestMapper;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
@@ -238,6 +240,49 @@ class ChatCompletionTest {
     assertThat(record.finishReason()).isEqualTo("error");
     assertThat(record.status()).isEqualTo(outcome.status()).isGreaterThanOrEqualTo(500);
     assertThat(period().spent()).isEqualTo(picos(outcome.usage())).isPositive();
+  }
+
+  /** The same question as a Messages request, and as the chat request it translates into. */
+  private static ChatRequest messages() {
+    return new MessagesRequestMapper(JSON)
+        .message(
+            ("{\"model\":\"scripted/m\",\"max_tokens\":100,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"say it\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ChatRequest itsTranslation() {
+    return new ChatRequestParser(JSON)
+        .parse(
+            ("{\"model\":\"scripted/m\",\"max_completion_tokens\":100,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"say it\"}]}")
+                .getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aMessagesRequestSharesTheChatEntryWhenTranslatedAndHasItsOwnWhenSentNatively() {
+    CachePolicy use = new CachePolicy.Use(Duration.ofMinutes(5));
+    var translating =
+        new ScriptedProvider("scripted", new Answer("one", true), new Answer("two", true));
+    ChatCompletion translated = completion(translating);
+    translated.run(call("r1", itsTranslation(), use), new RecordingReply()).settle();
+    ChatOutcome shared = translated.run(call("r2", messages(), use), new RecordingReply());
+
+    var speaking =
+        new ScriptedProvider("scripted", new Answer("three", true), new Answer("four", true))
+            .speaking(NativeRequest.Api.ANTHROPIC_MESSAGES);
+    cached.clear();
+    ChatCompletion passing = completion(speaking);
+    passing.run(call("r3", itsTranslation(), use), new RecordingReply()).settle();
+    ChatOutcome own = passing.run(call("r4", messages(), use), new RecordingReply());
+    own.settle();
+    ChatOutcome again = passing.run(call("r5", messages(), use), new RecordingReply());
+
+    assertThat(shared.cacheHit()).isTrue();
+    assertThat(translating.calls()).isEqualTo(1);
+    assertThat(own.cacheHit()).as("keyed on the Messages body, not the neutral one").isFalse();
+    assertThat(again.cacheHit()).isTrue();
+    assertThat(speaking.calls()).isEqualTo(2);
   }
 
   @Test

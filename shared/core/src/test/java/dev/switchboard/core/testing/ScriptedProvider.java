@@ -2,6 +2,8 @@ package dev.switchboard.core.testing;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.api.NativeRequest;
+import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.chat.ChunkSink;
 import dev.switchboard.core.chat.ProviderCall;
@@ -37,6 +39,7 @@ public final class ScriptedProvider implements ChatProvider {
   private final String id;
   private final Deque<Step> script = new ArrayDeque<>();
   private final AtomicInteger calls = new AtomicInteger();
+  private volatile NativeRequest.Api speaks;
 
   public ScriptedProvider(String id, Step... steps) {
     this.id = id;
@@ -45,6 +48,17 @@ public final class ScriptedProvider implements ChatProvider {
 
   public int calls() {
     return calls.get();
+  }
+
+  /** This provider, claiming to send {@code api}'s native bodies on as they came. */
+  public ScriptedProvider speaking(NativeRequest.Api api) {
+    this.speaks = api;
+    return this;
+  }
+
+  @Override
+  public boolean speaks(NativeRequest.Api api, Model model) {
+    return api == speaks;
   }
 
   @Override
