@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import static dev.switchboard.core.config.Variables.BUDGETS_TABLE;
+import static dev.switchboard.core.config.Variables.BUDGET_SLICE_IDLE_SECONDS;
 import static dev.switchboard.core.config.Variables.CACHE_DEFAULT_TTL_SECONDS;
 import static dev.switchboard.core.config.Variables.CACHE_MAX_TTL_SECONDS;
 import static dev.switchboard.core.config.Variables.CACHE_TABLE;
@@ -29,6 +30,8 @@ import java.util.Optional;
  * values; the providers read their credentials from the same environment through their factories.
  *
  * @param budgetsTable required to serve; empty only where a test wires its own budget store
+ * @param sliceIdle how long an instance's slice of a key's budget admits without a store write
+ *     after its last one (zero: no slices, one reservation per request of a limited key)
  * @param snapStart whether this environment is restored from a SnapStart snapshot: no store call
  *     may go into the snapshot
  */
@@ -40,6 +43,7 @@ public record GatewaySettings(
     UpstreamSettings upstream,
     CacheSettings cache,
     Duration reservationExpiry,
+    Duration sliceIdle,
     Duration keyCacheTtl,
     int maxRequestBytes,
     Optional<Path> modelCatalogFile,
@@ -61,6 +65,7 @@ public record GatewaySettings(
             env.seconds(CACHE_DEFAULT_TTL_SECONDS),
             env.seconds(CACHE_MAX_TTL_SECONDS)),
         env.seconds(RESERVATION_EXPIRY_SECONDS),
+        env.seconds(BUDGET_SLICE_IDLE_SECONDS),
         env.seconds(KEY_CACHE_TTL_SECONDS),
         env.integer(MAX_REQUEST_BYTES),
         env.readableFile(MODEL_CATALOG_FILE),
