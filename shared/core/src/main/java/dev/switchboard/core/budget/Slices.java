@@ -71,9 +71,18 @@ final class Slices {
     s.lock.lock();
     try {
       s.note(now, policy.idle());
-      if (s.exists
-          && now.isBefore(s.lastWrite.plus(policy.idle()))
-          && s.held + worst <= Math.min(s.amount, s.cap)) {
+      if (s.fits(worst, now)) {
+        s.held += worst;
+        return s.id;
+      }
+    } finally {
+      s.lock.unlock();
+    }
+    // a write is needed: one at a time per slice, and the fast path waits only for this one
+    s.writes.lock();
+    s.lock.lock();
+    try {
+      if (s.fits(worst, now)) {
         s.held += worst;
         return s.id;
       }
@@ -119,6 +128,7 @@ final class Slices {
       return null;
     } finally {
       s.lock.unlock();
+      s.writes.unlock();
     }
   }
 
@@ -142,20 +152,29 @@ final class Slices {
     if (s == null) {
       return false;
     }
-    s.lock.lock();
+    // draws on one slice are written one at a time (each is conditioned on the amount the one
+    // before left), without holding up admissions, which need only the state lock
+    s.writes.lock();
     try {
-      if (!s.exists || !s.id.equals(sliceId)) {
-        return false;
+      Draw draw;
+      s.lock.lock();
+      try {
+        if (!s.exists || !s.id.equals(sliceId)) {
+          return false;
+        }
+        s.held -= worst;
+        long take = BudgetLedger.taken(worst, actual, 0);
+        long free = s.amount - take - s.held;
+        long lastAvailable = s.lastAvailable == null ? 0 : s.lastAvailable;
+        boolean draining =
+            closing || policy.extra(worst, s.recent.size(), lastAvailable + free) == 0;
+        draw = prepare(s, requestId, worst, actual, draining ? free : 0, tokens, now);
+      } finally {
+        s.lock.unlock();
       }
-      s.held -= worst;
-      long take = BudgetLedger.taken(worst, actual, 0);
-      long free = s.amount - take - s.held;
-      long lastAvailable = s.lastAvailable == null ? 0 : s.lastAvailable;
-      boolean draining = closing || policy.extra(worst, s.recent.size(), lastAvailable + free) == 0;
-      long giveBack = draining ? free : 0;
-      return draw(s, requestId, worst, actual, giveBack, tokens, now);
+      return perform(s, draw);
     } finally {
-      s.lock.unlock();
+      s.writes.unlock();
     }
   }
 
@@ -170,6 +189,7 @@ final class Slices {
     closing |= all;
     int returned = 0;
     for (Slice s : slices.values()) {
+      s.writes.lock();
       s.lock.lock();
       try {
         boolean idle = !now.isBefore(s.lastWrite.plus(policy.idle())) && s.held == 0;
@@ -184,12 +204,16 @@ final class Slices {
         }
       } finally {
         s.lock.unlock();
+        s.writes.unlock();
       }
     }
     return returned;
   }
 
-  /** Gives the slice's free part back to the period; true when a write did. */
+  /**
+   * Gives the slice's free part back to the period; true when a write did. Called holding both of
+   * the slice's locks.
+   */
   private boolean giveBackFree(Slice s, Instant now) {
     long free = s.exists ? s.amount - s.held : 0;
     if (free <= 0) {
@@ -197,51 +221,74 @@ final class Slices {
     }
     // entries stay in the map even when empty: a request that found one must settle on the same
     try {
-      return draw(s, "", 0, 0, free, 0, now);
+      return perform(s, prepare(s, "", 0, 0, free, 0, now));
     } catch (StoreUnavailableException e) {
       return false;
     }
   }
 
-  private boolean draw(
+  /**
+   * The draw that settles a request (or gives back), applied to what this instance knows at once:
+   * admissions meanwhile see the slice as it will be. Called holding both locks.
+   */
+  private Draw prepare(
       Slice s, String requestId, long held, long actual, long giveBack, long tokens, Instant now) {
     long left = s.amount - BudgetLedger.taken(held, actual, giveBack);
-    boolean drawn;
-    try {
-      drawn =
-          store.draw(
-              new Draw(
-                  s.keyId,
-                  s.periodId,
-                  s.id,
-                  requestId,
-                  held,
-                  actual,
-                  giveBack,
-                  left,
-                  s.cap,
-                  tokens,
-                  now,
-                  expiry(now)));
-    } catch (StoreUnavailableException e) {
-      abandon(s);
-      throw e;
-    }
-    if (!drawn) {
-      abandon(s);
-      return false;
-    }
+    Draw draw =
+        new Draw(
+            s.keyId,
+            s.periodId,
+            s.id,
+            requestId,
+            held,
+            actual,
+            giveBack,
+            left,
+            s.cap,
+            tokens,
+            now,
+            expiry(now));
     s.amount = left;
     s.lastWrite = now;
     if (s.lastAvailable != null) {
       s.lastAvailable += giveBack - BudgetLedger.overshoot(held, actual);
     }
     if (left == 0) {
-      // nothing left in the store under this name: the next slice is a new one
+      // nothing left in the store under this name once it is written (the write lock keeps the
+      // next slice's creation after it)
       s.exists = false;
       s.cap = 0;
     }
-    return true;
+    return draw;
+  }
+
+  /**
+   * Writes a prepared draw, holding the slice's write lock; a draw refused or of unknown outcome
+   * gives the slice up.
+   */
+  private boolean perform(Slice s, Draw draw) {
+    boolean drawn;
+    try {
+      drawn = store.draw(draw);
+    } catch (StoreUnavailableException e) {
+      giveUp(s, draw.sliceId());
+      throw e;
+    }
+    if (!drawn) {
+      giveUp(s, draw.sliceId());
+    }
+    return drawn;
+  }
+
+  private void giveUp(Slice s, String sliceId) {
+    s.lock.lock();
+    try {
+      if (s.id.equals(sliceId)) {
+        abandon(s);
+      }
+    } finally {
+      s.lock.unlock();
+    }
   }
 
   /**
@@ -266,12 +313,15 @@ final class Slices {
   }
 
   /**
-   * One slice as this instance knows it; every field is guarded by its lock (a lock rather than a
-   * monitor: a store call is made holding it, and a virtual thread blocked in a monitor pins its
-   * carrier on Java 21).
+   * One slice as this instance knows it. Every field is guarded by {@code lock}, held only for
+   * in-memory work except around a slice's growth; {@code writes} (taken before {@code lock}) keeps
+   * the slice's store writes one at a time, since each is conditioned on what the one before left.
+   * Locks rather than monitors: a store call is made holding one, and a virtual thread blocked in a
+   * monitor pins its carrier on Java 21.
    */
   private final class Slice {
     final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock writes = new ReentrantLock();
     final String keyId;
     final String periodId;
     final ArrayDeque<Instant> recent = new ArrayDeque<>();
@@ -286,6 +336,13 @@ final class Slices {
     Slice(String keyId, String periodId) {
       this.keyId = keyId;
       this.periodId = periodId;
+    }
+
+    /** Whether a request of worst case {@code worst} fits the slice with no store write. */
+    boolean fits(long worst, Instant now) {
+      return exists
+          && now.isBefore(lastWrite.plus(policy.idle()))
+          && held + worst <= Math.min(amount, cap);
     }
 
     /** Counts one admission in the recent rate. */
