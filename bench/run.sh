@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the side-by-side benchmark (direct, Switchboard, Portkey) and writes docs/BENCHMARKS.md.
-# Usage: ./bench/run.sh [--quick | --smoke] [--no-peer] [--out=FILE] [--baseline-classpath=CP]
+# Usage: ./bench/run.sh [--quick | --smoke] [--no-peer] [--out=FILE] [--baseline-classpath=CP] [--budget=USD]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./java-home.sh

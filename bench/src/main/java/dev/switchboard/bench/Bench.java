@@ -21,9 +21,11 @@ import java.util.Map;
  * Prints a table and writes it to {@code docs/BENCHMARKS.md}.
  *
  * <p>Options: {@code --quick} or {@code --smoke} (smaller plans), {@code --no-peer}, {@code
- * --out=FILE} (default {@code docs/BENCHMARKS.md} under the repository root), {@code
- * --baseline-classpath=CP} (adds a second Switchboard arm started from another build, to measure a
- * change before and after in the same run).
+ * --out=FILE} (default {@code docs/BENCHMARKS.md} under the repository root), {@code --budget=USD}
+ * (gives the benchmark's key a monthly budget, so admission reserves: against its instance's slice
+ * of the budget unless the dev servers run with slices off), {@code --baseline-classpath=CP} (adds
+ * a second Switchboard arm started from another build, to measure a change before and after in the
+ * same run).
  */
 public final class Bench {
 
@@ -66,6 +68,11 @@ public final class Bench {
       arms.add(devServers.arm("switchboard", options.classpath()));
       if (options.baselineClasspath() != null) {
         arms.add(devServers.arm("switchboard-before", options.baselineClasspath()));
+      }
+      if (options.budget() != null) {
+        // every dev server seeded the key without limits when it started; the budget is set once
+        // they all have, and before any of them looked the key up
+        giveTheKeyABudget(arms.get(1).arm.chatUri(), devKey, options.budget());
       }
       String peerStatus;
       Path portkey = root.resolve("bench/node_modules/@portkey-ai/gateway/build/start-server.js");
@@ -138,6 +145,29 @@ public final class Bench {
     }
   }
 
+  /** Sets a monthly budget on the key through the admin API of the dev server at {@code chat}. */
+  private static void giveTheKeyABudget(URI chat, String devKey, java.math.BigDecimal usd)
+      throws IOException, InterruptedException {
+    String id = ApiKeys.idOf(ApiKeys.hash(devKey));
+    try (var http = java.net.http.HttpClient.newHttpClient()) {
+      var response =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(chat.resolve("/admin/keys/" + id))
+                  .header("Authorization", "Bearer " + devKey)
+                  .header("Content-Type", "application/json")
+                  .method(
+                      "PATCH",
+                      java.net.http.HttpRequest.BodyPublishers.ofString(
+                          "{\"limit\":" + usd.toPlainString() + ",\"limit_reset\":\"monthly\"}"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "setting the bench key's budget answered " + response.statusCode());
+      }
+    }
+  }
+
   /**
    * Starts a Switchboard arm's dev servers: the measured one, which reaches dynalite directly as a
    * deployed gateway reaches DynamoDB, and a second one of the same build, with the same key, that
@@ -205,7 +235,8 @@ public final class Bench {
       String classpath,
       String baselineClasspath,
       String node,
-      String command) {
+      String command,
+      java.math.BigDecimal budget) {
 
     static Options parse(String[] args) {
       Plan plan = Plan.full();
@@ -213,6 +244,7 @@ public final class Bench {
       Path root = findRoot();
       Path out = null;
       String baseline = null;
+      java.math.BigDecimal budget = null;
       for (String arg : args) {
         if (arg.equals("--quick")) {
           plan = Plan.quick();
@@ -224,12 +256,14 @@ public final class Bench {
           out = Path.of(arg.substring("--out=".length())).toAbsolutePath();
         } else if (arg.startsWith("--baseline-classpath=")) {
           baseline = arg.substring("--baseline-classpath=".length());
+        } else if (arg.startsWith("--budget=")) {
+          budget = new java.math.BigDecimal(arg.substring("--budget=".length()));
         } else {
           throw new IllegalArgumentException(
               "unknown option "
                   + arg
                   + "; use --quick, --smoke, --no-peer, --out=FILE,"
-                  + " --baseline-classpath=CP");
+                  + " --baseline-classpath=CP, --budget=USD");
         }
       }
       String command =
@@ -244,7 +278,8 @@ public final class Bench {
           System.getProperty("java.class.path"),
           baseline,
           System.getProperty(DynaliteProcess.NODE_PROPERTY, "node"),
-          command);
+          command,
+          budget);
     }
 
     private static Path findRoot() {

@@ -291,8 +291,14 @@ final class Report {
             : switchboard.storeOperations.entrySet().stream()
                 .map(e -> e.getKey() + " x" + e.getValue())
                 .collect(Collectors.joining(", "));
+    String key =
+        options.budget() == null
+            ? "a key without limits"
+            : "a key with a monthly budget of $" + options.budget().toPlainString();
     return "key auth against dynalite (lookups cached in memory for `KEY_CACHE_TTL_SECONDS`, default 60 s), "
-        + "and whatever else the dev server on this commit does; store calls seen at steady state: "
+        + key
+        + ", and whatever else the dev server on this commit does; store calls seen at steady"
+        + " state: "
         + ops;
   }
 

@@ -95,6 +95,8 @@ public final class DevServer implements AutoCloseable {
   private final String devKey;
   private final boolean devKeyGenerated;
   private final KeyStore keyStore;
+  private final GatewayHandler gateway;
+  private final InFlight inFlight;
 
   private DevServer(
       Server server,
@@ -104,7 +106,8 @@ public final class DevServer implements AutoCloseable {
       DynaliteProcess dynalite,
       String devKey,
       boolean generated,
-      KeyStore keyStore) {
+      GatewayHandler gateway,
+      InFlight inFlight) {
     this.server = server;
     this.connector = connector;
     this.executor = executor;
@@ -112,7 +115,46 @@ public final class DevServer implements AutoCloseable {
     this.dynalite = dynalite;
     this.devKey = devKey;
     this.devKeyGenerated = generated;
-    this.keyStore = keyStore;
+    this.keyStore = gateway.keyStore();
+    this.gateway = gateway;
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * Waits until no request is being handled: a response is complete before its settlement is, and a
+   * test that reads the budget ledger after a response waits for this first.
+   *
+   * @return false when requests were still being handled at the timeout
+   */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    return inFlight.awaitIdle(timeout);
+  }
+
+  /** How many requests are being handled, including what follows their response. */
+  static final class InFlight {
+    private int handling;
+
+    synchronized void enter() {
+      handling++;
+    }
+
+    synchronized void exit() {
+      if (--handling == 0) {
+        notifyAll();
+      }
+    }
+
+    synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (handling > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -214,7 +256,8 @@ public final class DevServer implements AutoCloseable {
       int port = devEnv.integer(Variables.PORT);
       String host = devEnv.optional(Variables.HOST).orElse("127.0.0.1");
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-      Server server = jetty(host, port, executor, gateway, admin, reporting);
+      InFlight inFlight = new InFlight();
+      Server server = jetty(host, port, executor, gateway, admin, reporting, inFlight);
       ServerConnector connector = (ServerConnector) server.getConnectors()[0];
       // the template's scheduled reconciler, as a background task
       int every = devEnv.integer(Variables.RECONCILE_INTERVAL_SECONDS);
@@ -223,8 +266,15 @@ public final class DevServer implements AutoCloseable {
         BudgetReconciliation run = new BudgetReconciliation(devEnv);
         reconciler.scheduleWithFixedDelay(run::runQuietly, every, every, TimeUnit.SECONDS);
       }
+      // slices of keys' budgets idle on this instance go back to their budgets
+      int idle = devEnv.integer(Variables.BUDGET_SLICE_IDLE_SECONDS);
+      if (idle > 0) {
+        long check = Math.max(1, idle / 2);
+        reconciler.scheduleWithFixedDelay(
+            () -> gateway.giveBackSlices(false), check, check, TimeUnit.SECONDS);
+      }
       return new DevServer(
-          server, connector, executor, reconciler, dynalite, key, generated, gateway.keyStore());
+          server, connector, executor, reconciler, dynalite, key, generated, gateway, inFlight);
     } catch (IOException | RuntimeException e) {
       if (dynalite != null) {
         dynalite.close();
@@ -244,7 +294,8 @@ public final class DevServer implements AutoCloseable {
       ExecutorService executor,
       HttpHandler gateway,
       HttpHandler admin,
-      HttpHandler reporting)
+      HttpHandler reporting,
+      InFlight inFlight)
       throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("dev-server");
@@ -278,7 +329,12 @@ public final class DevServer implements AutoCloseable {
             } else {
               handler = gateway;
             }
-            serve(request, path, response, callback, handler);
+            inFlight.enter();
+            try {
+              serve(request, path, response, callback, handler);
+            } finally {
+              inFlight.exit();
+            }
             return true;
           }
         });
@@ -434,6 +490,9 @@ public final class DevServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     executor.shutdownNow();
+    // what this instance's slices hold unused goes back before the process ends (requests still
+    // in flight give back what they leave when they settle)
+    gateway.giveBackSlices(true);
     if (dynalite != null) {
       dynalite.close();
     }

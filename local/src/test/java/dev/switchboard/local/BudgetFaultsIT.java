@@ -25,17 +25,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The store rows of docs/RELIABILITY.md: a store that throttles, a store that commits a write and
  * loses the reply, a store that cannot be reached, and a gateway process killed between the
  * upstream's reply and settlement. Prints the figures that docs/RELIABILITY.md reports.
+ *
+ * <p>The reservation rows run with slices off ({@code BUDGET_SLICE_IDLE_SECONDS=0}): that is the
+ * path of every request of a key near exhaustion or with a rate limit. The slice rows say what a
+ * key admitted against its instance's slice gets under the same faults.
  */
 @ExtendWith(DynaliteExtension.class)
 class BudgetFaultsIT {
 
   private static final String FAKE = "{\"completion_tokens\":20}";
 
+  /** Every admission of a limited key one reservation write. */
+  private static final Map<String, String> RESERVATIONS = Map.of("BUDGET_SLICE_IDLE_SECONDS", "0");
+
+  /** Slices on, and no background read of the shared health to blur the store-call count. */
+  private static final Map<String, String> SLICES = Map.of("SHARED_HEALTH_REFRESH_MS", "0");
+
   @Test
   void aThrottledStoreIsRetriedAndAPersistentlyThrottledOneFailsClosed(DynaliteEndpoint dynalite)
       throws Exception {
     try (DynamoFaultProxy proxy = DynamoFaultProxy.start(dynalite.uri());
-        BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1)) {
+        BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1, RESERVATIONS)) {
       String secret = rig.userKey(new BigDecimal("1"), false);
       proxy.throttle("UpdateItem", 2);
       HttpResponse<String> retried = rig.chat(0, secret, BudgetRig.body(false, FAKE));
@@ -66,8 +76,23 @@ class BudgetFaultsIT {
 
   @Test
   void aWarmGatewayMakesOneStoreCallBeforeTheFirstByte(DynaliteEndpoint dynalite) throws Exception {
+    Map<String, String> settings = new java.util.HashMap<>(RESERVATIONS);
+    settings.putAll(SLICES);
+    assertThat(storeCalls(dynalite, settings)).isEqualTo(List.of(1, 2));
+  }
+
+  @Test
+  void aWarmKeyWithALiveSliceMakesNoStoreCallBeforeTheFirstByte(DynaliteEndpoint dynalite)
+      throws Exception {
+    // the draw that settles it is its only store call
+    assertThat(storeCalls(dynalite, SLICES)).isEqualTo(List.of(0, 1));
+  }
+
+  /** Store calls of a warm key's streamed request: before its first byte, and in all. */
+  private static List<Integer> storeCalls(DynaliteEndpoint dynalite, Map<String, String> settings)
+      throws Exception {
     try (DynamoFaultProxy proxy = DynamoFaultProxy.start(dynalite.uri());
-        BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1)) {
+        BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1, settings)) {
       String secret = rig.userKey(new BigDecimal("1"), false);
       // the first request warms the key cache
       assertThat(rig.chat(0, secret, BudgetRig.body(false, FAKE)).statusCode()).isEqualTo(200);
@@ -105,18 +130,18 @@ class BudgetFaultsIT {
               + (proxy.forwarded("GetItem") - gets)
               + (proxy.forwarded("Query") - queries);
       System.out.printf(
-          "FIGURE store-calls: beforeFirstByte=%d (%s) totalPerRequest=%d%n",
-          beforeFirstByte, split, total);
-      assertThat(beforeFirstByte).isEqualTo(1);
-      // the reservation and the settlement, which counts the day's spend in the same write
-      assertThat(total).isEqualTo(2);
+          "FIGURE store-calls: slices=%s beforeFirstByte=%d (%s) totalPerRequest=%d%n",
+          !settings.containsKey("BUDGET_SLICE_IDLE_SECONDS"), beforeFirstByte, split, total);
+      // with reservations: the reservation and the settlement, which counts the day's spend in
+      // the same write; with a slice: the settlement's draw
+      return List.of(beforeFirstByte, total);
     }
   }
 
   @Test
   void anUnreachableStoreAdmitsNothing(DynaliteEndpoint dynalite) throws Exception {
     try (DynamoFaultProxy proxy = DynamoFaultProxy.start(dynalite.uri());
-        BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1)) {
+        BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1, RESERVATIONS)) {
       String secret = rig.userKey(new BigDecimal("1"), false);
       // the key is cached by a first request; then the store goes away
       assertThat(rig.chat(0, secret, BudgetRig.body(false, FAKE)).statusCode()).isEqualTo(200);
@@ -139,7 +164,7 @@ class BudgetFaultsIT {
   void aCommittedReservationWhoseReplyIsLostIsHeldOnceAndSettledOnce(DynaliteEndpoint dynalite)
       throws Exception {
     try (DynamoFaultProxy proxy = DynamoFaultProxy.start(dynalite.uri());
-        BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1)) {
+        BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1, RESERVATIONS)) {
       String control = rig.userKey(new BigDecimal("1"), false);
       assertThat(rig.chat(0, control, BudgetRig.body(false, FAKE)).statusCode()).isEqualTo(200);
       long oneRequest = rig.settledPeriod(control).spent();
@@ -175,7 +200,7 @@ class BudgetFaultsIT {
   @Test
   void aGatewayKilledBeforeSettlingLeavesAReservationTheReconcilerSettles(DynaliteEndpoint dynalite)
       throws Exception {
-    try (BudgetRig rig = new BudgetRig(dynalite.uri(), dynalite.uri(), 0)) {
+    try (BudgetRig rig = new BudgetRig(dynalite.uri(), dynalite.uri(), 0, RESERVATIONS)) {
       Map<String, String> env = new java.util.HashMap<>(rig.env);
       Process child = startChildDevServer(env);
       try {
@@ -228,6 +253,113 @@ class BudgetFaultsIT {
         assertThat(after.reserved()).isZero();
         assertThat(after.spent()).isEqualTo(orphaned.reserved());
         assertThat(orphansAfter).isZero();
+      } finally {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void aWarmKeyIsServedFromItsSliceWhileTheStoreIsDownAndNeverPastIt(DynaliteEndpoint dynalite)
+      throws Exception {
+    try (DynamoFaultProxy proxy = DynamoFaultProxy.start(dynalite.uri());
+        BudgetRig rig = new BudgetRig(dynalite.uri(), proxy.endpoint(), 1, SLICES)) {
+      long worst = BudgetRig.worstCase();
+      String secret = rig.userKey(BudgetRig.usd(100 * worst), false);
+      // the first request takes a slice of two worst cases and leaves more than one in it
+      assertThat(rig.chat(0, secret, BudgetRig.body(false, FAKE)).statusCode()).isEqualTo(200);
+      long first = rig.settledPeriod(secret).spent();
+      int before = rig.upstream.requestCount();
+      proxy.refuseAll(true);
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        statuses.add(rig.chat(0, secret, BudgetRig.body(i % 2 == 0, FAKE)).statusCode());
+        rig.servers.get(0).awaitIdle(Duration.ofSeconds(10));
+      }
+      int forwarded = rig.upstream.requestCount() - before;
+      proxy.refuseAll(false);
+      // the slice's settlement failed, so the instance gave it up: it expires, and the
+      // reconciler charges what could have been in flight on it (one worst case)
+      List<BudgetStore.OpenReservation> open = rig.budgets.openReservations();
+      assertThat(open).singleElement().satisfies(r -> assertThat(r.cap()).isEqualTo(worst));
+      int reclaimed =
+          new dev.switchboard.core.budget.Reconciler(rig.budgets)
+              .run(open.getFirst().expiresAt().plusSeconds(1));
+      BudgetStore.PeriodState after = rig.period(secret);
+      System.out.printf(
+          "FIGURE slice-store-unavailable: statuses=%s forwarded=%d reclaimed=%d spent=$%s"
+              + " reservedLeft=%d%n",
+          statuses, forwarded, reclaimed, BudgetRig.usd(after.spent()), after.reserved());
+      // served within what the slice held, then refused: closed as soon as a write is needed
+      assertThat(statuses).containsExactly(200, 503, 503, 503);
+      assertThat(forwarded).isEqualTo(1);
+      assertThat(reclaimed).isEqualTo(1);
+      assertThat(after.reserved()).isZero();
+      assertThat(after.spent()).isEqualTo(first + worst);
+    }
+  }
+
+  @Test
+  void aKilledGatewaysSliceIsChargedWhatItHadInFlightAndTheRestGoesBack(DynaliteEndpoint dynalite)
+      throws Exception {
+    try (BudgetRig rig = new BudgetRig(dynalite.uri(), dynalite.uri(), 0)) {
+      Process child = startChildDevServer(new java.util.HashMap<>(rig.env));
+      try {
+        URI base = readBaseUrl(child);
+        long worst = BudgetRig.worstCase();
+        String secret = rig.userKey(BudgetRig.usd(100 * worst), false);
+        HttpResponse<String> settled =
+            rig.http.send(
+                HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + secret)
+                    .POST(HttpRequest.BodyPublishers.ofString(BudgetRig.body(false, FAKE)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(settled.statusCode()).isEqualTo(200);
+        // another process: nothing to latch on but the ledger, which the draw changes
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (rig.period(secret).spent() == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        long first = rig.period(secret).spent();
+        String slow = "{\"chunks\":50,\"interval_ms\":200,\"completion_tokens\":50}";
+        HttpResponse<java.io.InputStream> response =
+            rig.http.send(
+                HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + secret)
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(BudgetRig.body(true, slow)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader events =
+            new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        assertThat(events.readLine()).startsWith("data: ");
+        child.destroyForcibly().waitFor();
+
+        BudgetStore.PeriodState atKill = rig.period(secret);
+        List<BudgetStore.OpenReservation> open = rig.budgets.openReservations();
+        assertThat(open)
+            .singleElement()
+            .satisfies(r -> assertThat(r.requestId()).startsWith(BudgetStore.SLICE));
+        int reclaimed =
+            new dev.switchboard.core.budget.Reconciler(rig.budgets)
+                .run(open.getFirst().expiresAt().plusSeconds(1));
+        BudgetStore.PeriodState after = rig.period(secret);
+        System.out.printf(
+            "FIGURE killed-with-a-slice: slice=$%s inFlightCap=$%s reclaimed=%d spent=$%s"
+                + " givenBack=$%s reservedLeft=%d%n",
+            BudgetRig.usd(atKill.sliced()),
+            BudgetRig.usd(open.getFirst().cap()),
+            reclaimed,
+            BudgetRig.usd(after.spent()),
+            BudgetRig.usd(atKill.sliced() - worst),
+            after.reserved());
+        assertThat(atKill.sliced()).isGreaterThan(worst);
+        assertThat(reclaimed).isEqualTo(1);
+        assertThat(after.reserved()).isZero();
+        // the request in flight is charged its worst case, the slice's rest is the key's again
+        assertThat(after.spent()).isEqualTo(first + worst);
+        assertThat(after.available()).isEqualTo(100 * worst - first - worst);
       } finally {
         child.destroyForcibly();
       }

@@ -55,6 +55,13 @@ final class BudgetRig implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   BudgetRig(URI storeEndpoint, URI gatewayStoreEndpoint, int instances) throws IOException {
+    this(storeEndpoint, gatewayStoreEndpoint, instances, Map.of());
+  }
+
+  /** With {@code settings} added to every dev server's environment. */
+  BudgetRig(
+      URI storeEndpoint, URI gatewayStoreEndpoint, int instances, Map<String, String> settings)
+      throws IOException {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     env.put("PORT", "0");
     env.put("AWS_ENDPOINT_URL_DYNAMODB", gatewayStoreEndpoint.toString());
@@ -72,6 +79,7 @@ final class BudgetRig implements AutoCloseable {
     env.put("RECONCILE_INTERVAL_SECONDS", "0");
     // dynalite serialises writes to one item; 100 at once queue for longer than the 3 s default
     env.put("STORE_TIMEOUT_MS", "15000");
+    env.putAll(settings);
     Map<String, String> direct = new HashMap<>(env);
     direct.put("AWS_ENDPOINT_URL_DYNAMODB", storeEndpoint.toString());
     dynamo = DynamoClients.create(direct, Duration.ofSeconds(10));
@@ -169,9 +177,10 @@ final class BudgetRig implements AutoCloseable {
   }
 
   /**
-   * The ledger once every reservation of the key is settled. Settlement runs after the response is
-   * complete, so a client can read the ledger a moment before it lands; this waits for it, for at
-   * most ten seconds (there is nothing to latch on across the HTTP boundary).
+   * The ledger once every request of the key is settled. Settlement runs after the response is
+   * complete, so a client can read the ledger a moment before it lands; this waits until the dev
+   * servers handle no request, then until no reservation is open and the day's counter caught up,
+   * for at most ten seconds each (a child process gives nothing to latch on).
    */
   BudgetStore.PeriodState settledPeriod(String secret) throws InterruptedException {
     return settledPeriod(secret, ResetPeriod.MONTHLY);
@@ -180,9 +189,14 @@ final class BudgetRig implements AutoCloseable {
   BudgetStore.PeriodState settledPeriod(String secret, ResetPeriod reset)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    for (DevServer server : servers) {
+      // a request admitted against a slice leaves no reservation to watch: its settlement is
+      // done when its handler is
+      server.awaitIdle(Duration.ofSeconds(10));
+    }
     BudgetStore.PeriodState state = period(secret, reset);
-    // settled, and the day's spend counter (written just after the settlement) caught up
-    while ((state.reserved() > 0 || daySpend(secret) < state.spent())
+    // settled (what is left reserved is slices), and the day's spend counter caught up
+    while ((state.reserved() > state.sliced() || daySpend(secret) < state.spent())
         && System.nanoTime() < deadline) {
       Thread.sleep(20);
       state = period(secret, reset);
@@ -202,6 +216,12 @@ final class BudgetRig implements AutoCloseable {
 
   BudgetStore.PeriodState period(String secret, ResetPeriod reset) {
     return budgets.period(keyId(secret), reset.periodId(Instant.now())).orElseThrow();
+  }
+
+  /** Stops every dev server (each gives its slices back), keeping the store to read. */
+  void stopServers() {
+    servers.forEach(DevServer::close);
+    servers.clear();
   }
 
   @Override

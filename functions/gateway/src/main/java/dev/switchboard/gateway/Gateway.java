@@ -6,6 +6,7 @@ import dev.switchboard.core.auth.KeyStore;
 import dev.switchboard.core.budget.Admission;
 import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.budget.CostEstimator;
+import dev.switchboard.core.budget.SlicePolicy;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.ResponseCache;
 import dev.switchboard.core.catalog.ModelCatalog;
@@ -239,7 +240,12 @@ record Gateway(
     ChatService chat = new ChatService(catalog, providers, clock, planner, router);
     ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
     Admission admission =
-        new Admission(budgets, new CostEstimator(), clock, settings.reservationExpiry());
+        new Admission(
+            budgets,
+            new CostEstimator(),
+            clock,
+            settings.reservationExpiry(),
+            slicePolicy(settings.sliceIdle()));
     ChatCompletion completion =
         new ChatCompletion(chat, admission, cache, recorder, clock, System::nanoTime, log::failure);
     Embeddings embeddings =
@@ -268,6 +274,24 @@ record Gateway(
         embeddings,
         sharedHealth,
         new ResponseArchive(responseStore, mapper, clock, settings.responsesRetention()));
+  }
+
+  /**
+   * Slices under the default bounds, named for this process: random per start, so that two
+   * processes (or two environments restored from one snapshot) never write to one slice.
+   */
+  static SlicePolicy slicePolicy(Duration idle) {
+    if (idle.isZero()) {
+      return SlicePolicy.NONE;
+    }
+    SlicePolicy defaults = SlicePolicy.forInstance(newInstanceId());
+    return new SlicePolicy(
+        defaults.instanceId(), idle, defaults.maxWorstCases(), defaults.shareOfRemaining());
+  }
+
+  /** A random name for this process among the slices. */
+  static String newInstanceId() {
+    return java.util.UUID.randomUUID().toString().substring(0, 13).replace("-", "");
   }
 
   /** The endpoint health every instance shares, not read yet. */

@@ -123,6 +123,10 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
   }
 
   /** The key store this gateway authenticates against (the dev server seeds it). */
+  public int giveBackSlices(boolean shutdown) {
+    return routes.gateway().admission().giveBackSlices(shutdown);
+  }
+
   public KeyStore keyStore() {
     return routes.gateway().authenticator().store();
   }
@@ -150,6 +154,8 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
       Gateway rewired = routes.gateway().rewire(ProviderSecrets.merge(env, secrets, mapper));
       routes = new GatewayRoutes(rewired, parser, responses);
     }
+    // every environment restored from one snapshot would share the snapshot's name for its slices
+    routes.gateway().admission().renameInstance(Gateway.newInstanceId());
     // the snapshot's view is as old as the snapshot; init skipped the read under SnapStart
     routes.gateway().sharedHealth().refreshNow();
   }

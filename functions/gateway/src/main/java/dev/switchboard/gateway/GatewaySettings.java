@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import static dev.switchboard.core.config.Variables.BUDGETS_TABLE;
+import static dev.switchboard.core.config.Variables.BUDGET_SLICE_IDLE_SECONDS;
 import static dev.switchboard.core.config.Variables.CACHE_DEFAULT_TTL_SECONDS;
 import static dev.switchboard.core.config.Variables.CACHE_MAX_TTL_SECONDS;
 import static dev.switchboard.core.config.Variables.CACHE_TABLE;
@@ -33,6 +34,8 @@ import java.util.Optional;
  * @param budgetsTable required to serve; empty only where a test wires its own budget store
  * @param responsesTable where stored responses live; empty: none are stored
  * @param responsesRetention how long a stored response is found
+ * @param sliceIdle how long an instance's slice of a key's budget admits without a store write
+ *     after its last one (zero: no slices, one reservation per request of a limited key)
  * @param snapStart whether this environment is restored from a SnapStart snapshot: no store call
  *     may go into the snapshot
  */
@@ -46,6 +49,7 @@ public record GatewaySettings(
     Optional<String> responsesTable,
     Duration responsesRetention,
     Duration reservationExpiry,
+    Duration sliceIdle,
     Duration keyCacheTtl,
     int maxRequestBytes,
     Optional<Path> modelCatalogFile,
@@ -69,6 +73,7 @@ public record GatewaySettings(
         env.optional(RESPONSES_TABLE),
         env.days(RESPONSES_RETENTION_DAYS),
         env.seconds(RESERVATION_EXPIRY_SECONDS),
+        env.seconds(BUDGET_SLICE_IDLE_SECONDS),
         env.seconds(KEY_CACHE_TTL_SECONDS),
         env.integer(MAX_REQUEST_BYTES),
         env.readableFile(MODEL_CATALOG_FILE),

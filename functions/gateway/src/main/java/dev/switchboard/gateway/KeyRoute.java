@@ -45,7 +45,7 @@ final class KeyRoute {
         available =
             budgets
                 .period(key.id(), limits.reset().periodId(now))
-                .map(BudgetStore.PeriodState::available)
+                .map(BudgetStore.PeriodState::remaining)
                 .orElse(PicoUsd.floor(limits.creditLimit()));
       }
     } catch (StoreUnavailableException e) {

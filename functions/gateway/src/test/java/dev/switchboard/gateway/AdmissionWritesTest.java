@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
+import dev.switchboard.core.budget.BudgetStore;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.usage.InMemoryUsageStore;
 import dev.switchboard.lambda.http.HttpRequest;
@@ -62,15 +63,31 @@ class AdmissionWritesTest {
   }
 
   @Test
-  void aKeyWithABudgetOrARateLimitReservesBeforeEachRequest() {
-    String budgeted =
-        key(new KeyLimits(new BigDecimal("5"), ResetPeriod.MONTHLY, null, null, false));
+  void aKeyWithARateLimitReservesBeforeEachRequest() {
     String rateLimited = key(new KeyLimits(null, ResetPeriod.NONE, 100, null, false));
 
-    assertThat(chat(budgeted, false)).isEqualTo(200);
+    assertThat(chat(rateLimited, false)).isEqualTo(200);
     assertThat(chat(rateLimited, true)).isEqualTo(200);
 
     assertThat(reservations).hasValue(2);
     assertThat(budgets.openReservations()).as("each settled").isEmpty();
+  }
+
+  @Test
+  void aKeyWithABudgetTakesASliceOnceAndItsNextRequestsWriteNothingBeforeForwarding() {
+    String budgeted =
+        key(new KeyLimits(new BigDecimal("5"), ResetPeriod.MONTHLY, null, null, false));
+
+    assertThat(chat(budgeted, false)).isEqualTo(200);
+    assertThat(reservations).as("the slice's write").hasValue(1);
+    assertThat(chat(budgeted, true)).isEqualTo(200);
+    assertThat(chat(budgeted, false)).isEqualTo(200);
+
+    assertThat(reservations).hasValue(1);
+    assertThat(budgets.openReservations())
+        .singleElement()
+        .satisfies(r -> assertThat(r.requestId()).startsWith(BudgetStore.SLICE));
+    assertThat(handler.giveBackSlices(true)).isEqualTo(1);
+    assertThat(budgets.openReservations()).as("given back on shutdown").isEmpty();
   }
 }

@@ -31,6 +31,23 @@ final class WatchedBudgetStore implements BudgetStore {
   }
 
   @Override
+  public LeaseOutcome lease(LeaseCommand command) {
+    beforeReserve.run();
+    return ledger.lease(command);
+  }
+
+  @Override
+  public boolean draw(Draw draw) {
+    beforeSettle.run();
+    return ledger.draw(draw);
+  }
+
+  @Override
+  public boolean expire(OpenReservation reservation, java.time.Instant now) {
+    return ledger.expire(reservation, now);
+  }
+
+  @Override
   public Optional<PeriodState> period(String keyId, String periodId) {
     return ledger.period(keyId, periodId);
   }

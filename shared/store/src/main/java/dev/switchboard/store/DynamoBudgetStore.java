@@ -37,9 +37,16 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * all time. Day counters older than {@link #DAYS_KEPT} days are pruned by the scheduled
  * reconciliation (so a key without a reset period does not grow its one item forever).
  *
+ * <p>An instance's slice of a period ({@link BudgetStore#lease}) is a reservation too, {@code
+ * r_slice.<instance>-<n>} = {amount, expiry, in-flight cap}: it is taken and grown by one
+ * conditional update of the same item, and every request admitted against it settles with one
+ * update that draws its cost from it ({@link #draw}).
+ *
  * <p>Idempotency: a reservation is conditioned on its own attribute being absent and a settlement
  * on it being present, so an SDK retry of a write whose reply was lost never reserves or charges
- * twice.
+ * twice. A draw is conditioned on the slice's amount being what its instance last wrote, so a
+ * retried draw finds it changed and is refused (the instance then gives the slice up to its
+ * expiry).
  */
 public final class DynamoBudgetStore implements BudgetStore {
 
@@ -204,6 +211,157 @@ public final class DynamoBudgetStore implements BudgetStore {
   }
 
   @Override
+  public LeaseOutcome lease(LeaseCommand c) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    names.put("#r", RESERVATION + c.sliceId());
+    values.put(":amt", n(c.amount()));
+    String update;
+    String condition;
+    long limit = c.limit() == null ? 0 : c.limit();
+    if (c.create()) {
+      values.put(
+          ":res",
+          AttributeValue.fromM(
+              Map.of(
+                  "a", n(c.amount()),
+                  "x", n(c.expiresAt().getEpochSecond()),
+                  "c", n(Math.min(c.cap(), c.amount())))));
+      values.put(":zero", n(0));
+      values.put(":init", n(limit));
+      update =
+          "SET #r = :res, spent = if_not_exists(spent, :zero),"
+              + " available = if_not_exists(available, :init) - :amt,"
+              + " lim = if_not_exists(lim, :init)";
+      condition =
+          "attribute_not_exists(#r) AND "
+              + (BudgetLedger.fits(limit, c.amount())
+                  ? "(attribute_not_exists(available) OR available >= :amt)"
+                  : "attribute_exists(available) AND available >= :amt");
+    } else {
+      values.put(":x", n(c.expiresAt().getEpochSecond()));
+      values.put(":cap", n(c.cap()));
+      update = "SET #r.a = #r.a + :amt, #r.x = :x, #r.c = :cap, available = available - :amt";
+      condition = "attribute_exists(#r) AND available >= :amt";
+    }
+    try {
+      UpdateItemResponse response =
+          client.updateItem(
+              UpdateItemRequest.builder()
+                  .tableName(table)
+                  .key(periodKey(c.keyId(), c.periodId()))
+                  .updateExpression(update)
+                  .conditionExpression(condition)
+                  .expressionAttributeNames(names)
+                  .expressionAttributeValues(values)
+                  .returnValues(ReturnValue.UPDATED_OLD)
+                  .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                  .build());
+      Long before = number(response.attributes(), "available");
+      return new LeaseOutcome.Granted((before == null ? limit : before) - c.amount());
+    } catch (ConditionalCheckFailedException refused) {
+      Map<String, AttributeValue> item =
+          refused.hasItem() ? refused.item() : read(periodKey(c.keyId(), c.periodId()));
+      if (!c.create() && !item.containsKey(RESERVATION + c.sliceId())) {
+        return new LeaseOutcome.Gone();
+      }
+      Long available = number(item, "available");
+      return new LeaseOutcome.Refused(available == null ? limit : available);
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("budget slice write failed", e);
+    }
+  }
+
+  @Override
+  public boolean draw(Draw d) {
+    long charge = BudgetLedger.charge(d.held(), d.actual());
+    long take = BudgetLedger.taken(d.held(), d.actual(), d.giveBack());
+    Map<String, String> names = new HashMap<>();
+    names.put("#r", RESERVATION + d.sliceId());
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":charge", n(charge));
+    // available = lim - spent - reserved: the slice loses what was taken, spend gains the charge
+    values.put(":delta", n(take - charge));
+    values.put(":before", n(d.left() + take));
+    StringBuilder set =
+        new StringBuilder("SET spent = spent + :charge, available = available + :delta");
+    if (charge > 0) {
+      names.put("#day", dayCounter(LocalDate.ofInstant(d.at(), ZoneOffset.UTC)));
+      values.put(":zero", n(0));
+      set.append(", #day = if_not_exists(#day, :zero) + :charge");
+    }
+    long overshoot = BudgetLedger.overshoot(d.held(), d.actual());
+    if (overshoot > 0) {
+      values.putIfAbsent(":zero", n(0));
+      values.put(":over", n(overshoot));
+      set.append(", overshoot = if_not_exists(overshoot, :zero) + :over");
+    }
+    String update;
+    if (d.left() == 0) {
+      update = set + " REMOVE #r";
+    } else {
+      values.put(":take", n(take));
+      values.put(":x", n(d.expiresAt().getEpochSecond()));
+      values.put(":cap", n(Math.min(d.cap(), d.left())));
+      update = set + ", #r.a = #r.a - :take, #r.x = :x, #r.c = :cap";
+    }
+    try {
+      client.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(table)
+              .key(periodKey(d.keyId(), d.periodId()))
+              .updateExpression(update)
+              // exactly what its instance last wrote: a slice reclaimed, or a draw retried after
+              // its reply was lost, is not drawn on again
+              .conditionExpression("#r.a = :before")
+              .expressionAttributeNames(names)
+              .expressionAttributeValues(values)
+              .build());
+    } catch (ConditionalCheckFailedException gone) {
+      return false;
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("budget slice draw failed", e);
+    }
+    return true;
+  }
+
+  @Override
+  public boolean expire(OpenReservation r, Instant now) {
+    if (now.isBefore(r.expiresAt())) {
+      return false;
+    }
+    long charge = Math.min(r.amount(), r.cap());
+    Map<String, String> names = new HashMap<>();
+    names.put("#r", RESERVATION + r.requestId());
+    names.put("#day", dayCounter(LocalDate.ofInstant(now, ZoneOffset.UTC)));
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":charge", n(charge));
+    values.put(":back", n(r.amount() - charge));
+    values.put(":a", n(r.amount()));
+    values.put(":x", n(r.expiresAt().getEpochSecond()));
+    values.put(":zero", n(0));
+    try {
+      client.updateItem(
+          UpdateItemRequest.builder()
+              .tableName(table)
+              .key(periodKey(r.keyId(), r.periodId()))
+              .updateExpression(
+                  "SET spent = spent + :charge, available = available + :back,"
+                      + " #day = if_not_exists(#day, :zero) + :charge REMOVE #r")
+              // as the reconciler read it: a slice drawn on or renewed since is still in use
+              .conditionExpression("#r.a = :a AND #r.x = :x")
+              .expressionAttributeNames(names)
+              .expressionAttributeValues(values)
+              .build());
+    } catch (ConditionalCheckFailedException changed) {
+      return false;
+    } catch (SdkException e) {
+      throw new StoreUnavailableException("budget expiry failed", e);
+    }
+    return true;
+  }
+
+  @Override
   public boolean charge(Settlement s) {
     // no reservation to remove and no limit to keep: the period's spend and the day's figure
     // (available goes down with spent, as a reservation and its settlement would leave it, so a
@@ -243,9 +401,14 @@ public final class DynamoBudgetStore implements BudgetStore {
       return Optional.empty();
     }
     long reserved = 0;
+    long sliced = 0;
     for (var e : item.entrySet()) {
       if (e.getKey().startsWith(RESERVATION) && e.getValue().hasM()) {
-        reserved += Long.parseLong(e.getValue().m().get("a").n());
+        long amount = Long.parseLong(e.getValue().m().get("a").n());
+        reserved += amount;
+        if (e.getKey().startsWith(RESERVATION + SLICE)) {
+          sliced += amount;
+        }
       }
     }
     Long limit = number(item, "lim");
@@ -255,7 +418,8 @@ public final class DynamoBudgetStore implements BudgetStore {
             limit,
             spent == null ? 0 : spent,
             reserved,
-            limit == null ? null : number(item, "available")));
+            limit == null ? null : number(item, "available"),
+            sliced));
   }
 
   @Override
@@ -310,7 +474,9 @@ public final class DynamoBudgetStore implements BudgetStore {
                     periodId,
                     e.getKey().substring(RESERVATION.length()),
                     Long.parseLong(r.get("a").n()),
-                    Instant.ofEpochSecond(Long.parseLong(r.get("x").n()))));
+                    Instant.ofEpochSecond(Long.parseLong(r.get("x").n())),
+                    // a slice's in-flight cap; a request's reservation is charged whole
+                    Long.parseLong(r.getOrDefault("c", r.get("a")).n())));
           }
         }
       }

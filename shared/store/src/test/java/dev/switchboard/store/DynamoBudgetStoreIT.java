@@ -2,6 +2,10 @@ package dev.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.budget.BudgetStore.Draw;
+import dev.switchboard.core.budget.BudgetStore.LeaseCommand;
+import dev.switchboard.core.budget.BudgetStore.LeaseOutcome;
+import dev.switchboard.core.budget.BudgetStore.OpenReservation;
 import dev.switchboard.core.budget.BudgetStore.PeriodState;
 import dev.switchboard.core.budget.BudgetStore.ReserveCommand;
 import dev.switchboard.core.budget.BudgetStore.ReserveOutcome;
@@ -58,6 +62,79 @@ class DynamoBudgetStoreIT {
         rpm,
         null,
         10);
+  }
+
+  private static LeaseCommand lease(String slice, long amount, long cap, boolean create) {
+    return new LeaseCommand(
+        "key_1", "monthly#2026-05-01", slice, amount, cap, NOW.plusSeconds(960), 100L, create);
+  }
+
+  private static Draw draw(String slice, long held, long actual, long giveBack, long left) {
+    return new Draw(
+        "key_1",
+        "monthly#2026-05-01",
+        slice,
+        "r",
+        held,
+        actual,
+        giveBack,
+        left,
+        20,
+        0,
+        NOW,
+        NOW.plusSeconds(1000));
+  }
+
+  @Test
+  void aSliceIsTakenGrownDrawnOnAndGivenBackWithinTheLimit() {
+    String slice = "slice.i1-1";
+    assertThat(store.lease(lease(slice, 40, 20, true))).isEqualTo(new LeaseOutcome.Granted(60));
+    assertThat(store.lease(lease(slice, 30, 20, false))).isEqualTo(new LeaseOutcome.Granted(30));
+    assertThat(store.lease(lease(slice, 31, 20, false))).isEqualTo(new LeaseOutcome.Refused(30));
+    assertThat(store.reserve(reserve("other", 31, 100L, null)))
+        .as("the slice counts like any reservation")
+        .isEqualTo(new ReserveOutcome.OverBudget(30));
+    // a request that held 20 of it cost 5: 5 is spent, 15 stays in the slice
+    assertThat(store.draw(draw(slice, 20, 5, 0, 65))).isTrue();
+    assertThat(store.draw(draw(slice, 20, 5, 0, 65))).as("the same draw again").isFalse();
+    PeriodState state = store.period("key_1", "monthly#2026-05-01").orElseThrow();
+    assertThat(state.spent()).isEqualTo(5);
+    assertThat(state.reserved()).isEqualTo(65);
+    assertThat(state.available()).isEqualTo(30);
+    // given back whole: the slice is gone, and growing it answers so
+    assertThat(store.draw(draw(slice, 0, 0, 65, 0))).isTrue();
+    assertThat(store.period("key_1", "monthly#2026-05-01").orElseThrow())
+        .isEqualTo(new PeriodState(100L, 5, 0, 95L));
+    assertThat(store.lease(lease(slice, 1, 1, false))).isEqualTo(new LeaseOutcome.Gone());
+    assertThat(store.spend("key_1", LocalDate.of(2026, 5, 1), LocalDate.of(2026, 5, 31)).total())
+        .isEqualTo(5);
+  }
+
+  @Test
+  void anExpiredSliceIsChargedItsInFlightCapAndTheRestGoesBack() {
+    assertThat(store.lease(lease("slice.i2-1", 50, 20, true)))
+        .isEqualTo(new LeaseOutcome.Granted(50));
+    OpenReservation found = store.openReservations().getFirst();
+    assertThat(found.cap()).isEqualTo(20);
+    assertThat(store.expire(found, NOW.plusSeconds(959))).as("not expired yet").isFalse();
+    // renewed since it was read: left alone
+    assertThat(
+            store.lease(
+                new LeaseCommand(
+                    "key_1",
+                    "monthly#2026-05-01",
+                    "slice.i2-1",
+                    0,
+                    20,
+                    NOW.plusSeconds(1200),
+                    100L,
+                    false)))
+        .isEqualTo(new LeaseOutcome.Granted(50));
+    assertThat(store.expire(found, NOW.plusSeconds(1200))).isFalse();
+    OpenReservation renewed = store.openReservations().getFirst();
+    assertThat(store.expire(renewed, NOW.plusSeconds(1200))).isTrue();
+    assertThat(store.period("key_1", "monthly#2026-05-01").orElseThrow())
+        .isEqualTo(new PeriodState(100L, 20, 0, 80L));
   }
 
   @Test

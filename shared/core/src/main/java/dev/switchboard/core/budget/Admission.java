@@ -27,6 +27,11 @@ import java.util.function.LongSupplier;
  * rate-limit window together, so no number of concurrent requests, on any number of instances, can
  * spend past the limit. A key with no budget and no rate limit has nothing to check: it is admitted
  * with no store call, and its spend is counted when the request settles.
+ *
+ * <p>With a {@link SlicePolicy}, a key with a budget (and no rate limit) is admitted against this
+ * instance's slice of its budget ({@link Slices}): the slice is one reservation that many requests
+ * draw on, so a request that fits the slice is admitted with no store call; near exhaustion the key
+ * gets one reservation per request again.
  */
 public final class Admission {
 
@@ -34,17 +39,50 @@ public final class Admission {
   private final CostEstimator estimator;
   private final Clock clock;
   private final Duration reservationExpiry;
+  private final Slices slices;
 
   /**
+   * Admission with one reservation per request of a limited key (no slices).
+   *
    * @param reservationExpiry how long a reservation is held before the reconciler may settle it:
    *     longer than any request can take
    */
   public Admission(
       BudgetStore store, CostEstimator estimator, Clock clock, Duration reservationExpiry) {
+    this(store, estimator, clock, reservationExpiry, SlicePolicy.NONE);
+  }
+
+  /** Admission that admits budgeted keys against this instance's slices under {@code slices}. */
+  public Admission(
+      BudgetStore store,
+      CostEstimator estimator,
+      Clock clock,
+      Duration reservationExpiry,
+      SlicePolicy slices) {
     this.store = store;
     this.estimator = estimator;
     this.clock = clock;
     this.reservationExpiry = reservationExpiry;
+    this.slices = new Slices(store, slices, reservationExpiry);
+  }
+
+  /**
+   * Gives back this instance's slices that were idle for the policy's idle time, or every slice's
+   * free part when {@code shutdown} (the process is stopping). Never on the request path.
+   *
+   * @return how many slices were given back
+   */
+  public int giveBackSlices(boolean shutdown) {
+    return slices.giveBack(clock.instant(), shutdown);
+  }
+
+  /**
+   * Names this instance anew among the slices (after a SnapStart restore: every environment
+   * restored from one snapshot starts with the snapshot's name). Slices taken under the old name,
+   * if any, are given up to their expiry.
+   */
+  public void renameInstance(String instanceId) {
+    slices.rename(instanceId);
   }
 
   /**
@@ -93,6 +131,22 @@ public final class Admission {
               + ". Lower max_tokens or raise the key's limit.",
           null,
           null);
+    }
+    if (slices.enabled()
+        && limit != null
+        && !limits.clampMaxTokens()
+        && limits.requestsPerMinute() == null
+        && limits.tokensPerMinute() == null) {
+      String slice;
+      try {
+        slice = slices.admit(key.id(), periodId, limit, worst.amount(), now);
+      } catch (StoreUnavailableException e) {
+        throw storeUnavailable();
+      }
+      if (slice != null) {
+        return new Ticket(
+            key.id(), periodId, requestId, worst.amount(), worst.promptTokens(), request, slice);
+      }
     }
     ReserveOutcome outcome = reserve(key, periodId, requestId, worst, limit, now);
     if (outcome instanceof ReserveOutcome.OverBudget over && limits.clampMaxTokens()) {
@@ -170,6 +224,17 @@ public final class Admission {
             Math.max(0, usage.totalTokens() - ticket.promptTokens()),
             clock.instant());
     try {
+      if (ticket.slice() != null) {
+        return slices.settle(
+            ticket.keyId(),
+            ticket.periodId(),
+            ticket.slice(),
+            ticket.requestId(),
+            ticket.reserved(),
+            actual,
+            settlement.tokens(),
+            settlement.at());
+      }
       if (!ticket.held()) {
         return actual == 0 || store.charge(settlement);
       }
@@ -203,11 +268,15 @@ public final class Admission {
               limits.tokensPerMinute(),
               worst.promptTokens()));
     } catch (StoreUnavailableException e) {
-      throw new GatewayException(
-          ErrorKind.UNAVAILABLE,
-          "store_unavailable",
-          "The budget store is unavailable; the request was not admitted. Retry shortly.");
+      throw storeUnavailable();
     }
+  }
+
+  private static GatewayException storeUnavailable() {
+    return new GatewayException(
+        ErrorKind.UNAVAILABLE,
+        "store_unavailable",
+        "The budget store is unavailable; the request was not admitted. Retry shortly.");
   }
 
   private static final String OUTPUT_HINT = "Lower max_tokens or raise the key's limit.";
@@ -292,7 +361,9 @@ public final class Admission {
    *
    * @param reserved pico-dollars held
    * @param request the request to forward (with a lowered {@code max_tokens} when clamped)
-   * @param held whether the store holds a reservation; a key without limits holds none
+   * @param held whether the store holds a reservation or a slice for it; a key without limits holds
+   *     none
+   * @param slice the instance's slice it was admitted against (its worst case held there), or null
    */
   public record Ticket(
       String keyId,
@@ -301,5 +372,30 @@ public final class Admission {
       long reserved,
       long promptTokens,
       ChatRequest request,
-      boolean held) {}
+      boolean held,
+      String slice) {
+
+    public Ticket(
+        String keyId,
+        String periodId,
+        String requestId,
+        long reserved,
+        long promptTokens,
+        ChatRequest request,
+        boolean held) {
+      this(keyId, periodId, requestId, reserved, promptTokens, request, held, null);
+    }
+
+    /** A ticket admitted against slice {@code slice}. */
+    Ticket(
+        String keyId,
+        String periodId,
+        String requestId,
+        long reserved,
+        long promptTokens,
+        ChatRequest request,
+        String slice) {
+      this(keyId, periodId, requestId, reserved, promptTokens, request, true, slice);
+    }
+  }
 }

@@ -27,12 +27,27 @@ import java.util.Map;
  */
 public record BudgetLedger(Long limit, long spent, long overshoot, Map<String, Reservation> open) {
 
-  /** One open reservation: the worst case held for a request until it settles or expires. */
-  public record Reservation(long amount, Instant expiresAt) {
+  /**
+   * One open reservation: the worst case held for a request until it settles or expires, or an
+   * instance's slice ({@link #lease}): an amount its requests are admitted against in memory.
+   *
+   * @param cap what an expiry charges: the most that can be in flight on it unseen by the store
+   *     (the whole amount for a request's reservation; a slice's in-flight cap)
+   */
+  public record Reservation(long amount, Instant expiresAt, long cap) {
     public Reservation {
-      if (amount < 0) {
+      if (amount < 0 || cap < 0) {
         throw new IllegalArgumentException("a reservation cannot be negative");
       }
+    }
+
+    public Reservation(long amount, Instant expiresAt) {
+      this(amount, expiresAt, amount);
+    }
+
+    /** What an expiry charges: the part that may have been spent upstream. */
+    public long expiryCharge() {
+      return Math.min(amount, cap);
     }
   }
 
@@ -128,16 +143,80 @@ public record BudgetLedger(Long limit, long spent, long overshoot, Map<String, R
   }
 
   /**
-   * Settles every reservation that expired at {@code now} at its full amount: the request's process
-   * is gone and the upstream may have generated up to the worst case.
+   * Settles every reservation that expired at {@code now}: a request's at its full amount (its
+   * process is gone and the upstream may have generated up to the worst case), a slice at its
+   * in-flight cap, the rest of the slice going back to what is available.
    */
   public BudgetLedger expire(Instant now) {
     BudgetLedger ledger = this;
     for (var e : open.entrySet()) {
       if (!now.isBefore(e.getValue().expiresAt())) {
-        ledger = ledger.settle(e.getKey(), e.getValue().amount());
+        ledger = ledger.expireOne(e.getKey(), e.getValue());
       }
     }
     return ledger;
+  }
+
+  /**
+   * Expires one reservation if it is still exactly {@code seen} (the reconciler read it a moment
+   * ago; a slice drawn on or renewed since is left alone).
+   */
+  public BudgetLedger expireOne(String id, Reservation seen) {
+    Reservation r = open.get(id);
+    if (!seen.equals(r)) {
+      return this;
+    }
+    Map<String, Reservation> next = new HashMap<>(open);
+    next.remove(id);
+    return new BudgetLedger(limit, spent + r.expiryCharge(), overshoot, next);
+  }
+
+  /**
+   * Adds {@code amount} to the slice {@code sliceId} (creating it), renews its expiry and sets its
+   * in-flight cap, if the amount fits what is available. A slice is a reservation that many
+   * requests draw on: the sum that bounds spend counts it like any other.
+   */
+  public Outcome lease(String sliceId, long amount, long cap, Instant expiresAt) {
+    if (amount < 0 || !fits(available(), amount)) {
+      return new Outcome(this, false);
+    }
+    Reservation r = open.get(sliceId);
+    long total = (r == null ? 0 : r.amount()) + amount;
+    Map<String, Reservation> next = new HashMap<>(open);
+    next.put(sliceId, new Reservation(total, expiresAt, Math.min(cap, total)));
+    return new Outcome(new BudgetLedger(limit, spent, overshoot, next), true);
+  }
+
+  /**
+   * How much a draw takes off its slice: what the request cost, up to what it held (beyond that the
+   * overshoot comes off what is available), plus what the instance gives back.
+   */
+  public static long taken(long held, long actual, long giveBack) {
+    return Math.min(charge(held, actual), held) + giveBack;
+  }
+
+  /**
+   * Settles one request admitted against a slice: charges its actual cost, takes {@link #taken} off
+   * the slice (removing it when nothing is left) and renews its expiry. Not applied when the slice
+   * is gone (expired and reclaimed) or holds less than the draw takes.
+   */
+  public Outcome draw(
+      String sliceId, long held, long actual, long giveBack, long cap, Instant expiresAt) {
+    Reservation r = open.get(sliceId);
+    long take = taken(held, actual, giveBack);
+    if (r == null || r.amount() < take || held < 0 || giveBack < 0) {
+      return new Outcome(this, false);
+    }
+    Map<String, Reservation> next = new HashMap<>(open);
+    long left = r.amount() - take;
+    if (left == 0) {
+      next.remove(sliceId);
+    } else {
+      next.put(sliceId, new Reservation(left, expiresAt, Math.min(cap, left)));
+    }
+    return new Outcome(
+        new BudgetLedger(
+            limit, spent + charge(held, actual), overshoot + overshoot(held, actual), next),
+        true);
   }
 }

@@ -1,14 +1,15 @@
 package dev.switchboard.core.budget;
 
 import dev.switchboard.core.budget.BudgetStore.OpenReservation;
-import dev.switchboard.core.budget.BudgetStore.Settlement;
 import java.time.Instant;
 
 /**
  * Settles reservations whose request never did: the process died between the upstream reply and
  * settlement, or the settlement write failed. Each expired reservation is charged its full reserved
- * amount, because the upstream may have generated up to the worst case. Runs on a schedule, never
- * on the request path.
+ * amount, because the upstream may have generated up to the worst case. An expired slice (its
+ * instance died, or stopped renewing it) is charged its in-flight cap, what its instance may have
+ * had in flight, and the rest goes back to the budget. Runs on a schedule, never on the request
+ * path.
  */
 public final class Reconciler {
 
@@ -25,11 +26,7 @@ public final class Reconciler {
       if (now.isBefore(r.expiresAt())) {
         continue;
       }
-      boolean done =
-          store.settle(
-              new Settlement(
-                  r.keyId(), r.periodId(), r.requestId(), r.amount(), r.amount(), 0, now));
-      if (done) {
+      if (store.expire(r, now)) {
         settled++;
       }
     }

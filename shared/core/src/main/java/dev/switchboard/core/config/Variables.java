@@ -44,6 +44,8 @@ public final class Variables {
 
   public static final WholeNumber RESERVATION_EXPIRY_SECONDS =
       new WholeNumber("RESERVATION_EXPIRY_SECONDS", 960, 1, 86_400);
+  public static final WholeNumber BUDGET_SLICE_IDLE_SECONDS =
+      new WholeNumber("BUDGET_SLICE_IDLE_SECONDS", 60, 0, 3600);
   public static final WholeNumber CACHE_DEFAULT_TTL_SECONDS =
       new WholeNumber("CACHE_DEFAULT_TTL_SECONDS", 300, 1, 2_592_000);
   public static final WholeNumber CACHE_MAX_TTL_SECONDS =

@@ -199,6 +199,21 @@ class AdmissionTest {
           }
 
           @Override
+          public LeaseOutcome lease(LeaseCommand command) {
+            throw new StoreUnavailableException("down", null);
+          }
+
+          @Override
+          public boolean draw(Draw draw) {
+            throw new StoreUnavailableException("down", null);
+          }
+
+          @Override
+          public boolean expire(OpenReservation reservation, Instant now) {
+            throw new StoreUnavailableException("down", null);
+          }
+
+          @Override
           public Optional<PeriodState> period(String keyId, String periodId) {
             return Optional.empty();
           }

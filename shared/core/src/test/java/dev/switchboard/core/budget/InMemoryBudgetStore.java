@@ -1,5 +1,6 @@
 package dev.switchboard.core.budget;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -72,9 +73,82 @@ public final class InMemoryBudgetStore implements BudgetStore {
   }
 
   @Override
+  public synchronized LeaseOutcome lease(LeaseCommand c) {
+    String item = c.keyId() + "|" + c.periodId();
+    BudgetLedger ledger = periods.computeIfAbsent(item, k -> BudgetLedger.fresh(c.limit()));
+    if (c.create() == ledger.open().containsKey(c.sliceId())) {
+      // creating a slice that exists cannot happen (names are new); growing one that is gone can
+      return new LeaseOutcome.Gone();
+    }
+    BudgetLedger.Outcome outcome = ledger.lease(c.sliceId(), c.amount(), c.cap(), c.expiresAt());
+    if (!outcome.held()) {
+      return new LeaseOutcome.Refused(ledger.available());
+    }
+    periods.put(item, outcome.ledger());
+    return new LeaseOutcome.Granted(outcome.ledger().available());
+  }
+
+  @Override
+  public synchronized boolean draw(Draw d) {
+    String item = d.keyId() + "|" + d.periodId();
+    BudgetLedger ledger = periods.get(item);
+    BudgetLedger.Reservation slice = ledger == null ? null : ledger.open().get(d.sliceId());
+    long take = BudgetLedger.taken(d.held(), d.actual(), d.giveBack());
+    if (slice == null || slice.amount() != d.left() + take) {
+      return false;
+    }
+    BudgetLedger.Outcome outcome =
+        ledger.draw(d.sliceId(), d.held(), d.actual(), d.giveBack(), d.cap(), d.expiresAt());
+    if (!outcome.held()) {
+      return false;
+    }
+    periods.put(item, outcome.ledger());
+    long charge = BudgetLedger.charge(d.held(), d.actual());
+    if (charge > 0) {
+      days.computeIfAbsent(d.keyId(), k -> new TreeMap<>())
+          .merge(LocalDate.ofInstant(d.at(), ZoneOffset.UTC), charge, Long::sum);
+    }
+    return true;
+  }
+
+  @Override
+  public synchronized boolean expire(OpenReservation r, Instant now) {
+    String item = r.keyId() + "|" + r.periodId();
+    BudgetLedger ledger = periods.get(item);
+    BudgetLedger.Reservation seen =
+        new BudgetLedger.Reservation(r.amount(), r.expiresAt(), r.cap());
+    if (ledger == null
+        || now.isBefore(r.expiresAt())
+        || !seen.equals(ledger.open().get(r.requestId()))) {
+      return false;
+    }
+    periods.put(item, ledger.expireOne(r.requestId(), seen));
+    if (seen.expiryCharge() > 0) {
+      days.computeIfAbsent(r.keyId(), k -> new TreeMap<>())
+          .merge(LocalDate.ofInstant(now, ZoneOffset.UTC), seen.expiryCharge(), Long::sum);
+    }
+    return true;
+  }
+
+  /** Every period's ledger, by key id and period id: what an auditor of the invariant reads. */
+  public synchronized Map<String, BudgetLedger> ledgers() {
+    return Map.copyOf(periods);
+  }
+
+  @Override
   public synchronized Optional<PeriodState> period(String keyId, String periodId) {
     return Optional.ofNullable(periods.get(keyId + "|" + periodId))
-        .map(l -> new PeriodState(l.limit(), l.spent(), l.reserved(), l.available()));
+        .map(
+            l ->
+                new PeriodState(
+                    l.limit(),
+                    l.spent(),
+                    l.reserved(),
+                    l.available(),
+                    l.open().entrySet().stream()
+                        .filter(e -> e.getKey().startsWith(SLICE))
+                        .mapToLong(e -> e.getValue().amount())
+                        .sum()));
   }
 
   @Override
@@ -95,7 +169,8 @@ public final class InMemoryBudgetStore implements BudgetStore {
               .forEach(
                   (id, r) ->
                       open.add(
-                          new OpenReservation(parts[0], parts[1], id, r.amount(), r.expiresAt())));
+                          new OpenReservation(
+                              parts[0], parts[1], id, r.amount(), r.expiresAt(), r.cap())));
         });
     return open;
   }
