@@ -192,22 +192,16 @@ public final class DynamoBudgetStore implements BudgetStore {
       set += ", overshoot = if_not_exists(overshoot, :zero) + :over";
       values.put(":over", n(overshoot));
     }
-    try {
-      client.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(table)
-              .key(periodKey(s.keyId(), s.periodId()))
-              .updateExpression(set + " REMOVE #r")
-              .conditionExpression("attribute_exists(#r)")
-              .expressionAttributeNames(names)
-              .expressionAttributeValues(values)
-              .build());
-    } catch (ConditionalCheckFailedException alreadySettled) {
-      return false;
-    } catch (SdkException e) {
-      throw new StoreUnavailableException("budget settlement failed", e);
-    }
-    return true;
+    return applied(
+        UpdateItemRequest.builder()
+            .tableName(table)
+            .key(periodKey(s.keyId(), s.periodId()))
+            .updateExpression(set + " REMOVE #r")
+            .conditionExpression("attribute_exists(#r)")
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(values)
+            .build(),
+        "budget settlement failed");
   }
 
   @Override
@@ -305,24 +299,18 @@ public final class DynamoBudgetStore implements BudgetStore {
       values.put(":cap", n(Math.min(d.cap(), d.left())));
       update = set + ", #r.a = #r.a - :take, #r.x = :x, #r.c = :cap";
     }
-    try {
-      client.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(table)
-              .key(periodKey(d.keyId(), d.periodId()))
-              .updateExpression(update)
-              // exactly what its instance last wrote: a slice reclaimed, or a draw retried after
-              // its reply was lost, is not drawn on again
-              .conditionExpression("#r.a = :before")
-              .expressionAttributeNames(names)
-              .expressionAttributeValues(values)
-              .build());
-    } catch (ConditionalCheckFailedException gone) {
-      return false;
-    } catch (SdkException e) {
-      throw new StoreUnavailableException("budget slice draw failed", e);
-    }
-    return true;
+    return applied(
+        UpdateItemRequest.builder()
+            .tableName(table)
+            .key(periodKey(d.keyId(), d.periodId()))
+            .updateExpression(update)
+            // exactly what its instance last wrote: a slice reclaimed, or a draw retried after
+            // its reply was lost, is not drawn on again
+            .conditionExpression("#r.a = :before")
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(values)
+            .build(),
+        "budget slice draw failed");
   }
 
   @Override
@@ -340,25 +328,34 @@ public final class DynamoBudgetStore implements BudgetStore {
     values.put(":a", n(r.amount()));
     values.put(":x", n(r.expiresAt().getEpochSecond()));
     values.put(":zero", n(0));
+    return applied(
+        UpdateItemRequest.builder()
+            .tableName(table)
+            .key(periodKey(r.keyId(), r.periodId()))
+            .updateExpression(
+                "SET spent = spent + :charge, available = available + :back,"
+                    + " #day = if_not_exists(#day, :zero) + :charge REMOVE #r")
+            // as the reconciler read it: a slice drawn on or renewed since is still in use
+            .conditionExpression("#r.a = :a AND #r.x = :x")
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(values)
+            .build(),
+        "budget expiry failed");
+  }
+
+  /**
+   * Runs a conditional update: false when its condition refused it, {@code failure} when the store
+   * could not be reached.
+   */
+  private boolean applied(UpdateItemRequest request, String failure) {
     try {
-      client.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(table)
-              .key(periodKey(r.keyId(), r.periodId()))
-              .updateExpression(
-                  "SET spent = spent + :charge, available = available + :back,"
-                      + " #day = if_not_exists(#day, :zero) + :charge REMOVE #r")
-              // as the reconciler read it: a slice drawn on or renewed since is still in use
-              .conditionExpression("#r.a = :a AND #r.x = :x")
-              .expressionAttributeNames(names)
-              .expressionAttributeValues(values)
-              .build());
-    } catch (ConditionalCheckFailedException changed) {
+      client.updateItem(request);
+      return true;
+    } catch (ConditionalCheckFailedException refused) {
       return false;
     } catch (SdkException e) {
-      throw new StoreUnavailableException("budget expiry failed", e);
+      throw new StoreUnavailableException(failure, e);
     }
-    return true;
   }
 
   @Override
