@@ -105,6 +105,20 @@ const scenarios = {
     failure(client().messages.create(replay(`sb1.${Buffer.from('anthropic/claude-opus-4-1').toString('base64url')}.${SIGNED}`))),
   // a signature the gateway did not hand out goes on as it is, and Anthropic judges it
   forgedThinking: () => failure(client().messages.create(replay('EqQBforged'))),
+  // a PDF for a model that is not Claude: it takes files as OpenAI file parts
+  pdf: () =>
+    client().messages.create({
+      ...ask,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', title: 'Terms', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' } },
+            { type: 'text', text: 'How long is the term?' },
+          ],
+        },
+      ],
+    }),
   serverTool: () =>
     failure(client().messages.create({ ...ask, tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 1 }] })),
   // the SDK walks the list page by page with after_id, as it does against Anthropic

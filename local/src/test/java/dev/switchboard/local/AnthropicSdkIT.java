@@ -302,6 +302,19 @@ class AnthropicSdkIT {
   }
 
   @Test
+  void aPdfForAModelThatIsNotClaudeGoesUpAsAnOpenAiFilePart() throws Exception {
+    JsonNode message = sdk("pdf", dev.key);
+
+    assertThat(message.path("type").asText()).isEqualTo("message");
+    JsonNode parts = dev.upstream.lastRequest().body().at("/messages/1/content");
+    assertThat(parts.get(0).path("type").asText()).isEqualTo("file");
+    assertThat(parts.at("/0/file/filename").asText()).isEqualTo("Terms.pdf");
+    assertThat(parts.at("/0/file/file_data").asText())
+        .isEqualTo("data:application/pdf;base64,JVBERi0xLjQK");
+    assertThat(parts.at("/1/text").asText()).isEqualTo("How long is the term?");
+  }
+
+  @Test
   void aServerToolForAModelThatIsNotAnthropicsIsA400NamingWhy() throws Exception {
     JsonNode refused = sdk("serverTool", dev.key);
 

@@ -67,6 +67,9 @@ public final class CostEstimator {
       for (ContentPart part : message.parts()) {
         if (part instanceof ContentPart.Image) {
           tokens += TOKENS_PER_IMAGE;
+        } else if (part instanceof ContentPart.Other other) {
+          // a file or audio part: its encoded data counted as text, generously
+          tokens += count(other.raw().toString());
         }
       }
     }

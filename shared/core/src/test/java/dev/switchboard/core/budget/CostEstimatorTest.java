@@ -49,6 +49,23 @@ class CostEstimatorTest {
   }
 
   @Test
+  void aFilePartCountsItsEncodedDataSoADocumentIsNeverFreeToAdmit() {
+    String data = "JVBERi0xLjQK".repeat(500);
+    ChatRequest withFile =
+        parser.parse(
+            ("{\"model\":\"openai/test\",\"messages\":[{\"role\":\"user\",\"content\":["
+                    + "{\"type\":\"text\",\"text\":\"Hello there, how are you today?\"},"
+                    + "{\"type\":\"file\",\"file\":{\"filename\":\"a.pdf\",\"file_data\":"
+                    + "\"data:application/pdf;base64,"
+                    + data
+                    + "\"}}]}]}")
+                .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(estimator.promptTokens(withFile))
+        .isGreaterThan(estimator.promptTokens(request("")) + data.length() / 8);
+  }
+
+  @Test
   void worstCaseIsPromptAtInputPricePlusMaxTokensAtOutputPrice() {
     CostEstimator.WorstCase worst = estimator.worstCase(request(",\"max_tokens\":100"), MODEL);
     assertThat(worst.outputTokens()).isEqualTo(100);

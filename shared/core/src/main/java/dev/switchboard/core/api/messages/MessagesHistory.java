@@ -62,7 +62,8 @@ final class MessagesHistory {
             case "text" -> parts.add(text(block, at));
             case "image" -> parts.add(image(block, at));
             case "tool_result" -> toolResult(block, at, out, parts);
-            case "document", "search_result" -> {
+            case "document" -> parts.add(document(block, at, nativeOnly));
+            case "search_result" -> {
               nativeOnly.run();
               parts.add(standIn(block, at));
             }
@@ -216,6 +217,38 @@ final class MessagesHistory {
         || type.equals("mcp_tool_use")
         || type.equals("mcp_tool_result")
         || type.endsWith("_tool_result");
+  }
+
+  /**
+   * A document as other providers take it: a plain-text one as its text, a base64 PDF as an OpenAI
+   * {@code file} part (which OpenAI-compatible upstreams read, and the other adapters refuse with a
+   * 400). A document with citations on, or from a URL, a file id or content blocks, only Claude
+   * reads: it goes natively, with a stand-in for admission.
+   */
+  private static ObjectNode document(JsonNode block, String at, Runnable nativeOnly) {
+    JsonNode source = block.path("source");
+    boolean citations = block.path("citations").path("enabled").asBoolean(false);
+    String type = source.path("type").asText();
+    String title = block.path("title").asText("");
+    if (!citations && type.equals("text") && source.path("data").isTextual()) {
+      String text = source.get("data").textValue();
+      return NODES
+          .objectNode()
+          .put("type", "text")
+          .put("text", title.isEmpty() ? text : title + "\n\n" + text);
+    }
+    if (!citations
+        && type.equals("base64")
+        && "application/pdf".equals(source.path("media_type").asText())
+        && source.path("data").isTextual()) {
+      ObjectNode part = NODES.objectNode().put("type", "file");
+      part.putObject("file")
+          .put("filename", title.isEmpty() ? "document.pdf" : title + ".pdf")
+          .put("file_data", "data:application/pdf;base64," + source.get("data").textValue());
+      return part;
+    }
+    nativeOnly.run();
+    return standIn(block, at);
   }
 
   /**

@@ -339,6 +339,48 @@ class MessagesRequestMapperTest {
         .isFalse();
   }
 
+  @Test
+  void documentsGoToOtherProvidersWhereTheyTakeThemAndOnlyToClaudeOtherwise() {
+    String text =
+        "{'type':'document','title':'Terms','source':{'type':'text','media_type':'text/plain',"
+            + "'data':'Two years.'}}";
+    String pdf =
+        "{'type':'document','title':'Terms','source':{'type':'base64','media_type':"
+            + "'application/pdf','data':'JVBERi0xLjQK'}}";
+    String cited =
+        "{'type':'document','source':{'type':'text','media_type':'text/plain','data':'x'},"
+            + "'citations':{'enabled':true}}";
+    String byUrl = "{'type':'document','source':{'type':'url','url':'https://example.com/a.pdf'}}";
+
+    ChatRequest translated =
+        map(
+            "{'model':'m','max_tokens':9,'messages':[{'role':'user','content':["
+                + text
+                + ","
+                + pdf
+                + ",{'type':'text','text':'How long?'}]}]}");
+
+    assertThat(translated.nativeRequest().required()).isFalse();
+    JsonNode parts = translated.body().at("/messages/0/content");
+    assertThat(parts.get(0).get("text").asText()).isEqualTo("Terms\n\nTwo years.");
+    assertThat(parts.get(1).get("type").asText()).isEqualTo("file");
+    assertThat(parts.get(1).at("/file/filename").asText()).isEqualTo("Terms.pdf");
+    assertThat(parts.get(1).at("/file/file_data").asText())
+        .isEqualTo("data:application/pdf;base64,JVBERi0xLjQK");
+    assertThat(translated.messages().getFirst().parts().get(1))
+        .isInstanceOf(ContentPart.Other.class);
+    for (String claudeOnly : new String[] {cited, byUrl}) {
+      assertThat(
+              map("{'model':'m','max_tokens':9,'messages':[{'role':'user','content':["
+                      + claudeOnly
+                      + "]}]}")
+                  .nativeRequest()
+                  .required())
+          .as(claudeOnly)
+          .isTrue();
+    }
+  }
+
   @ParameterizedTest(name = "budget {0} -> {1}")
   @CsvSource({"1024, low", "2047, low", "2048, medium", "9999, medium", "10000, high"})
   void anEnabledThinkingBudgetBecomesTheReasoningEffortItsThresholdsSay(int budget, String effort) {
