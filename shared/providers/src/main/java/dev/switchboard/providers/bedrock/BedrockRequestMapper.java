@@ -20,6 +20,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentFormat;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentSource;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageFormat;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
@@ -136,9 +139,7 @@ final class BedrockRequestMapper {
       switch (part) {
         case ContentPart.Text t -> blocks.add(ContentBlock.fromText(t.text()));
         case ContentPart.Image i -> blocks.add(ContentBlock.fromImage(image(i.url())));
-        case ContentPart.Other o ->
-            throw new ProviderException.BadRequest(
-                "Bedrock does not accept content parts of type '" + o.type() + "'.", 400);
+        case ContentPart.Other o -> blocks.add(ContentBlock.fromDocument(document(o)));
       }
     }
     JsonNode toolCalls = message.toolCalls();
@@ -169,6 +170,42 @@ final class BedrockRequestMapper {
       throw new ProviderException.BadRequest(
           "A tool call's 'arguments' is not valid JSON; Bedrock needs a JSON object.", 400);
     }
+  }
+
+  /**
+   * An OpenAI {@code file} part holding a PDF as a {@code data:} URL, as a Converse document block;
+   * its name kept to what Converse allows (letters, digits, spaces, hyphens, brackets).
+   */
+  private static DocumentBlock document(ContentPart.Other part) throws ProviderException {
+    String url = part.raw().path("file").path("file_data").asText("");
+    String prefix = "data:application/pdf;base64,";
+    if (!part.type().equals("file") || !url.startsWith(prefix)) {
+      throw new ProviderException.BadRequest(
+          "Bedrock does not accept content parts of type '"
+              + part.type()
+              + "' (a file is taken as a base64 PDF data: URL).",
+          400);
+    }
+    byte[] bytes;
+    try {
+      bytes = Base64.getMimeDecoder().decode(url.substring(prefix.length()));
+    } catch (IllegalArgumentException e) {
+      throw new ProviderException.BadRequest("A file data: URL is not valid base64.", 400);
+    }
+    String name =
+        part.raw()
+            .path("file")
+            .path("filename")
+            .asText("document")
+            .replaceFirst("(?i)\\.pdf$", "")
+            .replaceAll("[^A-Za-z0-9 ()\\[\\]-]", "-")
+            .replaceAll("\\s+", " ")
+            .strip();
+    return DocumentBlock.builder()
+        .format(DocumentFormat.PDF)
+        .name(name.isEmpty() ? "document" : name)
+        .source(DocumentSource.fromBytes(SdkBytes.fromByteArray(bytes)))
+        .build();
   }
 
   private static ImageBlock image(String url) throws ProviderException {

@@ -15,6 +15,7 @@ import dev.switchboard.providers.wire.ToolArguments;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Translates an OpenAI chat request into a Gemini {@code GenerateContentRequest}: system messages
@@ -85,12 +86,28 @@ final class GeminiRequestMapper {
       switch (part) {
         case ContentPart.Text text -> parts.addObject().put("text", text.text());
         case ContentPart.Image image -> parts.add(imagePart(json, image));
-        case ContentPart.Other other ->
-            throw new ProviderException.BadRequest(
-                "Content parts of type '" + other.type() + "' cannot be sent to Gemini.", 400);
+        case ContentPart.Other other -> parts.add(filePart(json, other));
       }
     }
     return parts;
+  }
+
+  /** An OpenAI {@code file} part with its data inline (a PDF), as Gemini's inline data. */
+  private static ObjectNode filePart(ObjectMapper json, ContentPart.Other other)
+      throws ProviderException {
+    var data =
+        other.type().equals("file")
+            ? DataUrl.parse(other.raw().path("file").path("file_data").asText(""))
+            : Optional.<DataUrl>empty();
+    if (data.isEmpty()) {
+      throw new ProviderException.BadRequest(
+          "Content parts of type '" + other.type() + "' cannot be sent to Gemini.", 400);
+    }
+    ObjectNode part = json.createObjectNode();
+    part.putObject("inlineData")
+        .put("mimeType", data.get().mediaType())
+        .put("data", data.get().base64());
+    return part;
   }
 
   private static ObjectNode imagePart(ObjectMapper json, ContentPart.Image image)

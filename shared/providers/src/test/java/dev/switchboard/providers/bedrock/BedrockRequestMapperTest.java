@@ -63,4 +63,21 @@ class BedrockRequestMapperTest {
 
     assertThat(converse.inferenceConfig().maxTokens()).isEqualTo(50);
   }
+
+  @Test
+  void aPdfFilePartIsAConverseDocumentBlockWithANameConverseAllows() throws Exception {
+    String body =
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":["
+            + "{\"type\":\"file\",\"file\":{\"filename\":\"Terms v2.pdf\",\"file_data\":\"data:application/pdf;base64,JVBERi0xLjQK\"}},"
+            + "{\"type\":\"text\",\"text\":\"How long?\"}]}]}";
+    var request = new ChatRequestParser(JSON).parse(body.getBytes(StandardCharsets.UTF_8));
+    var converse =
+        BedrockRequestMapper.converse(
+            new ProviderCall(SONNET, request, Duration.ofSeconds(1), Duration.ofSeconds(1)), JSON);
+
+    var document = converse.messages().getFirst().content().getFirst().document();
+    assertThat(document.format().toString()).isEqualTo("pdf");
+    assertThat(document.name()).isEqualTo("Terms v2");
+    assertThat(document.source().bytes().asUtf8String()).startsWith("%PDF-1.4");
+  }
 }

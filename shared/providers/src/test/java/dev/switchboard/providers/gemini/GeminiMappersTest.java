@@ -157,4 +157,18 @@ class GeminiMappersTest {
     assertThat(e).isInstanceOf(ProviderException.AuthenticationFailed.class);
     assertThat(e.getMessage()).doesNotContain("AIzaSyA1b2C3d4E5f6G7h8I9j0KLMNOPQRS");
   }
+
+  @Test
+  void aPdfFilePartIsInlineData() throws Exception {
+    ObjectNode upstream =
+        GeminiRequestMapper.toUpstream(
+            JSON,
+            call(
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":["
+                    + "{\"type\":\"file\",\"file\":{\"filename\":\"Terms v2.pdf\",\"file_data\":\"data:application/pdf;base64,JVBERi0xLjQK\"}}]}]}"));
+
+    JsonNode part = upstream.at("/contents/0/parts/0/inlineData");
+    assertThat(part.path("mimeType").asText()).isEqualTo("application/pdf");
+    assertThat(part.path("data").asText()).isEqualTo("JVBERi0xLjQK");
+  }
 }
