@@ -63,6 +63,9 @@ public final class DynamoBudgetStore implements BudgetStore {
 
   private static final int LIMIT_RETRIES = 5;
 
+  /** Writes of one reservation when the store's refusals do not carry the item they saw. */
+  private static final int RESERVE_ATTEMPTS = 3;
+
   private final DynamoDbClient client;
   private final String table;
 
@@ -112,36 +115,48 @@ public final class DynamoBudgetStore implements BudgetStore {
       condition.append(" AND (attribute_not_exists(#tpm) OR #tpm < :tpmLimit)");
       values.put(":tpmLimit", n(c.tokensPerMinute()));
     }
-    try {
-      UpdateItemResponse response =
-          client.updateItem(
-              UpdateItemRequest.builder()
-                  .tableName(table)
-                  .key(periodKey(c.keyId(), c.periodId()))
-                  .updateExpression(set + " REMOVE #rpmPrev, #tpmPrev")
-                  .conditionExpression(condition.toString())
-                  .expressionAttributeNames(names)
-                  .expressionAttributeValues(values)
-                  // the old values, not the new: the new ones include the reservation's own
-                  // attribute, a name no reply had before, and the SDK's JSON parser copies its
-                  // whole field-name table for each new name (about 200 KB per reservation once
-                  // that table had filled up with earlier requests' names)
-                  .returnValues(ReturnValue.UPDATED_OLD)
-                  .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                  .build());
-      if (c.limit() == null) {
-        return new ReserveOutcome.Reserved(null);
+    UpdateItemRequest request =
+        UpdateItemRequest.builder()
+            .tableName(table)
+            .key(periodKey(c.keyId(), c.periodId()))
+            .updateExpression(set + " REMOVE #rpmPrev, #tpmPrev")
+            .conditionExpression(condition.toString())
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(values)
+            // the old values, not the new: the new ones include the reservation's own
+            // attribute, a name no reply had before, and the SDK's JSON parser copies its
+            // whole field-name table for each new name (about 200 KB per reservation once
+            // that table had filled up with earlier requests' names)
+            .returnValues(ReturnValue.UPDATED_OLD)
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+            .build();
+    ReserveOutcome refusal = null;
+    for (int attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
+      try {
+        UpdateItemResponse response = client.updateItem(request);
+        if (c.limit() == null) {
+          return new ReserveOutcome.Reserved(null);
+        }
+        // what the update did: available = if_not_exists(available, limit) - amount
+        Long before = number(response.attributes(), "available");
+        return new ReserveOutcome.Reserved((before == null ? c.limit() : before) - c.amount());
+      } catch (ConditionalCheckFailedException refused) {
+        if (refused.hasItem()) {
+          // the item as the refused write saw it
+          return classify(c, refused.item());
+        }
+        // a store that does not return the item (dynalite): read it now. A refusal it does not
+        // justify (a reservation settled or a slice came back meanwhile) is tried again rather
+        // than reported with a figure that would have afforded the request
+        refusal = classify(c, read(periodKey(c.keyId(), c.periodId())));
+        if (!(refusal instanceof ReserveOutcome.OverBudget over) || over.available() < c.amount()) {
+          return refusal;
+        }
+      } catch (SdkException e) {
+        throw new StoreUnavailableException("budget reservation failed", e);
       }
-      // what the update did: available = if_not_exists(available, limit) - amount
-      Long before = number(response.attributes(), "available");
-      return new ReserveOutcome.Reserved((before == null ? c.limit() : before) - c.amount());
-    } catch (ConditionalCheckFailedException refused) {
-      Map<String, AttributeValue> item =
-          refused.hasItem() ? refused.item() : read(periodKey(c.keyId(), c.periodId()));
-      return classify(c, item);
-    } catch (SdkException e) {
-      throw new StoreUnavailableException("budget reservation failed", e);
     }
+    return refusal;
   }
 
   /** Why a reservation was refused, from the item as it was. */

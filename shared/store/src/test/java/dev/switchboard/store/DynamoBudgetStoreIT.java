@@ -13,6 +13,7 @@ import dev.switchboard.core.budget.BudgetStore.Settlement;
 import dev.switchboard.core.budget.RateWindow;
 import dev.switchboard.testkit.DynaliteEndpoint;
 import dev.switchboard.testkit.DynaliteExtension;
+import dev.switchboard.testkit.DynamoFaultProxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -199,6 +200,33 @@ class DynamoBudgetStoreIT {
                 assertThat(names)
                     .noneMatch(
                         n -> n.contains("first") || n.contains("second") || n.contains("third")));
+  }
+
+  // dynalite's refusals carry no item, so the store reads it after the refused write; a settlement
+  // landing in between must not turn into a refusal that names enough budget to serve the request
+  @Test
+  void aRefusalTheLaterReadDoesNotJustifyIsTriedAgain(DynaliteEndpoint dynalite) {
+    try (DynamoFaultProxy proxy = DynamoFaultProxy.start(dynalite.uri());
+        DynamoDbClient proxied = LocalClients.dynamo(proxy.endpoint(), Duration.ofSeconds(5))) {
+      DynamoBudgetStore racing = new DynamoBudgetStore(proxied, table);
+      assertThat(racing.reserve(reserve("a", 80, 100L, null)))
+          .isEqualTo(new ReserveOutcome.Reserved(20L));
+      // b is refused (20 left); before the store reads why, a settles at 10 and 90 is free
+      proxy.beforeNext(
+          "GetItem",
+          () ->
+              assertThat(
+                      store.settle(
+                          new Settlement("key_1", "monthly#2026-05-01", "a", 80, 10, 5, NOW)))
+                  .isTrue());
+      assertThat(racing.reserve(reserve("b", 60, 100L, null)))
+          .isEqualTo(new ReserveOutcome.Reserved(30L));
+      assertThat(proxy.forwarded("UpdateItem")).isEqualTo(3);
+      // a refusal the read confirms is reported at once, with what the read saw
+      assertThat(racing.reserve(reserve("c", 60, 100L, null)))
+          .isEqualTo(new ReserveOutcome.OverBudget(30));
+      assertThat(proxy.forwarded("UpdateItem")).isEqualTo(4);
+    }
   }
 
   @Test

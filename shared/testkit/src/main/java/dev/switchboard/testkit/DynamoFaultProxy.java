@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #loseReplies}: forward the next N calls to dynalite (so the write is committed),
  *       then close the connection without answering: the SDK sees an I/O error and retries a write
  *       that already happened;
- *   <li>{@link #refuseAll}: close every connection at once (a store that cannot be reached).
+ *   <li>{@link #refuseAll}: close every connection at once (a store that cannot be reached);
+ *   <li>{@link #beforeNext}: run something before the next call of an operation is forwarded (a
+ *       write of another instance landing between two calls of one request).
  * </ul>
  *
  * It counts what it forwarded, so a test can tell how many writes reached the store.
@@ -55,6 +57,7 @@ public final class DynamoFaultProxy implements AutoCloseable {
   private final Map<String, AtomicInteger> throttles = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> losses = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> forwarded = new ConcurrentHashMap<>();
+  private final Map<String, Runnable> before = new ConcurrentHashMap<>();
   private volatile boolean refuseAll;
 
   private DynamoFaultProxy(ServerSocket server, URI target) {
@@ -89,6 +92,14 @@ public final class DynamoFaultProxy implements AutoCloseable {
     losses.put(operation, new AtomicInteger(times));
   }
 
+  /**
+   * Runs {@code action} once, before the next call of {@code operation} is forwarded; the call
+   * waits for it.
+   */
+  public void beforeNext(String operation, Runnable action) {
+    before.put(operation, action);
+  }
+
   /** Whether every connection is closed unanswered. */
   public void refuseAll(boolean refuse) {
     this.refuseAll = refuse;
@@ -98,6 +109,7 @@ public final class DynamoFaultProxy implements AutoCloseable {
   public void heal() {
     throttles.clear();
     losses.clear();
+    before.clear();
     refuseAll = false;
   }
 
@@ -136,6 +148,10 @@ public final class DynamoFaultProxy implements AutoCloseable {
                   .getBytes(StandardCharsets.UTF_8);
           respond(out, 400, Map.of("content-type", "application/x-amz-json-1.0"), body);
           continue;
+        }
+        Runnable action = before.remove(operation);
+        if (action != null) {
+          action.run();
         }
         HttpResponse<byte[]> reply = forward(request);
         forwarded.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
