@@ -214,7 +214,8 @@ record Gateway(
       throw new IllegalArgumentException(Variables.ROUTING_CONFIG_FILE + ": " + e.getMessage());
     }
     ModelCatalog catalog =
-        ModelCatalog.load(mapper, settings.modelCatalogFile(), Providers.knownIds(routing));
+        ModelCatalog.load(mapper, settings.modelCatalogFile(), Providers.knownIds(routing))
+            .withUnlisted(Providers.unlisted(routing));
     Map<String, ChatProvider> providers = Providers.all(env, settings, routing, mapper, clock);
     UpstreamSettings upstream = settings.upstream();
     ProviderHealth health =

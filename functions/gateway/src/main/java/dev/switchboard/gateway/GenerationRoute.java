@@ -58,8 +58,14 @@ final class GenerationRoute {
     d.put("model_requested", r.modelRequested());
     d.put("provider_name", r.provider());
     d.put("api_type", r.apiType());
-    d.putRawValue("total_cost", money(r.cost().total()));
-    d.putRawValue("usage", money(r.cost().total()));
+    if (r.cost() == null) {
+      // an unpriced model: the cost is unknown
+      d.putNull("total_cost");
+      d.putNull("usage");
+    } else {
+      d.putRawValue("total_cost", money(r.cost().total()));
+      d.putRawValue("usage", money(r.cost().total()));
+    }
     d.put("streamed", r.streamed());
     d.put("cancelled", r.cancelled());
     d.put("finish_reason", r.finishReason());

@@ -240,6 +240,13 @@ final class ModelsRoute {
   }
 
   private static void pricing(ObjectNode pricing, Pricing p) {
+    if (p == null) {
+      // no price known: "-1", as OpenRouter lists a price it cannot state, so clients that parse
+      // the strings as numbers still can
+      pricing.put("prompt", "-1");
+      pricing.put("completion", "-1");
+      return;
+    }
     pricing.put("prompt", perToken(p.input()));
     pricing.put("completion", perToken(p.output()));
     pricing.put("input_cache_read", perToken(p.cachedInput()));

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.catalog.UnlistedModels;
 import dev.switchboard.core.chat.ChatProvider;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.config.Variables;
@@ -11,6 +12,7 @@ import dev.switchboard.providers.ProviderFactory;
 import dev.switchboard.providers.openai.OpenAiCompatibleConfig;
 import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
 import dev.switchboard.providers.openai.Vendor;
+import dev.switchboard.providers.openai.Vendors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -38,6 +40,32 @@ final class Providers {
     Set<String> ids = new HashSet<>(ProviderFactories.knownIds());
     ids.addAll(customIds(routing));
     return ids;
+  }
+
+  /**
+   * The providers whose models the catalogue need not list, with their terms: as the routing
+   * configuration's {@code providers.<id>.unlisted_models} says, by default the local servers
+   * (keyless vendors such as Ollama and vLLM) and the custom providers, whose models are the
+   * operator's own; a hosted vendor only when the configuration says so.
+   */
+  static UnlistedModels unlisted(RoutingConfig routing) {
+    Set<String> custom = customIds(routing);
+    Map<String, UnlistedModels.Terms> terms = new LinkedHashMap<>();
+    for (String id : knownIds(routing)) {
+      ProviderPolicy policy = routing.policy(id);
+      boolean local =
+          Vendors.byId(id).map(v -> v.credential() == Vendor.Credential.NONE).orElse(false);
+      boolean allowed =
+          policy.unlistedModels() != null ? policy.unlistedModels() : local || custom.contains(id);
+      if (allowed) {
+        terms.put(
+            id,
+            policy.unlistedTerms() != null
+                ? policy.unlistedTerms()
+                : UnlistedModels.Terms.UNPRICED);
+      }
+    }
+    return new UnlistedModels(terms);
   }
 
   /** The configured and the custom providers by id. */

@@ -40,7 +40,8 @@ final class RequestMetrics {
     metric(metrics, line, "CacheHits", "Count", r.cacheHit() ? 1 : 0);
     // a metric is a double; the exact amount is in the usage record
     directive.withArray("Metrics").addObject().put("Name", "CostUsd").put("Unit", "None");
-    line.put("CostUsd", r.cost().total().doubleValue());
+    // an unpriced model's cost is unknown: counted as nothing here, left out of the record
+    line.put("CostUsd", r.cost() == null ? 0 : r.cost().total().doubleValue());
   }
 
   private static void metric(ArrayNode metrics, ObjectNode line, String name, String unit, long v) {

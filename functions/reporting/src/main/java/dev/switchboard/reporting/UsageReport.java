@@ -110,7 +110,8 @@ final class UsageReport {
       cached += r.usage().cachedTokens();
       cacheWrite += r.usage().cacheWriteTokens();
       reasoning += r.usage().reasoningTokens();
-      cost = cost.add(r.cost().total());
+      // an unpriced model's request adds its tokens, not a cost
+      cost = r.cost() == null ? cost : cost.add(r.cost().total());
       latencies[i++] = r.latency().toMillis();
       if (r.timeToFirstToken() != null) {
         ttfts[ttftCount++] = r.timeToFirstToken().toMillis();

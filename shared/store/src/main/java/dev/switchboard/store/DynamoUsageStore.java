@@ -205,12 +205,15 @@ public final class DynamoUsageStore implements UsageStore {
     item.put("reasoningTokens", n(u.reasoningTokens()));
     item.put("usageEstimated", AttributeValue.fromBool(r.usageEstimated()));
     Cost c = r.cost();
-    item.put("cost", n(c.total()));
-    item.put("costInput", n(c.input()));
-    item.put("costCachedInput", n(c.cachedInput()));
-    item.put("costCacheWrite", n(c.cacheWrite()));
-    item.put("costOutput", n(c.output()));
-    item.put("costReasoning", n(c.reasoning()));
+    // an unpriced model's record has no cost attributes: its cost is unknown, not zero
+    if (c != null) {
+      item.put("cost", n(c.total()));
+      item.put("costInput", n(c.input()));
+      item.put("costCachedInput", n(c.cachedInput()));
+      item.put("costCacheWrite", n(c.cacheWrite()));
+      item.put("costOutput", n(c.output()));
+      item.put("costReasoning", n(c.reasoning()));
+    }
     item.put("cacheHit", AttributeValue.fromBool(r.cacheHit()));
     item.put("startedAt", s(r.startedAt().toString()));
     item.put("finishedAt", s(r.finishedAt().toString()));
@@ -278,12 +281,14 @@ public final class DynamoUsageStore implements UsageStore {
             num(item, "cacheWriteTokens"),
             num(item, "reasoningTokens")),
         bool(item, "usageEstimated"),
-        new Cost(
-            dec(item, "costInput"),
-            dec(item, "costCachedInput"),
-            dec(item, "costCacheWrite"),
-            dec(item, "costOutput"),
-            dec(item, "costReasoning")),
+        !item.containsKey("cost")
+            ? null
+            : new Cost(
+                dec(item, "costInput"),
+                dec(item, "costCachedInput"),
+                dec(item, "costCacheWrite"),
+                dec(item, "costOutput"),
+                dec(item, "costReasoning")),
         bool(item, "cacheHit"),
         Instant.parse(str(item, "startedAt")),
         Instant.parse(str(item, "finishedAt")),

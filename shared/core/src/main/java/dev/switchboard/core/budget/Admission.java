@@ -212,7 +212,9 @@ public final class Admission {
    * @return whether this call settled it
    */
   public boolean settle(Ticket ticket, Model model, Usage usage) {
-    long actual = PicoUsd.ceil(Cost.of(model.pricing(), usage).total());
+    Cost cost = Cost.of(model.pricing(), usage);
+    // an unpriced model is served only to keys without a budget (AccessPolicy): nothing to count
+    long actual = cost == null ? 0 : PicoUsd.ceil(cost.total());
     Settlement settlement =
         new Settlement(
             ticket.keyId(),

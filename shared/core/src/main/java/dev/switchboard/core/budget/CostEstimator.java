@@ -123,6 +123,11 @@ public final class CostEstimator {
    * The cost in pico-dollars of {@code prompt} input and {@code output} output tokens, worst case.
    */
   public static long price(Pricing pricing, long prompt, long output) {
+    if (pricing == null) {
+      // unpriced: nothing to reserve, and only a key without a credit limit gets this far with it
+      // (AccessPolicy keeps budgeted keys to priced models)
+      return 0;
+    }
     BigDecimal in = pricing.input().max(pricing.cacheWrite());
     BigDecimal out = pricing.output().max(pricing.reasoning());
     BigDecimal usd =

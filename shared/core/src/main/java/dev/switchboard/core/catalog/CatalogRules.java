@@ -60,11 +60,13 @@ final class CatalogRules {
         problems.add(id + ": only an embedding model has 'dimensions'");
       }
       Pricing p = m.pricing();
-      negative(problems, id, "input", p.input());
-      negative(problems, id, "output", p.output());
-      negative(problems, id, "cached_input", p.cachedInput());
-      negative(problems, id, "cache_write", p.cacheWrite());
-      negative(problems, id, "reasoning", p.reasoning());
+      if (p != null) {
+        negative(problems, id, "input", p.input());
+        negative(problems, id, "output", p.output());
+        negative(problems, id, "cached_input", p.cachedInput());
+        negative(problems, id, "cache_write", p.cacheWrite());
+        negative(problems, id, "reasoning", p.reasoning());
+      }
       for (String capability : m.capabilities()) {
         if (!Model.CAPABILITIES.contains(capability)) {
           problems.add(

@@ -8,6 +8,8 @@ import java.util.Set;
  * provider that serves it and the name that provider knows it by, its limits, prices and
  * capabilities.
  *
+ * @param pricing its prices; null for an unpriced model (the catalogue lists no price for it, or it
+ *     is an unlisted model without a configured price), which only keys without a budget may use
  * @param canonicalId the model this entry is one endpoint of: entries of different providers that
  *     serve the same model share it (e.g. {@code bedrock/anthropic.claude-sonnet-4-5} and {@code
  *     anthropic/claude-sonnet-4-5} both have {@code anthropic/claude-sonnet-4-5}); by default the
@@ -112,6 +114,11 @@ public record Model(
         inputModalities,
         created,
         id);
+  }
+
+  /** Whether the model has prices: a key with a budget can use only a priced model. */
+  public boolean priced() {
+    return pricing != null;
   }
 
   /** Whether this is an embedding model, served by {@code /v1/embeddings} only. */

@@ -35,8 +35,14 @@ public final class ModelCatalog {
   private final Map<String, Model> byId;
   private final Map<String, Model> byAlias;
   private final List<Model> ordered;
+  private final UnlistedModels unlisted;
 
   public ModelCatalog(Collection<Model> models) {
+    this(models, UnlistedModels.NONE);
+  }
+
+  /** The catalogue's models, and the providers whose unlisted models {@link #find} answers for. */
+  public ModelCatalog(Collection<Model> models, UnlistedModels unlisted) {
     Map<String, Model> ids = new LinkedHashMap<>();
     Map<String, Model> aliases = new HashMap<>();
     for (Model model : models) {
@@ -52,6 +58,17 @@ public final class ModelCatalog {
     this.byId = Map.copyOf(ids);
     this.byAlias = Map.copyOf(aliases);
     this.ordered = List.copyOf(ids.values());
+    this.unlisted = unlisted;
+  }
+
+  /** This catalogue, answering also for the unlisted models of {@code unlisted}'s providers. */
+  public ModelCatalog withUnlisted(UnlistedModels unlisted) {
+    return new ModelCatalog(ordered, unlisted);
+  }
+
+  /** The providers whose unlisted models are routable. */
+  public UnlistedModels unlisted() {
+    return unlisted;
   }
 
   /**
@@ -166,9 +183,10 @@ public final class ModelCatalog {
 
   private static Model entry(JsonNode m) {
     String id = text(m, "id");
-    JsonNode price = m.path("pricing");
-    if (!price.isObject()) {
-      throw new IllegalArgumentException(id + ": no 'pricing' object");
+    // an entry without prices is unpriced: served to keys without a budget, at an unknown cost
+    JsonNode price = m.get("pricing");
+    if (price != null && !price.isObject()) {
+      throw new IllegalArgumentException(id + ": 'pricing' is not an object");
     }
     return new Model(
         id,
@@ -178,12 +196,14 @@ public final class ModelCatalog {
         strings(m.path("aliases")),
         m.path("context_length").asInt(),
         m.path("max_output_tokens").asInt(),
-        new Pricing(
-            required(id, price, "input"),
-            required(id, price, "output"),
-            decimal(id, price, "cached_input"),
-            decimal(id, price, "cache_write"),
-            decimal(id, price, "reasoning")),
+        price == null
+            ? null
+            : new Pricing(
+                required(id, price, "input"),
+                required(id, price, "output"),
+                decimal(id, price, "cached_input"),
+                decimal(id, price, "cache_write"),
+                decimal(id, price, "reasoning")),
         Set.copyOf(strings(m.path("capabilities"))),
         m.has("input_modalities") ? strings(m.path("input_modalities")) : List.of("text"),
         m.path("created").asLong(0),
@@ -225,10 +245,16 @@ public final class ModelCatalog {
     return out;
   }
 
-  /** The model with this id or alias. */
+  /**
+   * The model with this id or alias, or the unlisted model {@code provider/<model>} stands for when
+   * its provider serves unlisted models.
+   */
   public Optional<Model> find(String idOrAlias) {
     Model model = byId.get(idOrAlias);
-    return Optional.ofNullable(model != null ? model : byAlias.get(idOrAlias));
+    if (model == null) {
+      model = byAlias.get(idOrAlias);
+    }
+    return model != null ? Optional.of(model) : unlisted.model(idOrAlias);
   }
 
   /**

@@ -174,7 +174,7 @@ public final class ChatService {
     } else {
       usage = Usage.fromOpenAi(usageNode);
     }
-    Cost.of(model.pricing(), usage).writeTo((ObjectNode) body.get("usage"));
+    Cost.write(Cost.of(model.pricing(), usage), (ObjectNode) body.get("usage"));
     return new ChatResult(model, usage, estimated, body, false, attempts, null);
   }
 
@@ -211,7 +211,7 @@ public final class ChatService {
                 chunk.put("id", generationId);
                 chunk.put("model", serving[0].id());
                 if (chunk.get("usage") instanceof ObjectNode usageNode) {
-                  Cost.of(serving[0].pricing(), Usage.fromOpenAi(usageNode)).writeTo(usageNode);
+                  Cost.write(Cost.of(serving[0].pricing(), Usage.fromOpenAi(usageNode)), usageNode);
                 }
                 out.accept(chunk);
               }
@@ -247,7 +247,7 @@ public final class ChatService {
     last.put("created", tally.created(created));
     last.put("model", model.id());
     last.putArray("choices");
-    Cost.of(model.pricing(), usage).writeTo(usage.writeOpenAi(last.putObject("usage")));
+    Cost.write(Cost.of(model.pricing(), usage), usage.writeOpenAi(last.putObject("usage")));
     out.accept(last);
     return new ChatResult(model, usage, true, null, false, attempts, null);
   }

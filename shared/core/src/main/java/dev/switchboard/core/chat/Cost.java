@@ -24,8 +24,14 @@ public record Cost(
   public static final Cost ZERO =
       new Cost(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
 
-  /** The cost of {@code usage} at {@code pricing}. */
+  /**
+   * The cost of {@code usage} at {@code pricing}; null for a model without prices (an unpriced
+   * catalogue entry or unlisted model), whose cost is unknown.
+   */
   public static Cost of(Pricing pricing, Usage usage) {
+    if (pricing == null) {
+      return null;
+    }
     long uncachedInput =
         Math.max(0, usage.promptTokens() - usage.cachedTokens() - usage.cacheWriteTokens());
     long plainOutput = Math.max(0, usage.completionTokens() - usage.reasoningTokens());
@@ -35,6 +41,17 @@ public record Cost(
         price(usage.cacheWriteTokens(), pricing.cacheWrite()),
         price(plainOutput, pricing.output()),
         price(usage.reasoningTokens(), pricing.reasoning()));
+  }
+
+  /**
+   * Writes {@code cost} into {@code usage} as {@link #writeTo} does; null as {@code "cost": null}.
+   */
+  public static ObjectNode write(Cost cost, ObjectNode usage) {
+    if (cost == null) {
+      usage.putNull("cost");
+      return usage;
+    }
+    return cost.writeTo(usage);
   }
 
   /** The sum of the parts. */

@@ -144,7 +144,7 @@ public final class Embeddings {
     ObjectNode usage = body.putObject("usage");
     usage.put("prompt_tokens", prompt);
     usage.put("total_tokens", prompt);
-    Cost.of(model.pricing(), trace.usage).writeTo(usage);
+    Cost.write(Cost.of(model.pricing(), trace.usage), usage);
     return trace.outcome(body, null, null);
   }
 

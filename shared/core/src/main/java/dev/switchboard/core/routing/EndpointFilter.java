@@ -56,8 +56,12 @@ final class EndpointFilter {
     if (options.denyDataCollection() && !policy.denyDataCollection() && !policy.zdr()) {
       return Optional.of("provider.data_collection");
     }
-    if (tooDear(m.pricing().input(), options.maxPromptPrice())
-        || tooDear(m.pricing().output(), options.maxCompletionPrice())) {
+    boolean capped = options.maxPromptPrice() != null || options.maxCompletionPrice() != null;
+    if (m.pricing() == null
+        ? capped
+        : tooDear(m.pricing().input(), options.maxPromptPrice())
+            || tooDear(m.pricing().output(), options.maxCompletionPrice())) {
+      // a model without prices is never known to be under a cap
       return Optional.of("provider.max_price");
     }
     if (options.requireParameters()) {

@@ -40,7 +40,12 @@ final class EndpointOrder {
   private Comparator<Model> comparator(Sort sort) {
     return switch (sort) {
       case PRICE ->
-          Comparator.comparing(m -> price(m.pricing().input()).add(price(m.pricing().output())));
+          // a model without prices after every priced one
+          Comparator.comparing(
+              m ->
+                  m.pricing() == null
+                      ? BigDecimal.valueOf(Long.MAX_VALUE)
+                      : price(m.pricing().input()).add(price(m.pricing().output())));
       case LATENCY ->
           // unmeasured providers after measured ones, in their configured order
           Comparator.comparingDouble(m -> health.snapshot(m).ttftMs().orElse(Double.MAX_VALUE));

@@ -1,5 +1,6 @@
 package dev.switchboard.core.routing;
 
+import dev.switchboard.core.catalog.UnlistedModels;
 import dev.switchboard.core.routing.AttemptTimeouts.PartialTimeouts;
 import java.net.URI;
 
@@ -15,6 +16,11 @@ import java.net.URI;
  * @param contentPolicyFallback whether a content-policy refusal moves on to the next candidate
  * @param baseUrl for a custom OpenAI-compatible provider, its API root; null otherwise
  * @param apiKeyEnv the environment variable holding that provider's key, or null for none
+ * @param unlistedModels whether {@code provider/<anything>} the catalogue does not list is
+ *     routable; null for the default (yes for local servers and custom providers, no for hosted
+ *     vendors)
+ * @param unlistedTerms the price and limits of such a model; null for unpriced with the default
+ *     limits
  */
 public record ProviderPolicy(
     PartialTimeouts timeouts,
@@ -23,8 +29,10 @@ public record ProviderPolicy(
     boolean zdr,
     boolean contentPolicyFallback,
     URI baseUrl,
-    String apiKeyEnv) {
+    String apiKeyEnv,
+    Boolean unlistedModels,
+    UnlistedModels.Terms unlistedTerms) {
 
   public static final ProviderPolicy DEFAULT =
-      new ProviderPolicy(PartialTimeouts.NONE, null, false, false, false, null, null);
+      new ProviderPolicy(PartialTimeouts.NONE, null, false, false, false, null, null, null, null);
 }

@@ -2,10 +2,13 @@ package dev.switchboard.core.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.catalog.Pricing;
+import dev.switchboard.core.catalog.UnlistedModels;
 import dev.switchboard.core.routing.AttemptTimeouts.PartialTimeouts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +49,8 @@ public record RoutingConfig(
           "zdr",
           "content_policy_fallback",
           "base_url",
-          "api_key_env");
+          "api_key_env",
+          "unlisted_models");
 
   public RoutingConfig {
     aliases = Map.copyOf(aliases);
@@ -198,6 +202,15 @@ public record RoutingConfig(
       throw bad(
           path, "api_key_env and headers need base_url (a custom OpenAI-compatible provider)");
     }
+    Boolean unlisted = null;
+    UnlistedModels.Terms terms = null;
+    JsonNode u = node.get("unlisted_models");
+    if (u != null && u.isBoolean()) {
+      unlisted = u.booleanValue();
+    } else if (u != null) {
+      unlisted = true;
+      terms = unlistedTerms(u, path + ".unlisted_models");
+    }
     return new ProviderPolicy(
         timeouts,
         maxRetries,
@@ -205,7 +218,66 @@ public record RoutingConfig(
         flag(node, "zdr", path),
         flag(node, "content_policy_fallback", path),
         baseUrl,
-        keyEnv);
+        keyEnv,
+        unlisted,
+        terms);
+  }
+
+  /**
+   * {@code {"pricing": {"input": .., "output": ..}, "context_length": .., "max_output_tokens":
+   * ..}}.
+   */
+  private static UnlistedModels.Terms unlistedTerms(JsonNode node, String path) {
+    if (!node.isObject()) {
+      throw bad(path, "must be true, false or an object");
+    }
+    unknownFields(node, Set.of("pricing", "context_length", "max_output_tokens"), path + ".");
+    Pricing pricing = null;
+    JsonNode p = node.get("pricing");
+    if (p != null) {
+      if (!p.isObject()) {
+        throw bad(path + ".pricing", "must be an object");
+      }
+      unknownFields(
+          p,
+          Set.of("input", "output", "cached_input", "cache_write", "reasoning"),
+          path + ".pricing.");
+      pricing =
+          new Pricing(
+              price(p.get("input"), path + ".pricing.input", true),
+              price(p.get("output"), path + ".pricing.output", true),
+              price(p.get("cached_input"), path + ".pricing.cached_input", false),
+              price(p.get("cache_write"), path + ".pricing.cache_write", false),
+              price(p.get("reasoning"), path + ".pricing.reasoning", false));
+    }
+    int context = tokens(node.get("context_length"), path + ".context_length");
+    int output = tokens(node.get("max_output_tokens"), path + ".max_output_tokens");
+    context = context == 0 ? UnlistedModels.DEFAULT_CONTEXT_LENGTH : context;
+    output = output == 0 ? Math.min(UnlistedModels.DEFAULT_MAX_OUTPUT_TOKENS, context) : output;
+    if (output > context) {
+      throw bad(path + ".max_output_tokens", "must be at most context_length");
+    }
+    return new UnlistedModels.Terms(pricing, context, output);
+  }
+
+  private static BigDecimal price(JsonNode node, String path, boolean required) {
+    if (node == null && !required) {
+      return null;
+    }
+    if (node == null || !node.isNumber() || node.decimalValue().signum() < 0) {
+      throw bad(path, "must be a price per million tokens, 0 or more");
+    }
+    return node.decimalValue();
+  }
+
+  private static int tokens(JsonNode node, String path) {
+    if (node == null) {
+      return 0;
+    }
+    if (!node.isInt() || node.intValue() < 1) {
+      throw bad(path, "must be a whole number of tokens, 1 or more");
+    }
+    return node.intValue();
   }
 
   private static boolean flag(JsonNode node, String field, String path) {

@@ -26,6 +26,8 @@ import java.util.List;
  * @param cancelled true when the client went away before the response was complete
  * @param finishReason the first choice's {@code finish_reason}, or null
  * @param usageEstimated true when the tokens are the gateway's estimate (no upstream usage arrived)
+ * @param cost what the request cost; null when the model that served it has no price (an unpriced
+ *     or unlisted model, served only to keys without a budget)
  * @param cacheHit true when the gateway's response cache served the request
  * @param timeToFirstToken from receiving the request to relaying the first content, streams only;
  *     null otherwise
@@ -82,7 +84,6 @@ public record UsageRecord(
     apiType = apiType == null ? CHAT : apiType;
     tags = tags == null ? List.of() : List.copyOf(tags);
     usage = usage == null ? Usage.NONE : usage;
-    cost = cost == null ? Cost.ZERO : cost;
     latency = latency == null ? Duration.ZERO : latency;
     generationTime = generationTime == null ? Duration.ZERO : generationTime;
   }
