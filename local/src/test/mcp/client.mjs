@@ -5,6 +5,7 @@
 //   alternate: the same client's requests sent to the URLs in turn (one dev server each)
 //   calls N:   N calls of read_file, each outcome (to reach a rate limit)
 //   errors:    tools/list and a tools/call, each outcome (against an upstream that fails)
+//   progress:  a call of the counting tool with a progress callback: each progress seen, the result
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
@@ -66,6 +67,16 @@ try {
       list: await outcome(client.listTools()),
       call: await outcome(client.callTool({ name: 'read_file', arguments: { path: 'a.txt' } })),
     };
+    await client.close();
+  } else if (scenario === 'progress') {
+    const { client } = await connect(rest, fetchLog);
+    const progress = [];
+    const result = await outcome(
+      client.callTool({ name: 'count', arguments: { n: 3 } }, undefined, {
+        onprogress: (p) => progress.push(p),
+      }),
+    );
+    out = { progress, result };
     await client.close();
   } else {
     throw new Error('unknown scenario ' + scenario);

@@ -33,6 +33,22 @@ function build() {
     { description: 'Deletes a file', inputSchema: { path: z.string() } },
     async ({ path }) => ({ content: [{ type: 'text', text: `deleted ${path}` }] }),
   );
+  server.registerTool(
+    'count',
+    { description: 'Counts to n, reporting each step as progress', inputSchema: { n: z.number() } },
+    async ({ n }, extra) => {
+      const progressToken = extra._meta?.progressToken;
+      for (let i = 1; i <= n; i++) {
+        if (progressToken !== undefined) {
+          await extra.sendNotification({
+            method: 'notifications/progress',
+            params: { progressToken, progress: i, total: n },
+          });
+        }
+      }
+      return { content: [{ type: 'text', text: `counted to ${n}` }] };
+    },
+  );
   server.registerTool('explode', { description: 'Always fails' }, async () => {
     throw new Error('the tool exploded');
   });

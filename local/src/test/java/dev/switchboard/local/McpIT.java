@@ -151,7 +151,7 @@ class McpIT {
     assertThat(out.path("server").path("name").asText()).startsWith("switchboard/");
     assertThat(out.path("capabilities").has("tools")).isTrue();
     // files/* less the write and delete tools
-    assertThat(texts(out.path("tools"))).containsExactly("explode", "read_file", "slow");
+    assertThat(texts(out.path("tools"))).containsExactly("count", "explode", "read_file", "slow");
     assertThat(out.path("allowed").path("ok").asBoolean()).isTrue();
     assertThat(out.path("allowed").path("result").path("content").get(0).path("text").asText())
         .isEqualTo("contents of a.txt");
@@ -309,6 +309,70 @@ class McpIT {
     assertThat(usage(key))
         .extracting(r -> r.get("status").n() + " " + r.get("errorType").s())
         .containsExactly("504 upstream_timeout");
+  }
+
+  @Test
+  void theUpstreamsProgressReachesAClientThatReadsAnEventStream() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+
+    JsonNode streamed = client("progress", key, url(0, "files"));
+    JsonNode fromJson = client("progress", key, url(1, "filesjson"));
+
+    assertThat(streamed.path("progress").findValuesAsText("progress"))
+        .containsExactly("1", "2", "3");
+    assertThat(streamed.path("progress").findValuesAsText("total")).containsOnly("3");
+    assertThat(streamed.path("result").path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("counted to 3");
+    // an upstream that answers JSON sends no progress: the same answer, without it
+    assertThat(fromJson.path("progress")).isEmpty();
+    assertThat(fromJson.path("result").path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("counted to 3");
+    assertThat(usage(key))
+        .extracting(r -> r.get("streamed").bool())
+        .containsExactlyInAnyOrder(true, false);
+  }
+
+  @Test
+  void aClientThatReadsOnlyJsonGetsTheResponseWithoutTheProgress() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+    String call =
+        "{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/call\",\"params\":{\"name\":\"count\","
+            + "\"arguments\":{\"n\":2},\"_meta\":{\"progressToken\":\"p1\"}}}";
+
+    HttpResponse<String> json =
+        rig.http.send(
+            HttpRequest.newBuilder(rig.servers.get(0).baseUrl().resolve("/mcp/files"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(call))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> events = post("/mcp/files", key, call);
+
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(json.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+    assertThat(
+            DevServerHarness.json(json.body())
+                .path("result")
+                .path("content")
+                .get(0)
+                .path("text")
+                .asText())
+        .isEqualTo("counted to 2");
+    assertThat(events.headers().firstValue("content-type").orElse(""))
+        .startsWith("text/event-stream");
+    List<JsonNode> messages = new ArrayList<>();
+    for (String line : events.body().split("\n")) {
+      if (line.startsWith("data: ")) {
+        messages.add(DevServerHarness.json(line.substring(6)));
+      }
+    }
+    assertThat(messages)
+        .extracting(m -> m.path("method").asText("response " + m.path("id").asText()))
+        .containsExactly("notifications/progress", "notifications/progress", "response 11");
+    assertThat(messages.get(2).path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("counted to 2");
   }
 
   private static HttpResponse<String> post(String path, String key, String body, String... headers)

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * MCP's Streamable HTTP transport towards an upstream server, one stateless {@code POST} per
@@ -37,7 +38,11 @@ final class HttpMcpUpstream implements McpUpstream {
   }
 
   @Override
-  public Reply send(McpServer server, ObjectNode request, String protocolVersion)
+  public Reply send(
+      McpServer server,
+      ObjectNode request,
+      String protocolVersion,
+      Consumer<ObjectNode> notifications)
       throws McpUpstreamException {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(server.url())
@@ -63,7 +68,7 @@ final class HttpMcpUpstream implements McpUpstream {
     try (InputStream body = response.body();
         IdleWatchdog deadline = new IdleWatchdog(body, left.isNegative() ? Duration.ZERO : left)) {
       try {
-        return read(server, request.get("id"), response, body);
+        return read(server, request.get("id"), response, body, notifications);
       } catch (IOException e) {
         if (deadline.fired()) {
           throw timedOut(server);
@@ -76,7 +81,11 @@ final class HttpMcpUpstream implements McpUpstream {
   }
 
   private Reply read(
-      McpServer server, JsonNode id, HttpResponse<InputStream> response, InputStream body)
+      McpServer server,
+      JsonNode id,
+      HttpResponse<InputStream> response,
+      InputStream body,
+      Consumer<ObjectNode> notifications)
       throws IOException, McpUpstreamException {
     int status = response.statusCode();
     if (status != 200) {
@@ -104,7 +113,12 @@ final class HttpMcpUpstream implements McpUpstream {
         JsonNode message =
             parse(server, event.data().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (message.has("method")) {
-          continue; // the server's notification or request on the way; not relayed (yet)
+          if (!message.has("id") && message instanceof ObjectNode notification) {
+            notifications.accept(notification);
+          }
+          // a request of the server's (sampling, elicitation) cannot be answered statelessly: the
+          // client's answer would come in on another request, perhaps to another instance
+          continue;
         }
         return new Reply(responseTo(server, id, message), true);
       }

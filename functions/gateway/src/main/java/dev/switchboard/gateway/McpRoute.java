@@ -58,6 +58,8 @@ final class McpRoute {
                     + "; an MCP server is reached at /mcp/{server}.");
           }
           ApiKey key = guard.post(request, keyId);
+          McpEvents events =
+              acceptsEvents(request) ? new McpEvents(sink, responses, requestId) : null;
           McpOutcome outcome =
               proxy.handle(
                   new McpProxy.Call(
@@ -66,10 +68,14 @@ final class McpRoute {
                       server,
                       request.body(),
                       request.header("mcp-protocol-version").orElse(null),
-                      start));
+                      start,
+                      events == null ? notification -> {} : events::notification));
           long written = 0;
           try {
-            written = write(sink, outcome, requestId);
+            written =
+                events != null && events.started()
+                    ? events.finish(outcome.body())
+                    : write(sink, outcome, requestId);
           } finally {
             // the upstream did the work whether or not the client stayed for the answer
             outcome.settle(written);
@@ -79,6 +85,14 @@ final class McpRoute {
           }
           return new Handled(outcome.status(), outcome.errorCode(), false, key.id(), null);
         });
+  }
+
+  /** Whether the client reads an event stream ({@code Accept: text/event-stream}). */
+  private static boolean acceptsEvents(HttpRequest request) {
+    return request
+        .header("accept")
+        .map(a -> a.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream"))
+        .orElse(false);
   }
 
   private long write(ResponseSink sink, McpOutcome outcome, String requestId) {

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -40,6 +41,8 @@ public final class McpProxy {
    *
    * @param protocolVersion the {@code MCP-Protocol-Version} header, or null
    * @param startNanos when the request arrived ({@code nanoTime} units)
+   * @param notifications receives the upstream's notifications during a {@code tools/call}, to
+   *     relay to a client that reads an event stream; they are dropped for one that does not
    */
   public record Call(
       String requestId,
@@ -47,7 +50,20 @@ public final class McpProxy {
       String server,
       byte[] body,
       String protocolVersion,
-      long startNanos) {}
+      long startNanos,
+      Consumer<ObjectNode> notifications) {
+
+    /** A call whose client reads JSON only: the upstream's notifications are dropped. */
+    public Call(
+        String requestId,
+        ApiKey key,
+        String server,
+        byte[] body,
+        String protocolVersion,
+        long startNanos) {
+      this(requestId, key, server, body, protocolVersion, startNanos, notification -> {});
+    }
+  }
 
   private final McpServers servers;
   private final McpUpstream upstream;
@@ -195,7 +211,7 @@ public final class McpProxy {
     JsonNode id = message.get("id");
     McpUpstream.Reply reply;
     try {
-      reply = upstream.send(server, message, version);
+      reply = upstream.send(server, message, version, notification -> {});
     } catch (McpUpstreamException e) {
       return answer(upstreamError(id, e), upstreamCode(e));
     }
@@ -267,7 +283,7 @@ public final class McpProxy {
     usage.upstreamStart = nanoTime.getAsLong();
     McpUpstream.Reply reply;
     try {
-      reply = upstream.send(server, message, version);
+      reply = upstream.send(server, message, version, call.notifications());
     } catch (McpUpstreamException e) {
       usage.upstreamEnd = nanoTime.getAsLong();
       int status = e.kind() == McpUpstreamException.Kind.TIMEOUT ? 504 : 502;

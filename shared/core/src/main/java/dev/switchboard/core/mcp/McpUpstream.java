@@ -1,6 +1,7 @@
 package dev.switchboard.core.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Consumer;
 
 /**
  * The port to upstream MCP servers: sends one JSON-RPC request over the server's Streamable HTTP
@@ -22,9 +23,15 @@ public interface McpUpstream {
    * the client's.
    *
    * @param protocolVersion the MCP protocol version to name in {@code MCP-Protocol-Version}
+   * @param notifications receives each notification the server sends on its event stream before the
+   *     response (progress, logging), in order, on the calling thread
    * @throws McpUpstreamException when the server fails, cannot be reached, answers something that
    *     is not a response to the request, or takes longer than its timeout
    */
-  Reply send(McpServer server, ObjectNode request, String protocolVersion)
+  Reply send(
+      McpServer server,
+      ObjectNode request,
+      String protocolVersion,
+      Consumer<ObjectNode> notifications)
       throws McpUpstreamException;
 }

@@ -38,6 +38,7 @@ class McpProxyTest {
   private final InMemoryUsageStore usage = new InMemoryUsageStore();
   private final List<ObjectNode> forwarded = new ArrayList<>();
   private final List<String> versions = new ArrayList<>();
+  private ObjectNode upstreamNotification;
   private Answer next =
       request -> reply(request, "{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}");
   private final AtomicLong nanos = new AtomicLong();
@@ -54,9 +55,12 @@ class McpProxyTest {
               "{\"files\": {\"url\": \"https://files.example/mcp\","
                   + " \"headers\": {\"Authorization\": \"Bearer ${T}\"}}}",
               name -> Optional.of("upstream-secret")),
-          (server, request, version) -> {
+          (server, request, version, notifications) -> {
             forwarded.add(request);
             versions.add(version);
+            if (upstreamNotification != null) {
+              notifications.accept(upstreamNotification);
+            }
             return next.answer(request);
           },
           new Admission(
@@ -247,6 +251,30 @@ class McpProxyTest {
         .containsExactlyInAnyOrder(200, 200, 429);
     assertThat(budgets.ledgers().values())
         .allSatisfy(ledger -> assertThat(ledger.open()).isEmpty());
+  }
+
+  @Test
+  void theUpstreamsNotificationsDuringAToolCallGoToTheCallsRelayOnly() {
+    upstreamNotification = JSON.createObjectNode().put("method", "notifications/progress");
+    List<ObjectNode> relayed = new ArrayList<>();
+    ApiKey key = key(KeyAccess.ANY, null);
+
+    for (String body :
+        List.of(
+            toolCall(1, "read_file"), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}")) {
+      proxy.handle(
+          new McpProxy.Call(
+              "r" + body.length(),
+              key,
+              "files",
+              body.getBytes(StandardCharsets.UTF_8),
+              null,
+              0,
+              relayed::add));
+    }
+
+    // a tools/list answer is filtered as a whole, so nothing of it is relayed ahead
+    assertThat(relayed).containsExactly(upstreamNotification);
   }
 
   @Test
