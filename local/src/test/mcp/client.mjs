@@ -5,6 +5,7 @@
 //   alternate: the same client's requests sent to the URLs in turn (one dev server each)
 //   calls N:   N calls of read_file, each outcome (to reach a rate limit)
 //   errors:    tools/list and a tools/call, each outcome (against an upstream that fails)
+//   aggregate: /mcp's merged tools/list, then calls of a prefixed tool, a denied one, unknown ones
 //   progress:  a call of the counting tool with a progress callback: each progress seen, the result
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -66,6 +67,17 @@ try {
     out = {
       list: await outcome(client.listTools()),
       call: await outcome(client.callTool({ name: 'read_file', arguments: { path: 'a.txt' } })),
+    };
+    await client.close();
+  } else if (scenario === 'aggregate') {
+    const { client } = await connect(rest, fetchLog);
+    out = {
+      server: client.getServerVersion(),
+      tools: (await client.listTools()).tools.map((t) => t.name).sort(),
+      allowed: await outcome(client.callTool({ name: 'filesjson.read_file', arguments: { path: 'c.txt' } })),
+      denied: await outcome(client.callTool({ name: 'files.delete_file', arguments: { path: 'c.txt' } })),
+      unknownServer: await outcome(client.callTool({ name: 'nowhere.read_file', arguments: {} })),
+      unprefixed: await outcome(client.callTool({ name: 'read_file', arguments: {} })),
     };
     await client.close();
   } else if (scenario === 'progress') {

@@ -312,6 +312,33 @@ class McpIT {
   }
 
   @Test
+  void theAggregateListsEveryReachableServersAllowedToolsUnderPrefixedNames() throws Exception {
+    // no allowlist: the broken and hanging servers are asked too, and left out of the answer
+    String key = key(Set.of(), Set.of("*/delete_file", "*/write_file", "*/slow", "*/count"), null);
+    String aggregate = rig.servers.get(0).baseUrl().resolve("/mcp").toString();
+
+    JsonNode out = client("aggregate", key, aggregate);
+
+    assertThat(out.path("server").path("name").asText()).isEqualTo("switchboard");
+    assertThat(texts(out.path("tools")))
+        .containsExactly(
+            "files.explode", "files.read_file", "filesjson.explode", "filesjson.read_file");
+    assertThat(out.path("allowed").path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("contents of c.txt");
+    assertThat(out.path("denied").path("code").asInt()).isEqualTo(-32001);
+    assertThat(out.path("unknownServer").path("code").asInt()).isEqualTo(-32602);
+    assertThat(out.path("unprefixed").path("code").asInt()).isEqualTo(-32602);
+    assertThat(usage(key))
+        .extracting(r -> r.get("mcpTool").s() + " " + r.get("status").n())
+        .containsExactlyInAnyOrder(
+            "read_file 200", "delete_file 403", "nowhere.read_file 400", "read_file 400");
+    assertThat(usage(key))
+        .filteredOn(r -> r.get("status").n().equals("200"))
+        .extracting(r -> r.get("mcpServer").s())
+        .containsExactly("filesjson");
+  }
+
+  @Test
   void theUpstreamsProgressReachesAClientThatReadsAnEventStream() throws Exception {
     String key = key(Set.of(), Set.of(), null);
 

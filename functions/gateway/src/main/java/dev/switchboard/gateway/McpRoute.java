@@ -13,10 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code /mcp/{server}}: MCP's Streamable HTTP transport, stateless. A {@code POST} carries one
- * JSON-RPC message, served by the core {@link McpProxy}; {@code GET} (the server-to-client stream)
- * and {@code DELETE} (ending a session) are 405s, since no session is kept. Every refusal is a
- * JSON-RPC error object, with the HTTP status of the problem when it is the HTTP request's.
+ * {@code /mcp/{server}}, and {@code /mcp} for the aggregate of every server the key may reach:
+ * MCP's Streamable HTTP transport, stateless. A {@code POST} carries one JSON-RPC message, served
+ * by the core {@link McpProxy}; {@code GET} (the server-to-client stream) and {@code DELETE}
+ * (ending a session) are 405s, since no session is kept. Every refusal is a JSON-RPC error object,
+ * with the HTTP status of the problem when it is the HTTP request's.
  */
 final class McpRoute {
 
@@ -48,14 +49,15 @@ final class McpRoute {
         sink,
         this::refusal,
         keyId -> {
-          String server = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
-          if (server.isEmpty() || server.contains("/")) {
+          // /mcp itself is the aggregate of every server the key may reach
+          String server = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : null;
+          if (server != null && (server.isEmpty() || server.contains("/"))) {
             throw new GatewayException(
                 ErrorKind.NOT_FOUND,
                 "unknown_route",
                 "No route for "
                     + RequestChecks.shorten(path)
-                    + "; an MCP server is reached at /mcp/{server}.");
+                    + "; an MCP server is reached at /mcp/{server}, all of them at /mcp.");
           }
           ApiKey key = guard.post(request, keyId);
           McpEvents events =
@@ -81,7 +83,8 @@ final class McpRoute {
             outcome.settle(written);
           }
           if (logContent && outcome.toolCall() != null) {
-            log.toolContent(requestId, server, outcome.toolCall(), outcome.body());
+            log.toolContent(
+                requestId, server == null ? "" : server, outcome.toolCall(), outcome.body());
           }
           return new Handled(outcome.status(), outcome.errorCode(), false, key.id(), null);
         });

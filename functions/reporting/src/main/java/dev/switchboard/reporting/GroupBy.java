@@ -45,12 +45,10 @@ enum GroupBy {
       case USER -> List.of(orNone(r.user()));
       case TAG -> r.tags().isEmpty() ? List.of(NONE) : r.tags();
       case API_TYPE -> List.of(r.apiType());
-      case SERVER -> List.of(r.tool() == null ? NONE : r.tool().server());
+      case SERVER -> List.of(r.tool() == null ? NONE : orNone(r.tool().server()));
       case TOOL ->
           List.of(
-              r.tool() == null
-                  ? NONE
-                  : r.tool().server() + "/" + (r.tool().name() == null ? NONE : r.tool().name()));
+              r.tool() == null ? NONE : orNone(r.tool().server()) + "/" + orNone(r.tool().name()));
     };
   }
 

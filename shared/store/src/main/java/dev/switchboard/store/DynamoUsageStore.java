@@ -220,7 +220,7 @@ public final class DynamoUsageStore implements UsageStore {
     item.put("latencyMs", n(r.latency().toMillis()));
     item.put("generationTimeMs", n(r.generationTime().toMillis()));
     if (r.tool() != null) {
-      item.put("mcpServer", s(r.tool().server()));
+      putString(item, "mcpServer", r.tool().server());
       putString(item, "mcpTool", r.tool().name());
       item.put("mcpRequestBytes", n(r.tool().requestBytes()));
       item.put("mcpResponseBytes", n(r.tool().responseBytes()));
@@ -299,7 +299,7 @@ public final class DynamoUsageStore implements UsageStore {
         str(item, "sessionId"),
         // records stored before the door was recorded are the chat door's
         str(item, "apiType"),
-        item.containsKey("mcpServer")
+        item.containsKey("mcpRequestBytes")
             ? new UsageRecord.Tool(
                 str(item, "mcpServer"),
                 str(item, "mcpTool"),

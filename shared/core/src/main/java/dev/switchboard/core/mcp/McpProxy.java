@@ -14,7 +14,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -33,12 +38,17 @@ public final class McpProxy {
   public static final List<String> PROTOCOL_VERSIONS =
       List.of("2025-11-25", "2025-06-18", "2025-03-26");
 
+  /** The most pages of one server's tools the aggregate reads for one {@code tools/list}. */
+  static final int MAX_AGGREGATE_PAGES = 20;
+
   /** The revision a request without {@code MCP-Protocol-Version} is taken to speak. */
   static final String UNNAMED_VERSION = "2025-03-26";
 
   /**
    * One HTTP request to {@code /mcp/{server}}, authenticated.
    *
+   * @param server the server's name, or null for the aggregate endpoint {@code /mcp}, which serves
+   *     the tools of every server the key may reach under the names {@code server.tool}
    * @param protocolVersion the {@code MCP-Protocol-Version} header, or null
    * @param startNanos when the request arrived ({@code nanoTime} units)
    * @param notifications receives the upstream's notifications during a {@code tools/call}, to
@@ -97,8 +107,9 @@ public final class McpProxy {
 
   /** Serves {@code call}; a failure of the request or the upstream is in the outcome. */
   public McpOutcome handle(Call call) {
-    McpServer server = servers.get(call.server()).orElse(null);
-    if (server == null) {
+    boolean aggregate = call.server() == null;
+    McpServer server = aggregate ? null : servers.get(call.server()).orElse(null);
+    if (server == null && !aggregate) {
       return refused(
           404, null, JsonRpc.UNKNOWN_SERVER, "unknown_mcp_server", "No MCP server of that name.");
     }
@@ -169,7 +180,7 @@ public final class McpProxy {
               id, JsonRpc.INVALID_PARAMS, "'params' must be an object.", "invalid_params"),
           "invalid_params");
     }
-    if (!call.key().access().allowsServer(server.name())) {
+    if (!aggregate && !call.key().access().allowsServer(server.name())) {
       return refused(
           403,
           id,
@@ -179,10 +190,21 @@ public final class McpProxy {
     }
     String forwardVersion = version == null ? UNNAMED_VERSION : version;
     return switch (method.asText()) {
-      case "initialize" -> answer(JsonRpc.result(id, initialized(server, params)), null);
+      case "initialize" ->
+          answer(
+              JsonRpc.result(
+                  id,
+                  initialized(aggregate ? "switchboard" : "switchboard/" + server.name(), params)),
+              null);
       case "ping" -> answer(JsonRpc.result(id, mapper.createObjectNode()), null);
-      case "tools/list" -> toolsList(call, server, message, forwardVersion);
-      case "tools/call" -> toolsCall(call, server, message, forwardVersion);
+      case "tools/list" ->
+          aggregate
+              ? aggregateList(call, message, forwardVersion)
+              : toolsList(call, server, message, forwardVersion);
+      case "tools/call" ->
+          aggregate
+              ? aggregateCall(call, message, forwardVersion)
+              : toolsCall(call, server, message, forwardVersion);
       default ->
           answer(
               JsonRpc.error(
@@ -194,7 +216,7 @@ public final class McpProxy {
     };
   }
 
-  private ObjectNode initialized(McpServer server, JsonNode params) {
+  private ObjectNode initialized(String serverName, JsonNode params) {
     String asked = params == null ? null : params.path("protocolVersion").asText(null);
     ObjectNode result = mapper.createObjectNode();
     // the client's revision when it is one served here, else the newest (the client then decides)
@@ -202,7 +224,7 @@ public final class McpProxy {
         "protocolVersion", PROTOCOL_VERSIONS.contains(asked) ? asked : PROTOCOL_VERSIONS.get(0));
     result.putObject("capabilities").putObject("tools").put("listChanged", false);
     ObjectNode info = result.putObject("serverInfo");
-    info.put("name", "switchboard/" + server.name());
+    info.put("name", serverName);
     info.put("version", "1");
     return result;
   }
@@ -228,6 +250,113 @@ public final class McpProxy {
       return answer(JsonRpc.result(id, result), null);
     }
     return answer(passedOn(id, answer), null);
+  }
+
+  /**
+   * The aggregate's {@code tools/list}: every tool the key may call, of every server it may reach,
+   * named {@code server.tool} (a server's name has no dot, so the first dot splits it), in one
+   * page. The servers are asked at once; one that fails is left out of the answer, and only when
+   * every one fails is the answer an error.
+   */
+  private McpOutcome aggregateList(Call call, ObjectNode message, String version) {
+    JsonNode id = message.get("id");
+    if (message.path("params").has("cursor")) {
+      return answer(
+          JsonRpc.error(
+              id,
+              JsonRpc.INVALID_PARAMS,
+              "Invalid cursor: the aggregate lists every tool in one page.",
+              "invalid_params"),
+          "invalid_params");
+    }
+    List<McpServer> reachable =
+        servers.all().values().stream()
+            .filter(server -> call.key().access().allowsServer(server.name()))
+            .toList();
+    ArrayNode tools = mapper.createArrayNode();
+    int failed = 0;
+    try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<List<JsonNode>>> lists = new ArrayList<>();
+      for (McpServer server : reachable) {
+        lists.add(each.submit(() -> allowedTools(call, server, message, version)));
+      }
+      for (Future<List<JsonNode>> list : lists) {
+        try {
+          tools.addAll(list.get());
+        } catch (ExecutionException e) {
+          failed++;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failed++;
+        }
+      }
+    }
+    if (failed > 0 && failed == reachable.size()) {
+      return answer(
+          JsonRpc.error(
+              id, JsonRpc.UPSTREAM_FAILED, "None of the MCP servers answered.", "upstream_error"),
+          "upstream_error");
+    }
+    ObjectNode result = mapper.createObjectNode();
+    result.set("tools", tools);
+    return answer(JsonRpc.result(id, result), null);
+  }
+
+  /** The tools of {@code server} that the key may call, renamed {@code server.tool}, every page. */
+  private List<JsonNode> allowedTools(
+      Call call, McpServer server, ObjectNode message, String version) throws McpUpstreamException {
+    List<JsonNode> allowed = new ArrayList<>();
+    ObjectNode page = message.deepCopy();
+    for (int pages = 0; pages < MAX_AGGREGATE_PAGES; pages++) {
+      ObjectNode answer = upstream.send(server, page, version, notification -> {}).message();
+      if (!(answer.get("result") instanceof ObjectNode result
+          && result.get("tools") instanceof ArrayNode tools)) {
+        throw new McpUpstreamException(
+            McpUpstreamException.Kind.FAILED,
+            "The MCP server '" + server.name() + "' did not list its tools.");
+      }
+      for (JsonNode tool : tools) {
+        String name = tool.path("name").asText("");
+        if (tool instanceof ObjectNode named
+            && call.key().access().allowsTool(server.name(), name)) {
+          allowed.add(named.deepCopy().put("name", server.name() + "." + name));
+        }
+      }
+      JsonNode next = result.get("nextCursor");
+      if (next == null || !next.isTextual()) {
+        break;
+      }
+      page.withObject("params").put("cursor", next.asText());
+    }
+    return allowed;
+  }
+
+  /** The aggregate's {@code tools/call} of {@code server.tool}: that server's tool call. */
+  private McpOutcome aggregateCall(Call call, ObjectNode message, String version) {
+    JsonNode id = message.get("id");
+    JsonNode name = message.path("params").get("name");
+    String full = name != null && name.isTextual() ? name.asText() : null;
+    int dot = full == null ? -1 : full.indexOf('.');
+    McpServer server = dot > 0 ? servers.get(full.substring(0, dot)).orElse(null) : null;
+    if (server == null || !call.key().access().allowsServer(server.name())) {
+      String problem =
+          full == null
+              ? "tools/call needs 'params.name', the tool's name."
+              : "Unknown tool '"
+                  + shorten(full)
+                  + "': the aggregate's tools are named server.tool, as tools/list names them.";
+      return new Usage(call, null, full)
+          .settled(
+              answer(
+                  JsonRpc.error(id, JsonRpc.INVALID_PARAMS, problem, "invalid_params"),
+                  "invalid_params"),
+              message,
+              400,
+              null);
+    }
+    ObjectNode forwarded = message.deepCopy();
+    forwarded.withObject("params").put("name", full.substring(dot + 1));
+    return toolsCall(call, server, forwarded, version);
   }
 
   private McpOutcome toolsCall(Call call, McpServer server, ObjectNode message, String version) {

@@ -278,6 +278,66 @@ class McpProxyTest {
   }
 
   @Test
+  void theAggregateNamesToolsByServerLeavesOutAFailingServerAndCallsTheNamedOne() {
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    McpProxy aggregate =
+        new McpProxy(
+            McpServers.parse(
+                JSON,
+                "{\"files\": {\"url\": \"https://files.example/mcp\"},"
+                    + " \"docs\": {\"url\": \"https://docs.example/mcp\"},"
+                    + " \"down\": {\"url\": \"https://down.example/mcp\"}}",
+                name -> Optional.empty()),
+            (server, request, version, notifications) -> {
+              asked.add(server.name() + " " + request.path("params").path("name").asText(""));
+              if (server.name().equals("down")) {
+                throw new McpUpstreamException(McpUpstreamException.Kind.FAILED, "down");
+              }
+              return request.path("method").asText().equals("tools/list")
+                  ? reply(request, "{\"tools\":[{\"name\":\"read\"},{\"name\":\"delete\"}]}")
+                  : reply(request, "{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}]}");
+            },
+            new Admission(
+                budgets, new CostEstimator(), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO),
+            new UsageRecorder(usage, 1, Duration.ZERO, d -> {}, r -> {}),
+            JSON,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            nanos::get);
+    ApiKey key = key(tools(Set.of(), Set.of("*/delete", "docs/*")), null);
+
+    McpOutcome list =
+        aggregate.handle(
+            new McpProxy.Call(
+                "l",
+                key,
+                null,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"
+                    .getBytes(StandardCharsets.UTF_8),
+                null,
+                0));
+    McpOutcome call =
+        aggregate.handle(
+            new McpProxy.Call(
+                "c",
+                key,
+                null,
+                toolCall(2, "files.read").getBytes(StandardCharsets.UTF_8),
+                null,
+                0));
+    call.settle(10);
+
+    // docs is wholly denied, so it is not asked; down fails and is left out
+    assertThat(list.body().path("result").path("tools").findValuesAsText("name"))
+        .containsExactly("files.read");
+    assertThat(asked).containsExactlyInAnyOrder("files ", "down ", "files read");
+    assertThat(call.body().path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("ok");
+    UsageRecord record = usage.records.get("c");
+    assertThat(record.tool().server()).isEqualTo("files");
+    assertThat(record.tool().name()).isEqualTo("read");
+  }
+
+  @Test
   void anUpstreamFailureIsAJsonRpcErrorRecordedAs502OrTimeoutAs504() {
     next =
         request -> {
