@@ -221,7 +221,8 @@ public final class McpProxy {
     ObjectNode result = mapper.createObjectNode();
     // the client's revision when it is one served here, else the newest (the client then decides)
     result.put(
-        "protocolVersion", PROTOCOL_VERSIONS.contains(asked) ? asked : PROTOCOL_VERSIONS.get(0));
+        "protocolVersion",
+        asked != null && PROTOCOL_VERSIONS.contains(asked) ? asked : PROTOCOL_VERSIONS.get(0));
     result.putObject("capabilities").putObject("tools").put("listChanged", false);
     ObjectNode info = result.putObject("serverInfo");
     info.put("name", serverName);

@@ -162,6 +162,11 @@ class McpProxyTest {
 
     assertThat(outcome.body().path("result").path("protocolVersion").asText())
         .isEqualTo(McpProxy.PROTOCOL_VERSIONS.get(0));
+    // found by McpHostileInputIT: an initialize that names no revision was a 500
+    McpOutcome unnamed =
+        call(key(KeyAccess.ANY, null), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}");
+    assertThat(unnamed.body().path("result").path("protocolVersion").asText())
+        .isEqualTo(McpProxy.PROTOCOL_VERSIONS.get(0));
   }
 
   @Test
