@@ -314,7 +314,7 @@ class TemplateTest {
 
   @Test
   void browsersMayCallBothDoorsThroughTheApiAndTheFunctionUrl() {
-    // what the OpenAI and Anthropic SDKs send from a page besides the body
+    // what the OpenAI, Anthropic and MCP SDKs send from a page besides the body
     List<String> needed =
         List.of(
             "authorization",
@@ -322,7 +322,8 @@ class TemplateTest {
             "x-api-key",
             "anthropic-version",
             "anthropic-beta",
-            "anthropic-dangerous-direct-browser-access");
+            "anthropic-dangerous-direct-browser-access",
+            "mcp-protocol-version");
     String api = resources().at("/GatewayApi/Properties/Cors/AllowHeaders").asText();
     assertThat(List.of(api.replace("'", "").split(","))).containsAll(needed);
     List<String> functionUrl = new ArrayList<>();

@@ -41,7 +41,13 @@ final class KeyFields {
           "allowed_models",
           "denied_models",
           "allowed_providers",
-          "denied_providers");
+          "denied_providers",
+          "allowed_tools",
+          "denied_tools");
+
+  /** An MCP tool pattern: {@code server/tool}, or {@code server}, with {@code *} wildcards. */
+  private static final java.util.regex.Pattern TOOL_PATTERN =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_.*-]{1,64}(/[A-Za-z0-9_.*-]{1,128})?");
 
   private static final int MAX_TEXT = 200;
   private static final int MAX_LIST = 100;
@@ -85,7 +91,9 @@ final class KeyFields {
             body.has("allowed_providers")
                 ? strings(body, "allowed_providers")
                 : a.allowedProviders(),
-            body.has("denied_providers") ? strings(body, "denied_providers") : a.deniedProviders());
+            body.has("denied_providers") ? strings(body, "denied_providers") : a.deniedProviders(),
+            body.has("allowed_tools") ? toolPatterns(body, "allowed_tools") : a.allowedTools(),
+            body.has("denied_tools") ? toolPatterns(body, "denied_tools") : a.deniedTools());
     return new ApiKey(
         key.keyHash(),
         key.id(),
@@ -126,7 +134,27 @@ final class KeyFields {
     list(o.putArray("denied_models"), access.deniedModels());
     list(o.putArray("allowed_providers"), access.allowedProviders());
     list(o.putArray("denied_providers"), access.deniedProviders());
+    list(o.putArray("allowed_tools"), access.allowedTools());
+    list(o.putArray("denied_tools"), access.deniedTools());
     return o;
+  }
+
+  private static Set<String> toolPatterns(JsonNode body, String field) {
+    Set<String> patterns = strings(body, field);
+    int i = 0;
+    for (String pattern : patterns) {
+      if (!TOOL_PATTERN.matcher(pattern).matches()) {
+        String at = field + "[" + i + "]";
+        throw GatewayException.invalidParam(
+            at,
+            "'"
+                + at
+                + "' is not a tool pattern: server/tool or server, of letters, digits, '_', '-',"
+                + " '.' and '*' wildcards.");
+      }
+      i++;
+    }
+    return patterns;
   }
 
   private static void list(ArrayNode array, Set<String> values) {

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -86,5 +87,38 @@ class AdminHandlerTest {
       assertThat(sink.status).as(value + ": " + sink.body()).isEqualTo(400);
       assertThat(error(sink).path("param").asText()).isEqualTo(field);
     }
+  }
+
+  @Test
+  void mcpToolListsAreAcceptedShownAndKeptByAnotherPatch() throws Exception {
+    RecordingSink created =
+        call(
+            "POST",
+            "/admin/keys",
+            "{\"name\":\"agent\",\"allowed_tools\":[\"files/read_*\",\"github\"],"
+                + "\"denied_tools\":[\"*/delete_*\"]}");
+
+    assertThat(created.status).as(created.body()).isEqualTo(201);
+    JsonNode key = JSON.readTree(created.body()).path("data");
+    assertThat(key.path("allowed_tools").toString()).isEqualTo("[\"files/read_*\",\"github\"]");
+    assertThat(key.path("denied_tools").toString()).isEqualTo("[\"*/delete_*\"]");
+    ApiKey stored = keys.findById(key.path("id").asText()).orElseThrow();
+    assertThat(stored.access().allowsTool("files", "read_file")).isTrue();
+    assertThat(stored.access().allowsTool("files", "delete_file")).isFalse();
+
+    RecordingSink patched =
+        call("PATCH", "/admin/keys/" + key.path("id").asText(), "{\"name\":\"renamed\"}");
+    assertThat(JSON.readTree(patched.body()).path("data").path("denied_tools").toString())
+        .isEqualTo("[\"*/delete_*\"]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"files/a/b\"", "\"\"", "\"files/\"", "\"fi les\"", "3"})
+  void aToolPatternThatIsNotOneIsA400NamingTheField(String pattern) throws Exception {
+    RecordingSink sink =
+        call("POST", "/admin/keys", "{\"name\":\"a\",\"denied_tools\":[" + pattern + "]}");
+
+    assertThat(sink.status).as(sink.body()).isEqualTo(400);
+    assertThat(error(sink).path("param").asText()).isEqualTo("denied_tools[0]");
   }
 }

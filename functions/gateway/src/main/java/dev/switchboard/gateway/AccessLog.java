@@ -1,5 +1,6 @@
 package dev.switchboard.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.Message;
@@ -96,6 +97,19 @@ final class AccessLog {
       messages.addObject().put("role", m.role()).put("content", m.plainText());
     }
     line.put("completion", chat.generated().toString());
+    write(line);
+  }
+
+  /**
+   * Only when an operator turned {@code LOG_MESSAGE_CONTENT} on: an MCP tool call's request (its
+   * arguments) and the answer the client received (its result).
+   */
+  void toolContent(String requestId, String server, JsonNode call, JsonNode answer) {
+    ObjectNode line = newLine("DEBUG", requestId);
+    line.put("type", "tool_content");
+    line.put("server", server);
+    line.set("request", call);
+    line.set("answer", answer);
     write(line);
   }
 

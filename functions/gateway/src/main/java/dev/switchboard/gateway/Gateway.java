@@ -17,6 +17,8 @@ import dev.switchboard.core.chat.Settlements;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.config.Variables;
 import dev.switchboard.core.embeddings.Embeddings;
+import dev.switchboard.core.mcp.McpProxy;
+import dev.switchboard.core.mcp.McpServers;
 import dev.switchboard.core.responses.ResponseArchive;
 import dev.switchboard.core.responses.ResponseStore;
 import dev.switchboard.core.routing.HealthStore;
@@ -31,6 +33,7 @@ import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import dev.switchboard.core.usage.UsageSettings;
 import dev.switchboard.core.usage.UsageStore;
+import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
@@ -63,7 +66,8 @@ record Gateway(
     ChatCompletion completion,
     Embeddings embeddings,
     SharedHealth sharedHealth,
-    ResponseArchive archive) {
+    ResponseArchive archive,
+    McpProxy mcp) {
 
   static Gateway fromEnvironment(Env env) {
     return fromEnvironment(env, Clock.systemUTC());
@@ -259,6 +263,22 @@ record Gateway(
             new Settlements(admission, recorder, clock, System::nanoTime, log::failure),
             clock,
             System::nanoTime);
+    McpServers mcpServers;
+    try {
+      mcpServers = McpServers.parse(mapper, env.optional(Variables.MCP_SERVERS).orElse(null), env);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(Variables.MCP_SERVERS + ": " + e.getMessage());
+    }
+    McpProxy mcp =
+        new McpProxy(
+            mcpServers,
+            new HttpMcpUpstream(
+                OpenAiCompatibleProvider.defaultHttpClient(upstream.timeouts().connect()), mapper),
+            admission,
+            recorder,
+            mapper,
+            clock,
+            System::nanoTime);
     return new Gateway(
         settings,
         mapper,
@@ -274,7 +294,8 @@ record Gateway(
         completion,
         embeddings,
         sharedHealth,
-        new ResponseArchive(responseStore, mapper, clock, settings.responsesRetention()));
+        new ResponseArchive(responseStore, mapper, clock, settings.responsesRetention()),
+        mcp);
   }
 
   /**

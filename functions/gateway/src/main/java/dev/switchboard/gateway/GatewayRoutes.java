@@ -33,6 +33,7 @@ final class GatewayRoutes {
   private final LookupRoutes lookups;
   private final EmbeddingsRoute embeddings;
   private final DoorGuard guard;
+  private final McpRoute mcp;
 
   GatewayRoutes(Gateway gateway, ChatRequestParser parser, Responses responses) {
     this.gateway = gateway;
@@ -62,6 +63,7 @@ final class GatewayRoutes {
     this.embeddings =
         new EmbeddingsRoute(
             new EmbeddingRequestParser(gateway.mapper()), gateway.embeddings(), responses);
+    this.mcp = new McpRoute(gateway.mcp(), responses, guard, gateway.log(), gateway.logContent());
     this.lookups =
         new LookupRoutes(
             new ModelsRoute(gateway.chat()),
@@ -91,6 +93,9 @@ final class GatewayRoutes {
     }
     if (ResponsesRoute.serves(path)) {
       return responsesDoor.handle(request, path, sink, start);
+    }
+    if (McpRoute.serves(path)) {
+      return mcp.handle(request, path, sink, start);
     }
     String requestId = request.requestId();
     return guard.guard(

@@ -37,6 +37,16 @@ final class Responses {
     writer.error(sink, e, ErrorBodies.anthropic(e), requestId, Map.of());
   }
 
+  /** The error rendered as {@code body} (another door's shape), its status and headers as usual. */
+  void error(
+      ResponseSink sink,
+      GatewayException e,
+      JsonNode body,
+      String requestId,
+      Map<String, String> headers) {
+    writer.error(sink, e, body, requestId, headers);
+  }
+
   byte[] bytes(JsonNode node) {
     return writer.bytes(node);
   }

@@ -14,7 +14,11 @@ enum GroupBy {
   KEY,
   USER,
   TAG,
-  API_TYPE;
+  API_TYPE,
+  /** The MCP server of a tool call; every other record is {@value #NONE}. */
+  SERVER,
+  /** The MCP tool of a tool call, as {@code server/tool}; every other record is {@value #NONE}. */
+  TOOL;
 
   static final String NONE = "(none)";
 
@@ -41,6 +45,10 @@ enum GroupBy {
       case USER -> List.of(orNone(r.user()));
       case TAG -> r.tags().isEmpty() ? List.of(NONE) : r.tags();
       case API_TYPE -> List.of(r.apiType());
+      case SERVER -> List.of(r.tool() == null ? NONE : orNone(r.tool().server()));
+      case TOOL ->
+          List.of(
+              r.tool() == null ? NONE : orNone(r.tool().server()) + "/" + orNone(r.tool().name()));
     };
   }
 

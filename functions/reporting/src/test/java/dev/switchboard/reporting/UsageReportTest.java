@@ -126,6 +126,60 @@ class UsageReportTest {
   }
 
   @Test
+  void groupsToolCallsByServerAndByServerAndTool() {
+    UsageRecord chat = record("2026-03-01", null, List.of(), "0.10", 100);
+    List<UsageRecord> records =
+        List.of(
+            chat,
+            toolCall(chat, "files", "read_file", 1),
+            toolCall(chat, "files", "read_file", 2),
+            toolCall(chat, "github", "read_file", 3),
+            toolCall(chat, "github", null, 4));
+
+    assertThat(UsageReport.rows(records, GroupBy.SERVER))
+        .extracting(r -> r.group() + " " + r.requests())
+        .containsExactlyInAnyOrder("(none) 1", "files 2", "github 2");
+    assertThat(UsageReport.rows(records, GroupBy.TOOL))
+        .extracting(r -> r.group() + " " + r.requests())
+        .containsExactlyInAnyOrder(
+            "(none) 1", "files/read_file 2", "github/read_file 1", "github/(none) 1");
+    assertThat(GroupBy.parse("tool")).hasValue(GroupBy.TOOL);
+    assertThat(GroupBy.parse("server")).hasValue(GroupBy.SERVER);
+  }
+
+  private static UsageRecord toolCall(UsageRecord like, String server, String tool, int n) {
+    return new UsageRecord(
+        "t" + n,
+        "gen-t" + n,
+        like.keyId(),
+        like.keyName(),
+        like.owner(),
+        like.tags(),
+        null,
+        null,
+        null,
+        null,
+        1,
+        200,
+        null,
+        false,
+        false,
+        null,
+        null,
+        false,
+        null,
+        false,
+        like.startedAt(),
+        like.finishedAt(),
+        null,
+        Duration.ofMillis(5),
+        Duration.ofMillis(4),
+        null,
+        UsageRecord.MCP,
+        new UsageRecord.Tool(server, tool, 100, 200));
+  }
+
+  @Test
   void writesCsvThatASpreadsheetCannotRunAsAFormula() {
     List<UsageRecord> records =
         List.of(record("2025-03-01", "=HYPERLINK(\"x\",\"y\")", List.of(), "1.5", 10));

@@ -135,6 +135,18 @@ public final class DynamoKeyStore implements KeyRegistry {
                       .getter(i -> i.deniedProviders)
                       .setter((i, v) -> i.deniedProviders = v))
           .addAttribute(
+              STRINGS,
+              a ->
+                  a.name("allowedTools")
+                      .getter(i -> i.allowedTools)
+                      .setter((i, v) -> i.allowedTools = v))
+          .addAttribute(
+              STRINGS,
+              a ->
+                  a.name("deniedTools")
+                      .getter(i -> i.deniedTools)
+                      .setter((i, v) -> i.deniedTools = v))
+          .addAttribute(
               Long.class,
               a ->
                   a.name("cacheTtlSeconds")
@@ -250,6 +262,8 @@ public final class DynamoKeyStore implements KeyRegistry {
     private List<String> deniedModels;
     private List<String> allowedProviders;
     private List<String> deniedProviders;
+    private List<String> allowedTools;
+    private List<String> deniedTools;
     private Long cacheTtlSeconds;
 
     static KeyItem of(ApiKey key) {
@@ -274,6 +288,8 @@ public final class DynamoKeyStore implements KeyRegistry {
       item.deniedModels = orNull(access.deniedModels());
       item.allowedProviders = orNull(access.allowedProviders());
       item.deniedProviders = orNull(access.deniedProviders());
+      item.allowedTools = orNull(access.allowedTools());
+      item.deniedTools = orNull(access.deniedTools());
       item.cacheTtlSeconds = key.cacheTtl() == null ? null : key.cacheTtl().toSeconds();
       return item;
     }
@@ -296,7 +312,12 @@ public final class DynamoKeyStore implements KeyRegistry {
               tokensPerMinute,
               Boolean.TRUE.equals(clampMaxTokens)),
           new KeyAccess(
-              set(allowedModels), set(deniedModels), set(allowedProviders), set(deniedProviders)),
+              set(allowedModels),
+              set(deniedModels),
+              set(allowedProviders),
+              set(deniedProviders),
+              set(allowedTools),
+              set(deniedTools)),
           cacheTtlSeconds == null || cacheTtlSeconds <= 0
               ? null
               : Duration.ofSeconds(cacheTtlSeconds));

@@ -222,6 +222,12 @@ public final class DynamoUsageStore implements UsageStore {
     }
     item.put("latencyMs", n(r.latency().toMillis()));
     item.put("generationTimeMs", n(r.generationTime().toMillis()));
+    if (r.tool() != null) {
+      putString(item, "mcpServer", r.tool().server());
+      putString(item, "mcpTool", r.tool().name());
+      item.put("mcpRequestBytes", n(r.tool().requestBytes()));
+      item.put("mcpResponseBytes", n(r.tool().responseBytes()));
+    }
     item.put(Tables.TTL_ATTRIBUTE, n(r.startedAt().plus(retention).getEpochSecond()));
     return item;
   }
@@ -297,7 +303,14 @@ public final class DynamoUsageStore implements UsageStore {
         Duration.ofMillis(num(item, "generationTimeMs")),
         str(item, "sessionId"),
         // records stored before the door was recorded are the chat door's
-        str(item, "apiType"));
+        str(item, "apiType"),
+        item.containsKey("mcpRequestBytes")
+            ? new UsageRecord.Tool(
+                str(item, "mcpServer"),
+                str(item, "mcpTool"),
+                num(item, "mcpRequestBytes"),
+                num(item, "mcpResponseBytes"))
+            : null);
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {

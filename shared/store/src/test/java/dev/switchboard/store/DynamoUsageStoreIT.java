@@ -102,6 +102,50 @@ class DynamoUsageStoreIT {
     assertThat(records.get(1)).isEqualTo(embeddings);
   }
 
+  @Test
+  void keepsAnMcpToolCallsServerToolAndBytes() {
+    String requestId = UUID.randomUUID().toString();
+    UsageRecord call =
+        new UsageRecord(
+            requestId,
+            UsageRecord.generationIdOf(requestId),
+            "k7",
+            "name-k7",
+            "owner",
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            1,
+            200,
+            "tool_error",
+            true,
+            false,
+            null,
+            null,
+            false,
+            null,
+            false,
+            DAY1,
+            DAY1.plusMillis(30),
+            null,
+            Duration.ofMillis(30),
+            Duration.ofMillis(25),
+            null,
+            UsageRecord.MCP,
+            new UsageRecord.Tool("files", "read_file", 120, 4096));
+    store.put(call);
+    store.put(record("k7", DAY1.plusSeconds(1), "0.1"));
+
+    var records =
+        store.query(new UsageQuery(Optional.of("k7"), DAY1, DAY1.plusSeconds(2), 100)).records();
+
+    assertThat(records).first().isEqualTo(call);
+    assertThat(records.get(1).tool()).isNull();
+    assertThat(store.itemJson(call).path("mcpTool").path("S").asText()).isEqualTo("read_file");
+  }
+
   private static UsageRecord withApiType(UsageRecord r, String apiType) {
     return new UsageRecord(
         r.requestId(),

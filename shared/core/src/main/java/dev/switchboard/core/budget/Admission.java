@@ -204,6 +204,55 @@ public final class Admission {
   }
 
   /**
+   * Admits a request that costs nothing (an MCP tool call): it is counted in the key's rate-limit
+   * window, with nothing reserved on its budget. Release the ticket with {@link #release} once the
+   * request is done.
+   *
+   * @throws GatewayException 429 when the key's requests per minute are used up, 503 when the store
+   *     cannot be reached (nothing was admitted)
+   */
+  public Ticket admitFree(ApiKey key, String requestId) {
+    Instant now = clock.instant();
+    KeyLimits limits = key.limits();
+    String periodId = limits.reset().periodId(now);
+    if (limits.requestsPerMinute() == null && limits.tokensPerMinute() == null) {
+      // no window to count it in, and nothing to hold: no store call
+      return new Ticket(key.id(), periodId, requestId, 0, 0, null, false);
+    }
+    CostEstimator.WorstCase nothing = new CostEstimator.WorstCase(0, 0, 0);
+    return switch (reserve(key, periodId, requestId, nothing, null, now)) {
+      case ReserveOutcome.Reserved r -> new Ticket(key.id(), periodId, requestId, 0, 0, null, true);
+      case ReserveOutcome.OverBudget over -> throw overBudget(over.available(), 0, INPUT_HINT);
+      case ReserveOutcome.RateLimited rate -> throw rateLimited(rate.tokens(), key, now);
+    };
+  }
+
+  /**
+   * Releases a ticket of {@link #admitFree}: its (empty) reservation is removed. A store failure
+   * leaves it to the reconciler, which settles it at the nothing it holds.
+   *
+   * @return whether this call released it
+   */
+  public boolean release(Ticket ticket) {
+    if (!ticket.held()) {
+      return true;
+    }
+    try {
+      return store.settle(
+          new Settlement(
+              ticket.keyId(),
+              ticket.periodId(),
+              ticket.requestId(),
+              ticket.reserved(),
+              0,
+              0,
+              clock.instant()));
+    } catch (StoreUnavailableException e) {
+      return false;
+    }
+  }
+
+  /**
    * Settles a ticket at the cost of {@code usage} (usage {@link Usage#NONE} releases it). A store
    * failure here is not the client's: the reservation stays and the reconciler settles it at its
    * reserved amount once it expires. A ticket that holds nothing (a key without limits) is charged

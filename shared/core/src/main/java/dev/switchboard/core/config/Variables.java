@@ -57,6 +57,9 @@ public final class Variables {
   public static final String MODEL_CATALOG_FILE = "MODEL_CATALOG_FILE";
   public static final String ROUTING_CONFIG_FILE = "ROUTING_CONFIG_FILE";
 
+  /** The upstream MCP servers the gateway fronts at {@code /mcp/{server}}, as a JSON object. */
+  public static final String MCP_SERVERS = "MCP_SERVERS";
+
   /**
    * The origin browsers may read responses from ({@code *} for any), sent as {@code
    * Access-Control-Allow-Origin} on every response: API Gateway answers the preflight, but with a

@@ -36,8 +36,9 @@ import java.util.List;
  * @param sessionId the client's session, as a coding agent names it ({@code
  *     X-Claude-Code-Session-Id}), or null
  * @param apiType the door the request came in by: {@value #CHAT}, {@value #MESSAGES}, {@value
- *     #RESPONSES}, {@value #EMBEDDINGS} (a record stored before doors were recorded reads as
- *     {@value #CHAT})
+ *     #RESPONSES}, {@value #EMBEDDINGS}, {@value #MCP} (a record stored before doors were recorded
+ *     reads as {@value #CHAT})
+ * @param tool the MCP tool call this record is of, or null for every other door
  */
 public record UsageRecord(
     String requestId,
@@ -66,7 +67,8 @@ public record UsageRecord(
     Duration latency,
     Duration generationTime,
     String sessionId,
-    String apiType) {
+    String apiType,
+    Tool tool) {
 
   /** The api type of {@code /v1/chat/completions}. */
   public static final String CHAT = "chat";
@@ -74,11 +76,25 @@ public record UsageRecord(
   /** The api type of the Anthropic Messages door, {@code /v1/messages}. */
   public static final String MESSAGES = "messages";
 
-  /** The api type of {@code /v1/embeddings}. */
   /** The api type of the OpenAI Responses door, {@code /v1/responses}. */
   public static final String RESPONSES = "responses";
 
+  /** The api type of {@code /v1/embeddings}. */
   public static final String EMBEDDINGS = "embeddings";
+
+  /** The api type of the MCP door, {@code /mcp/{server}}: one record per {@code tools/call}. */
+  public static final String MCP = "mcp";
+
+  /**
+   * One MCP {@code tools/call}: which tool of which server, and how many bytes went each way. The
+   * arguments and the result are not part of it.
+   *
+   * @param server the configured MCP server's name
+   * @param name the tool's name as the client called it (null when the call named none)
+   * @param requestBytes the JSON-RPC request's size as the client sent it
+   * @param responseBytes the size of the answer the client received
+   */
+  public record Tool(String server, String name, long requestBytes, long responseBytes) {}
 
   public UsageRecord {
     apiType = apiType == null ? CHAT : apiType;
@@ -86,6 +102,66 @@ public record UsageRecord(
     usage = usage == null ? Usage.NONE : usage;
     latency = latency == null ? Duration.ZERO : latency;
     generationTime = generationTime == null ? Duration.ZERO : generationTime;
+  }
+
+  /** A record of a model door ({@code tool} null). */
+  public UsageRecord(
+      String requestId,
+      String generationId,
+      String keyId,
+      String keyName,
+      String owner,
+      List<String> tags,
+      String user,
+      String modelRequested,
+      String model,
+      String provider,
+      int attempts,
+      int status,
+      String errorType,
+      boolean streamed,
+      boolean cancelled,
+      String finishReason,
+      Usage usage,
+      boolean usageEstimated,
+      Cost cost,
+      boolean cacheHit,
+      Instant startedAt,
+      Instant finishedAt,
+      Duration timeToFirstToken,
+      Duration latency,
+      Duration generationTime,
+      String sessionId,
+      String apiType) {
+    this(
+        requestId,
+        generationId,
+        keyId,
+        keyName,
+        owner,
+        tags,
+        user,
+        modelRequested,
+        model,
+        provider,
+        attempts,
+        status,
+        errorType,
+        streamed,
+        cancelled,
+        finishReason,
+        usage,
+        usageEstimated,
+        cost,
+        cacheHit,
+        startedAt,
+        finishedAt,
+        timeToFirstToken,
+        latency,
+        generationTime,
+        sessionId,
+        apiType,
+        null);
   }
 
   /** A record of the chat door. */

@@ -1,0 +1,127 @@
+// A fake upstream MCP server on loopback, built on the official MCP TypeScript SDK's server in its
+// stateless Streamable HTTP mode (a new server and transport per request, no session).
+// Usage: node fake-server.mjs TOKEN
+// Prints one JSON line {"port": N} once it listens, then serves until its standard input closes.
+//   /mcp     answers with an event stream (the SDK's default)
+//   /json    answers with a JSON body (enableJsonResponse)
+//   /broken  answers every request with HTTP 500
+//   /hang    never answers
+//   GET /seen  what reached it so far: path, method, tool, protocol version, whether the request
+//              carried the expected token, and any header that is not the transport's own
+import http from 'node:http';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
+
+const token = process.argv[2];
+const seen = [];
+
+function build() {
+  const server = new McpServer({ name: 'fake-files', version: '1.0.0' });
+  server.registerTool(
+    'read_file',
+    { description: 'Reads a file', inputSchema: { path: z.string() } },
+    async ({ path }) => ({ content: [{ type: 'text', text: `contents of ${path}` }] }),
+  );
+  server.registerTool(
+    'write_file',
+    { description: 'Writes a file', inputSchema: { path: z.string(), text: z.string() } },
+    async ({ path, text }) => ({ content: [{ type: 'text', text: `wrote ${text.length} to ${path}` }] }),
+  );
+  server.registerTool(
+    'delete_file',
+    { description: 'Deletes a file', inputSchema: { path: z.string() } },
+    async ({ path }) => ({ content: [{ type: 'text', text: `deleted ${path}` }] }),
+  );
+  server.registerTool(
+    'count',
+    { description: 'Counts to n, reporting each step as progress', inputSchema: { n: z.number() } },
+    async ({ n }, extra) => {
+      const progressToken = extra._meta?.progressToken;
+      for (let i = 1; i <= n; i++) {
+        if (progressToken !== undefined) {
+          await extra.sendNotification({
+            method: 'notifications/progress',
+            params: { progressToken, progress: i, total: n },
+          });
+        }
+      }
+      return { content: [{ type: 'text', text: `counted to ${n}` }] };
+    },
+  );
+  server.registerTool('explode', { description: 'Always fails' }, async () => {
+    throw new Error('the tool exploded');
+  });
+  server.registerTool(
+    'slow',
+    { description: 'Answers after ms milliseconds', inputSchema: { ms: z.number() } },
+    async ({ ms }) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return { content: [{ type: 'text', text: `slept ${ms}` }] };
+    },
+  );
+  return server;
+}
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const TRANSPORT_HEADERS = new Set([
+  'host', 'connection', 'content-length', 'content-type', 'accept', 'authorization',
+  'mcp-protocol-version', 'user-agent', 'upgrade', 'http2-settings', 'accept-encoding',
+]);
+
+const listener = http.createServer(async (req, res) => {
+  const path = new URL(req.url, 'http://127.0.0.1').pathname;
+  if (req.method === 'GET' && path === '/seen') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(seen));
+    return;
+  }
+  const text = await readBody(req);
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const extra = Object.keys(req.headers).filter((h) => !TRANSPORT_HEADERS.has(h));
+  seen.push({
+    path,
+    method: body?.method ?? null,
+    tool: body?.params?.name ?? null,
+    protocolVersion: req.headers['mcp-protocol-version'] ?? null,
+    authorized: req.headers.authorization === `Bearer ${token}`,
+    extraHeaders: Object.fromEntries(extra.map((h) => [h, req.headers[h]])),
+  });
+  if (req.headers.authorization !== `Bearer ${token}`) {
+    res.writeHead(401, { 'content-type': 'text/plain' }).end('no');
+    return;
+  }
+  if (path === '/broken') {
+    res.writeHead(500, { 'content-type': 'text/plain' }).end('internal upstream detail 7f3a');
+    return;
+  }
+  if (path === '/hang') {
+    return; // never answers; the gateway's timeout ends it
+  }
+  const server = build();
+  const transport = new StreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: path === '/json',
+  });
+  res.on('close', () => {
+    transport.close();
+    server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(req, res, body);
+});
+
+listener.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({ port: listener.address().port }));
+});
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
