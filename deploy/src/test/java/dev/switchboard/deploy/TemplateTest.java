@@ -112,7 +112,9 @@ class TemplateTest {
               "dynamodb:Scan on KeysTable",
               "dynamodb:Query on ${KeysTable.Arn}/index/byKeyId",
               "dynamodb:GetItem on BudgetsTable",
-              "dynamodb:UpdateItem on BudgetsTable"),
+              "dynamodb:UpdateItem on BudgetsTable",
+              "dynamodb:PutItem on BudgetsTable",
+              "dynamodb:Query on BudgetsTable"),
           REPORTING,
           Set.of(
               "logs:CreateLogStream on ReportingLogGroup",

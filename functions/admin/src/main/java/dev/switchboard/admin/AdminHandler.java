@@ -3,6 +3,8 @@ package dev.switchboard.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.audit.AuditEntry;
+import dev.switchboard.core.audit.AuditLog;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.Authenticator;
@@ -13,10 +15,14 @@ import dev.switchboard.core.budget.PicoUsd;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.identity.Caller;
+import dev.switchboard.identity.Role;
+import dev.switchboard.identity.TokenVerifier;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.JsonResponses;
 import dev.switchboard.lambda.http.ResponseSink;
+import dev.switchboard.store.DynamoAuditLog;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
@@ -25,22 +31,39 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The admin function: {@code /admin/keys} for management (admin-role) keys only. Creates keys (the
- * secret is shown once, in the creation or rotation reply, and never stored), lists them a page at
- * a time, reads, changes, deletes and rotates them. A user key gets a 403 on every route.
+ * The admin function: {@code /admin/keys} for management (admin-role) keys and, when OIDC sign-in
+ * is configured, for people signed in at the issuer. Creates keys (the secret is shown once, in the
+ * creation or rotation reply, and never stored), lists them a page at a time, reads, changes,
+ * deletes and rotates them, and appends each change to the audit log, which admins read at {@code
+ * /admin/audit}. An admin (key or person) manages every key; a member only the keys it owns (their
+ * {@code owner} is its subject; any other key is a 404, as if it did not exist); a viewer reads
+ * keys and changes none. A user key gets a 403 on every route.
  */
 public final class AdminHandler implements HttpHandler {
 
   private static final String KEYS = "/admin/keys";
+  private static final String AUDIT = "/admin/audit";
+  private static final String ME = "/admin/me";
+
+  /**
+   * Member keys may run no more pages than this per list call; the cursor carries on from there.
+   */
+  private static final int MAX_SCANNED_PAGES = 20;
+
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_PAGE = 200;
 
   private final KeyRegistry keys;
   private final BudgetStore budgets;
+  private final AuditLog audit;
+  private final Optional<TokenVerifier> tokens;
   private final Authenticator authenticator;
   private final ObjectMapper mapper;
   private final JsonResponses responses;
@@ -50,11 +73,15 @@ public final class AdminHandler implements HttpHandler {
   AdminHandler(
       KeyRegistry keys,
       BudgetStore budgets,
+      AuditLog audit,
+      Optional<TokenVerifier> tokens,
       ObjectMapper mapper,
       Clock clock,
       SecureRandom random) {
     this.keys = keys;
     this.budgets = budgets;
+    this.audit = audit;
+    this.tokens = tokens;
     // no cache: a management call must see a key's current role and state
     this.authenticator = new Authenticator(keys, clock, Duration.ZERO);
     this.mapper = mapper;
@@ -63,15 +90,21 @@ public final class AdminHandler implements HttpHandler {
     this.random = random;
   }
 
-  /** Built from the environment: {@code KEYS_TABLE}, {@code BUDGETS_TABLE}, the AWS variables. */
+  /**
+   * Built from the environment: {@code KEYS_TABLE}, {@code BUDGETS_TABLE} (which also holds the
+   * audit log), the AWS variables, and the {@code OIDC_} variables when sign-in is on.
+   */
   public static AdminHandler create(Env env) {
     AdminSettings settings = AdminSettings.from(env);
     var dynamo = DynamoClients.create(settings.store());
+    Clock clock = Clock.systemUTC();
     return new AdminHandler(
         new DynamoKeyStore(dynamo, settings.keysTable()),
         new DynamoBudgetStore(dynamo, settings.budgetsTable()),
+        new DynamoAuditLog(dynamo, settings.budgetsTable()),
+        settings.identity().map(identity -> new TokenVerifier(identity, clock)),
         new ObjectMapper(),
-        Clock.systemUTC(),
+        clock,
         new SecureRandom());
   }
 
@@ -79,14 +112,8 @@ public final class AdminHandler implements HttpHandler {
   public void handle(HttpRequest request, ResponseSink sink) {
     String requestId = request.requestId();
     try {
-      ApiKey caller = authenticate(request);
-      if (caller.role() != ApiKey.Role.ADMIN) {
-        throw new GatewayException(
-            ErrorKind.PERMISSION_DENIED,
-            "admin_required",
-            "This route needs a management key (role admin).");
-      }
-      route(request, sink, requestId);
+      Caller caller = authenticate(request);
+      route(caller, request, sink, requestId);
     } catch (GatewayException e) {
       error(sink, e, requestId);
     } catch (StoreUnavailableException e) {
@@ -111,16 +138,42 @@ public final class AdminHandler implements HttpHandler {
     }
   }
 
-  private void route(HttpRequest request, ResponseSink sink, String requestId) {
+  private void route(Caller caller, HttpRequest request, ResponseSink sink, String requestId) {
     String path = request.path();
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
     String method = request.method().toUpperCase(java.util.Locale.ROOT);
+    if (!method.equals("GET") && caller.role() == Role.VIEWER) {
+      throw new GatewayException(
+          ErrorKind.PERMISSION_DENIED, "read_only", "The role viewer reads keys and changes none.");
+    }
+    if (path.equals(ME)) {
+      if (!method.equals("GET")) {
+        throw methodNotAllowed(method);
+      }
+      ObjectNode body = mapper.createObjectNode();
+      body.put("actor", caller.actor());
+      body.put("name", caller.displayName());
+      body.put("role", caller.role().wire());
+      json(sink, 200, body, requestId);
+      return;
+    }
+    if (path.equals(AUDIT)) {
+      if (!method.equals("GET")) {
+        throw methodNotAllowed(method);
+      }
+      if (caller.role() != Role.ADMIN) {
+        throw new GatewayException(
+            ErrorKind.PERMISSION_DENIED, "admin_required", "Only admins read the audit log.");
+      }
+      auditPage(request, sink, requestId);
+      return;
+    }
     if (path.equals(KEYS)) {
       switch (method) {
-        case "POST" -> create(request, sink, requestId);
-        case "GET" -> list(request, sink, requestId);
+        case "POST" -> create(caller, request, sink, requestId);
+        case "GET" -> list(caller, request, sink, requestId);
         default -> throw methodNotAllowed(method);
       }
       return;
@@ -136,20 +189,23 @@ public final class AdminHandler implements HttpHandler {
     }
     ApiKey key =
         keys.findById(id)
+            // another member's key is not found, so its id does not even tell that it exists
+            .filter(k -> caller.reads(k.owner()))
             .orElseThrow(
                 () -> new GatewayException(ErrorKind.NOT_FOUND, "key_not_found", "No such key."));
     if (rotate) {
       if (!method.equals("POST")) {
         throw methodNotAllowed(method);
       }
-      rotate(key, sink, requestId);
+      rotate(caller, key, sink, requestId);
       return;
     }
     switch (method) {
       case "GET" -> json(sink, 200, wrap(key), requestId);
-      case "PATCH" -> patch(key, request, sink, requestId);
+      case "PATCH" -> patch(caller, key, request, sink, requestId);
       case "DELETE" -> {
         keys.delete(key.keyHash());
+        record(caller, "key.deleted", key.id(), List.of());
         ObjectNode body = mapper.createObjectNode();
         body.put("id", key.id());
         body.put("deleted", true);
@@ -159,11 +215,12 @@ public final class AdminHandler implements HttpHandler {
     }
   }
 
-  private void create(HttpRequest request, ResponseSink sink, String requestId) {
-    JsonNode body = parse(request);
-    if (!body.hasNonNull("name")) {
+  private void create(Caller caller, HttpRequest request, ResponseSink sink, String requestId) {
+    JsonNode asked = parse(request);
+    if (!asked.hasNonNull("name")) {
       throw GatewayException.invalidParam("name", "'name' is required.");
     }
+    JsonNode body = caller.role() == Role.MEMBER ? memberBody(caller, (ObjectNode) asked) : asked;
     String secret = ApiKeys.newSecret(random);
     String hash = ApiKeys.hash(secret);
     ApiKey blank =
@@ -171,13 +228,14 @@ public final class AdminHandler implements HttpHandler {
             hash, ApiKeys.idOf(hash), "", null, ApiKey.Role.USER, false, clock.instant(), null);
     ApiKey key = KeyFields.apply(blank, body);
     keys.put(key);
+    record(caller, "key.created", key.id(), fieldNames(asked));
     ObjectNode reply = wrap(key);
     // shown once: only the hash is stored
     reply.put("key", secret);
     json(sink, 201, reply, requestId);
   }
 
-  private void list(HttpRequest request, ResponseSink sink, String requestId) {
+  private void list(Caller caller, HttpRequest request, ResponseSink sink, String requestId) {
     int limit = DEFAULT_PAGE;
     String rawLimit = request.queryParameter("limit").orElse(null);
     if (rawLimit != null) {
@@ -191,22 +249,139 @@ public final class AdminHandler implements HttpHandler {
             "limit", "'limit' must be a whole number from 1 to " + MAX_PAGE + ".");
       }
     }
-    KeyRegistry.Page page;
+    List<ApiKey> shown = new ArrayList<>();
+    String cursor = request.queryParameter("cursor").orElse(null);
+    // a member sees only its own keys: read on, page after page, until the page is full, the table
+    // ends, or enough pages were read for one call (the cursor then carries on from there)
+    for (int pages = 0; pages < MAX_SCANNED_PAGES; pages++) {
+      KeyRegistry.Page page;
+      try {
+        page = keys.list(cursor, limit - shown.size());
+      } catch (IllegalArgumentException e) {
+        throw GatewayException.invalidParam("cursor", "'cursor' is not one this API handed out.");
+      }
+      page.keys().stream().filter(k -> caller.reads(k.owner())).forEach(shown::add);
+      cursor = page.next();
+      if (cursor == null || shown.size() >= limit) {
+        break;
+      }
+    }
+    ObjectNode body = mapper.createObjectNode();
+    var data = body.putArray("data");
+    shown.forEach(k -> data.add(KeyFields.render(k)));
+    body.put("next_cursor", cursor);
+    json(sink, 200, body, requestId);
+  }
+
+  private void auditPage(HttpRequest request, ResponseSink sink, String requestId) {
+    int limit = DEFAULT_PAGE;
+    String rawLimit = request.queryParameter("limit").orElse(null);
+    if (rawLimit != null) {
+      try {
+        limit = Integer.parseInt(rawLimit);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_PAGE) {
+        throw GatewayException.invalidParam(
+            "limit", "'limit' must be a whole number from 1 to " + MAX_PAGE + ".");
+      }
+    }
+    AuditLog.Page page;
     try {
-      page = keys.list(request.queryParameter("cursor").orElse(null), limit);
+      page = audit.recent(request.queryParameter("cursor").orElse(null), limit);
     } catch (IllegalArgumentException e) {
       throw GatewayException.invalidParam("cursor", "'cursor' is not one this API handed out.");
     }
     ObjectNode body = mapper.createObjectNode();
     var data = body.putArray("data");
-    page.keys().forEach(k -> data.add(KeyFields.render(k)));
+    for (AuditEntry e : page.entries()) {
+      ObjectNode o = data.addObject();
+      o.put("at", e.at().toString());
+      o.put("actor", e.actor());
+      o.put("actor_name", e.actorName());
+      o.put("actor_role", e.actorRole());
+      o.put("action", e.action());
+      o.put("key_id", e.keyId());
+      e.fields().forEach(o.putArray("fields")::add);
+      if (e.fields().isEmpty()) {
+        o.putArray("fields");
+      }
+    }
     body.put("next_cursor", page.next());
     json(sink, 200, body, requestId);
   }
 
-  private void patch(ApiKey key, HttpRequest request, ResponseSink sink, String requestId) {
-    ApiKey changed = KeyFields.apply(key, parse(request));
+  /**
+   * A member's create or patch body: it may not make a management key nor give a key to someone
+   * else; a new key is its own.
+   */
+  private static ObjectNode memberBody(Caller caller, ObjectNode body) {
+    JsonNode role = body.get("role");
+    if (role != null && !"user".equals(role.asText(null))) {
+      throw new GatewayException(
+          ErrorKind.PERMISSION_DENIED,
+          "permission_denied",
+          "A member can make and keep only user keys (role user).");
+    }
+    JsonNode owner = body.get("owner");
+    if (owner != null && !caller.subject().equals(owner.asText(null))) {
+      throw new GatewayException(
+          ErrorKind.PERMISSION_DENIED,
+          "permission_denied",
+          "A member's keys are its own: 'owner' can only be the member itself.");
+    }
+    ObjectNode own = body.deepCopy();
+    own.put("owner", caller.subject());
+    return own;
+  }
+
+  private static List<String> fieldNames(JsonNode body) {
+    List<String> names = new ArrayList<>();
+    body.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  /**
+   * Appends an admin action to the audit log after it was made. The change stands if the log cannot
+   * be written (the caller would only retry it); the entry then goes to the function's log.
+   */
+  private void record(Caller caller, String action, String keyId, List<String> fields) {
+    AuditEntry entry =
+        new AuditEntry(
+            clock.instant(),
+            caller.actor(),
+            caller.displayName(),
+            caller.role().wire(),
+            action,
+            keyId,
+            fields);
+    try {
+      audit.append(entry);
+    } catch (StoreUnavailableException e) {
+      try {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("level", "ERROR");
+        line.put("event", "audit_unsaved");
+        line.put("at", entry.at().toString());
+        line.put("actor", entry.actor());
+        line.put("action", entry.action());
+        line.put("key_id", entry.keyId());
+        entry.fields().forEach(line.putArray("fields")::add);
+        System.err.println(mapper.writeValueAsString(line));
+      } catch (IOException unwritable) {
+        System.err.println("{\"level\":\"ERROR\",\"event\":\"audit_unsaved\"}");
+      }
+    }
+  }
+
+  private void patch(
+      Caller caller, ApiKey key, HttpRequest request, ResponseSink sink, String requestId) {
+    JsonNode asked = parse(request);
+    JsonNode body = caller.role() == Role.MEMBER ? memberBody(caller, (ObjectNode) asked) : asked;
+    ApiKey changed = KeyFields.apply(key, body);
     keys.put(changed);
+    record(caller, "key.changed", key.id(), fieldNames(asked));
     authenticator.invalidate(key.keyHash());
     Instant now = clock.instant();
     if (!Objects.equals(key.limits().creditLimit(), changed.limits().creditLimit())
@@ -222,18 +397,23 @@ public final class AdminHandler implements HttpHandler {
     json(sink, 200, wrap(changed), requestId);
   }
 
-  private void rotate(ApiKey key, ResponseSink sink, String requestId) {
+  private void rotate(Caller caller, ApiKey key, ResponseSink sink, String requestId) {
     String secret = ApiKeys.newSecret(random);
     ApiKey rotated = key.withHash(ApiKeys.hash(secret));
     // the new item first: a failure in between leaves two working secrets, never none
     keys.put(rotated);
     keys.delete(key.keyHash());
+    record(caller, "key.rotated", key.id(), List.of());
     ObjectNode reply = wrap(rotated);
     reply.put("key", secret);
     json(sink, 200, reply, requestId);
   }
 
-  private ApiKey authenticate(HttpRequest request) {
+  /**
+   * The caller: a bearer JWT is verified as an OIDC token when sign-in is on; anything else must be
+   * an admin gateway key, as before sign-in existed.
+   */
+  private Caller authenticate(HttpRequest request) {
     String secret = request.header("x-api-key").orElse(null);
     String authorization = request.header("authorization").orElse(null);
     if (authorization != null) {
@@ -242,7 +422,20 @@ public final class AdminHandler implements HttpHandler {
         secret = value.substring(7).strip();
       }
     }
-    return authenticator.authenticate(secret);
+    if (tokens.isPresent()
+        && secret != null
+        && !secret.startsWith(ApiKeys.PREFIX)
+        && TokenVerifier.looksLikeJwt(secret)) {
+      return Caller.of(tokens.get().verify(secret));
+    }
+    ApiKey key = authenticator.authenticate(secret);
+    if (key.role() != ApiKey.Role.ADMIN) {
+      throw new GatewayException(
+          ErrorKind.PERMISSION_DENIED,
+          "admin_required",
+          "This route needs a management key (role admin).");
+    }
+    return Caller.adminKey(key.id(), key.name());
   }
 
   private JsonNode parse(HttpRequest request) {

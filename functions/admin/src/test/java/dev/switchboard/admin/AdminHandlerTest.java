@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.audit.InMemoryAuditLog;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.InMemoryKeyStore;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +33,8 @@ class AdminHandlerTest {
       new AdminHandler(
           keys,
           new InMemoryBudgetStore(),
+          new InMemoryAuditLog(),
+          Optional.empty(),
           JSON,
           Clock.fixed(NOW, ZoneOffset.UTC),
           new SecureRandom());

@@ -135,6 +135,20 @@ public final class Variables {
   /** Reports may scan for longer than a request may wait, so their store timeout is longer. */
   public static final WholeNumber REPORT_STORE_TIMEOUT_MS = STORE_TIMEOUT_MS.withFallback(10_000);
 
+  // Identity: OIDC sign-in for the admin API and the dashboard (off unless OIDC_ISSUER is set)
+
+  public static final String OIDC_ISSUER = "OIDC_ISSUER";
+  public static final String OIDC_CLIENT_ID = "OIDC_CLIENT_ID";
+  public static final String OIDC_AUDIENCE = "OIDC_AUDIENCE";
+  public static final String OIDC_ROLES_CLAIM = "OIDC_ROLES_CLAIM";
+  public static final String OIDC_ADMIN_GROUPS = "OIDC_ADMIN_GROUPS";
+  public static final String OIDC_MEMBER_GROUPS = "OIDC_MEMBER_GROUPS";
+  public static final String OIDC_VIEWER_GROUPS = "OIDC_VIEWER_GROUPS";
+  public static final WholeNumber OIDC_CLOCK_SKEW_SECONDS =
+      new WholeNumber("OIDC_CLOCK_SKEW_SECONDS", 60, 0, 300);
+  public static final WholeNumber OIDC_JWKS_CACHE_SECONDS =
+      new WholeNumber("OIDC_JWKS_CACHE_SECONDS", 900, 60, 86_400);
+
   // The dev server
 
   public static final WholeNumber PORT = new WholeNumber("PORT", 8080, 0, 65_535);
