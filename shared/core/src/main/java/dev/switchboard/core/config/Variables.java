@@ -57,6 +57,12 @@ public final class Variables {
   public static final String MODEL_CATALOG_FILE = "MODEL_CATALOG_FILE";
   public static final String ROUTING_CONFIG_FILE = "ROUTING_CONFIG_FILE";
 
+  /** The guardrail policies as JSON (docs/GUARDRAILS.md); the gateway and the admin API read it. */
+  public static final String GUARDRAILS = "GUARDRAILS";
+
+  /** The same JSON in a file, when it is too long for an environment variable. */
+  public static final String GUARDRAILS_FILE = "GUARDRAILS_FILE";
+
   /**
    * The origin browsers may read responses from ({@code *} for any), sent as {@code
    * Access-Control-Allow-Origin} on every response: API Gateway answers the preflight, but with a
