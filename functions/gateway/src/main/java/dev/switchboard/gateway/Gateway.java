@@ -17,6 +17,7 @@ import dev.switchboard.core.chat.Settlements;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.config.Variables;
 import dev.switchboard.core.embeddings.Embeddings;
+import dev.switchboard.core.guardrails.Guardrails;
 import dev.switchboard.core.responses.ResponseArchive;
 import dev.switchboard.core.responses.ResponseStore;
 import dev.switchboard.core.routing.HealthStore;
@@ -247,7 +248,15 @@ record Gateway(
             settings.reservationExpiry(),
             slicePolicy(settings.sliceIdle()));
     ChatCompletion completion =
-        new ChatCompletion(chat, admission, cache, recorder, clock, System::nanoTime, log::failure);
+        new ChatCompletion(
+            chat,
+            admission,
+            cache,
+            recorder,
+            clock,
+            System::nanoTime,
+            log::failure,
+            Guardrails.from(env, null));
     Embeddings embeddings =
         new Embeddings(
             planner,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.chat.Cost;
 import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.guardrails.GuardrailEvent;
 import dev.switchboard.core.usage.UsagePage;
 import dev.switchboard.core.usage.UsageQuery;
 import dev.switchboard.core.usage.UsageRecord;
@@ -219,6 +220,18 @@ public final class DynamoUsageStore implements UsageStore {
     }
     item.put("latencyMs", n(r.latency().toMillis()));
     item.put("generationTimeMs", n(r.generationTime().toMillis()));
+    if (!r.guardrails().isEmpty()) {
+      item.put(
+          "guardrails",
+          AttributeValue.fromL(
+              r.guardrails().stream()
+                  .map(
+                      g ->
+                          AttributeValue.fromM(
+                              Map.of(
+                                  "check", s(g.check()), "action", s(g.action()), "on", s(g.on()))))
+                  .toList()));
+    }
     item.put(Tables.TTL_ATTRIBUTE, n(r.startedAt().plus(retention).getEpochSecond()));
     return item;
   }
@@ -245,6 +258,9 @@ public final class DynamoUsageStore implements UsageStore {
     } else if (value.hasL()) {
       var list = node.putArray("L");
       value.l().forEach(v -> list.add(json(v)));
+    } else if (value.hasM()) {
+      ObjectNode map = node.putObject("M");
+      value.m().forEach((k, v) -> map.set(k, json(v)));
     } else {
       node.put("NULL", true);
     }
@@ -292,7 +308,15 @@ public final class DynamoUsageStore implements UsageStore {
         Duration.ofMillis(num(item, "generationTimeMs")),
         str(item, "sessionId"),
         // records stored before the door was recorded are the chat door's
-        str(item, "apiType"));
+        str(item, "apiType"),
+        item.containsKey("guardrails") && item.get("guardrails").hasL()
+            ? item.get("guardrails").l().stream()
+                .map(
+                    g ->
+                        new GuardrailEvent(
+                            g.m().get("check").s(), g.m().get("action").s(), g.m().get("on").s()))
+                .toList()
+            : List.of());
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {

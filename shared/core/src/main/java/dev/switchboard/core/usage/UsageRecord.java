@@ -2,6 +2,7 @@ package dev.switchboard.core.usage;
 
 import dev.switchboard.core.chat.Cost;
 import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.guardrails.GuardrailEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +37,8 @@ import java.util.List;
  * @param apiType the door the request came in by: {@value #CHAT}, {@value #MESSAGES}, {@value
  *     #RESPONSES}, {@value #EMBEDDINGS} (a record stored before doors were recorded reads as
  *     {@value #CHAT})
+ * @param guardrails the guardrail rules that acted on the request ({@code check}, {@code action},
+ *     {@code on}), never what they matched; empty when none did
  */
 public record UsageRecord(
     String requestId,
@@ -64,7 +67,8 @@ public record UsageRecord(
     Duration latency,
     Duration generationTime,
     String sessionId,
-    String apiType) {
+    String apiType,
+    List<GuardrailEvent> guardrails) {
 
   /** The api type of {@code /v1/chat/completions}. */
   public static final String CHAT = "chat";
@@ -85,6 +89,67 @@ public record UsageRecord(
     cost = cost == null ? Cost.ZERO : cost;
     latency = latency == null ? Duration.ZERO : latency;
     generationTime = generationTime == null ? Duration.ZERO : generationTime;
+    guardrails = guardrails == null ? List.of() : List.copyOf(guardrails);
+  }
+
+  /** A record no guardrail acted on. */
+  public UsageRecord(
+      String requestId,
+      String generationId,
+      String keyId,
+      String keyName,
+      String owner,
+      List<String> tags,
+      String user,
+      String modelRequested,
+      String model,
+      String provider,
+      int attempts,
+      int status,
+      String errorType,
+      boolean streamed,
+      boolean cancelled,
+      String finishReason,
+      Usage usage,
+      boolean usageEstimated,
+      Cost cost,
+      boolean cacheHit,
+      Instant startedAt,
+      Instant finishedAt,
+      Duration timeToFirstToken,
+      Duration latency,
+      Duration generationTime,
+      String sessionId,
+      String apiType) {
+    this(
+        requestId,
+        generationId,
+        keyId,
+        keyName,
+        owner,
+        tags,
+        user,
+        modelRequested,
+        model,
+        provider,
+        attempts,
+        status,
+        errorType,
+        streamed,
+        cancelled,
+        finishReason,
+        usage,
+        usageEstimated,
+        cost,
+        cacheHit,
+        startedAt,
+        finishedAt,
+        timeToFirstToken,
+        latency,
+        generationTime,
+        sessionId,
+        apiType,
+        List.of());
   }
 
   /** A record of the chat door. */
