@@ -13,6 +13,8 @@ import dev.switchboard.core.budget.PicoUsd;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.guardrails.Guardrails;
+import dev.switchboard.core.guardrails.RemoteGuardrail;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.JsonResponses;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The admin function: {@code /admin/keys} for management (admin-role) keys only. Creates keys (the
@@ -46,6 +49,7 @@ public final class AdminHandler implements HttpHandler {
   private final JsonResponses responses;
   private final Clock clock;
   private final SecureRandom random;
+  private final Set<String> guardrailPolicies;
 
   AdminHandler(
       KeyRegistry keys,
@@ -53,6 +57,21 @@ public final class AdminHandler implements HttpHandler {
       ObjectMapper mapper,
       Clock clock,
       SecureRandom random) {
+    this(keys, budgets, mapper, clock, random, Set.of());
+  }
+
+  /**
+   * @param guardrailPolicies the guardrail policies configured ({@code GUARDRAILS}): the names a
+   *     key may be attached to
+   */
+  AdminHandler(
+      KeyRegistry keys,
+      BudgetStore budgets,
+      ObjectMapper mapper,
+      Clock clock,
+      SecureRandom random,
+      Set<String> guardrailPolicies) {
+    this.guardrailPolicies = Set.copyOf(guardrailPolicies);
     this.keys = keys;
     this.budgets = budgets;
     // no cache: a management call must see a key's current role and state
@@ -72,8 +91,16 @@ public final class AdminHandler implements HttpHandler {
         new DynamoBudgetStore(dynamo, settings.budgetsTable()),
         new ObjectMapper(),
         Clock.systemUTC(),
-        new SecureRandom());
+        new SecureRandom(),
+        // bedrock rules are checked by the gateway; here only the names matter
+        Guardrails.from(env, BEDROCK_NOT_CALLED).names());
   }
+
+  /** Never called: the admin API only reads the policies' names. */
+  private static final RemoteGuardrail BEDROCK_NOT_CALLED =
+      (id, version, output, text) -> {
+        throw new IllegalStateException("the admin API evaluates no guardrail");
+      };
 
   @Override
   public void handle(HttpRequest request, ResponseSink sink) {
@@ -169,7 +196,7 @@ public final class AdminHandler implements HttpHandler {
     ApiKey blank =
         new ApiKey(
             hash, ApiKeys.idOf(hash), "", null, ApiKey.Role.USER, false, clock.instant(), null);
-    ApiKey key = KeyFields.apply(blank, body);
+    ApiKey key = KeyFields.apply(blank, body, guardrailPolicies);
     keys.put(key);
     ObjectNode reply = wrap(key);
     // shown once: only the hash is stored
@@ -205,7 +232,7 @@ public final class AdminHandler implements HttpHandler {
   }
 
   private void patch(ApiKey key, HttpRequest request, ResponseSink sink, String requestId) {
-    ApiKey changed = KeyFields.apply(key, parse(request));
+    ApiKey changed = KeyFields.apply(key, parse(request), guardrailPolicies);
     keys.put(changed);
     authenticator.invalidate(key.keyHash());
     Instant now = clock.instant();

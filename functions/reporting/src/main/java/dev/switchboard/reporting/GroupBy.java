@@ -14,7 +14,11 @@ enum GroupBy {
   KEY,
   USER,
   TAG,
-  API_TYPE;
+  API_TYPE,
+  /**
+   * The guardrail rules that acted, as {@code check:action:on}; a record counts once under each.
+   */
+  GUARDRAIL;
 
   static final String NONE = "(none)";
 
@@ -41,6 +45,13 @@ enum GroupBy {
       case USER -> List.of(orNone(r.user()));
       case TAG -> r.tags().isEmpty() ? List.of(NONE) : r.tags();
       case API_TYPE -> List.of(r.apiType());
+      case GUARDRAIL ->
+          r.guardrails().isEmpty()
+              ? List.of(NONE)
+              : r.guardrails().stream()
+                  .map(g -> g.check() + ":" + g.action() + ":" + g.on())
+                  .distinct()
+                  .toList();
     };
   }
 
