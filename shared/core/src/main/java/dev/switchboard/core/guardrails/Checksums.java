@@ -32,6 +32,32 @@ final class Checksums {
     return sum % 10 == 0;
   }
 
+  /**
+   * Whether {@code text} has at least {@code digits} digits with at most one separator (a space, a
+   * dash, a dot, a colon or a slash) between any two: a cheap test before a number pattern.
+   */
+  static boolean hasDigitRun(String text, int digits) {
+    int run = 0;
+    boolean separated = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++run >= digits) {
+          return true;
+        }
+        separated = false;
+      } else if (!separated
+          && run > 0
+          && (c == ' ' || c == '-' || c == '.' || c == ':' || c == '/')) {
+        separated = true;
+      } else {
+        run = 0;
+        separated = false;
+      }
+    }
+    return false;
+  }
+
   /** IBAN lengths by country, from the SWIFT IBAN registry. */
   private static final Map<String, Integer> IBAN_LENGTHS =
       Map.ofEntries(

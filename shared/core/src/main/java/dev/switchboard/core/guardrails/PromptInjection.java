@@ -2,6 +2,7 @@ package dev.switchboard.core.guardrails;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * A heuristic for prompt injection: phrasings that try to override the instructions a model was
@@ -55,5 +56,24 @@ final class PromptInjection {
                   + "|<</?SYS>>",
               FLAGS));
 
-  static final Check CHECK = new PatternCheck("PROMPT_INJECTION", s -> true, PATTERNS);
+  /** For each pattern, words (lower case) one of which every match contains. */
+  private static final List<String[]> HINTS =
+      List.of(
+          new String[] {"ignore", "disregard", "forget", "override", "bypass", "skip"},
+          new String[] {
+            "reveal", "show", "print", "repeat", "output", "display", "leak", "dump", "tell"
+          },
+          new String[] {"now"},
+          new String[] {"anything", "dan", "jailbreak"},
+          new String[] {"pretend", "act", "imagine"},
+          new String[] {"now"},
+          new String[] {"<|", "inst]", "<<"});
+
+  static final Check CHECK =
+      PatternCheck.of(
+          "PROMPT_INJECTION",
+          s -> true,
+          IntStream.range(0, PATTERNS.size())
+              .mapToObj(i -> PatternCheck.Scan.hintedIgnoringCase(PATTERNS.get(i), HINTS.get(i)))
+              .toArray(PatternCheck.Scan[]::new));
 }
