@@ -32,6 +32,7 @@ import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import dev.switchboard.core.usage.UsageSettings;
 import dev.switchboard.core.usage.UsageStore;
+import dev.switchboard.providers.bedrock.BedrockGuardrail;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
@@ -256,7 +257,8 @@ record Gateway(
             clock,
             System::nanoTime,
             log::failure,
-            Guardrails.from(env, null));
+            Guardrails.from(
+                env, BedrockGuardrail.from(env, settings.upstream().timeouts().connect())));
     Embeddings embeddings =
         new Embeddings(
             planner,

@@ -1,11 +1,14 @@
 package dev.switchboard.core.guardrails;
 
+import dev.switchboard.core.error.ErrorKind;
+import dev.switchboard.core.error.GatewayException;
 import java.util.List;
 
 /**
  * An Amazon Bedrock guardrail, by id and version: AWS's managed content filters, denied topics,
  * word filters and PII. Redaction takes the text as the guardrail masked it; a guardrail that
- * intervened without masking redacts the whole text as {@code [GUARDRAIL]}.
+ * intervened without masking redacts the whole text as {@code [GUARDRAIL]}. When the service cannot
+ * be reached the request fails closed: a 503 {@code guardrail_unavailable}.
  */
 final class BedrockCheck implements Check {
 
@@ -31,7 +34,16 @@ final class BedrockCheck implements Check {
     if (text.isEmpty()) {
       return Inspection.CLEAN;
     }
-    RemoteGuardrail.Verdict verdict = remote.apply(id, version, output, text);
+    RemoteGuardrail.Verdict verdict;
+    try {
+      verdict = remote.apply(id, version, output, text);
+    } catch (RuntimeException e) {
+      // fails closed: a request the operator wanted checked is not served unchecked
+      throw new GatewayException(
+          ErrorKind.UNAVAILABLE,
+          "guardrail_unavailable",
+          "The guardrail service could not check the " + (output ? "answer" : "request") + ".");
+    }
     if (!verdict.intervened()) {
       return Inspection.CLEAN;
     }

@@ -130,7 +130,8 @@ public final class OutputGuard {
    * The stream ended: the whole answer is checked, then whatever was held is sent (redacted under
    * the buffer).
    *
-   * @return the error to end the stream with when a rule blocked the answer, else null
+   * @return the error to end the stream with when a rule blocked the answer (or a remote check
+   *     could not be made), else null
    */
   public GatewayException finish() {
     Map<Integer, String> finalTexts = new LinkedHashMap<>();
@@ -140,6 +141,8 @@ public final class OutputGuard {
       arguments.forEach((k, a) -> finalArgs.put(k, inspect(a.toString())));
     } catch (Blocked b) {
       return b.error();
+    } catch (GatewayException unavailable) {
+      return unavailable;
     }
     switch (mode) {
       case BUFFER -> {

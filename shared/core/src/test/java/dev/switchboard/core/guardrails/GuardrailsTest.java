@@ -164,4 +164,48 @@ class GuardrailsTest {
     assertThat(out.messages().get(1).toolCalls().toString()).contains("[EMAIL]");
     assertThat(request.body().toString()).contains("a@b.example");
   }
+
+  @Test
+  void aBedrockRuleTakesTheGuardrailsMaskingAndFailsClosedWhenItCannotBeReached() {
+    List<String> calls = new java.util.ArrayList<>();
+    RemoteGuardrail remote =
+        (id, version, output, text) -> {
+          calls.add(id + "@" + version + (output ? " output" : " input"));
+          if (text.contains("down")) {
+            throw new IllegalStateException("unreachable");
+          }
+          if (text.contains("topic")) {
+            return new RemoteGuardrail.Verdict(true, null);
+          }
+          return text.contains("@")
+              ? new RemoteGuardrail.Verdict(true, text.replace("a@b.example", "{EMAIL}"))
+              : new RemoteGuardrail.Verdict(false, null);
+        };
+    Guardrails config =
+        Guardrails.parse(
+            """
+            {"policies": {"aws": [
+              {"check": "bedrock", "name": "aws-pii", "guardrail_id": "gr-1",
+               "guardrail_version": "3", "on": "input", "action": "redact"}]},
+             "default": ["aws"]}
+            """,
+            remote);
+    List<Rule> rules = config.applying(List.of(), List.of(), null).input();
+    Triggered triggered = new Triggered();
+
+    ChatRequest out = InputGuard.apply(rules, request("mail a@b.example"), triggered);
+    assertThat(out.messages().get(0).text()).isEqualTo("mail {EMAIL}");
+    assertThat(calls).containsExactly("gr-1@3 input");
+    assertThat(InputGuard.apply(rules, request("the topic"), triggered).messages().get(0).text())
+        .isEqualTo("[GUARDRAIL]");
+    assertThat(triggered.events())
+        .containsExactly(new GuardrailEvent("aws-pii", "redact", "input"));
+    assertThatThrownBy(() -> InputGuard.apply(rules, request("service down"), new Triggered()))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.kind().status()).isEqualTo(503);
+              assertThat(e.code()).isEqualTo("guardrail_unavailable");
+            });
+  }
 }
