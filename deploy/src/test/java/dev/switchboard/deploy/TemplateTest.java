@@ -101,6 +101,9 @@ class TemplateTest {
                   + " if BedrockEnabled",
               "bedrock:CountTokens on"
                   + " arn:${AWS::Partition}:bedrock:*:${AWS::AccountId}:inference-profile/*"
+                  + " if BedrockEnabled",
+              "bedrock:ApplyGuardrail on"
+                  + " arn:${AWS::Partition}:bedrock:*:${AWS::AccountId}:guardrail/*"
                   + " if BedrockEnabled"),
           ADMIN,
           Set.of(

@@ -15,6 +15,8 @@ import dev.switchboard.core.budget.PicoUsd;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.guardrails.Guardrails;
+import dev.switchboard.core.guardrails.RemoteGuardrail;
 import dev.switchboard.identity.Caller;
 import dev.switchboard.identity.Role;
 import dev.switchboard.identity.TokenVerifier;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The admin function: {@code /admin/keys} for management (admin-role) keys and, when OIDC sign-in
@@ -69,6 +72,7 @@ public final class AdminHandler implements HttpHandler {
   private final JsonResponses responses;
   private final Clock clock;
   private final SecureRandom random;
+  private final Set<String> guardrailPolicies;
 
   AdminHandler(
       KeyRegistry keys,
@@ -78,6 +82,23 @@ public final class AdminHandler implements HttpHandler {
       ObjectMapper mapper,
       Clock clock,
       SecureRandom random) {
+    this(keys, budgets, audit, tokens, mapper, clock, random, Set.of());
+  }
+
+  /**
+   * @param guardrailPolicies the guardrail policies configured ({@code GUARDRAILS}): the names a
+   *     key may be attached to
+   */
+  AdminHandler(
+      KeyRegistry keys,
+      BudgetStore budgets,
+      AuditLog audit,
+      Optional<TokenVerifier> tokens,
+      ObjectMapper mapper,
+      Clock clock,
+      SecureRandom random,
+      Set<String> guardrailPolicies) {
+    this.guardrailPolicies = Set.copyOf(guardrailPolicies);
     this.keys = keys;
     this.budgets = budgets;
     this.audit = audit;
@@ -105,8 +126,16 @@ public final class AdminHandler implements HttpHandler {
         settings.identity().map(identity -> new TokenVerifier(identity, clock)),
         new ObjectMapper(),
         clock,
-        new SecureRandom());
+        new SecureRandom(),
+        // bedrock rules are checked by the gateway; here only the names matter
+        Guardrails.from(env, BEDROCK_NOT_CALLED).names());
   }
+
+  /** Never called: the admin API only reads the policies' names. */
+  private static final RemoteGuardrail BEDROCK_NOT_CALLED =
+      (id, version, output, text) -> {
+        throw new IllegalStateException("the admin API evaluates no guardrail");
+      };
 
   @Override
   public void handle(HttpRequest request, ResponseSink sink) {
@@ -226,7 +255,7 @@ public final class AdminHandler implements HttpHandler {
     ApiKey blank =
         new ApiKey(
             hash, ApiKeys.idOf(hash), "", null, ApiKey.Role.USER, false, clock.instant(), null);
-    ApiKey key = KeyFields.apply(blank, body);
+    ApiKey key = KeyFields.apply(blank, body, guardrailPolicies);
     keys.put(key);
     record(caller, "key.created", key.id(), fieldNames(asked));
     ObjectNode reply = wrap(key);
@@ -379,7 +408,7 @@ public final class AdminHandler implements HttpHandler {
       Caller caller, ApiKey key, HttpRequest request, ResponseSink sink, String requestId) {
     JsonNode asked = parse(request);
     JsonNode body = caller.role() == Role.MEMBER ? memberBody(caller, (ObjectNode) asked) : asked;
-    ApiKey changed = KeyFields.apply(key, body);
+    ApiKey changed = KeyFields.apply(key, body, guardrailPolicies);
     keys.put(changed);
     record(caller, "key.changed", key.id(), fieldNames(asked));
     authenticator.invalidate(key.keyHash());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.JsonNumbers;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.KeyAccess;
+import dev.switchboard.core.auth.KeyGuardrails;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.core.error.GatewayException;
@@ -43,7 +44,9 @@ final class KeyFields {
           "allowed_providers",
           "denied_providers",
           "allowed_tools",
-          "denied_tools");
+          "denied_tools",
+          "guardrails",
+          "guardrails_allowed");
 
   /** An MCP tool pattern: {@code server/tool}, or {@code server}, with {@code *} wildcards. */
   private static final java.util.regex.Pattern TOOL_PATTERN =
@@ -56,6 +59,14 @@ final class KeyFields {
 
   /** {@code key} with the fields present in {@code body} replaced; absent fields stay. */
   static ApiKey apply(ApiKey key, JsonNode body) {
+    return apply(key, body, Set.of());
+  }
+
+  /**
+   * {@code key} with the fields present in {@code body} replaced; absent fields stay. {@code
+   * policies} are the guardrail policies configured: a key may name no other.
+   */
+  static ApiKey apply(ApiKey key, JsonNode body, Set<String> policies) {
     if (body == null || !body.isObject()) {
       throw GatewayException.invalidParam(null, "The body must be a JSON object.");
     }
@@ -94,6 +105,13 @@ final class KeyFields {
             body.has("denied_providers") ? strings(body, "denied_providers") : a.deniedProviders(),
             body.has("allowed_tools") ? toolPatterns(body, "allowed_tools") : a.allowedTools(),
             body.has("denied_tools") ? toolPatterns(body, "denied_tools") : a.deniedTools());
+    KeyGuardrails g = key.guardrails();
+    KeyGuardrails guardrails =
+        new KeyGuardrails(
+            body.has("guardrails") ? policies(body, "guardrails", policies) : g.attached(),
+            body.has("guardrails_allowed")
+                ? policies(body, "guardrails_allowed", policies)
+                : g.allowed());
     return new ApiKey(
         key.keyHash(),
         key.id(),
@@ -106,7 +124,29 @@ final class KeyFields {
         expiresAt,
         limits,
         access,
-        key.cacheTtl());
+        key.cacheTtl(),
+        guardrails);
+  }
+
+  /** A list of guardrail policy names, each one the operator configured. */
+  private static List<String> policies(JsonNode body, String field, Set<String> policies) {
+    List<String> names = List.copyOf(strings(body, field));
+    for (int i = 0; i < names.size(); i++) {
+      if (!policies.contains(names.get(i))) {
+        throw GatewayException.invalidParam(
+            field + "[" + i + "]",
+            "'"
+                + field
+                + "["
+                + i
+                + "]' names no configured guardrail policy (GUARDRAILS: "
+                + (policies.isEmpty()
+                    ? "none"
+                    : String.join(", ", policies.stream().sorted().toList()))
+                + ").");
+      }
+    }
+    return names;
   }
 
   /** The key as the admin API shows it: everything but the hash. */
@@ -136,6 +176,12 @@ final class KeyFields {
     list(o.putArray("denied_providers"), access.deniedProviders());
     list(o.putArray("allowed_tools"), access.allowedTools());
     list(o.putArray("denied_tools"), access.deniedTools());
+    key.guardrails().attached().forEach(o.putArray("guardrails")::add);
+    if (key.guardrails().attached().isEmpty()) {
+      o.putArray("guardrails");
+    }
+    ArrayNode allowed = o.putArray("guardrails_allowed");
+    key.guardrails().allowed().forEach(allowed::add);
     return o;
   }
 

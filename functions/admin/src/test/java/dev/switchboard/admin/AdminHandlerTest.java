@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,7 +38,8 @@ class AdminHandlerTest {
           Optional.empty(),
           JSON,
           Clock.fixed(NOW, ZoneOffset.UTC),
-          new SecureRandom());
+          new SecureRandom(),
+          Set.of("no-secrets", "pii-redact"));
 
   AdminHandlerTest() {
     String hash = ApiKeys.hash(ADMIN_SECRET);
@@ -124,5 +126,35 @@ class AdminHandlerTest {
 
     assertThat(sink.status).as(sink.body()).isEqualTo(400);
     assertThat(error(sink).path("param").asText()).isEqualTo("denied_tools[0]");
+  }
+
+  @Test
+  void aKeyIsAttachedToConfiguredGuardrailPoliciesAndNoOthers() throws Exception {
+    RecordingSink created =
+        call(
+            "POST",
+            "/admin/keys",
+            "{\"name\":\"g\",\"guardrails\":[\"pii-redact\",\"no-secrets\"],"
+                + "\"guardrails_allowed\":[\"pii-redact\"]}");
+    assertThat(created.status).as(created.body()).isEqualTo(201);
+    JsonNode data = JSON.readTree(created.body()).path("data");
+    // in the order given: policies apply in it
+    assertThat(data.path("guardrails").toString()).isEqualTo("[\"pii-redact\",\"no-secrets\"]");
+    assertThat(data.path("guardrails_allowed").toString()).isEqualTo("[\"pii-redact\"]");
+    String id = data.path("id").asText();
+    assertThat(keys.findById(id))
+        .hasValueSatisfying(
+            k -> assertThat(k.guardrails().attached()).containsExactly("pii-redact", "no-secrets"));
+
+    RecordingSink unknown =
+        call("PATCH", "/admin/keys/" + id, "{\"guardrails\":[\"no-secrets\",\"typo\"]}");
+    assertThat(unknown.status).as(unknown.body()).isEqualTo(400);
+    assertThat(error(unknown).path("param").asText()).isEqualTo("guardrails[1]");
+
+    RecordingSink cleared = call("PATCH", "/admin/keys/" + id, "{\"guardrails\":[]}");
+    assertThat(cleared.status).as(cleared.body()).isEqualTo(200);
+    assertThat(JSON.readTree(cleared.body()).at("/data/guardrails").size()).isZero();
+    assertThat(JSON.readTree(cleared.body()).at("/data/guardrails_allowed/0").asText())
+        .isEqualTo("pii-redact");
   }
 }

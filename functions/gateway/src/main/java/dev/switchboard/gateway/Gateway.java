@@ -17,6 +17,7 @@ import dev.switchboard.core.chat.Settlements;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.config.Variables;
 import dev.switchboard.core.embeddings.Embeddings;
+import dev.switchboard.core.guardrails.Guardrails;
 import dev.switchboard.core.mcp.McpProxy;
 import dev.switchboard.core.mcp.McpServers;
 import dev.switchboard.core.responses.ResponseArchive;
@@ -33,6 +34,7 @@ import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import dev.switchboard.core.usage.UsageSettings;
 import dev.switchboard.core.usage.UsageStore;
+import dev.switchboard.providers.bedrock.BedrockGuardrail;
 import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoCacheStore;
@@ -252,7 +254,16 @@ record Gateway(
             settings.reservationExpiry(),
             slicePolicy(settings.sliceIdle()));
     ChatCompletion completion =
-        new ChatCompletion(chat, admission, cache, recorder, clock, System::nanoTime, log::failure);
+        new ChatCompletion(
+            chat,
+            admission,
+            cache,
+            recorder,
+            clock,
+            System::nanoTime,
+            log::failure,
+            Guardrails.from(
+                env, BedrockGuardrail.from(env, settings.upstream().timeouts().connect())));
     Embeddings embeddings =
         new Embeddings(
             planner,

@@ -58,6 +58,15 @@ final class GenerationRoute {
     d.put("model_requested", r.modelRequested());
     d.put("provider_name", r.provider());
     d.put("api_type", r.apiType());
+    var guardrails = d.putArray("guardrails");
+    r.guardrails()
+        .forEach(
+            g ->
+                guardrails
+                    .addObject()
+                    .put("check", g.check())
+                    .put("action", g.action())
+                    .put("on", g.on()));
     if (r.cost() == null) {
       // an unpriced model: the cost is unknown
       d.putNull("total_cost");

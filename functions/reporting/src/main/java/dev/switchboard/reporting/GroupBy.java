@@ -18,7 +18,11 @@ enum GroupBy {
   /** The MCP server of a tool call; every other record is {@value #NONE}. */
   SERVER,
   /** The MCP tool of a tool call, as {@code server/tool}; every other record is {@value #NONE}. */
-  TOOL;
+  TOOL,
+  /**
+   * The guardrail rules that acted, as {@code check:action:on}; a record counts once under each.
+   */
+  GUARDRAIL;
 
   static final String NONE = "(none)";
 
@@ -49,6 +53,13 @@ enum GroupBy {
       case TOOL ->
           List.of(
               r.tool() == null ? NONE : orNone(r.tool().server()) + "/" + orNone(r.tool().name()));
+      case GUARDRAIL ->
+          r.guardrails().isEmpty()
+              ? List.of(NONE)
+              : r.guardrails().stream()
+                  .map(g -> g.check() + ":" + g.action() + ":" + g.on())
+                  .distinct()
+                  .toList();
     };
   }
 

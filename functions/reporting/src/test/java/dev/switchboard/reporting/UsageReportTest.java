@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.chat.Cost;
 import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.guardrails.GuardrailEvent;
 import dev.switchboard.core.usage.UsageRecord;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -177,6 +178,52 @@ class UsageReportTest {
         null,
         UsageRecord.MCP,
         new UsageRecord.Tool(server, tool, 100, 200));
+  }
+
+  @Test
+  void groupsByTheGuardrailRulesThatActedCountingARecordUnderEach() {
+    UsageRecord clean = record("2025-03-01", null, List.of(), "1", 1);
+    UsageRecord base = record("2025-03-01", null, List.of(), "2", 2);
+    UsageRecord flagged =
+        new UsageRecord(
+            base.requestId(),
+            base.generationId(),
+            base.keyId(),
+            base.keyName(),
+            base.owner(),
+            base.tags(),
+            base.user(),
+            base.modelRequested(),
+            base.model(),
+            base.provider(),
+            base.attempts(),
+            base.status(),
+            base.errorType(),
+            base.streamed(),
+            base.cancelled(),
+            base.finishReason(),
+            base.usage(),
+            base.usageEstimated(),
+            base.cost(),
+            base.cacheHit(),
+            base.startedAt(),
+            base.finishedAt(),
+            base.timeToFirstToken(),
+            base.latency(),
+            base.generationTime(),
+            base.sessionId(),
+            base.apiType(),
+            List.of(
+                new GuardrailEvent("email", "flag", "input"),
+                new GuardrailEvent("prompt_injection", "flag", "input")));
+
+    List<UsageReport.Row> rows = UsageReport.rows(List.of(clean, flagged), GroupBy.GUARDRAIL);
+
+    assertThat(rows)
+        .extracting(UsageReport.Row::group)
+        .containsExactlyInAnyOrder("(none)", "email:flag:input", "prompt_injection:flag:input");
+    assertThat(rows).allMatch(r -> r.requests() == 1);
+    assertThat(GroupBy.parse("guardrail")).hasValue(GroupBy.GUARDRAIL);
   }
 
   @Test

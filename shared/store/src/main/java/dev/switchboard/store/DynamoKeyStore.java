@@ -2,6 +2,7 @@ package dev.switchboard.store;
 
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.KeyAccess;
+import dev.switchboard.core.auth.KeyGuardrails;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.KeyRegistry;
 import dev.switchboard.core.auth.ResetPeriod;
@@ -147,6 +148,16 @@ public final class DynamoKeyStore implements KeyRegistry {
                       .getter(i -> i.deniedTools)
                       .setter((i, v) -> i.deniedTools = v))
           .addAttribute(
+              STRINGS,
+              a ->
+                  a.name("guardrails").getter(i -> i.guardrails).setter((i, v) -> i.guardrails = v))
+          .addAttribute(
+              STRINGS,
+              a ->
+                  a.name("guardrailsAllowed")
+                      .getter(i -> i.guardrailsAllowed)
+                      .setter((i, v) -> i.guardrailsAllowed = v))
+          .addAttribute(
               Long.class,
               a ->
                   a.name("cacheTtlSeconds")
@@ -265,6 +276,8 @@ public final class DynamoKeyStore implements KeyRegistry {
     private List<String> allowedTools;
     private List<String> deniedTools;
     private Long cacheTtlSeconds;
+    private List<String> guardrails;
+    private List<String> guardrailsAllowed;
 
     static KeyItem of(ApiKey key) {
       KeyItem item = new KeyItem();
@@ -291,6 +304,9 @@ public final class DynamoKeyStore implements KeyRegistry {
       item.allowedTools = orNull(access.allowedTools());
       item.deniedTools = orNull(access.deniedTools());
       item.cacheTtlSeconds = key.cacheTtl() == null ? null : key.cacheTtl().toSeconds();
+      // in the order the operator gave: policies apply in it
+      item.guardrails = key.guardrails().attached().isEmpty() ? null : key.guardrails().attached();
+      item.guardrailsAllowed = orNull(key.guardrails().allowed());
       return item;
     }
 
@@ -320,7 +336,8 @@ public final class DynamoKeyStore implements KeyRegistry {
               set(deniedTools)),
           cacheTtlSeconds == null || cacheTtlSeconds <= 0
               ? null
-              : Duration.ofSeconds(cacheTtlSeconds));
+              : Duration.ofSeconds(cacheTtlSeconds),
+          new KeyGuardrails(guardrails, guardrailsAllowed));
     }
 
     private static List<String> orNull(Collection<String> values) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.auth.StoreUnavailableException;
 import dev.switchboard.core.chat.Cost;
 import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.guardrails.GuardrailEvent;
 import dev.switchboard.core.usage.UsagePage;
 import dev.switchboard.core.usage.UsageQuery;
 import dev.switchboard.core.usage.UsageRecord;
@@ -228,6 +229,18 @@ public final class DynamoUsageStore implements UsageStore {
       item.put("mcpRequestBytes", n(r.tool().requestBytes()));
       item.put("mcpResponseBytes", n(r.tool().responseBytes()));
     }
+    if (!r.guardrails().isEmpty()) {
+      item.put(
+          "guardrails",
+          AttributeValue.fromL(
+              r.guardrails().stream()
+                  .map(
+                      g ->
+                          AttributeValue.fromM(
+                              Map.of(
+                                  "check", s(g.check()), "action", s(g.action()), "on", s(g.on()))))
+                  .toList()));
+    }
     item.put(Tables.TTL_ATTRIBUTE, n(r.startedAt().plus(retention).getEpochSecond()));
     return item;
   }
@@ -254,6 +267,9 @@ public final class DynamoUsageStore implements UsageStore {
     } else if (value.hasL()) {
       var list = node.putArray("L");
       value.l().forEach(v -> list.add(json(v)));
+    } else if (value.hasM()) {
+      ObjectNode map = node.putObject("M");
+      value.m().forEach((k, v) -> map.set(k, json(v)));
     } else {
       node.put("NULL", true);
     }
@@ -310,7 +326,15 @@ public final class DynamoUsageStore implements UsageStore {
                 str(item, "mcpTool"),
                 num(item, "mcpRequestBytes"),
                 num(item, "mcpResponseBytes"))
-            : null);
+            : null,
+        item.containsKey("guardrails") && item.get("guardrails").hasL()
+            ? item.get("guardrails").l().stream()
+                .map(
+                    g ->
+                        new GuardrailEvent(
+                            g.m().get("check").s(), g.m().get("action").s(), g.m().get("on").s()))
+                .toList()
+            : List.of());
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.chat.Cost;
 import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.guardrails.GuardrailEvent;
 import dev.switchboard.core.usage.UsageQuery;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.testkit.DynaliteEndpoint;
@@ -144,6 +145,61 @@ class DynamoUsageStoreIT {
     assertThat(records).first().isEqualTo(call);
     assertThat(records.get(1).tool()).isNull();
     assertThat(store.itemJson(call).path("mcpTool").path("S").asText()).isEqualTo("read_file");
+  }
+
+  @Test
+  void keepsTheGuardrailsThatActedAndReadsARecordWithoutThemAsNone() throws Exception {
+    UsageRecord r = record("k7", DAY1, "0.1");
+    List<GuardrailEvent> events =
+        List.of(
+            new GuardrailEvent("email", "redact", "output"),
+            new GuardrailEvent("prompt_injection", "flag", "input"));
+    UsageRecord guarded =
+        new UsageRecord(
+            r.requestId(),
+            r.generationId(),
+            r.keyId(),
+            r.keyName(),
+            r.owner(),
+            r.tags(),
+            r.user(),
+            r.modelRequested(),
+            r.model(),
+            r.provider(),
+            r.attempts(),
+            r.status(),
+            r.errorType(),
+            r.streamed(),
+            r.cancelled(),
+            r.finishReason(),
+            r.usage(),
+            r.usageEstimated(),
+            r.cost(),
+            r.cacheHit(),
+            r.startedAt(),
+            r.finishedAt(),
+            r.timeToFirstToken(),
+            r.latency(),
+            r.generationTime(),
+            r.sessionId(),
+            r.apiType(),
+            events);
+    store.put(guarded);
+    store.put(record("k7", DAY1.plusSeconds(1), "0.2"));
+
+    var records =
+        store.query(new UsageQuery(Optional.of("k7"), DAY1, DAY1.plusSeconds(2), 100)).records();
+
+    assertThat(records.get(0)).isEqualTo(guarded);
+    assertThat(records.get(1).guardrails()).isEmpty();
+    // a map's attributes come in no set order: compared as JSON, not as text
+    assertThat(store.itemJson(guarded).path("guardrails"))
+        .isEqualTo(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(
+                    "{\"L\":[{\"M\":{\"check\":{\"S\":\"email\"},\"action\":{\"S\":\"redact\"},"
+                        + "\"on\":{\"S\":\"output\"}}},{\"M\":{\"check\":{\"S\":\"prompt_injection\"},"
+                        + "\"action\":{\"S\":\"flag\"},\"on\":{\"S\":\"input\"}}}]}"));
   }
 
   private static UsageRecord withApiType(UsageRecord r, String apiType) {

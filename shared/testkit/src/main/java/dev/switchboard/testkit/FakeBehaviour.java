@@ -28,7 +28,8 @@ record FakeBehaviour(
     boolean drop,
     String errorType,
     String errorCode,
-    String errorMessage) {
+    String errorMessage,
+    String content) {
 
   static final int DEFAULT_CHUNKS = 8;
   private static final String HEADER_PREFIX = "x-fake-";
@@ -64,7 +65,8 @@ record FakeBehaviour(
         source.bool("drop"),
         source.text("error_type"),
         source.text("error_code"),
-        source.text("error_message"));
+        source.text("error_message"),
+        source.text("content"));
   }
 
   private record Source(JsonNode fake, Headers headers) {

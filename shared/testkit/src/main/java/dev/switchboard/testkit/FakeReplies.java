@@ -250,6 +250,9 @@ final class FakeReplies {
   }
 
   private static String answerText(FakeBehaviour behaviour) {
+    if (behaviour.content() != null && behaviour.content().length() >= behaviour.chunks()) {
+      return behaviour.content();
+    }
     int size = behaviour.contentBytes() >= 0 ? behaviour.contentBytes() : SENTENCE.length();
     // every content chunk carries at least one character
     size = Math.max(size, behaviour.chunks());

@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       60 s, then cut it), {@code malformed_at} N (event N is invalid JSON), {@code no_done} (end
  *       cleanly without {@code [DONE]});
  *   <li>{@code prompt_tokens}, {@code completion_tokens} (default: the number of chunks), {@code
- *       cached_tokens}: usage figures; {@code content_bytes}: length of the answer text;
+ *       cached_tokens}: usage figures; {@code content_bytes}: length of the answer text; {@code
+ *       content}: the answer text itself, split evenly over the chunks (at least one character
+ *       each);
  *   <li>{@code honour_max_tokens}: stop at the request's {@code max_completion_tokens} (else {@code
  *       max_tokens}) as a real upstream does, so {@code completion_tokens} is at most that limit;
  *   <li>{@code tool_call}: call the request's first tool instead of answering with text.

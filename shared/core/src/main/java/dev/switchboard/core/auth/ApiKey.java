@@ -15,6 +15,7 @@ import java.util.List;
  * @param access which models and providers the key may use
  * @param cacheTtl when set, this key's requests use the response cache for this long unless a
  *     request says otherwise; null when caching is only on request
+ * @param guardrails the guardrail policies attached to the key and those its clients may ask for
  */
 public record ApiKey(
     String keyHash,
@@ -28,12 +29,44 @@ public record ApiKey(
     Instant expiresAt,
     KeyLimits limits,
     KeyAccess access,
-    Duration cacheTtl) {
+    Duration cacheTtl,
+    KeyGuardrails guardrails) {
 
   public ApiKey {
     tags = tags == null ? List.of() : List.copyOf(tags);
     limits = limits == null ? KeyLimits.NONE : limits;
     access = access == null ? KeyAccess.ANY : access;
+    guardrails = guardrails == null ? KeyGuardrails.NONE : guardrails;
+  }
+
+  /** A key without guardrail policies of its own. */
+  public ApiKey(
+      String keyHash,
+      String id,
+      String name,
+      String owner,
+      List<String> tags,
+      Role role,
+      boolean disabled,
+      Instant createdAt,
+      Instant expiresAt,
+      KeyLimits limits,
+      KeyAccess access,
+      Duration cacheTtl) {
+    this(
+        keyHash,
+        id,
+        name,
+        owner,
+        tags,
+        role,
+        disabled,
+        createdAt,
+        expiresAt,
+        limits,
+        access,
+        cacheTtl,
+        KeyGuardrails.NONE);
   }
 
   /** A key without tags, limits, access rules or a default cache TTL. */
@@ -89,7 +122,18 @@ public record ApiKey(
   /** The same key under a new secret hash (rotation keeps the id, limits and budget). */
   public ApiKey withHash(String newHash) {
     return new ApiKey(
-        newHash, id, name, owner, tags, role, disabled, createdAt, expiresAt, limits, access,
-        cacheTtl);
+        newHash,
+        id,
+        name,
+        owner,
+        tags,
+        role,
+        disabled,
+        createdAt,
+        expiresAt,
+        limits,
+        access,
+        cacheTtl,
+        guardrails);
   }
 }

@@ -14,7 +14,11 @@ import dev.switchboard.core.cache.StreamAggregate;
 import dev.switchboard.core.cache.StreamReplay;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.error.ErrorBodies;
+import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.guardrails.Guardrails;
+import dev.switchboard.core.guardrails.InputGuard;
+import dev.switchboard.core.guardrails.OutputGuard;
 import dev.switchboard.core.routing.RoutePlan;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
@@ -26,16 +30,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * The chat completion use case, whatever door a request came in by: plan the route and apply the
- * key's access policy; read the cache while the admission reserves the worst case; clamp {@code
- * max_tokens} to what the budget affords; forward (the {@link ChatService} tries the candidates);
- * relay the answer to a {@link ChatReply}; store it in the cache once complete. It hands back a
- * {@link ChatOutcome} whose {@link ChatOutcome#settle() settlement} charges the budget for what was
- * generated (a stream cut off or abandoned included) and writes the usage record, after the
- * response is complete.
+ * key's access policy; apply the input guardrails; read the cache while the admission reserves the
+ * worst case; clamp {@code max_tokens} to what the budget affords; forward (the {@link ChatService}
+ * tries the candidates); relay the answer to a {@link ChatReply} through the output guardrails;
+ * store it in the cache once complete (never a blocked answer). It hands back a {@link ChatOutcome}
+ * whose {@link ChatOutcome#settle() settlement} charges the budget for what was generated (a stream
+ * cut off or abandoned included) and writes the usage record, after the response is complete.
  */
 public final class ChatCompletion {
 
@@ -100,6 +105,7 @@ public final class ChatCompletion {
   private final Clock clock;
   private final LongSupplier nanoTime;
   private final Settlements settlements;
+  private final Guardrails guardrails;
 
   /**
    * @param failures where a settlement that failed is reported, with the request id (the
@@ -113,6 +119,24 @@ public final class ChatCompletion {
       Clock clock,
       LongSupplier nanoTime,
       BiConsumer<String, RuntimeException> failures) {
+    this(chat, admission, cache, recorder, clock, nanoTime, failures, Guardrails.NONE);
+  }
+
+  /**
+   * @param failures where a settlement that failed is reported, with the request id (the
+   *     reservation stays open and the reconciler settles it once it expires)
+   * @param guardrails the configured guardrail policies
+   */
+  public ChatCompletion(
+      ChatService chat,
+      Admission admission,
+      ResponseCache cache,
+      UsageRecorder recorder,
+      Clock clock,
+      LongSupplier nanoTime,
+      BiConsumer<String, RuntimeException> failures,
+      Guardrails guardrails) {
+    this.guardrails = guardrails;
     this.chat = chat;
     this.admission = admission;
     this.cache = cache;
@@ -144,7 +168,13 @@ public final class ChatCompletion {
   }
 
   private ChatOutcome serve(Call call, ChatReply reply, ChatTrace trace) {
-    ChatRequest request = call.request();
+    Guardrails.Applied rules =
+        guardrails.applying(
+            call.key().guardrails().attached(),
+            call.key().guardrails().allowed(),
+            call.request().body().get(Guardrails.REQUEST_FIELD));
+    ChatRequest request = guarded(call.request(), rules, trace);
+    OutputGuard output = rules.output().isEmpty() ? null : outputGuard(rules, trace);
     // the key's model and provider lists, before anything is admitted or forwarded
     RoutePlan plan = AccessPolicy.restrict(call.key(), chat.plan(request));
     // the primary model names the cache entry: a fallback's answer stands for the model asked for.
@@ -174,39 +204,101 @@ public final class ChatCompletion {
     trace.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
     reply.cache(cached.headers());
     if (cached instanceof CacheLookup.Hit hit) {
-      return replay(hit, primary, reply, trace);
+      return replay(hit, primary, reply, trace, rules);
     }
     CacheLookup.Miss miss = cached instanceof CacheLookup.Miss m ? m : null;
-    return request.stream() ? stream(plan, miss, reply, trace) : complete(plan, miss, reply, trace);
+    return request.stream()
+        ? stream(plan, miss, reply, trace, rules)
+        : complete(plan, miss, reply, trace, output);
+  }
+
+  /**
+   * The request as it goes on: without the client's guardrails field, checked by the input rules,
+   * and, when its answer is checked, translated rather than relayed in a provider's own events (the
+   * checks read the neutral chunks).
+   */
+  private static ChatRequest guarded(
+      ChatRequest request, Guardrails.Applied rules, ChatTrace trace) {
+    if (request.body().has(Guardrails.REQUEST_FIELD)) {
+      ObjectNode body = request.body().deepCopy();
+      body.remove(Guardrails.REQUEST_FIELD);
+      request =
+          new ChatRequest(
+              request.model(),
+              request.messages(),
+              request.stream(),
+              request.includeUsage(),
+              request.maxTokens(),
+              request.user(),
+              body,
+              request.nativeRequest());
+    }
+    if (!rules.output().isEmpty() && request.nativeRequest() != null) {
+      if (request.nativeRequest().required()) {
+        throw new GatewayException(
+            ErrorKind.INVALID_REQUEST,
+            "guardrail_unsupported",
+            "This request uses features only "
+                + request.nativeRequest().api().family()
+                + " serves, whose answers the key's output guardrails cannot check.",
+            null,
+            null);
+      }
+      request = request.withNative(null);
+    }
+    return InputGuard.apply(rules.input(), request, trace.guardrails);
+  }
+
+  private static OutputGuard outputGuard(Guardrails.Applied rules, ChatTrace trace) {
+    return new OutputGuard(rules.output(), trace.guardrails, chunk -> {});
   }
 
   private ChatOutcome complete(
-      RoutePlan plan, CacheLookup.Miss miss, ChatReply reply, ChatTrace trace) {
+      RoutePlan plan, CacheLookup.Miss miss, ChatReply reply, ChatTrace trace, OutputGuard output) {
     ChatResult result =
         trace.forward(() -> chat.complete(plan, trace.generationId, trace.attempts));
     trace.used(result.model(), result.usage(), result.usageEstimated());
+    // a blocked answer is a 403, charged for what was generated and never stored
+    ObjectNode body = output == null ? result.body() : output.completion(result.body());
     // stored before it is sent, so a client that repeats the request at once finds it
     if (miss != null) {
-      cache.store(miss, result.body());
+      cache.store(miss, body);
     }
-    boolean gone = !delivered(() -> reply.completion(result.body(), result.model(), trace.calls()));
-    return trace.outcome(
-        finishReason(result.body()), null, null, gone, content(result.body()), null);
+    boolean gone = !delivered(() -> reply.completion(body, result.model(), trace.calls()));
+    return trace.outcome(finishReason(body), null, null, gone, content(body), null);
   }
 
   private ChatOutcome stream(
-      RoutePlan plan, CacheLookup.Miss miss, ChatReply reply, ChatTrace trace) {
+      RoutePlan plan,
+      CacheLookup.Miss miss,
+      ChatReply reply,
+      ChatTrace trace,
+      Guardrails.Applied rules) {
     trace.streamed = true;
     // a stream is stored as the completion it amounts to, once it has been relayed in full
     StreamAggregate aggregate = miss == null ? null : new StreamAggregate();
+    Consumer<ObjectNode> deliver =
+        chunk -> {
+          if (aggregate != null) {
+            aggregate.accept(chunk);
+          }
+          reply.chunk(chunk);
+        };
+    // the output guardrails sit between the router and the writer: what they hold back is neither
+    // sent nor stored
+    OutputGuard guard =
+        rules.output().isEmpty()
+            ? null
+            : new OutputGuard(rules.output(), trace.guardrails, deliver);
     ChunkSink out =
         new ChunkSink() {
           @Override
           public void accept(ObjectNode chunk) {
-            if (aggregate != null) {
-              aggregate.accept(chunk);
+            if (guard != null) {
+              guard.accept(chunk);
+            } else {
+              deliver.accept(chunk);
             }
-            reply.chunk(chunk);
           }
 
           @Override
@@ -231,6 +323,12 @@ public final class ChatCompletion {
       trace.used(trace.served, cut, tally.reported().isEmpty());
       return trace.outcome(
           tally.finishReason(), null, null, true, tally.generated(), ttft(tally, trace));
+    } catch (OutputGuard.Blocked blocked) {
+      // a window check stopped the stream: billed for what was generated, like a cut-off stream
+      StreamTally tally = trace.tally();
+      Usage cut = tally.usage(TokenEstimate.ofPrompt(plan.request()));
+      trace.used(trace.served, cut, tally.reported().isEmpty());
+      return blockedStream(blocked.error(), reply, trace, tally);
     } catch (GatewayException e) {
       if (!reply.started()) {
         throw e;
@@ -250,6 +348,10 @@ public final class ChatCompletion {
           !delivered(() -> reply.broken(errorChunk(trace, result.model(), broken), broken));
       return trace.outcome("error", broken, null, gone, tally.generated(), ttft(tally, trace));
     }
+    GatewayException blocked = guard == null ? null : guard.finish();
+    if (blocked != null) {
+      return blockedStream(blocked, reply, trace, tally);
+    }
     boolean gone =
         !delivered(
             () -> {
@@ -264,27 +366,74 @@ public final class ChatCompletion {
         tally.finishReason(), null, null, gone, tally.generated(), ttft(tally, trace));
   }
 
-  /** Answers from the cache: no upstream call, nothing charged (the rate window counted it). */
-  private ChatOutcome replay(CacheLookup.Hit hit, Model model, ChatReply reply, ChatTrace trace) {
-    ObjectNode body = hit.body(trace.generationId, model);
-    ChatResult result = hit.result(model, body);
+  /**
+   * A stream the output guardrails blocked: a plain 403 when nothing had been sent yet, else its
+   * error event ends it. Never stored in the cache.
+   */
+  private ChatOutcome blockedStream(
+      GatewayException blocked, ChatReply reply, ChatTrace trace, StreamTally tally) {
+    if (!reply.started()) {
+      boolean gone = !delivered(() -> reply.refused(blocked));
+      return trace.outcome("error", blocked, null, gone, "", null);
+    }
+    boolean gone =
+        !delivered(() -> reply.broken(errorChunk(trace, trace.served, blocked), blocked));
+    return trace.outcome("error", blocked, null, gone, tally.generated(), ttft(tally, trace));
+  }
+
+  /**
+   * Answers from the cache: no upstream call, nothing charged (the rate window counted it). The
+   * output guardrails of this request check the stored answer too: it may have been stored under
+   * another key's policies.
+   */
+  private ChatOutcome replay(
+      CacheLookup.Hit hit,
+      Model model,
+      ChatReply reply,
+      ChatTrace trace,
+      Guardrails.Applied rules) {
+    ObjectNode stored = hit.body(trace.generationId, model);
+    ChatResult result = hit.result(model, stored);
     trace.cached(result.usage());
     if (!trace.call.streamed()) {
+      ObjectNode body =
+          rules.output().isEmpty()
+              ? stored
+              : new OutputGuard(rules.output(), trace.guardrails, c -> {}).completion(stored);
       boolean gone = !delivered(() -> reply.completion(body, null, 0));
       return trace.outcome(finishReason(body), null, null, gone, content(body), null);
     }
     trace.streamed = true;
     StreamTally tally = new StreamTally(nanoTime);
+    OutputGuard guard =
+        rules.output().isEmpty()
+            ? null
+            : new OutputGuard(rules.output(), trace.guardrails, reply::chunk);
+    GatewayException[] blocked = {null};
     boolean gone =
         !delivered(
             () -> {
-              for (ObjectNode chunk : StreamReplay.chunks(body)) {
-                tally.observe(chunk);
-                reply.chunk(chunk);
+              try {
+                for (ObjectNode chunk : StreamReplay.chunks(stored)) {
+                  tally.observe(chunk);
+                  if (guard == null) {
+                    reply.chunk(chunk);
+                  } else {
+                    guard.accept(chunk);
+                  }
+                }
+                blocked[0] = guard == null ? null : guard.finish();
+              } catch (OutputGuard.Blocked b) {
+                blocked[0] = b.error();
               }
-              reply.done();
-              reply.finish();
+              if (blocked[0] == null) {
+                reply.done();
+                reply.finish();
+              }
             });
+    if (blocked[0] != null) {
+      return blockedStream(blocked[0], reply, trace, tally);
+    }
     return trace.outcome(
         tally.finishReason(), null, null, gone, tally.generated(), ttft(tally, trace));
   }

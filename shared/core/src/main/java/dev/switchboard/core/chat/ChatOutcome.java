@@ -2,6 +2,7 @@ package dev.switchboard.core.chat;
 
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.guardrails.GuardrailEvent;
 import dev.switchboard.core.routing.Attempt;
 import dev.switchboard.core.usage.UsageRecord;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.List;
  * @param timeToFirstToken from receiving the request to the first content relayed (streams only),
  *     or null
  * @param generationTime from the first upstream call to the end of the last
+ * @param guardrails the guardrail rules that acted on the request, never what they matched
  */
 public record ChatOutcome(
     ChatCompletion.Call call,
@@ -46,10 +48,12 @@ public record ChatOutcome(
     CharSequence generated,
     Duration timeToFirstToken,
     Duration generationTime,
-    Settlement settlement) {
+    Settlement settlement,
+    List<GuardrailEvent> guardrails) {
 
   public ChatOutcome {
     attempts = List.copyOf(attempts);
+    guardrails = guardrails == null ? List.of() : List.copyOf(guardrails);
   }
 
   /**

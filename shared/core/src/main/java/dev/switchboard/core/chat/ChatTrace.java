@@ -3,6 +3,7 @@ package dev.switchboard.core.chat;
 import dev.switchboard.core.budget.Admission;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.guardrails.Triggered;
 import dev.switchboard.core.routing.Attempt;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,9 @@ final class ChatTrace {
 
   /** The serving attempt's, once one serves. */
   volatile StreamTally tally;
+
+  /** The guardrail rules that acted so far. */
+  final Triggered guardrails = new Triggered();
 
   Admission.Ticket ticket;
   String cacheStatus;
@@ -102,6 +106,7 @@ final class ChatTrace {
         generated,
         ttft,
         generation,
-        o -> settlements.settle(charged, billedAt, bill, o));
+        o -> settlements.settle(charged, billedAt, bill, o),
+        guardrails.events());
   }
 }

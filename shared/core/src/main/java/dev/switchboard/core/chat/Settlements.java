@@ -132,6 +132,7 @@ public final class Settlements {
         latency,
         o.generationTime(),
         call.sessionId(),
-        call.apiType());
+        call.apiType(),
+        o.guardrails());
   }
 }

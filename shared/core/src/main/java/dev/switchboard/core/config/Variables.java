@@ -60,6 +60,12 @@ public final class Variables {
   /** The upstream MCP servers the gateway fronts at {@code /mcp/{server}}, as a JSON object. */
   public static final String MCP_SERVERS = "MCP_SERVERS";
 
+  /** The guardrail policies as JSON (docs/GUARDRAILS.md); the gateway and the admin API read it. */
+  public static final String GUARDRAILS = "GUARDRAILS";
+
+  /** The same JSON in a file, when it is too long for an environment variable. */
+  public static final String GUARDRAILS_FILE = "GUARDRAILS_FILE";
+
   /**
    * The origin browsers may read responses from ({@code *} for any), sent as {@code
    * Access-Control-Allow-Origin} on every response: API Gateway answers the preflight, but with a

@@ -2,6 +2,7 @@ package dev.switchboard.core.usage;
 
 import dev.switchboard.core.chat.Cost;
 import dev.switchboard.core.chat.Usage;
+import dev.switchboard.core.guardrails.GuardrailEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,6 +40,8 @@ import java.util.List;
  *     #RESPONSES}, {@value #EMBEDDINGS}, {@value #MCP} (a record stored before doors were recorded
  *     reads as {@value #CHAT})
  * @param tool the MCP tool call this record is of, or null for every other door
+ * @param guardrails the guardrail rules that acted on the request ({@code check}, {@code action},
+ *     {@code on}), never what they matched; empty when none did
  */
 public record UsageRecord(
     String requestId,
@@ -68,7 +71,8 @@ public record UsageRecord(
     Duration generationTime,
     String sessionId,
     String apiType,
-    Tool tool) {
+    Tool tool,
+    List<GuardrailEvent> guardrails) {
 
   /** The api type of {@code /v1/chat/completions}. */
   public static final String CHAT = "chat";
@@ -102,9 +106,10 @@ public record UsageRecord(
     usage = usage == null ? Usage.NONE : usage;
     latency = latency == null ? Duration.ZERO : latency;
     generationTime = generationTime == null ? Duration.ZERO : generationTime;
+    guardrails = guardrails == null ? List.of() : List.copyOf(guardrails);
   }
 
-  /** A record of a model door ({@code tool} null). */
+  /** A record of a model door no guardrail acted on. */
   public UsageRecord(
       String requestId,
       String generationId,
@@ -161,7 +166,132 @@ public record UsageRecord(
         generationTime,
         sessionId,
         apiType,
-        null);
+        null,
+        List.of());
+  }
+
+  /** A record of an MCP tool call. */
+  public UsageRecord(
+      String requestId,
+      String generationId,
+      String keyId,
+      String keyName,
+      String owner,
+      List<String> tags,
+      String user,
+      String modelRequested,
+      String model,
+      String provider,
+      int attempts,
+      int status,
+      String errorType,
+      boolean streamed,
+      boolean cancelled,
+      String finishReason,
+      Usage usage,
+      boolean usageEstimated,
+      Cost cost,
+      boolean cacheHit,
+      Instant startedAt,
+      Instant finishedAt,
+      Duration timeToFirstToken,
+      Duration latency,
+      Duration generationTime,
+      String sessionId,
+      String apiType,
+      Tool tool) {
+    this(
+        requestId,
+        generationId,
+        keyId,
+        keyName,
+        owner,
+        tags,
+        user,
+        modelRequested,
+        model,
+        provider,
+        attempts,
+        status,
+        errorType,
+        streamed,
+        cancelled,
+        finishReason,
+        usage,
+        usageEstimated,
+        cost,
+        cacheHit,
+        startedAt,
+        finishedAt,
+        timeToFirstToken,
+        latency,
+        generationTime,
+        sessionId,
+        apiType,
+        tool,
+        List.of());
+  }
+
+  /** A record of a model door, with the guardrail rules that acted on it. */
+  public UsageRecord(
+      String requestId,
+      String generationId,
+      String keyId,
+      String keyName,
+      String owner,
+      List<String> tags,
+      String user,
+      String modelRequested,
+      String model,
+      String provider,
+      int attempts,
+      int status,
+      String errorType,
+      boolean streamed,
+      boolean cancelled,
+      String finishReason,
+      Usage usage,
+      boolean usageEstimated,
+      Cost cost,
+      boolean cacheHit,
+      Instant startedAt,
+      Instant finishedAt,
+      Duration timeToFirstToken,
+      Duration latency,
+      Duration generationTime,
+      String sessionId,
+      String apiType,
+      List<GuardrailEvent> guardrails) {
+    this(
+        requestId,
+        generationId,
+        keyId,
+        keyName,
+        owner,
+        tags,
+        user,
+        modelRequested,
+        model,
+        provider,
+        attempts,
+        status,
+        errorType,
+        streamed,
+        cancelled,
+        finishReason,
+        usage,
+        usageEstimated,
+        cost,
+        cacheHit,
+        startedAt,
+        finishedAt,
+        timeToFirstToken,
+        latency,
+        generationTime,
+        sessionId,
+        apiType,
+        null,
+        guardrails);
   }
 
   /** A record of the chat door. */

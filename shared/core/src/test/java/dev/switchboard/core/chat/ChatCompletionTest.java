@@ -9,6 +9,7 @@ import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.api.messages.MessagesRequestMapper;
 import dev.switchboard.core.auth.ApiKey;
+import dev.switchboard.core.auth.KeyGuardrails;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.core.budget.Admission;
@@ -27,6 +28,8 @@ import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.guardrails.GuardrailEvent;
+import dev.switchboard.core.guardrails.Guardrails;
 import dev.switchboard.core.routing.AttemptTimeouts;
 import dev.switchboard.core.routing.ProviderHealth;
 import dev.switchboard.core.routing.RetryPolicy;
@@ -81,6 +84,10 @@ class ChatCompletionTest {
   private final Map<String, CachedResponse> cached = new ConcurrentHashMap<>();
 
   private ChatCompletion completion(ScriptedProvider provider) {
+    return completion(provider, Guardrails.NONE);
+  }
+
+  private ChatCompletion completion(ScriptedProvider provider, Guardrails guardrails) {
     // routing runs on real time: its deadlines are timers, which a manual clock would never fire
     Clock real = Clock.systemUTC();
     ProviderHealth health = new ProviderHealth(real, 5, Duration.ofSeconds(30));
@@ -130,7 +137,8 @@ class ChatCompletionTest {
         System::nanoTime,
         (requestId, e) -> {
           throw new AssertionError("settlement failed", e);
-        });
+        },
+        guardrails);
   }
 
   private static final CacheLog SILENT =
@@ -360,6 +368,151 @@ class ChatCompletionTest {
   }
 
   /** A transport that notes what it was asked to send, and can find its client gone. */
+  // Guardrails: the input step before admission, the output filter between router and writer
+
+  private static final String LEAK = "Contact leak.me@corp.example for access.";
+
+  /** A leak far enough in that text was sent before it: the stream had started. */
+  private static final String LATE_LEAK =
+      "Here is the whole answer you asked for, in full. " + LEAK;
+
+  private static Guardrails guardrails(String rule) {
+    return Guardrails.parse(
+        "{\"policies\": {\"p\": ["
+            + rule
+            + "], \"opt\": [{\"check\": \"email\","
+            + " \"action\": \"redact\", \"stream\": \"buffer\"}]}, \"default\": [\"p\"]}",
+        null);
+  }
+
+  private static ChatRequest saying(String content, boolean stream) {
+    String body =
+        "{\"model\":\"scripted/m\",\"stream\":"
+            + stream
+            + ",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":"
+            + JSON.getNodeFactory().textNode(content)
+            + "}]}";
+    return new ChatRequestParser(JSON).parse(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aBlockedInputIsA403NamingTheCheckAndReachesNoProvider() {
+    var provider = new ScriptedProvider("scripted", new Answer("never", true));
+    var reply = new RecordingReply();
+
+    ChatOutcome outcome =
+        completion(provider, guardrails("{\"check\": \"aws_access_key\", \"on\": \"input\"}"))
+            .run(call("g1", saying("use AKIAIOSFODNN7EXAMPLE", false), null), reply);
+    UsageRecord record = outcome.settle();
+
+    assertThat(reply.events).containsExactly("refused guardrail_blocked");
+    assertThat(outcome.status()).isEqualTo(403);
+    assertThat(outcome.error().getMessage()).contains("aws_access_key").doesNotContain("AKIA");
+    assertThat(provider.calls()).isZero();
+    assertThat(record.errorType()).isEqualTo("guardrail_blocked");
+    assertThat(record.guardrails())
+        .containsExactly(new GuardrailEvent("aws_access_key", "block", "input"));
+    assertThat(record.toString()).doesNotContain("AKIA");
+    assertThat(period().spent()).isZero();
+    assertThat(period().reserved()).isZero();
+  }
+
+  @Test
+  void underAWindowALeakedEmailEndsTheStreamWithTheErrorChunkAndIsNotCached() {
+    var provider = new ScriptedProvider("scripted", new Answer(LATE_LEAK, true));
+    var reply = new RecordingReply();
+    CachePolicy use = new CachePolicy.Use(Duration.ofMinutes(5));
+
+    ChatOutcome outcome =
+        completion(
+                provider,
+                guardrails(
+                    "{\"check\": \"email\", \"on\": \"output\", \"stream\": \"window\","
+                        + " \"window\": 24}"))
+            .run(call("g2", saying("who to contact?", true), use), reply);
+    UsageRecord record = outcome.settle();
+
+    assertThat(String.join("", reply.contents()))
+        .startsWith("Here is the whole")
+        .doesNotContain("@")
+        .doesNotContain("leak");
+    assertThat(reply.events).contains("broken guardrail_blocked").doesNotContain("done");
+    assertThat(reply.errorChunk.at("/choices/0/finish_reason").asText()).isEqualTo("error");
+    assertThat(reply.errorChunk.at("/error/code").asText()).isEqualTo("guardrail_blocked");
+    assertThat(reply.errorChunk.toString()).doesNotContain("leak.me");
+    assertThat(cached).isEmpty();
+    assertThat(record.guardrails()).containsExactly(new GuardrailEvent("email", "block", "output"));
+    // what was generated is charged all the same
+    assertThat(period().spent()).isPositive();
+    assertThat(period().reserved()).isZero();
+  }
+
+  @Test
+  void underTheBufferARedactedStreamIsSentAndCachedRedacted() {
+    var provider = new ScriptedProvider("scripted", new Answer(LEAK, true));
+    CachePolicy use = new CachePolicy.Use(Duration.ofMinutes(5));
+    ChatCompletion completion =
+        completion(
+            provider,
+            guardrails("{\"check\": \"email\", \"action\": \"redact\", \"stream\": \"buffer\"}"));
+
+    var reply = new RecordingReply();
+    completion.run(call("g3", saying("who to contact?", true), use), reply).settle();
+    assertThat(String.join("", reply.contents())).isEqualTo("Contact [EMAIL] for access.");
+    assertThat(reply.events).contains("done", "finish");
+
+    var again = new RecordingReply();
+    completion.run(call("g4", saying("who to contact?", true), use), again).settle();
+    assertThat(again.events).contains("cache HIT");
+    assertThat(String.join("", again.contents())).isEqualTo("Contact [EMAIL] for access.");
+    assertThat(cached.values().toString()).doesNotContain("leak.me");
+  }
+
+  @Test
+  void aClientAddsAPolicyItsKeyAllowsAndCannotAskForOneItDoesNot() {
+    var provider = new ScriptedProvider("scripted", new Answer("ok", true));
+    ChatCompletion completion =
+        completion(provider, guardrails("{\"check\": \"us_ssn\", \"action\": \"flag\"}"));
+    ObjectNode body = JSON.createObjectNode();
+    body.put("model", "scripted/m");
+    body.putArray("messages").addObject().put("role", "user").put("content", "I am x@y.example");
+    body.putArray("guardrails").add("opt");
+    ChatRequest asking = new ChatRequestParser(JSON).parse(body);
+
+    var refused = new RecordingReply();
+    ChatOutcome denied = completion.run(call("g5", asking, null), refused);
+    denied.settle();
+    assertThat(refused.events).containsExactly("refused guardrail_not_allowed");
+
+    ApiKey allowing =
+        new ApiKey(
+            "h",
+            "key_1",
+            "k",
+            "o",
+            List.of(),
+            ApiKey.Role.USER,
+            false,
+            NOW,
+            null,
+            KeyLimits.NONE,
+            null,
+            null,
+            new KeyGuardrails(List.of(), List.of("opt")));
+    var reply = new RecordingReply();
+    UsageRecord record =
+        completion
+            .run(
+                new ChatCompletion.Call("g6", allowing, asking, CachePolicy.OFF, System.nanoTime()),
+                reply)
+            .settle();
+    assertThat(reply.events).containsExactly("completion scripted/m after 1");
+    assertThat(record.guardrails()).containsExactly(new GuardrailEvent("email", "redact", "input"));
+    assertThat(provider.lastRequest().body().toString())
+        .doesNotContain("x@y.example")
+        .doesNotContain("guardrails");
+  }
+
   private static final class RecordingReply implements ChatReply {
     final List<String> events = new ArrayList<>();
     final List<ObjectNode> chunks = new ArrayList<>();

@@ -40,6 +40,7 @@ public final class ScriptedProvider implements ChatProvider {
   private final Deque<Step> script = new ArrayDeque<>();
   private final AtomicInteger calls = new AtomicInteger();
   private volatile NativeRequest.Api speaks;
+  private volatile dev.switchboard.core.api.ChatRequest lastRequest;
 
   public ScriptedProvider(String id, Step... steps) {
     this.id = id;
@@ -48,6 +49,11 @@ public final class ScriptedProvider implements ChatProvider {
 
   public int calls() {
     return calls.get();
+  }
+
+  /** The request of the latest call, as the gateway forwarded it; null before any. */
+  public dev.switchboard.core.api.ChatRequest lastRequest() {
+    return lastRequest;
   }
 
   /** This provider, claiming to send {@code api}'s native bodies on as they came. */
@@ -69,6 +75,7 @@ public final class ScriptedProvider implements ChatProvider {
   @Override
   public synchronized ObjectNode complete(ProviderCall call) throws ProviderException {
     calls.incrementAndGet();
+    lastRequest = call.request();
     return switch (next()) {
       case Answer a -> {
         ObjectNode body = JSON.objectNode();
@@ -92,6 +99,7 @@ public final class ScriptedProvider implements ChatProvider {
     Step step;
     synchronized (this) {
       calls.incrementAndGet();
+      lastRequest = call.request();
       step = next();
     }
     switch (step) {

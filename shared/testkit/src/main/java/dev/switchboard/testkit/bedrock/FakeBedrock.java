@@ -19,10 +19,10 @@ import java.util.function.Function;
 
 /**
  * A Bedrock runtime endpoint on 127.0.0.1 speaking the real wire format: {@code POST
- * /model/{id}/converse} and {@code POST /model/{id}/invoke} answer JSON, {@code POST
- * /model/{id}/converse-stream} answers {@code application/vnd.amazon.eventstream} frames. What it
- * answers is a {@link Reply} chosen per request by a function the test sets; every request is
- * recorded.
+ * /model/{id}/converse}, {@code POST /model/{id}/invoke} and {@code POST
+ * /guardrail/{id}/version/{version}/apply} answer JSON, {@code POST /model/{id}/converse-stream}
+ * answers {@code application/vnd.amazon.eventstream} frames. What it answers is a {@link Reply}
+ * chosen per request by a function the test sets; every request is recorded.
  */
 public final class FakeBedrock implements AutoCloseable {
 
@@ -96,6 +96,59 @@ public final class FakeBedrock implements AutoCloseable {
           Map.of("X-Amzn-Bedrock-Input-Token-Count", Long.toString(tokens)));
     }
 
+    /**
+     * What {@code ApplyGuardrail} answers for a guardrail with a word filter that blocks {@code
+     * blockedWord} and a PII filter that anonymizes emails (as {@code {EMAIL}}), per the API
+     * reference: {@code action} {@code GUARDRAIL_INTERVENED} or {@code NONE}, {@code outputs} (the
+     * blocked message or the masked text), and {@code assessments} saying which policy acted and
+     * how. The request's {@code modelId} is {@code "{id}:{version}"}.
+     */
+    static Reply guardrail(Request request, String blockedWord) {
+      StringBuilder text = new StringBuilder();
+      for (JsonNode block : request.body().path("content")) {
+        text.append(block.path("text").path("text").asText());
+      }
+      var answer = JSON.createObjectNode();
+      answer
+          .putObject("usage")
+          .put("topicPolicyUnits", 0)
+          .put("contentPolicyUnits", 0)
+          .put("wordPolicyUnits", 1)
+          .put("sensitiveInformationPolicyUnits", 1)
+          .put("sensitiveInformationPolicyFreeUnits", 0)
+          .put("contextualGroundingPolicyUnits", 0);
+      var assessment = answer.putArray("assessments").addObject();
+      var outputs = answer.putArray("outputs");
+      var emails = java.util.regex.Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+");
+      if (text.toString().toLowerCase(java.util.Locale.ROOT).contains(blockedWord)) {
+        answer.put("action", "GUARDRAIL_INTERVENED");
+        assessment
+            .putObject("wordPolicy")
+            .putArray("customWords")
+            .addObject()
+            .put("match", blockedWord)
+            .put("action", "BLOCKED")
+            .put("detected", true);
+        outputs.addObject().put("text", "Sorry, the model cannot answer this question.");
+      } else if (emails.matcher(text).find()) {
+        answer.put("action", "GUARDRAIL_INTERVENED");
+        var entities = assessment.putObject("sensitiveInformationPolicy").putArray("piiEntities");
+        var m = emails.matcher(text);
+        while (m.find()) {
+          entities
+              .addObject()
+              .put("match", m.group())
+              .put("type", "EMAIL")
+              .put("action", "ANONYMIZED")
+              .put("detected", true);
+        }
+        outputs.addObject().put("text", emails.matcher(text).replaceAll("{EMAIL}"));
+      } else {
+        answer.put("action", "NONE");
+      }
+      return new Json(200, null, answer.toString());
+    }
+
     /** An error in the shape Bedrock sends: {@code x-amzn-ErrorType} and a message. */
     static Reply error(int status, String errorType, String message) {
       return new Json(status, errorType, "{\"message\":\"" + message + "\"}");
@@ -148,6 +201,25 @@ public final class FakeBedrock implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getRawPath();
       String[] parts = path.split("/");
+      // /guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply
+      if (exchange.getRequestMethod().equals("POST")
+          && parts.length == 6
+          && parts[1].equals("guardrail")
+          && parts[3].equals("version")
+          && parts[5].equals("apply")) {
+        byte[] raw = exchange.getRequestBody().readAllBytes();
+        Request request =
+            new Request(
+                "apply",
+                URLDecoder.decode(parts[2], StandardCharsets.UTF_8)
+                    + ":"
+                    + URLDecoder.decode(parts[4], StandardCharsets.UTF_8),
+                Map.copyOf(exchange.getRequestHeaders()),
+                raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw));
+        requests.add(request);
+        send(exchange, replies.apply(request));
+        return;
+      }
       // /model/{id}/converse or /model/{id}/converse-stream
       if (!exchange.getRequestMethod().equals("POST")
           || parts.length != 4

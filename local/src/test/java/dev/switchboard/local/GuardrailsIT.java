@@ -1,0 +1,248 @@
+package dev.switchboard.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.OpenAIException;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.testkit.SseClient;
+import dev.switchboard.testkit.SseResponse;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guardrails end to end: the dev server with policies configured, a key attached through the admin
+ * API, the official OpenAI Java library as the client, and a fake upstream whose answer leaks an
+ * email in the middle of a stream, split across chunks.
+ */
+class GuardrailsIT {
+
+  private static final String EMAIL = "leak.me@corp.example";
+
+  /** About six characters a chunk: the email is cut over four of them. */
+  private static final String ANSWER =
+      "Here is the whole answer you asked for, in full detail. Contact "
+          + EMAIL
+          + " for access to the building.";
+
+  private static final int CHUNKS = 16;
+
+  private static final String POLICIES =
+      """
+      {"policies": {
+         "no-secrets": [{"check": "aws_access_key", "on": "input"}],
+         "email-window": [{"check": "email", "on": "output", "stream": "window", "window": 48}],
+         "email-end": [{"check": "email", "on": "output", "stream": "end"}],
+         "email-buffer": [{"check": "email", "action": "redact", "stream": "buffer"}],
+         "email-flag": [{"check": "email", "action": "flag", "on": "input"}]
+       },
+       "default": ["no-secrets"]}
+      """;
+
+  private static DevServerHarness dev;
+  private static OpenAIClient client;
+  private static String secret;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dev = new DevServerHarness(Map.of("GUARDRAILS", POLICIES));
+    HttpResponse<String> created =
+        dev.send(
+            dev.post(
+                    "/admin/keys",
+                    "{\"name\":\"guarded\",\"guardrails\":[\"email-flag\"],\"guardrails_allowed\":"
+                        + "[\"email-window\",\"email-end\",\"email-buffer\"]}")
+                .build());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    secret = DevServerHarness.json(created.body()).path("key").asText();
+    client =
+        OpenAIOkHttpClient.builder()
+            .baseUrl(dev.server.baseUrl() + "/v1")
+            .apiKey(secret)
+            .maxRetries(0)
+            .build();
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    dev.close();
+  }
+
+  private static ChatCompletionCreateParams params(String prompt, String policy) {
+    ChatCompletionCreateParams.Builder b =
+        ChatCompletionCreateParams.builder()
+            .model("openai/gpt-4o-mini")
+            .addUserMessage(prompt)
+            .putAdditionalBodyProperty(
+                "fake", JsonValue.from(Map.of("content", ANSWER, "chunks", CHUNKS)));
+    if (policy != null) {
+      b.putAdditionalBodyProperty("guardrails", JsonValue.from(List.of(policy)));
+    }
+    return b.build();
+  }
+
+  /** The same request on the wire, read as raw server-sent events. */
+  private static SseResponse raw(String policy) throws Exception {
+    String body =
+        "{\"model\":\"openai/gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"who do I contact?\"}],\"guardrails\":[\""
+            + policy
+            + "\"],\"fake\":{\"content\":\""
+            + ANSWER
+            + "\",\"chunks\":"
+            + CHUNKS
+            + "}}";
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return SseClient.read(
+          http,
+          java.net.http.HttpRequest.newBuilder(dev.uri("/v1/chat/completions"))
+              .header("Authorization", "Bearer " + secret)
+              .header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+              .build(),
+          Duration.ofSeconds(30));
+    }
+  }
+
+  /** The stream's last JSON event, the one before {@code [DONE]}: its error event. */
+  private static JsonNode errorEvent(SseResponse wire) throws Exception {
+    List<String> data = wire.data().stream().filter(d -> !d.equals("[DONE]")).toList();
+    return DevServerHarness.json(data.getLast());
+  }
+
+  /** Not the email, nor any piece of it a chunk boundary could have cut. */
+  private static void assertNoByteOfTheEmail(String received) {
+    for (String piece : List.of("leak", "k.me", "@", "corp", ".example")) {
+      assertThat(received).doesNotContain(piece);
+    }
+  }
+
+  private static String streamedText(ChatCompletionCreateParams params, StringBuilder text) {
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client.chat().completions().createStreaming(params)) {
+      stream.stream()
+          .forEach(
+              c -> c.choices().forEach(choice -> choice.delta().content().ifPresent(text::append)));
+    }
+    return text.toString();
+  }
+
+  private static JsonNode generation(String id) throws Exception {
+    // the record is written after the response; bounded wait for it
+    for (int i = 0; i < 100; i++) {
+      HttpResponse<String> g =
+          dev.send(
+              java.net.http.HttpRequest.newBuilder(dev.uri("/v1/generation?id=" + id))
+                  .header("Authorization", "Bearer " + secret)
+                  .build());
+      if (g.statusCode() == 200) {
+        return DevServerHarness.json(g.body()).path("data");
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no usage record for " + id);
+  }
+
+  @Test
+  void aBlockedPromptIsA403NamingTheCheckAndNeverReachesTheUpstream() {
+    int before = dev.upstream.requestCount();
+    assertThatThrownBy(
+            () ->
+                client
+                    .chat()
+                    .completions()
+                    .create(params("deploy with AKIAIOSFODNN7EXAMPLE please", null)))
+        .isInstanceOfSatisfying(
+            PermissionDeniedException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(403);
+              assertThat(e.code()).hasValue("guardrail_blocked");
+              assertThat(e.getMessage()).contains("aws_access_key").doesNotContain("AKIA");
+            });
+    assertThat(dev.upstream.requestCount()).isEqualTo(before);
+  }
+
+  @Test
+  void underAWindowNoByteOfTheLeakedEmailReachesTheClient() throws Exception {
+    StringBuilder text = new StringBuilder();
+    assertThatThrownBy(() -> streamedText(params("who do I contact?", "email-window"), text))
+        .isInstanceOf(OpenAIException.class);
+    assertThat(text.toString()).startsWith("Here is the whole answer");
+    assertNoByteOfTheEmail(text.toString());
+
+    SseResponse wire = raw("email-window");
+    assertNoByteOfTheEmail(String.join("\n", wire.data()));
+    JsonNode last = errorEvent(wire);
+    assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("error");
+    assertThat(last.at("/error/code").asText()).isEqualTo("guardrail_blocked");
+  }
+
+  @Test
+  void underTheBufferTheClientGetsTheAnswerWithThePlaceholder() throws Exception {
+    String text = streamedText(params("who do I contact?", "email-buffer"), new StringBuilder());
+    assertThat(text).isEqualTo(ANSWER.replace(EMAIL, "[EMAIL]"));
+
+    SseResponse wire = raw("email-buffer");
+    assertNoByteOfTheEmail(String.join("\n", wire.data()));
+    assertThat(wire.endsWithDone()).isTrue();
+
+    ChatCompletion whole = client.chat().completions().create(params("again", "email-buffer"));
+    assertThat(whole.choices().get(0).message().content())
+        .hasValue(ANSWER.replace(EMAIL, "[EMAIL]"));
+    JsonNode record = generation(whole.id());
+    assertThat(record.path("guardrails").toString())
+        .isEqualTo("[{\"check\":\"email\",\"action\":\"redact\",\"on\":\"output\"}]");
+  }
+
+  @Test
+  void atTheEndTheStreamIsCutWithTheErrorChunkAfterTheText() throws Exception {
+    SseResponse wire = raw("email-end");
+    JsonNode last = errorEvent(wire);
+    assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("error");
+    assertThat(last.at("/error/code").asText()).isEqualTo("guardrail_blocked");
+    assertThat(last.toString()).doesNotContain(EMAIL);
+    // no finish reason but the error's: the client never takes it for a complete answer
+    assertThat(String.join("\n", wire.data())).doesNotContain("\"finish_reason\":\"stop\"");
+
+    StringBuilder text = new StringBuilder();
+    assertThatThrownBy(() -> streamedText(params("who do I contact?", "email-end"), text))
+        .isInstanceOf(OpenAIException.class);
+    assertThat(text.toString()).isEqualTo(ANSWER);
+  }
+
+  @Test
+  void aFlaggedPromptIsServedAndMarkedOnTheUsageRecord() throws Exception {
+    ChatCompletion completion =
+        client.chat().completions().create(params("mail me at someone@home.example", null));
+    assertThat(completion.choices().get(0).message().content()).hasValue(ANSWER);
+    // a flag changes nothing on the way
+    assertThat(dev.upstream.lastRequest().body().toString()).contains("someone@home.example");
+    JsonNode record = generation(completion.id());
+    assertThat(record.path("guardrails").toString())
+        .isEqualTo("[{\"check\":\"email\",\"action\":\"flag\",\"on\":\"input\"}]");
+    assertThat(record.toString()).doesNotContain("someone@home.example");
+  }
+
+  @Test
+  void aClientCannotAskForAPolicyItsKeyDoesNotAllow() {
+    assertThatThrownBy(() -> client.chat().completions().create(params("hello", "no-such-policy")))
+        .isInstanceOfSatisfying(
+            com.openai.errors.BadRequestException.class,
+            e -> assertThat(e.code()).hasValue("guardrail_not_allowed"));
+  }
+}
