@@ -2,6 +2,9 @@ package dev.switchboard.semantic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.api.ContentPart;
+import dev.switchboard.core.api.Message;
+import dev.switchboard.core.semantic.HumanText;
 import dev.switchboard.core.semantic.SemanticRouter;
 import dev.switchboard.core.semantic.SemanticRouter.OnFailure;
 import dev.switchboard.core.semantic.SemanticRouter.Reason;
@@ -122,6 +125,47 @@ class SemanticRouterAccuracyTest {
         "semantic routing accuracy: %d/%d = %.3f; misrouted: %s%n",
         HELD_OUT.size() - wrong.size(), HELD_OUT.size(), accuracy, wrong);
     assertThat(accuracy).as("misrouted: %s", wrong).isGreaterThanOrEqualTo(0.8);
+  }
+
+  @Test
+  void routesAnAgentTranscriptByItsLastHumanTextNotItsToolOutput() {
+    // a coding agent's transcript: the person asks about a charge; the agent runs a SQL query and
+    // the harness appends a reminder, so the last user turn is no human's
+    List<Message> transcript =
+        List.of(
+            new Message(
+                "system", "You are a support agent with database tools.", null, null, null, null),
+            new Message(
+                "user",
+                null,
+                List.of(
+                    new ContentPart.Text(
+                        "<system-reminder>Tools: sql, refunds.</system-reminder>", null),
+                    new ContentPart.Text(
+                        "I was billed twice for my subscription this month, can you refund one?",
+                        null)),
+                null,
+                null,
+                null),
+            new Message("assistant", "Let me look at your invoices.", null, null, null, null),
+            new Message(
+                "tool",
+                "SELECT id, amount FROM invoices WHERE customer_id = 42;\n"
+                    + "| 9001 | 19.00 |\n| 9002 | 19.00 |",
+                null,
+                null,
+                null,
+                "call_1"),
+            new Message(
+                "user",
+                "<system-reminder>The query returned 2 rows.</system-reminder>",
+                null,
+                null,
+                null,
+                null));
+    String human = HumanText.last(transcript).orElseThrow();
+    assertThat(human).startsWith("I was billed twice");
+    assertThat(router.choose(human).route().name()).isEqualTo("billing");
   }
 
   @Test
