@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.guardrails.BuiltInChecks;
 import dev.switchboard.core.guardrails.Guardrails;
 import dev.switchboard.core.guardrails.InputGuard;
 import dev.switchboard.core.guardrails.Rule;
@@ -45,23 +46,12 @@ public class GuardrailsBenchmark {
   @Setup
   public void setUp() {
     StringBuilder policy = new StringBuilder("{\"policies\": {\"all\": [");
-    String[] checks = {
-      "email",
-      "phone",
-      "credit_card",
-      "iban",
-      "us_ssn",
-      "ip_address",
-      "aws_access_key",
-      "private_key",
-      "api_key",
-      "prompt_injection"
-    };
-    for (int i = 0; i < checks.length; i++) {
+    List<String> checks = BuiltInChecks.NAMES;
+    for (int i = 0; i < checks.size(); i++) {
       policy
           .append(i == 0 ? "" : ",")
           .append("{\"check\": \"")
-          .append(checks[i])
+          .append(checks.get(i))
           .append("\", \"on\": \"input\", \"action\": \"redact\"}");
     }
     policy.append("]}, \"default\": [\"all\"]}");
