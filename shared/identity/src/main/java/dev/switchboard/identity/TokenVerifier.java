@@ -22,6 +22,7 @@ import java.net.http.HttpClient;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.Locale;
@@ -66,6 +67,14 @@ public final class TokenVerifier {
   private final HttpClient http;
   private final ObjectMapper mapper;
   private volatile Discovery discovery;
+
+  /** After a failed discovery fetch, no new fetch before this instant (doubling, capped). */
+  private Instant discoveryRetryAt = Instant.MIN;
+
+  private Duration discoveryBackoff = Duration.ZERO;
+
+  static final Duration FIRST_DISCOVERY_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_DISCOVERY_BACKOFF = Duration.ofSeconds(60);
   private volatile DefaultJWTProcessor<SecurityContext> processor;
 
   public TokenVerifier(IdentitySettings settings, Clock clock) {
@@ -99,9 +108,18 @@ public final class TokenVerifier {
       synchronized (this) {
         d = discovery;
         if (d == null) {
+          Instant now = clock.instant();
+          if (now.isBefore(discoveryRetryAt)) {
+            throw unavailable();
+          }
           try {
             d = Discovery.fetch(settings, http, mapper);
           } catch (Discovery.UnavailableException e) {
+            discoveryBackoff =
+                discoveryBackoff.isZero()
+                    ? FIRST_DISCOVERY_BACKOFF
+                    : min(discoveryBackoff.multipliedBy(2), MAX_DISCOVERY_BACKOFF);
+            discoveryRetryAt = now.plus(discoveryBackoff);
             System.err.println(
                 "{\"level\":\"WARN\",\"event\":\"oidc_discovery_failed\",\"reason\":\""
                     + e.getMessage().replace("\"", "'")
@@ -113,6 +131,10 @@ public final class TokenVerifier {
       }
     }
     return d;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Whom {@code token} speaks for; a refusal is thrown, never returned. */

@@ -265,6 +265,82 @@ class TokenVerifierIT {
   }
 
   @Test
+  void aFailedDiscoveryIsNotFetchedAgainUntilItsBackoffHasPassed() throws Exception {
+    String token = issuer.token("alice", "sb-admins");
+    java.util.concurrent.atomic.AtomicInteger fetches =
+        new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer down =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    down.createContext(
+        "/",
+        exchange -> {
+          fetches.incrementAndGet();
+          exchange.sendResponseHeaders(503, -1);
+          exchange.close();
+        });
+    down.start();
+    try {
+      Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
+      Clock clock =
+          new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+              return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+              return this;
+            }
+
+            @Override
+            public Instant instant() {
+              return now[0];
+            }
+          };
+      Env env =
+          Env.of(
+              Map.of(
+                  "OIDC_ISSUER",
+                  "http://127.0.0.1:" + down.getAddress().getPort(),
+                  "OIDC_CLIENT_ID",
+                  issuer.clientId(),
+                  "OIDC_ADMIN_GROUPS",
+                  "sb-admins"));
+      TokenVerifier flaky = new TokenVerifier(IdentitySettings.from(env).orElseThrow(), clock);
+
+      for (int i = 0; i < 3; i++) {
+        refused(
+            () -> flaky.verify(token),
+            ErrorKind.UNAVAILABLE,
+            "identity_provider_unavailable",
+            "cannot be reached");
+      }
+      assertThat(fetches.get()).isEqualTo(1);
+
+      now[0] = now[0].plus(TokenVerifier.FIRST_DISCOVERY_BACKOFF);
+      refused(
+          () -> flaky.verify(token),
+          ErrorKind.UNAVAILABLE,
+          "identity_provider_unavailable",
+          "cannot be reached");
+      assertThat(fetches.get()).isEqualTo(2);
+
+      // the second failure doubles the wait: half of it later, still no fetch
+      now[0] = now[0].plus(TokenVerifier.FIRST_DISCOVERY_BACKOFF);
+      refused(
+          () -> flaky.verify(token),
+          ErrorKind.UNAVAILABLE,
+          "identity_provider_unavailable",
+          "cannot be reached");
+      assertThat(fetches.get()).isEqualTo(2);
+    } finally {
+      down.stop(0);
+    }
+  }
+
+  @Test
   void theRefusalNeverQuotesTheToken() {
     String token =
         issuer.sign(
