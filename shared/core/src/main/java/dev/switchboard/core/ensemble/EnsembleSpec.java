@@ -1,0 +1,78 @@
+package dev.switchboard.core.ensemble;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.error.GatewayException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code ensemble} object of a request (issue 20): a panel of models, a judge and a strategy.
+ * Only the parsing and checks; the panel is not run yet (see docs/ENSEMBLES.md).
+ */
+public record EnsembleSpec(
+    List<String> panel, String judge, Strategy strategy, Integer panelMaxTokens) {
+
+  /** The most panel members one request may ask for. */
+  public static final int MAX_PANEL = 8;
+
+  /** How the judge turns the panel's answers into one answer. */
+  public enum Strategy {
+    SYNTHESIZE,
+    PICK_BEST
+  }
+
+  public EnsembleSpec {
+    panel = List.copyOf(panel);
+  }
+
+  /** Reads and checks an {@code ensemble} object; a bad one is a 400 naming the parameter. */
+  public static EnsembleSpec parse(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw GatewayException.invalidParam("ensemble", "ensemble must be an object");
+    }
+    JsonNode panelNode = node.get("panel");
+    if (panelNode == null || !panelNode.isArray() || panelNode.isEmpty()) {
+      throw GatewayException.invalidParam(
+          "ensemble.panel", "ensemble.panel must be a non-empty array of models");
+    }
+    if (panelNode.size() > MAX_PANEL) {
+      throw GatewayException.invalidParam(
+          "ensemble.panel", "ensemble.panel has at most " + MAX_PANEL + " members");
+    }
+    List<String> panel = new ArrayList<>();
+    for (JsonNode m : panelNode) {
+      if (!m.isTextual() || m.asText().isBlank()) {
+        throw GatewayException.invalidParam(
+            "ensemble.panel", "each ensemble.panel member must be a model name");
+      }
+      panel.add(m.asText());
+    }
+    JsonNode judgeNode = node.get("judge");
+    if (judgeNode == null || !judgeNode.isTextual() || judgeNode.asText().isBlank()) {
+      throw GatewayException.invalidParam("ensemble.judge", "ensemble.judge must be a model name");
+    }
+    Strategy strategy = Strategy.SYNTHESIZE;
+    JsonNode s = node.get("strategy");
+    if (s != null && !s.isNull()) {
+      strategy =
+          switch (s.isTextual() ? s.asText() : "") {
+            case "synthesize" -> Strategy.SYNTHESIZE;
+            case "pick_best" -> Strategy.PICK_BEST;
+            default ->
+                throw GatewayException.invalidParam(
+                    "ensemble.strategy",
+                    "ensemble.strategy must be \"synthesize\" or \"pick_best\"");
+          };
+    }
+    Integer max = null;
+    JsonNode t = node.get("panel_max_tokens");
+    if (t != null && !t.isNull()) {
+      if (!t.canConvertToInt() || !t.isIntegralNumber() || t.asInt() < 1) {
+        throw GatewayException.invalidParam(
+            "ensemble.panel_max_tokens", "ensemble.panel_max_tokens must be a positive integer");
+      }
+      max = t.asInt();
+    }
+    return new EnsembleSpec(panel, judgeNode.asText(), strategy, max);
+  }
+}
