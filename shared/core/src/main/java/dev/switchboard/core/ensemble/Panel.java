@@ -3,10 +3,12 @@ package dev.switchboard.core.ensemble;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -64,10 +66,10 @@ public final class Panel {
         try {
           long left = Math.max(0, end - System.nanoTime());
           out.add(new Member(i, models.get(i), f.get(left, TimeUnit.NANOSECONDS), null));
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
           f.cancel(true);
           out.add(new Member(i, models.get(i), null, "panel deadline"));
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           out.add(new Member(i, models.get(i), null, "failed"));
         } catch (InterruptedException e) {
           futures.forEach(x -> x.cancel(true));

@@ -19,6 +19,10 @@ public final class NearMissGuard {
 
   private static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,]\\d+)*");
   private static final Pattern WORD = Pattern.compile("[\\p{L}][\\p{L}'’]*");
+
+  /** What lies between two words when the second one starts a sentence. */
+  private static final Pattern SENTENCE_BREAK = Pattern.compile(".*[.!?\\n]\\s*");
+
   private static final Set<String> NEGATIONS =
       Set.of(
           "not",
@@ -76,7 +80,7 @@ public final class NearMissGuard {
         negations++;
       }
       String between = t.substring(previousEnd, w.start());
-      boolean sentenceStart = first || between.matches(".*[.!?\\n]\\s*");
+      boolean sentenceStart = first || SENTENCE_BREAK.matcher(between).matches();
       if (!sentenceStart && Character.isUpperCase(word.charAt(0)) && !word.equals("I")) {
         entities.add(word);
       }

@@ -25,14 +25,19 @@ public final class NearestEntry {
   public static Optional<Match> find(
       String text, float[] vector, List<Entry> entries, double threshold) {
     Match best = null;
+    List<Object> features = null;
     for (Entry e : entries) {
       if (e.vector().length != vector.length) {
         continue;
       }
       double s = Embedder.similarity(vector, e.vector());
-      if (s >= threshold
-          && (best == null || s > best.similarity())
-          && NearMissGuard.compatible(text, e.text())) {
+      if (s < threshold || (best != null && s <= best.similarity())) {
+        continue;
+      }
+      if (features == null) {
+        features = NearMissGuard.signature(text);
+      }
+      if (features.equals(NearMissGuard.signature(e.text()))) {
         best = new Match(e, s);
       }
     }
