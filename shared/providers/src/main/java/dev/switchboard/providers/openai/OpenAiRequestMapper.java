@@ -1,11 +1,14 @@
 package dev.switchboard.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.embeddings.EmbeddingCall;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /** Builds the upstream body for an OpenAI-compatible vendor from the client's request. */
 final class OpenAiRequestMapper {
@@ -44,10 +47,46 @@ final class OpenAiRequestMapper {
               }
             });
     body.remove(vendor.droppedParameters());
+    applyQuirks(body, vendor.quirks());
     if (!call.asksReasoning()) {
       body.remove("reasoning_effort");
     }
     return body;
+  }
+
+  private static void applyQuirks(ObjectNode body, Vendor.Quirks quirks) {
+    JsonNode temperature = body.get("temperature");
+    if (quirks.temperatureMax() != null
+        && temperature != null
+        && temperature.isNumber()
+        && temperature.asDouble() > quirks.temperatureMax()) {
+      body.put("temperature", quirks.temperatureMax());
+    }
+    if (!quirks.touchesMessages() || !(body.get("messages") instanceof ArrayNode messages)) {
+      return;
+    }
+    for (JsonNode node : messages) {
+      if (!(node instanceof ObjectNode message)) {
+        continue;
+      }
+      message.remove(quirks.droppedMessageFields());
+      if (quirks.stringContentRoles().contains(message.path("role").asText())
+          && message.get("content") instanceof ArrayNode parts) {
+        joinedText(parts).ifPresent(text -> message.put("content", text));
+      }
+    }
+  }
+
+  /** The parts' texts joined by newlines, when every part is a text part. */
+  private static Optional<String> joinedText(ArrayNode parts) {
+    StringJoiner text = new StringJoiner("\n");
+    for (JsonNode part : parts) {
+      if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+        return Optional.empty();
+      }
+      text.add(part.get("text").asText());
+    }
+    return Optional.of(text.toString());
   }
 
   /** Vendors whose embeddings endpoint answers {@code encoding_format: "base64"} as OpenAI does. */

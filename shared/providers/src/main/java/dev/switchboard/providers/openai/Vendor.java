@@ -1,5 +1,7 @@
 package dev.switchboard.providers.openai;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +27,7 @@ import java.util.Set;
  * @param outputLimitField the field the output limit is sent in when the client named none: every
  *     vendor reads {@code max_tokens}, except that OpenAI's reasoning models refuse it and take
  *     only {@code max_completion_tokens}
+ * @param quirks what else the vendor wants changed in a request; {@link Quirks#NONE} for most
  */
 public record Vendor(
     String id,
@@ -36,7 +39,8 @@ public record Vendor(
     Map<String, String> renamedParameters,
     Set<String> droppedParameters,
     boolean streamOptions,
-    String outputLimitField) {
+    String outputLimitField,
+    Quirks quirks) {
 
   /** The output limit field every OpenAI-compatible vendor reads. */
   public static final String MAX_TOKENS = "max_tokens";
@@ -73,12 +77,89 @@ public record Vendor(
     AZURE_DEPLOYMENT
   }
 
+  /**
+   * A vendor's documented departures from OpenAI's request shape that a rename or a dropped field
+   * cannot express.
+   *
+   * @param temperatureMax the highest {@code temperature} the vendor takes (OpenAI's scale ends at
+   *     2, some vendors' at 1); a higher one is lowered to it. Null when the vendor takes OpenAI's
+   *     range
+   * @param droppedMessageFields fields of each message the vendor refuses, removed before sending
+   *     (Groq answers a 400 for {@code messages[].name})
+   * @param stringContentRoles roles whose content the vendor takes only as a string: an array of
+   *     text parts is sent as their texts joined by newlines (an array with any other part is sent
+   *     as it is, and the vendor judges it)
+   */
+  public record Quirks(
+      Double temperatureMax, Set<String> droppedMessageFields, Set<String> stringContentRoles) {
+
+    /** A vendor that takes OpenAI's request shape as it is. */
+    public static final Quirks NONE = new Quirks(null, Set.of(), Set.of());
+
+    public Quirks {
+      droppedMessageFields = Set.copyOf(droppedMessageFields);
+      stringContentRoles = Set.copyOf(stringContentRoles);
+    }
+
+    /** Whether anything in a message needs changing for this vendor. */
+    boolean touchesMessages() {
+      return !droppedMessageFields.isEmpty() || !stringContentRoles.isEmpty();
+    }
+  }
+
   public Vendor {
     Objects.requireNonNull(id);
     Objects.requireNonNull(envPrefix);
     Objects.requireNonNull(outputLimitField);
+    Objects.requireNonNull(quirks);
     renamedParameters = Map.copyOf(renamedParameters);
     droppedParameters = Set.copyOf(droppedParameters);
+  }
+
+  /** A vendor with no quirks beyond its renamed and dropped fields. */
+  public Vendor(
+      String id,
+      String envPrefix,
+      String defaultBaseUrl,
+      Credential credential,
+      Auth auth,
+      UrlStyle url,
+      Map<String, String> renamedParameters,
+      Set<String> droppedParameters,
+      boolean streamOptions,
+      String outputLimitField) {
+    this(
+        id,
+        envPrefix,
+        defaultBaseUrl,
+        credential,
+        auth,
+        url,
+        renamedParameters,
+        droppedParameters,
+        streamOptions,
+        outputLimitField,
+        Quirks.NONE);
+  }
+
+  /** This vendor, also renaming and dropping these request fields. */
+  Vendor with(Map<String, String> renamed, Set<String> dropped, Quirks quirks) {
+    Map<String, String> renames = new HashMap<>(renamedParameters);
+    renames.putAll(renamed);
+    Set<String> drops = new HashSet<>(droppedParameters);
+    drops.addAll(dropped);
+    return new Vendor(
+        id,
+        envPrefix,
+        defaultBaseUrl,
+        credential,
+        auth,
+        url,
+        renames,
+        drops,
+        streamOptions,
+        outputLimitField,
+        quirks);
   }
 
   /** A vendor that needs nothing but a bearer key and a base URL, like most of them. */

@@ -91,18 +91,60 @@ public final class Vendors {
           false,
           Vendor.MAX_TOKENS);
 
+  /**
+   * Groq answers a 400 for {@code logprobs}, {@code top_logprobs}, {@code logit_bias} and a
+   * message's {@code name}; they are left out. ({@code n} above 1 is refused too, and is sent on so
+   * the client hears Groq's reason.)
+   */
+  public static final Vendor GROQ =
+      Vendor.plain("groq", "GROQ", "https://api.groq.com/openai/v1")
+          .with(
+              Map.of(),
+              Set.of("logprobs", "top_logprobs", "logit_bias"),
+              new Vendor.Quirks(null, Set.of("name"), Set.of()));
+
+  /**
+   * Cerebras answers a 400 for {@code frequency_penalty}, {@code presence_penalty}, {@code
+   * logit_bias}, {@code parallel_tool_calls} and {@code service_tier}; they are left out.
+   */
+  public static final Vendor CEREBRAS =
+      Vendor.plain("cerebras", "CEREBRAS", "https://api.cerebras.ai/v1")
+          .with(
+              Map.of(),
+              Set.of(
+                  "frequency_penalty",
+                  "presence_penalty",
+                  "logit_bias",
+                  "parallel_tool_calls",
+                  "service_tier"),
+              Vendor.Quirks.NONE);
+
+  /** GLM's reference types an assistant's and a tool result's content as a string. */
+  private static final Set<String> GLM_STRING_ROLES = Set.of("assistant", "tool");
+
+  /**
+   * Moonshot (Kimi) and Z.ai / Zhipu (GLM) take {@code temperature} from 0 to 1, not OpenAI's 0 to
+   * 2, and read the output limit only from {@code max_tokens}.
+   */
+  private static Vendor unitTemperature(Vendor vendor, Set<String> stringContentRoles) {
+    return vendor.with(
+        Map.of(Vendor.MAX_COMPLETION_TOKENS, Vendor.MAX_TOKENS),
+        Set.of(),
+        new Vendor.Quirks(1.0, Set.of(), stringContentRoles));
+  }
+
   private static final List<Vendor> ALL =
       List.of(
           OPENAI,
           AZURE,
-          Vendor.plain("groq", "GROQ", "https://api.groq.com/openai/v1"),
+          GROQ,
           Vendor.plain("together", "TOGETHER", "https://api.together.xyz/v1"),
           Vendor.plain("fireworks", "FIREWORKS", "https://api.fireworks.ai/inference/v1"),
           Vendor.plain("deepseek", "DEEPSEEK", "https://api.deepseek.com/v1"),
           Vendor.plain("xai", "XAI", "https://api.x.ai/v1"),
           MISTRAL,
           Vendor.plain("openrouter", "OPENROUTER", "https://openrouter.ai/api/v1"),
-          Vendor.plain("cerebras", "CEREBRAS", "https://api.cerebras.ai/v1"),
+          CEREBRAS,
           PERPLEXITY,
           Vendor.plain("deepinfra", "DEEPINFRA", "https://api.deepinfra.com/v1/openai"),
           Vendor.plain("nvidia", "NVIDIA", "https://integrate.api.nvidia.com/v1"),
@@ -110,11 +152,18 @@ public final class Vendors {
           Vendor.plain("github", "GITHUB_MODELS", "https://models.github.ai/inference"),
           Vendor.plain("vercel", "AI_GATEWAY", "https://ai-gateway.vercel.sh/v1"),
           Vendor.plain("v0", "V0", "https://api.v0.dev/v1"),
-          Vendor.plain("moonshot", "MOONSHOT", "https://api.moonshot.ai/v1"),
-          Vendor.plain("moonshot-cn", "MOONSHOT_CN", "https://api.moonshot.cn/v1"),
-          Vendor.plain("zai", "ZAI", "https://api.z.ai/api/paas/v4"),
-          Vendor.plain("zai-coding", "ZAI_CODING", "https://api.z.ai/api/coding/paas/v4"),
-          Vendor.plain("zhipuai", "ZHIPUAI", "https://open.bigmodel.cn/api/paas/v4"),
+          unitTemperature(
+              Vendor.plain("moonshot", "MOONSHOT", "https://api.moonshot.ai/v1"), Set.of()),
+          unitTemperature(
+              Vendor.plain("moonshot-cn", "MOONSHOT_CN", "https://api.moonshot.cn/v1"), Set.of()),
+          unitTemperature(
+              Vendor.plain("zai", "ZAI", "https://api.z.ai/api/paas/v4"), GLM_STRING_ROLES),
+          unitTemperature(
+              Vendor.plain("zai-coding", "ZAI_CODING", "https://api.z.ai/api/coding/paas/v4"),
+              GLM_STRING_ROLES),
+          unitTemperature(
+              Vendor.plain("zhipuai", "ZHIPUAI", "https://open.bigmodel.cn/api/paas/v4"),
+              GLM_STRING_ROLES),
           Vendor.plain(
               "alibaba", "DASHSCOPE", "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"),
           Vendor.plain(

@@ -26,6 +26,10 @@ class OpenAiRequestMapperTest {
   private static final int MODEL_MAX = 16_384;
 
   private static ProviderCall call(Vendor vendor, String limits) {
+    return call(vendor, limits, "[{\"role\":\"user\",\"content\":\"Hi\"}]");
+  }
+
+  private static ProviderCall call(Vendor vendor, String limits, String messages) {
     Model model =
         new Model(
             vendor.id() + "/gpt-4o-mini",
@@ -39,8 +43,7 @@ class OpenAiRequestMapperTest {
             Set.of("streaming"),
             List.of("text"),
             0);
-    String body =
-        "{\"model\":\"m\"" + limits + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    String body = "{\"model\":\"m\"" + limits + ",\"messages\":" + messages + "}";
     var request = new ChatRequestParser(JSON).parse(body.getBytes(StandardCharsets.UTF_8));
     return new ProviderCall(model, request, Duration.ofSeconds(1), Duration.ofSeconds(1));
   }
@@ -197,5 +200,103 @@ class OpenAiRequestMapperTest {
     assertThat(toReasoning.get("reasoning_effort").asText()).isEqualTo("high");
     // a client of the OpenAI door chose the field: the upstream judges it
     assertThat(clientsOwn.get("reasoning_effort").asText()).isEqualTo("high");
+  }
+
+  private static ObjectNode sent(String vendorId, String fields, String messages) {
+    Vendor vendor = Vendors.byId(vendorId).orElseThrow();
+    return OpenAiRequestMapper.toUpstream(
+        call(vendor, fields, messages.replace('\'', '"')), false, vendor);
+  }
+
+  private static final String USER_HI = "[{'role':'user','content':'Hi'}]";
+
+  @Test
+  void lowersATemperatureAboveOneForVendorsWhoseScaleEndsThere() {
+    for (String unitScale : List.of("moonshot", "moonshot-cn", "zai", "zai-coding", "zhipuai")) {
+      assertThat(sent(unitScale, ",\"temperature\":1.6", USER_HI).path("temperature").asDouble())
+          .as(unitScale)
+          .isEqualTo(1.0);
+      assertThat(sent(unitScale, ",\"temperature\":0.3", USER_HI).path("temperature").asDouble())
+          .as(unitScale)
+          .isEqualTo(0.3);
+    }
+    // OpenAI's own scale goes to 2
+    assertThat(sent("openai", ",\"temperature\":1.6", USER_HI).path("temperature").asDouble())
+        .isEqualTo(1.6);
+  }
+
+  @Test
+  void sendsMoonshotAndGlmTheLimitAsMaxTokens() {
+    for (String vendor : List.of("moonshot", "zai")) {
+      ObjectNode sent = sent(vendor, ",\"max_completion_tokens\":1000000", USER_HI);
+      assertThat(sent.path("max_tokens").asInt()).as(vendor).isEqualTo(MODEL_MAX);
+      assertThat(sent.has("max_completion_tokens")).as(vendor).isFalse();
+    }
+  }
+
+  @Test
+  void joinsTextPartsIntoAStringForTheRolesGlmTakesOnlyAsStrings() {
+    String history =
+        "[{'role':'user','content':[{'type':'text','text':'a'},{'type':'text','text':'b'}]},"
+            + "{'role':'assistant','content':[{'type':'text','text':'c'},{'type':'text','text':'d'}]},"
+            + "{'role':'tool','tool_call_id':'t1','content':[{'type':'text','text':'42'}]}]";
+
+    var messages = sent("zai", "", history).get("messages");
+
+    // user content may hold images for GLM's vision models: it stays an array
+    assertThat(messages.get(0).get("content").isArray()).isTrue();
+    assertThat(messages.get(1).get("content").asText()).isEqualTo("c\nd");
+    assertThat(messages.get(2).get("content").asText()).isEqualTo("42");
+    // other vendors take the arrays
+    assertThat(sent("together", "", history).get("messages").get(1).get("content").isArray())
+        .isTrue();
+  }
+
+  @Test
+  void leavesAnArrayWithANonTextPartAsItIs() {
+    String history =
+        "[{'role':'user','content':'Hi'},{'role':'assistant','content':"
+            + "[{'type':'text','text':'c'},{'type':'refusal','refusal':'no'}]}]";
+
+    assertThat(sent("zai", "", history).get("messages").get(1).get("content").isArray()).isTrue();
+  }
+
+  @Test
+  void leavesOutTheFieldsGroqRefuses() {
+    ObjectNode sent =
+        sent(
+            "groq",
+            ",\"logprobs\":true,\"top_logprobs\":2,\"logit_bias\":{\"50256\":-100},\"n\":1",
+            "[{'role':'user','name':'ana','content':'Hi'}]");
+
+    assertThat(sent.has("logprobs")).isFalse();
+    assertThat(sent.has("top_logprobs")).isFalse();
+    assertThat(sent.has("logit_bias")).isFalse();
+    assertThat(sent.get("messages").get(0).has("name")).isFalse();
+    assertThat(sent.get("messages").get(0).get("content").asText()).isEqualTo("Hi");
+    assertThat(sent.path("n").asInt()).isEqualTo(1);
+    // the same fields go to a vendor that takes them
+    assertThat(
+            sent("together", ",\"logprobs\":true", "[{'role':'user','name':'ana','content':'Hi'}]")
+                .get("messages")
+                .get(0)
+                .has("name"))
+        .isTrue();
+  }
+
+  @Test
+  void leavesOutTheFieldsCerebrasRefuses() {
+    ObjectNode sent =
+        sent(
+            "cerebras",
+            ",\"frequency_penalty\":0.5,\"presence_penalty\":0.5,\"parallel_tool_calls\":false,"
+                + "\"service_tier\":\"auto\",\"temperature\":1.5",
+            USER_HI);
+
+    assertThat(sent.has("frequency_penalty")).isFalse();
+    assertThat(sent.has("presence_penalty")).isFalse();
+    assertThat(sent.has("parallel_tool_calls")).isFalse();
+    assertThat(sent.has("service_tier")).isFalse();
+    assertThat(sent.path("temperature").asDouble()).isEqualTo(1.5);
   }
 }
