@@ -27,9 +27,11 @@ import dev.switchboard.core.routing.ProviderHealth;
 import dev.switchboard.core.routing.RoutePlanner;
 import dev.switchboard.core.routing.Router;
 import dev.switchboard.core.routing.RoutingConfig;
+import dev.switchboard.core.routing.SemanticRouting;
 import dev.switchboard.core.routing.SharedHealth;
 import dev.switchboard.core.routing.Sleeper;
 import dev.switchboard.core.routing.UpstreamSettings;
+import dev.switchboard.core.semantic.Embedder;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import dev.switchboard.core.usage.UsageSettings;
@@ -199,6 +201,37 @@ record Gateway(
     return gateway;
   }
 
+  /**
+   * The routing configuration's semantic routers, their examples embedded at init by the embedder
+   * on the class path (primed first, so a SnapStart snapshot holds a warm model). No router, no
+   * model loaded.
+   */
+  private static SemanticRouting semanticRouting(RoutingConfig routing, Clock clock) {
+    if (routing.routers().isEmpty()) {
+      return SemanticRouting.none();
+    }
+    Embedder embedder =
+        Embedder.installed()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        Variables.ROUTING_CONFIG_FILE
+                            + ": routers need the in-process embedding model, which is not on"
+                            + " this function's class path (deploy with EnableSemanticLayer=true,"
+                            + " or add the switchboard-semantic module)"));
+    try {
+      embedder.prime();
+      return SemanticRouting.of(routing, embedder, clock);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          Variables.ROUTING_CONFIG_FILE
+              + ": the routers' examples could not be embedded ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
+    }
+  }
+
   private static Gateway build(
       Env env,
       GatewaySettings settings,
@@ -244,7 +277,9 @@ record Gateway(
             Sleeper.SYSTEM,
             RandomGenerator.getDefault(),
             upstream.streamKeepAlive());
-    ChatService chat = new ChatService(catalog, providers, clock, planner, router);
+    ChatService chat =
+        new ChatService(
+            catalog, providers, clock, planner, router, semanticRouting(routing, clock));
     ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
     Admission admission =
         new Admission(

@@ -25,6 +25,7 @@ public final class MiniLmEmbedder implements Embedder {
   }
 
   /** Embeds a few texts so the ONNX session and the JIT are warm before the first request. */
+  @Override
   public void prime() {
     for (int i = 0; i < 3; i++) {
       embed("How do I reset my password? The page keeps telling me the link has expired.");

@@ -241,6 +241,7 @@ public final class DynamoUsageStore implements UsageStore {
                                   "check", s(g.check()), "action", s(g.action()), "on", s(g.on()))))
                   .toList()));
     }
+    putString(item, "route", r.route());
     item.put(Tables.TTL_ATTRIBUTE, n(r.startedAt().plus(retention).getEpochSecond()));
     return item;
   }
@@ -334,7 +335,8 @@ public final class DynamoUsageStore implements UsageStore {
                         new GuardrailEvent(
                             g.m().get("check").s(), g.m().get("action").s(), g.m().get("on").s()))
                 .toList()
-            : List.of());
+            : List.of(),
+        str(item, "route"));
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {

@@ -7,6 +7,7 @@ import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.auth.AccessPolicy;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.budget.Admission;
+import dev.switchboard.core.cache.CacheKey;
 import dev.switchboard.core.cache.CacheLookup;
 import dev.switchboard.core.cache.CachePolicy;
 import dev.switchboard.core.cache.ResponseCache;
@@ -20,10 +21,14 @@ import dev.switchboard.core.guardrails.Guardrails;
 import dev.switchboard.core.guardrails.InputGuard;
 import dev.switchboard.core.guardrails.OutputGuard;
 import dev.switchboard.core.routing.RoutePlan;
+import dev.switchboard.core.routing.SemanticRouting;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -174,6 +179,13 @@ public final class ChatCompletion {
             call.key().guardrails().allowed(),
             call.request().body().get(Guardrails.REQUEST_FIELD));
     ChatRequest request = guarded(call.request(), rules, trace);
+    // a router/... name: the router picks the model, and the request goes on as if named so
+    Optional<SemanticRouting.Routed> routed =
+        chat.route(request, CacheKey.scopeOf(call.key()), call.sessionId());
+    if (routed.isPresent()) {
+      request = routed.get().request();
+      trace.route = routed.get().router() + "/" + routed.get().route();
+    }
     OutputGuard output = rules.output().isEmpty() ? null : outputGuard(rules, trace);
     // the key's model and provider lists, before anything is admitted or forwarded
     RoutePlan plan = AccessPolicy.restrict(call.key(), chat.plan(request));
@@ -202,7 +214,7 @@ public final class ChatCompletion {
     }
     CacheLookup cached = resultOf(lookup);
     trace.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
-    reply.cache(cached.headers());
+    reply.cache(withRoute(cached.headers(), trace.route));
     if (cached instanceof CacheLookup.Hit hit) {
       return replay(hit, primary, reply, trace, rules);
     }
@@ -210,6 +222,18 @@ public final class ChatCompletion {
     return request.stream()
         ? stream(plan, miss, reply, trace, rules)
         : complete(plan, miss, reply, trace, output);
+  }
+
+  /** The response header naming the semantic router's route ({@code router/support/billing}). */
+  public static final String ROUTE_HEADER = "x-switchboard-route";
+
+  private static Map<String, String> withRoute(Map<String, String> headers, String route) {
+    if (route == null) {
+      return headers;
+    }
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    all.put(ROUTE_HEADER, route);
+    return all;
   }
 
   /**

@@ -32,6 +32,7 @@ import java.util.List;
  *     or null
  * @param generationTime from the first upstream call to the end of the last
  * @param guardrails the guardrail rules that acted on the request, never what they matched
+ * @param route the semantic router and route that chose the model, or null
  */
 public record ChatOutcome(
     ChatCompletion.Call call,
@@ -49,7 +50,8 @@ public record ChatOutcome(
     Duration timeToFirstToken,
     Duration generationTime,
     Settlement settlement,
-    List<GuardrailEvent> guardrails) {
+    List<GuardrailEvent> guardrails,
+    String route) {
 
   public ChatOutcome {
     attempts = List.copyOf(attempts);

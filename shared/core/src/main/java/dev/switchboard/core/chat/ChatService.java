@@ -12,6 +12,7 @@ import dev.switchboard.core.routing.Attempt;
 import dev.switchboard.core.routing.RoutePlan;
 import dev.switchboard.core.routing.RoutePlanner;
 import dev.switchboard.core.routing.Router;
+import dev.switchboard.core.routing.SemanticRouting;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class ChatService {
   private final Clock clock;
   private final RoutePlanner planner;
   private final Router router;
+  private final SemanticRouting routing;
 
   /**
    * @param providers the configured providers by id; models of any other provider are not routable
@@ -45,11 +47,41 @@ public final class ChatService {
       Clock clock,
       RoutePlanner planner,
       Router router) {
+    this(catalog, providers, clock, planner, router, SemanticRouting.none());
+  }
+
+  /**
+   * @param providers the configured providers by id; models of any other provider are not routable
+   * @param planner turns a request into the candidates to try
+   * @param router tries them
+   * @param routing the semantic routers, the step before planning for {@code router/...} names
+   */
+  public ChatService(
+      ModelCatalog catalog,
+      Map<String, ChatProvider> providers,
+      Clock clock,
+      RoutePlanner planner,
+      Router router,
+      SemanticRouting routing) {
     this.catalog = catalog;
     this.providers = Map.copyOf(providers);
     this.clock = clock;
     this.planner = planner;
     this.router = router;
+    this.routing = routing;
+  }
+
+  /**
+   * The request as a semantic router sends it on, when its model names one (or an alias of one);
+   * empty otherwise. The step before {@link #plan}.
+   *
+   * @param tenant whose conversation this is
+   * @param sessionId the client's session header, or null
+   * @throws GatewayException 503 when the router cannot read the request and refuses then
+   */
+  public Optional<SemanticRouting.Routed> route(
+      ChatRequest request, String tenant, String sessionId) {
+    return routing.route(request, tenant, sessionId);
   }
 
   /** The models a client can use now: those whose provider is configured. */

@@ -31,6 +31,10 @@ final class ChatTrace {
 
   Admission.Ticket ticket;
   String cacheStatus;
+
+  /** The semantic router and route that chose the model ({@code router/x/route}), or null. */
+  String route;
+
   boolean streamed;
   Usage usage = Usage.NONE;
   boolean estimated;
@@ -107,6 +111,7 @@ final class ChatTrace {
         ttft,
         generation,
         o -> settlements.settle(charged, billedAt, bill, o),
-        guardrails.events());
+        guardrails.events(),
+        route);
   }
 }

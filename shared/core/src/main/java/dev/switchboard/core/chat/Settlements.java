@@ -133,6 +133,8 @@ public final class Settlements {
         o.generationTime(),
         call.sessionId(),
         call.apiType(),
-        o.guardrails());
+        null,
+        o.guardrails(),
+        o.route());
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.catalog.UnlistedModels;
 import dev.switchboard.core.routing.AttemptTimeouts.PartialTimeouts;
+import dev.switchboard.core.semantic.SemanticRouter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,23 +26,39 @@ import java.util.Set;
 /**
  * The operator's routing rules, read once from the JSON file named by {@code ROUTING_CONFIG_FILE}:
  * aliases, default fallback chains, weighted pools that spread one name over several catalogue
- * entries (one model on several providers), and per-provider policies. The shape is documented in
- * the README; every mistake is reported with the JSON path of the offending value.
+ * entries (one model on several providers), per-provider policies, and semantic routers that pick a
+ * route by the meaning of the request. The shape is documented in docs/ROUTING.md; every mistake is
+ * reported with the JSON path of the offending value.
  */
 public record RoutingConfig(
     Map<String, String> aliases,
     Map<String, List<String>> fallbacks,
     Map<String, List<Weighted>> pools,
-    Map<String, ProviderPolicy> providers) {
+    Map<String, ProviderPolicy> providers,
+    Map<String, SemanticRouter.Config> routers) {
 
   /** One member of a weighted pool. */
   public record Weighted(String model, int weight) {}
 
+  /** What a client names a router by: {@code router/<name>}. */
+  public static final String ROUTER_PREFIX = "router/";
+
+  /** A route's similarity threshold when the file gives none. */
+  public static final double DEFAULT_THRESHOLD = 0.5;
+
+  /** The most routes a router may have. */
+  public static final int MAX_ROUTES = 32;
+
+  /** The most examples a route may have: each is a dot product on every routed request. */
+  public static final int MAX_EXAMPLES = 200;
+
   public static final RoutingConfig EMPTY =
-      new RoutingConfig(Map.of(), Map.of(), Map.of(), Map.of());
+      new RoutingConfig(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
   private static final Set<String> TOP_LEVEL =
-      Set.of("aliases", "fallbacks", "pools", "providers", "about");
+      Set.of("aliases", "fallbacks", "pools", "providers", "routers", "about");
+  private static final Set<String> ROUTER_FIELDS = Set.of("routes", "default", "on_failure");
+  private static final Set<String> ROUTE_FIELDS = Set.of("name", "target", "examples", "threshold");
   private static final Set<String> PROVIDER_FIELDS =
       Set.of(
           "timeouts",
@@ -57,6 +75,23 @@ public record RoutingConfig(
     fallbacks = Map.copyOf(fallbacks);
     pools = Map.copyOf(pools);
     providers = Map.copyOf(providers);
+    routers = Map.copyOf(routers);
+  }
+
+  /** Rules without routers. */
+  public RoutingConfig(
+      Map<String, String> aliases,
+      Map<String, List<String>> fallbacks,
+      Map<String, List<Weighted>> pools,
+      Map<String, ProviderPolicy> providers) {
+    this(aliases, fallbacks, pools, providers, Map.of());
+  }
+
+  /** Whether {@code name} is {@code router/<a configured router>}. */
+  public boolean isRouter(String name) {
+    return name != null
+        && name.startsWith(ROUTER_PREFIX)
+        && routers.containsKey(name.substring(ROUTER_PREFIX.length()));
   }
 
   public ProviderPolicy policy(String provider) {
@@ -132,12 +167,87 @@ public record RoutingConfig(
         root.get("providers"),
         "providers",
         (name, value, path) -> providers.put(name, policy(value, path)));
+    Map<String, SemanticRouter.Config> routers = new LinkedHashMap<>();
+    forEachField(
+        root.get("routers"),
+        "routers",
+        (name, value, path) -> routers.put(name, router(name, value, path)));
     for (String alias : aliases.keySet()) {
       if (pools.containsKey(alias)) {
         throw bad("aliases." + alias, "is also the name of a pool");
       }
     }
-    return new RoutingConfig(aliases, fallbacks, pools, providers);
+    return new RoutingConfig(aliases, fallbacks, pools, providers, routers);
+  }
+
+  /**
+   * {@code {"routes": [{"name", "target", "examples": [...], "threshold"}], "default": <route
+   * name>, "on_failure": "default" | "refuse"}}.
+   */
+  private static SemanticRouter.Config router(String name, JsonNode node, String path) {
+    if (name.contains("/")) {
+      throw bad(path, "a router's name may not contain '/' (clients ask for router/" + name + ")");
+    }
+    if (!node.isObject()) {
+      throw bad(path, "must be an object");
+    }
+    unknownFields(node, ROUTER_FIELDS, path + ".");
+    JsonNode routes = node.get("routes");
+    if (routes == null || !routes.isArray() || routes.isEmpty() || routes.size() > MAX_ROUTES) {
+      throw bad(path + ".routes", "must be an array of 1 to " + MAX_ROUTES + " routes");
+    }
+    List<SemanticRouter.Route> parsed = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < routes.size(); i++) {
+      String at = path + ".routes[" + i + "]";
+      JsonNode r = routes.get(i);
+      if (!r.isObject()) {
+        throw bad(at, "must be an object {\"name\", \"target\", \"examples\", \"threshold\"}");
+      }
+      unknownFields(r, ROUTE_FIELDS, at + ".");
+      String routeName = text(r.get("name"), at + ".name");
+      if (!names.add(routeName)) {
+        throw bad(at + ".name", "names a route twice: " + routeName);
+      }
+      JsonNode examples = r.get("examples");
+      if (examples == null
+          || !examples.isArray()
+          || examples.isEmpty()
+          || examples.size() > MAX_EXAMPLES) {
+        throw bad(at + ".examples", "must be an array of 1 to " + MAX_EXAMPLES + " utterances");
+      }
+      List<String> utterances = new ArrayList<>();
+      for (int j = 0; j < examples.size(); j++) {
+        utterances.add(text(examples.get(j), at + ".examples[" + j + "]"));
+      }
+      double threshold = DEFAULT_THRESHOLD;
+      JsonNode t = r.get("threshold");
+      if (t != null) {
+        if (!t.isNumber() || t.doubleValue() < -1 || t.doubleValue() > 1) {
+          throw bad(at + ".threshold", "must be a cosine similarity from -1 to 1");
+        }
+        threshold = t.doubleValue();
+      }
+      parsed.add(
+          new SemanticRouter.Route(
+              routeName, text(r.get("target"), at + ".target"), utterances, threshold));
+    }
+    String defaultRoute = text(node.get("default"), path + ".default");
+    if (!names.contains(defaultRoute)) {
+      throw bad(path + ".default", "names no route of this router: " + defaultRoute);
+    }
+    SemanticRouter.OnFailure onFailure = SemanticRouter.OnFailure.DEFAULT;
+    JsonNode f = node.get("on_failure");
+    if (f != null) {
+      String v = text(f, path + ".on_failure");
+      onFailure =
+          switch (v) {
+            case "default" -> SemanticRouter.OnFailure.DEFAULT;
+            case "refuse" -> SemanticRouter.OnFailure.UNAVAILABLE;
+            default -> throw bad(path + ".on_failure", "must be \"default\" or \"refuse\"");
+          };
+    }
+    return new SemanticRouter.Config(ROUTER_PREFIX + name, parsed, defaultRoute, onFailure);
   }
 
   private static ProviderPolicy policy(JsonNode node, String path) {

@@ -22,7 +22,26 @@ final class RoutingConfigCheck {
   static void against(RoutingConfig config, ModelCatalog catalog) {
     config
         .aliases()
-        .forEach((alias, target) -> requireName(config, catalog, target, "aliases." + alias));
+        .forEach(
+            (alias, target) -> {
+              if (!config.isRouter(target)) {
+                requireName(config, catalog, target, "aliases." + alias);
+              }
+            });
+    config
+        .routers()
+        .forEach(
+            (name, router) -> {
+              for (int i = 0; i < router.routes().size(); i++) {
+                String target = router.routes().get(i).target();
+                String path = "routers." + name + ".routes[" + i + "].target";
+                if (config.isRouter(resolved(config, target))) {
+                  throw new IllegalArgumentException(
+                      "routing configuration: " + path + " names a router; routers do not nest");
+                }
+                requireName(config, catalog, target, path);
+              }
+            });
     config
         .fallbacks()
         .forEach(
@@ -62,6 +81,14 @@ final class RoutingConfigCheck {
         }
       }
     }
+  }
+
+  /** Where {@code name} ends after its aliases (at most {@link #MAX_ALIAS_DEPTH} of them). */
+  private static String resolved(RoutingConfig config, String name) {
+    for (int hops = 0; hops < MAX_ALIAS_DEPTH && config.aliases().containsKey(name); hops++) {
+      name = config.aliases().get(name);
+    }
+    return name;
   }
 
   private static void requireName(

@@ -2,6 +2,8 @@ package dev.switchboard.core.semantic;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * Turns text into a sentence embedding: a vector of {@link #dimension()} floats with a Euclidean
@@ -25,6 +27,21 @@ public interface Embedder {
       out.add(embed(text));
     }
     return out;
+  }
+
+  /**
+   * Runs the model once, so the first request does not pay for its warm-up (and a SnapStart
+   * snapshot holds a warm model). Nothing by default.
+   */
+  default void prime() {}
+
+  /**
+   * The embedder on the class path ({@code META-INF/services}), if one is: the {@code
+   * shared/semantic} module, which the dev server includes and a Lambda function gets from the
+   * semantic layer. At most one is expected; the first found is taken.
+   */
+  static Optional<Embedder> installed() {
+    return ServiceLoader.load(Embedder.class).findFirst();
   }
 
   /** The length of every vector this embedder returns. */

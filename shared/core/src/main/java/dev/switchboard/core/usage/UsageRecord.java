@@ -42,6 +42,8 @@ import java.util.List;
  * @param tool the MCP tool call this record is of, or null for every other door
  * @param guardrails the guardrail rules that acted on the request ({@code check}, {@code action},
  *     {@code on}), never what they matched; empty when none did
+ * @param route the semantic router and route that chose the model ({@code router/support/billing}),
+ *     or null when the client named the model itself
  */
 public record UsageRecord(
     String requestId,
@@ -72,7 +74,8 @@ public record UsageRecord(
     String sessionId,
     String apiType,
     Tool tool,
-    List<GuardrailEvent> guardrails) {
+    List<GuardrailEvent> guardrails,
+    String route) {
 
   /** The api type of {@code /v1/chat/completions}. */
   public static final String CHAT = "chat";
@@ -107,6 +110,70 @@ public record UsageRecord(
     latency = latency == null ? Duration.ZERO : latency;
     generationTime = generationTime == null ? Duration.ZERO : generationTime;
     guardrails = guardrails == null ? List.of() : List.copyOf(guardrails);
+  }
+
+  /** A record of a request no semantic router routed. */
+  public UsageRecord(
+      String requestId,
+      String generationId,
+      String keyId,
+      String keyName,
+      String owner,
+      List<String> tags,
+      String user,
+      String modelRequested,
+      String model,
+      String provider,
+      int attempts,
+      int status,
+      String errorType,
+      boolean streamed,
+      boolean cancelled,
+      String finishReason,
+      Usage usage,
+      boolean usageEstimated,
+      Cost cost,
+      boolean cacheHit,
+      Instant startedAt,
+      Instant finishedAt,
+      Duration timeToFirstToken,
+      Duration latency,
+      Duration generationTime,
+      String sessionId,
+      String apiType,
+      Tool tool,
+      List<GuardrailEvent> guardrails) {
+    this(
+        requestId,
+        generationId,
+        keyId,
+        keyName,
+        owner,
+        tags,
+        user,
+        modelRequested,
+        model,
+        provider,
+        attempts,
+        status,
+        errorType,
+        streamed,
+        cancelled,
+        finishReason,
+        usage,
+        usageEstimated,
+        cost,
+        cacheHit,
+        startedAt,
+        finishedAt,
+        timeToFirstToken,
+        latency,
+        generationTime,
+        sessionId,
+        apiType,
+        tool,
+        guardrails,
+        null);
   }
 
   /** A record of a model door no guardrail acted on. */
