@@ -58,6 +58,7 @@ final class GenerationRoute {
     d.put("model_requested", r.modelRequested());
     d.put("provider_name", r.provider());
     d.put("api_type", r.apiType());
+    d.put("route", r.route());
     var guardrails = d.putArray("guardrails");
     r.guardrails()
         .forEach(

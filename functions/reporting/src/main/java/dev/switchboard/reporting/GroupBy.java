@@ -22,7 +22,12 @@ enum GroupBy {
   /**
    * The guardrail rules that acted, as {@code check:action:on}; a record counts once under each.
    */
-  GUARDRAIL;
+  GUARDRAIL,
+  /**
+   * The semantic router's route that chose the model, as {@code router/<name>/<route>}; a request
+   * that named its model is {@value #NONE}.
+   */
+  ROUTE;
 
   static final String NONE = "(none)";
 
@@ -60,6 +65,7 @@ enum GroupBy {
                   .map(g -> g.check() + ":" + g.action() + ":" + g.on())
                   .distinct()
                   .toList();
+      case ROUTE -> List.of(orNone(r.route()));
     };
   }
 

@@ -53,7 +53,7 @@ record ReportRequest(
                     GatewayException.invalidParam(
                         "group_by",
                         "group_by must be one of day, model, provider, key, user, tag, api_type, server,"
-                            + " tool, guardrail."));
+                            + " tool, guardrail, route."));
     Optional<String> keyId = filter(http, "key_id");
     if (caller.role() != ApiKey.Role.ADMIN) {
       if (keyId.isPresent() && !keyId.get().equals(caller.id())) {
