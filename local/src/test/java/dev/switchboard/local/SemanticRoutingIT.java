@@ -190,9 +190,38 @@ class SemanticRoutingIT {
         .contains("router/support/general", "(none)");
   }
 
+  @Test
+  void theMessagesAndResponsesDoorsAreRoutedByTheSameRouters() throws Exception {
+    HttpResponse<String> messages =
+        post(
+            "/v1/messages",
+            "{\"model\":\"router/support\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Can I get my money back for the plan I cancelled?\"}]}",
+            "messages-session");
+    HttpResponse<String> responses =
+        post(
+            "/v1/responses",
+            "{\"model\":\"router/support\",\"input\":\"My unit tests fail with a compiler error\"}",
+            "responses-session");
+
+    assertThat(messages.statusCode()).as(messages.body()).isEqualTo(200);
+    assertThat(messages.headers().firstValue("x-switchboard-route"))
+        .hasValue("router/support/billing");
+    assertThat(json(messages.body()).path("model").asText()).isEqualTo("openai/gpt-4o-mini");
+    assertThat(responses.statusCode()).as(responses.body()).isEqualTo(200);
+    assertThat(responses.headers().firstValue("x-switchboard-route"))
+        .hasValue("router/support/code");
+    assertThat(json(responses.body()).path("model").asText()).isEqualTo("openai/gpt-4.1-mini");
+  }
+
   private static HttpResponse<String> post(String body, String session) throws Exception {
+    return post("/v1/chat/completions", body, session);
+  }
+
+  private static HttpResponse<String> post(String path, String body, String session)
+      throws Exception {
     return dev.send(
-        HttpRequest.newBuilder(dev.uri("/v1/chat/completions"))
+        HttpRequest.newBuilder(dev.uri(path))
             .header("Authorization", "Bearer " + dev.key)
             .header("Content-Type", "application/json")
             .header("X-Claude-Code-Session-Id", session)
