@@ -132,9 +132,17 @@ class ColdStartIT {
             + memoryMb
             + " MB), through the exec wrapper";
     String defaults = "default JVM options, through the exec wrapper";
+    String semanticName =
+        "the same Lambda-like options with the semantic layer and a router (`" + ROUTER + "`)";
     Map<String, List<Run>> variants = new LinkedHashMap<>();
     variants.put(lambdaName, new ArrayList<>());
     variants.put(defaults, new ArrayList<>());
+    Path layerZip = Project.root().resolve("shared/semantic/target/semantic-layer.zip");
+    assertThat(layerZip).as("run mvn package first").isRegularFile();
+    Path layers = TaskRoot.unzip(layerZip, dir.resolve("opt"));
+    assertOnlyLinuxNatives(layers.resolve("java/lib"));
+    Path routing = Files.writeString(dir.resolve("routing.json"), ROUTING);
+    variants.put(semanticName, new ArrayList<>());
     List<Run> snapStart = new ArrayList<>();
     // an A/B of a change: another build's zip, run with the Lambda-like options in the same rounds
     String baselineZip = System.getProperty("switchboard.coldstart.baselineZip", "").strip();
@@ -145,6 +153,8 @@ class ColdStartIT {
     try (FakeSecretsManager secrets = FakeSecretsManager.serving(SECRET_ARN, SECRET_VALUE)) {
       Path logs = Files.createDirectories(Project.root().resolve("deploy/target/cold-start-logs"));
       Deployment deployment = new Deployment(taskRoot, dynalite, secrets, deployed, memoryMb, logs);
+      Files.createDirectories(logs.resolve("semantic"));
+      Deployment semantic = deployment.withSemanticLayer(layers, routing);
       Deployment baseline = null;
       if (!baselineZip.isEmpty()) {
         Path baselineRoot = TaskRoot.unzip(Path.of(baselineZip), dir.resolve("baseline"));
@@ -164,11 +174,20 @@ class ColdStartIT {
           variants.get(baselineName).add(run(baseline, lambdaLike, false, i));
         }
         variants.get(defaults).add(run(deployment, List.of(), false, i));
+        variants.get(semanticName).add(run(semantic, lambdaLike, false, i));
         snapStart.add(run(deployment, lambdaLike, true, i));
       }
     }
 
-    String report = report(zip, runs, load, memoryMb, variants, snapStart);
+    String report =
+        report(zip, runs, load, memoryMb, variants, snapStart)
+            + String.format(
+                Locale.ROOT,
+                "%nThe semantic layer (`shared/semantic/target/semantic-layer.zip`: the embedding"
+                    + " model, ONNX Runtime and the tokenizer with only their Linux x86_64 and arm64"
+                    + " natives) is %.1f MB zipped; its variant loads the model at init, embeds the"
+                    + " router's examples and routes the request by meaning.%n",
+                Files.size(layerZip) / 1_000_000.0);
     System.out.println(report);
     Files.writeString(Project.root().resolve("deploy/target/cold-start.md"), report);
     if (Boolean.getBoolean("switchboard.bench.write")) {
@@ -183,7 +202,42 @@ class ColdStartIT {
       FakeSecretsManager secrets,
       Map<String, String> environment,
       int memoryMb,
-      Path logs) {}
+      Path logs,
+      String model) {
+
+    Deployment(
+        Path taskRoot,
+        DynaliteEndpoint dynalite,
+        FakeSecretsManager secrets,
+        Map<String, String> environment,
+        int memoryMb,
+        Path logs) {
+      this(taskRoot, dynalite, secrets, environment, memoryMb, logs, "switchboard/echo");
+    }
+
+    /** The same function with the semantic layer in {@code layers} and a router configured. */
+    Deployment withSemanticLayer(Path layers, Path routing) {
+      Map<String, String> env = new LinkedHashMap<>(environment);
+      env.put("SWITCHBOARD_LAYERS_ROOT", layers.toString());
+      env.put("ROUTING_CONFIG_FILE", routing.toString());
+      return new Deployment(
+          taskRoot, dynalite, secrets, env, memoryMb, logs.resolve("semantic"), ROUTER);
+    }
+  }
+
+  /** The router the semantic-layer variant asks for; every route ends at the demo model. */
+  private static final String ROUTER = "router/cold-start";
+
+  private static final String ROUTING =
+      """
+      {"routers": {"cold-start": {
+        "routes": [
+          {"name": "greeting", "target": "switchboard/echo", "threshold": 0.3,
+           "examples": ["Hello there", "Hi, good morning", "Greetings from a new user"]},
+          {"name": "billing", "target": "switchboard/echo", "threshold": 0.3,
+           "examples": ["I was charged twice", "Where is my invoice?"]}],
+        "default": "billing"}}}
+      """;
 
   /** One cold start: a fresh process, one queued streamed chat completion, then a warm one. */
   private Run run(Deployment deployment, List<String> options, boolean snapStart, int i)
@@ -191,7 +245,7 @@ class ColdStartIT {
     Path taskRoot = deployment.taskRoot();
     int secretReads = deployment.secrets().reads();
     try (FakeRuntimeApi api = FakeRuntimeApi.start(Duration.ofSeconds(60))) {
-      String first = api.enqueue(chatEvent("cold-" + i));
+      String first = api.enqueue(chatEvent("cold-" + i, deployment.model()));
       List<String> command = new ArrayList<>();
       command.add(taskRoot.resolve("switchboard-wrapper").toString());
       command.add(TaskRoot.javaBinary());
@@ -249,7 +303,11 @@ class ColdStartIT {
             .as("the provider secret is read once per execution environment, at init or restore")
             .isEqualTo(secretReads + 1);
 
-        String second = api.enqueue(chatEvent("warm-" + i));
+        if (deployment.model().equals(ROUTER)) {
+          // the router took the request: the model was loaded from the layer and chose a route
+          assertThat(response.awaitPrelude()).contains("router/cold-start/greeting");
+        }
+        String second = api.enqueue(chatEvent("warm-" + i, deployment.model()));
         long warmQueued = System.nanoTime();
         BodyChunk warmFirst = api.awaitResponse(second).awaitChunk(0);
         return new Run(
@@ -318,9 +376,11 @@ class ColdStartIT {
     assertThat(event.at("/choices/0/delta/role").asText()).isEqualTo("assistant");
   }
 
-  private String chatEvent(String requestId) throws IOException {
+  private String chatEvent(String requestId, String model) throws IOException {
     byte[] body =
-        ("{\"model\":\"switchboard/echo\",\"stream\":true,"
+        ("{\"model\":\""
+                + model
+                + "\",\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello from a cold start\"}]}")
             .getBytes(StandardCharsets.UTF_8);
     return new ObjectMapper()
@@ -383,6 +443,26 @@ class ColdStartIT {
     return budget.isEmpty()
         ? KeyLimits.NONE
         : new KeyLimits(new BigDecimal(budget), ResetPeriod.MONTHLY, null, null, false);
+  }
+
+  /** Every jar of the layer is in java/lib, and no native library is for another system. */
+  private static void assertOnlyLinuxNatives(Path lib) throws IOException {
+    List<String> natives = new ArrayList<>();
+    try (var jars = Files.list(lib)) {
+      for (Path jar : jars.toList()) {
+        assertThat(jar.getFileName().toString()).endsWith(".jar");
+        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+          zip.stream()
+              .map(java.util.zip.ZipEntry::getName)
+              .filter(n -> n.endsWith(".so") || n.endsWith(".dylib") || n.endsWith(".dll"))
+              .forEach(natives::add);
+        }
+      }
+    }
+    assertThat(natives).isNotEmpty().allMatch(n -> n.endsWith(".so"));
+    assertThat(natives)
+        .allMatch(
+            n -> n.contains("linux-x") || n.contains("linux-aarch64") || n.contains("linux-x86"));
   }
 
   private static double millis(long nanos) {

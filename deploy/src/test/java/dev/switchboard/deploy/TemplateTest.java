@@ -59,7 +59,11 @@ class TemplateTest {
    * Variables the template sets that the gateway code does not read, and why: the exec wrapper is
    * read by Lambda itself.
    */
-  private static final Set<String> SET_BUT_NOT_READ_BY_CODE = Set.of("AWS_LAMBDA_EXEC_WRAPPER");
+  private static final Set<String> SET_BUT_NOT_READ_BY_CODE =
+      Set.of(
+          "AWS_LAMBDA_EXEC_WRAPPER",
+          // read by the semantic layer's tokenizer library
+          "DJL_CACHE_DIR");
 
   private static final String ADMIN = "AdminFunction";
   private static final String RECONCILER = "ReconcilerFunction";
@@ -384,6 +388,25 @@ class TemplateTest {
     unknown.removeAll(vendorVariables);
     unknown.removeAll(SET_BUT_NOT_READ_BY_CODE);
     assertThat(unknown).as("variables the template sets that nothing reads").isEmpty();
+  }
+
+  @Test
+  void theSemanticLayerIsAttachedOnlyWhenEnabledAndHoldsWhatTheBuildPackages() {
+    JsonNode layer = template.at("/Resources/SemanticLayer");
+    assertThat(layer.path("Type").asText()).isEqualTo("AWS::Serverless::LayerVersion");
+    assertThat(layer.path("Condition").asText()).isEqualTo("SemanticLayerEnabled");
+    assertThat(template.at("/Conditions/SemanticLayerEnabled/Fn::Equals/0/Ref").asText())
+        .isEqualTo("EnableSemanticLayer");
+    assertThat(template.at("/Parameters/EnableSemanticLayer/Default").asText()).isEqualTo("false");
+    // the path mvn package writes the layer to
+    assertThat(layer.at("/Properties/ContentUri").asText())
+        .isEqualTo("shared/semantic/target/semantic-layer.zip");
+    assertThat(layer.at("/Properties/CompatibleArchitectures").toString())
+        .contains("x86_64", "arm64");
+    JsonNode layers = template.at("/Resources/GatewayFunction/Properties/Layers/Fn::If");
+    assertThat(layers.get(0).asText()).isEqualTo("SemanticLayerEnabled");
+    assertThat(layers.get(1).get(0).path("Ref").asText()).isEqualTo("SemanticLayer");
+    assertThat(layers.get(2).path("Ref").asText()).isEqualTo("AWS::NoValue");
   }
 
   @Test
