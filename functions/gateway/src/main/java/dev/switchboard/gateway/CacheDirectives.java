@@ -11,9 +11,10 @@ import java.util.Optional;
 
 /**
  * Reads what a request asks of the response cache. In order: {@code Cache-Control: no-store}
- * forbids it; {@code x-switchboard-cache} ({@code true}, {@code false} or a TTL in seconds); else
- * OpenRouter's {@code X-OpenRouter-Cache} ({@code true}/{@code false}) with {@code
- * X-OpenRouter-Cache-TTL}; else the key's default TTL; else no caching.
+ * forbids it; {@code x-switchboard-cache} ({@code true}, {@code false}, a TTL in seconds, or {@code
+ * semantic}, the default TTL with the semantic step when it is configured); else OpenRouter's
+ * {@code X-OpenRouter-Cache} ({@code true}/{@code false}) with {@code X-OpenRouter-Cache-TTL}; else
+ * the key's default TTL; else no caching.
  */
 final class CacheDirectives {
 
@@ -69,6 +70,8 @@ final class CacheDirectives {
     return switch (value) {
       case "true", "yes", "on" -> new CachePolicy.Use(settings.clamp(ttlIfTrue));
       case "false", "0", "no", "off" -> CachePolicy.OFF;
+      // without the semantic step configured, the exact cache still answers
+      case "semantic" -> new CachePolicy.Use(settings.clamp(ttlIfTrue), settings.semantic());
       default -> new CachePolicy.Use(settings.clamp(seconds(header, value)));
     };
   }
@@ -85,7 +88,7 @@ final class CacheDirectives {
     throw new GatewayException(
         ErrorKind.INVALID_REQUEST,
         "invalid_cache_header",
-        "The " + header + " header must be true, false or a positive number of seconds.");
+        "The " + header + " header must be true, false, semantic or a positive number of seconds.");
   }
 
   private static boolean noStore(HttpRequest request) {

@@ -9,6 +9,7 @@ import dev.switchboard.core.budget.CostEstimator;
 import dev.switchboard.core.budget.SlicePolicy;
 import dev.switchboard.core.cache.CacheStore;
 import dev.switchboard.core.cache.ResponseCache;
+import dev.switchboard.core.cache.SemanticCache;
 import dev.switchboard.core.catalog.ModelCatalog;
 import dev.switchboard.core.chat.ChatCompletion;
 import dev.switchboard.core.chat.ChatProvider;
@@ -48,6 +49,7 @@ import dev.switchboard.store.DynamoUsageStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -202,26 +204,45 @@ record Gateway(
   }
 
   /**
-   * The routing configuration's semantic routers, their examples embedded at init by the embedder
-   * on the class path (primed first, so a SnapStart snapshot holds a warm model). No router, no
-   * model loaded.
+   * The in-process embedding model, loaded and primed at init (so a SnapStart snapshot holds a warm
+   * model) when routers or the semantic cache need it; none otherwise, and no model is loaded.
    */
-  private static SemanticRouting semanticRouting(RoutingConfig routing, Clock clock) {
-    if (routing.routers().isEmpty()) {
-      return SemanticRouting.none();
+  private static Optional<Embedder> embedder(RoutingConfig routing, CacheSettings cache) {
+    boolean forRouters = !routing.routers().isEmpty();
+    boolean forCache = cache.semantic() && cache.table().isPresent();
+    if (!forRouters && !forCache) {
+      return Optional.empty();
     }
+    String needs =
+        forRouters ? Variables.ROUTING_CONFIG_FILE : Variables.SEMANTIC_CACHE_ENABLED.name();
     Embedder embedder =
         Embedder.installed()
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
-                        Variables.ROUTING_CONFIG_FILE
-                            + ": routers need the in-process embedding model, which is not on"
-                            + " this function's class path (deploy with EnableSemanticLayer=true,"
-                            + " or add the switchboard-semantic module)"));
+                        needs
+                            + ": semantic routers and the semantic cache need the in-process"
+                            + " embedding model, which is not on this function's class path (deploy"
+                            + " with EnableSemanticLayer=true, or add the switchboard-semantic"
+                            + " module)"));
     try {
       embedder.prime();
-      return SemanticRouting.of(routing, embedder, clock);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          needs + ": the embedding model could not start (" + e.getClass().getSimpleName() + ")",
+          e);
+    }
+    return Optional.of(embedder);
+  }
+
+  /** The routing configuration's semantic routers, their examples embedded at init. */
+  private static SemanticRouting semanticRouting(
+      RoutingConfig routing, Optional<Embedder> embedder, Clock clock) {
+    if (routing.routers().isEmpty()) {
+      return SemanticRouting.none();
+    }
+    try {
+      return SemanticRouting.of(routing, embedder.orElseThrow(), clock);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
           Variables.ROUTING_CONFIG_FILE
@@ -277,10 +298,21 @@ record Gateway(
             Sleeper.SYSTEM,
             RandomGenerator.getDefault(),
             upstream.streamKeepAlive());
+    Optional<Embedder> embedder = embedder(routing, settings.cache());
     ChatService chat =
         new ChatService(
-            catalog, providers, clock, planner, router, semanticRouting(routing, clock));
-    ResponseCache cache = new ResponseCache(cacheStore, mapper, clock, log.cacheLog());
+            catalog, providers, clock, planner, router, semanticRouting(routing, embedder, clock));
+    ResponseCache cache =
+        new ResponseCache(
+            cacheStore,
+            mapper,
+            clock,
+            log.cacheLog(),
+            settings.cache().semantic()
+                ? embedder
+                    .map(e -> new SemanticCache(e, settings.cache().similarity(), mapper))
+                    .orElse(null)
+                : null);
     Admission admission =
         new Admission(
             budgets,

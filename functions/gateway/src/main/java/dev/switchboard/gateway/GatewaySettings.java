@@ -17,6 +17,7 @@ import static dev.switchboard.core.config.Variables.ROUTING_CONFIG_FILE;
 
 import dev.switchboard.core.api.messages.ThinkingEfforts;
 import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
 import dev.switchboard.core.config.Variables.SetByLambda;
 import dev.switchboard.core.routing.UpstreamSettings;
 import dev.switchboard.core.usage.UsageSettings;
@@ -69,7 +70,9 @@ public record GatewaySettings(
         new CacheSettings(
             env.optional(CACHE_TABLE),
             env.seconds(CACHE_DEFAULT_TTL_SECONDS),
-            env.seconds(CACHE_MAX_TTL_SECONDS)),
+            env.seconds(CACHE_MAX_TTL_SECONDS),
+            env.bool(Variables.SEMANTIC_CACHE_ENABLED),
+            env.integer(Variables.SEMANTIC_CACHE_SIMILARITY_PERCENT) / 100.0),
         env.optional(RESPONSES_TABLE),
         env.days(RESPONSES_RETENTION_DAYS),
         env.seconds(RESERVATION_EXPIRY_SECONDS),

@@ -11,12 +11,22 @@ public sealed interface CachePolicy {
   /** The client forbade storing ({@code Cache-Control: no-store}): neither read nor written. */
   record NoStore() implements CachePolicy {}
 
-  /** Serve a fresh cached answer if there is one; otherwise store this answer for {@code ttl}. */
-  record Use(Duration ttl) implements CachePolicy {
+  /**
+   * Serve a fresh cached answer if there is one; otherwise store this answer for {@code ttl}.
+   *
+   * @param semantic also look for the answer to the same request put in other words ({@link
+   *     SemanticCache}) after an exact miss
+   */
+  record Use(Duration ttl, boolean semantic) implements CachePolicy {
     public Use {
       if (ttl.isNegative() || ttl.isZero()) {
         throw new IllegalArgumentException("a cache TTL is positive");
       }
+    }
+
+    /** The exact cache only. */
+    public Use(Duration ttl) {
+      this(ttl, false);
     }
   }
 

@@ -32,12 +32,23 @@ public final class ResponseCache {
   private final ObjectMapper mapper;
   private final Clock clock;
   private final CacheLog log;
+  private final SemanticCache semantic;
 
   public ResponseCache(CacheStore store, ObjectMapper mapper, Clock clock, CacheLog log) {
+    this(store, mapper, clock, log, null);
+  }
+
+  /**
+   * @param semantic the semantic step after an exact miss, for requests that ask for it; null for
+   *     none
+   */
+  public ResponseCache(
+      CacheStore store, ObjectMapper mapper, Clock clock, CacheLog log, SemanticCache semantic) {
     this.store = store;
     this.mapper = mapper;
     this.clock = clock;
     this.log = log;
+    this.semantic = semantic;
   }
 
   /** The store behind this cache (a gateway rebuilt after a SnapStart restore keeps it). */
@@ -66,25 +77,79 @@ public final class ResponseCache {
     }
     Instant now = clock.instant();
     if (found.isPresent() && found.get().freshAt(now)) {
-      CachedResponse entry = found.get();
-      try {
-        ObjectNode completion =
-            (ObjectNode)
-                mapper.readTree(CompressedJson.decompress(entry.body(), MAX_INFLATED_BYTES));
-        return new CacheLookup.Hit(
-            completion,
-            Duration.between(entry.storedAt(), now),
-            Duration.between(now, entry.expiresAt()));
-      } catch (IOException | RuntimeException corrupt) {
-        // a damaged entry is a miss; the answer to this request will replace it
-        log.storeFailed(
-            "decode",
-            corrupt instanceof RuntimeException r
-                ? r
-                : new RuntimeException(corrupt.getClass().getName()));
+      Optional<CacheLookup.Hit> hit = decoded(found.get(), now, null);
+      if (hit.isPresent()) {
+        return hit.get();
       }
     }
+    if (use.semantic() && semantic != null && original == null) {
+      return bySemantics(key, model, request, cacheKey, use, now);
+    }
     return new CacheLookup.Miss(cacheKey, use.ttl(), true);
+  }
+
+  /**
+   * After an exact miss: the answer to the same request put in other words, or a miss that will add
+   * this request's answer to its scope's index. Any failure (the model, the store) is logged and
+   * makes a plain miss.
+   */
+  private CacheLookup bySemantics(
+      ApiKey key,
+      Model model,
+      ChatRequest request,
+      String cacheKey,
+      CachePolicy.Use use,
+      Instant now) {
+    Optional<SemanticCache.Probe> probe;
+    try {
+      probe = semantic.probe(CacheKey.scopeOf(key), model, request);
+    } catch (RuntimeException e) {
+      log.storeFailed("embed", e);
+      return new CacheLookup.Miss(cacheKey, use.ttl(), true);
+    }
+    if (probe.isEmpty()) {
+      return new CacheLookup.Miss(cacheKey, use.ttl(), true);
+    }
+    try {
+      Optional<CachedResponse> index = store.find(probe.get().indexKey());
+      Optional<SemanticCache.Match> match = semantic.nearest(probe.get(), index, now);
+      if (match.isPresent()) {
+        Optional<CachedResponse> answer = store.find(match.get().answerKey());
+        if (answer.isPresent() && answer.get().freshAt(now)) {
+          Optional<CacheLookup.Hit> hit = decoded(answer.get(), now, match.get().similarity());
+          if (hit.isPresent()) {
+            return hit.get();
+          }
+        }
+      }
+      return new CacheLookup.Miss(cacheKey, use.ttl(), true, probe.get(), index);
+    } catch (IOException | RuntimeException e) {
+      log.storeFailed(
+          "semantic read",
+          e instanceof RuntimeException r ? r : new RuntimeException(e.getClass().getName()));
+      return new CacheLookup.Miss(cacheKey, use.ttl(), true);
+    }
+  }
+
+  private Optional<CacheLookup.Hit> decoded(CachedResponse entry, Instant now, Double similarity) {
+    try {
+      ObjectNode completion =
+          (ObjectNode) mapper.readTree(CompressedJson.decompress(entry.body(), MAX_INFLATED_BYTES));
+      return Optional.of(
+          new CacheLookup.Hit(
+              completion,
+              Duration.between(entry.storedAt(), now),
+              Duration.between(now, entry.expiresAt()),
+              similarity));
+    } catch (IOException | RuntimeException corrupt) {
+      // a damaged entry is a miss; the answer to this request will replace it
+      log.storeFailed(
+          "decode",
+          corrupt instanceof RuntimeException r
+              ? r
+              : new RuntimeException(corrupt.getClass().getName()));
+      return Optional.empty();
+    }
   }
 
   /**
@@ -102,7 +167,13 @@ public final class ResponseCache {
         return;
       }
       Instant now = clock.instant();
-      store.put(new CachedResponse(miss.key(), body, now, now.plus(miss.ttl())));
+      Instant expires = now.plus(miss.ttl());
+      store.put(new CachedResponse(miss.key(), body, now, expires));
+      if (miss.probe() != null && semantic != null) {
+        semantic
+            .withAnswer(miss.probe(), miss.index(), miss.key(), now, expires)
+            .ifPresent(store::put);
+      }
     } catch (IOException | RuntimeException e) {
       log.storeFailed(
           "write",

@@ -50,6 +50,9 @@ public final class Variables {
       new WholeNumber("CACHE_DEFAULT_TTL_SECONDS", 300, 1, 2_592_000);
   public static final WholeNumber CACHE_MAX_TTL_SECONDS =
       new WholeNumber("CACHE_MAX_TTL_SECONDS", 86_400, 1, 2_592_000);
+  public static final Flag SEMANTIC_CACHE_ENABLED = new Flag("SEMANTIC_CACHE_ENABLED", false);
+  public static final WholeNumber SEMANTIC_CACHE_SIMILARITY_PERCENT =
+      new WholeNumber("SEMANTIC_CACHE_SIMILARITY_PERCENT", 95, 50, 100);
   public static final WholeNumber KEY_CACHE_TTL_SECONDS =
       new WholeNumber("KEY_CACHE_TTL_SECONDS", 60, 0, 3600);
   public static final WholeNumber MAX_REQUEST_BYTES =
