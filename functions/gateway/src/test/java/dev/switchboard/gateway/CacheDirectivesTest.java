@@ -45,6 +45,24 @@ class CacheDirectivesTest {
   }
 
   @Test
+  void semanticAsksForTheSemanticStepOnlyWhereItIsConfigured() {
+    CacheDirectives semantic =
+        new CacheDirectives(
+            new CacheSettings(
+                Optional.of("cache"),
+                Duration.ofSeconds(300),
+                Duration.ofSeconds(3600),
+                true,
+                0.95));
+
+    assertThat(semantic.of(request(Map.of("x-switchboard-cache", "Semantic")), plainKey))
+        .isEqualTo(new CachePolicy.Use(Duration.ofSeconds(300), true));
+    // not configured: the exact cache alone
+    assertThat(policy(Map.of("x-switchboard-cache", "semantic")))
+        .isEqualTo(new CachePolicy.Use(Duration.ofSeconds(300), false));
+  }
+
+  @Test
   void aTtlAboveTheMaximumIsShortenedToIt() {
     assertThat(policy(Map.of("x-switchboard-cache", "999999")))
         .isEqualTo(new CachePolicy.Use(Duration.ofSeconds(3600)));
