@@ -186,6 +186,46 @@ class SemanticCacheIT {
   }
 
   @Test
+  void aKeyWhoseDefaultIsByMeaningNeedsNoHeader() throws Exception {
+    String secret = ApiKeys.newSecret(new SecureRandom());
+    String hash = ApiKeys.hash(secret);
+    dev.server
+        .keyStore()
+        .put(
+            new ApiKey(
+                hash,
+                ApiKeys.idOf(hash),
+                "faq bot",
+                "initech",
+                List.of(),
+                ApiKey.Role.USER,
+                false,
+                Instant.EPOCH,
+                null,
+                null,
+                null,
+                Duration.ofSeconds(120),
+                null,
+                true));
+    String scope = UUID.randomUUID().toString();
+
+    HttpResponse<String> first =
+        dev.send(
+            dev.post("/v1/chat/completions", body(scope, "How do I reset my password?", false, ""))
+                .setHeader("Authorization", "Bearer " + secret)
+                .build());
+    HttpResponse<String> again =
+        dev.send(
+            dev.post("/v1/chat/completions", body(scope, "How can I reset my password?", false, ""))
+                .setHeader("Authorization", "Bearer " + secret)
+                .build());
+
+    assertThat(status(first)).isEqualTo("MISS");
+    assertThat(status(again)).isEqualTo("SEMANTIC_HIT");
+    assertThat(dev.upstream.requestCount()).isEqualTo(1);
+  }
+
+  @Test
   void aFailedAnswerIsNeverCached() throws Exception {
     String scope = UUID.randomUUID().toString();
     String failing = ",\"fake\":{\"status\":500}";

@@ -46,7 +46,8 @@ final class KeyFields {
           "allowed_tools",
           "denied_tools",
           "guardrails",
-          "guardrails_allowed");
+          "guardrails_allowed",
+          "semantic_cache");
 
   /** An MCP tool pattern: {@code server/tool}, or {@code server}, with {@code *} wildcards. */
   private static final java.util.regex.Pattern TOOL_PATTERN =
@@ -125,7 +126,8 @@ final class KeyFields {
         limits,
         access,
         key.cacheTtl(),
-        guardrails);
+        guardrails,
+        body.has("semantic_cache") ? bool(body, "semantic_cache") : key.semanticCache());
   }
 
   /** A list of guardrail policy names, each one the operator configured. */
@@ -161,6 +163,7 @@ final class KeyFields {
     }
     o.put("role", key.role().name().toLowerCase(Locale.ROOT));
     o.put("disabled", key.disabled());
+    o.put("semantic_cache", key.semanticCache());
     o.put("created_at", key.createdAt().toString());
     o.put("expires_at", key.expiresAt() == null ? null : key.expiresAt().toString());
     KeyLimits limits = key.limits();

@@ -118,6 +118,25 @@ class AdminHandlerTest {
         .isEqualTo("[\"*/delete_*\"]");
   }
 
+  @Test
+  void aKeyCanDefaultToTheSemanticCacheAndKeepsItThroughAPatch() throws Exception {
+    RecordingSink created =
+        call("POST", "/admin/keys", "{\"name\":\"faq-bot\",\"semantic_cache\":true}");
+
+    assertThat(created.status).as(created.body()).isEqualTo(201);
+    JsonNode key = JSON.readTree(created.body()).path("data");
+    assertThat(key.path("semantic_cache").asBoolean()).isTrue();
+    String id = key.path("id").asText();
+    assertThat(keys.findById(id).orElseThrow().semanticCache()).isTrue();
+
+    call("PATCH", "/admin/keys/" + id, "{\"name\":\"renamed\"}");
+    assertThat(keys.findById(id).orElseThrow().semanticCache()).isTrue();
+    RecordingSink off = call("PATCH", "/admin/keys/" + id, "{\"semantic_cache\":false}");
+    assertThat(JSON.readTree(off.body()).path("data").path("semantic_cache").asBoolean()).isFalse();
+    assertThat(call("PATCH", "/admin/keys/" + id, "{\"semantic_cache\":\"yes\"}").status)
+        .isEqualTo(400);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"\"files/a/b\"", "\"\"", "\"files/\"", "\"fi les\"", "3"})
   void aToolPatternThatIsNotOneIsA400NamingTheField(String pattern) throws Exception {

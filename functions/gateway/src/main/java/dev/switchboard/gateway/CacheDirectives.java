@@ -14,7 +14,7 @@ import java.util.Optional;
  * forbids it; {@code x-switchboard-cache} ({@code true}, {@code false}, a TTL in seconds, or {@code
  * semantic}, the default TTL with the semantic step when it is configured); else OpenRouter's
  * {@code X-OpenRouter-Cache} ({@code true}/{@code false}) with {@code X-OpenRouter-Cache-TTL}; else
- * the key's default TTL; else no caching.
+ * the key's default TTL (by meaning too when the key says so); else no caching.
  */
 final class CacheDirectives {
 
@@ -60,7 +60,8 @@ final class CacheDirectives {
       return parse(OPENROUTER, openRouter.get(), ttl);
     }
     if (key.cacheTtl() != null && key.cacheTtl().isPositive()) {
-      return new CachePolicy.Use(settings.clamp(key.cacheTtl()));
+      return new CachePolicy.Use(
+          settings.clamp(key.cacheTtl()), key.semanticCache() && settings.semantic());
     }
     return CachePolicy.OFF;
   }

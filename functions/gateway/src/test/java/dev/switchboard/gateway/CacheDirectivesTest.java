@@ -9,6 +9,7 @@ import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.lambda.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,27 @@ class CacheDirectivesTest {
         .isEqualTo(new CachePolicy.Use(Duration.ofSeconds(300), true));
     // not configured: the exact cache alone
     assertThat(policy(Map.of("x-switchboard-cache", "semantic")))
+        .isEqualTo(new CachePolicy.Use(Duration.ofSeconds(300), false));
+    // a key whose default is by meaning; its client's own header still decides
+    ApiKey byMeaning =
+        new ApiKey(
+            "h",
+            "key_2",
+            "n",
+            "acme",
+            List.of(),
+            ApiKey.Role.USER,
+            false,
+            Instant.EPOCH,
+            null,
+            null,
+            null,
+            Duration.ofSeconds(120),
+            null,
+            true);
+    assertThat(semantic.of(request(Map.of()), byMeaning))
+        .isEqualTo(new CachePolicy.Use(Duration.ofSeconds(120), true));
+    assertThat(semantic.of(request(Map.of("x-switchboard-cache", "true")), byMeaning))
         .isEqualTo(new CachePolicy.Use(Duration.ofSeconds(300), false));
   }
 

@@ -163,6 +163,12 @@ public final class DynamoKeyStore implements KeyRegistry {
                   a.name("cacheTtlSeconds")
                       .getter(KeyItem::getCacheTtlSeconds)
                       .setter(KeyItem::setCacheTtlSeconds))
+          .addAttribute(
+              Boolean.class,
+              a ->
+                  a.name("semanticCache")
+                      .getter(i -> i.semanticCache)
+                      .setter((i, v) -> i.semanticCache = v))
           .build();
 
   private final DynamoDbTable<KeyItem> table;
@@ -276,6 +282,7 @@ public final class DynamoKeyStore implements KeyRegistry {
     private List<String> allowedTools;
     private List<String> deniedTools;
     private Long cacheTtlSeconds;
+    private Boolean semanticCache;
     private List<String> guardrails;
     private List<String> guardrailsAllowed;
 
@@ -304,6 +311,7 @@ public final class DynamoKeyStore implements KeyRegistry {
       item.allowedTools = orNull(access.allowedTools());
       item.deniedTools = orNull(access.deniedTools());
       item.cacheTtlSeconds = key.cacheTtl() == null ? null : key.cacheTtl().toSeconds();
+      item.semanticCache = key.semanticCache() ? Boolean.TRUE : null;
       // in the order the operator gave: policies apply in it
       item.guardrails = key.guardrails().attached().isEmpty() ? null : key.guardrails().attached();
       item.guardrailsAllowed = orNull(key.guardrails().allowed());
@@ -337,7 +345,8 @@ public final class DynamoKeyStore implements KeyRegistry {
           cacheTtlSeconds == null || cacheTtlSeconds <= 0
               ? null
               : Duration.ofSeconds(cacheTtlSeconds),
-          new KeyGuardrails(guardrails, guardrailsAllowed));
+          new KeyGuardrails(guardrails, guardrailsAllowed),
+          Boolean.TRUE.equals(semanticCache));
     }
 
     private static List<String> orNull(Collection<String> values) {

@@ -16,6 +16,9 @@ import java.util.List;
  * @param cacheTtl when set, this key's requests use the response cache for this long unless a
  *     request says otherwise; null when caching is only on request
  * @param guardrails the guardrail policies attached to the key and those its clients may ask for
+ * @param semanticCache whether the key's requests also look the cache up by meaning when they use
+ *     it without a header of their own ({@code x-switchboard-cache: semantic} asks for it per
+ *     request)
  */
 public record ApiKey(
     String keyHash,
@@ -30,13 +33,46 @@ public record ApiKey(
     KeyLimits limits,
     KeyAccess access,
     Duration cacheTtl,
-    KeyGuardrails guardrails) {
+    KeyGuardrails guardrails,
+    boolean semanticCache) {
 
   public ApiKey {
     tags = tags == null ? List.of() : List.copyOf(tags);
     limits = limits == null ? KeyLimits.NONE : limits;
     access = access == null ? KeyAccess.ANY : access;
     guardrails = guardrails == null ? KeyGuardrails.NONE : guardrails;
+  }
+
+  /** A key whose cache default, if any, is the exact cache. */
+  public ApiKey(
+      String keyHash,
+      String id,
+      String name,
+      String owner,
+      List<String> tags,
+      Role role,
+      boolean disabled,
+      Instant createdAt,
+      Instant expiresAt,
+      KeyLimits limits,
+      KeyAccess access,
+      Duration cacheTtl,
+      KeyGuardrails guardrails) {
+    this(
+        keyHash,
+        id,
+        name,
+        owner,
+        tags,
+        role,
+        disabled,
+        createdAt,
+        expiresAt,
+        limits,
+        access,
+        cacheTtl,
+        guardrails,
+        false);
   }
 
   /** A key without guardrail policies of its own. */
@@ -134,6 +170,7 @@ public record ApiKey(
         limits,
         access,
         cacheTtl,
-        guardrails);
+        guardrails,
+        semanticCache);
   }
 }
