@@ -29,6 +29,8 @@ const PROVIDERS = {
   anthropic: "anthropic",
   google: "google",
   "amazon-bedrock": "bedrock",
+  "google-vertex": "google-vertex",
+  "google-vertex-anthropic": "google-vertex-anthropic",
   mistral: "mistral",
   groq: "groq",
   togetherai: "together",
@@ -72,8 +74,6 @@ const PROVIDERS = {
 
 const SKIPPED = {
   "github-copilot": "a subscription reached through an OAuth device login, not an API key",
-  "google-vertex": "no Vertex AI adapter yet (Gemini on Vertex needs Google service-account auth)",
-  "google-vertex-anthropic": "no Vertex AI adapter yet",
 };
 
 // Namespaces aggregators put before a model, mapped to the first-party provider ids whose entries
