@@ -102,6 +102,14 @@ public final class FakeGoogleOAuth implements AutoCloseable {
   }
 
   private String credentialJson(String projectId, KeyPair pair) {
+    return serviceAccountJson(pair, projectId, tokenUri());
+  }
+
+  /**
+   * A service-account key file for {@code pair}'s private key, without an endpoint (for tests of
+   * its reading and signing).
+   */
+  public static String serviceAccountJson(KeyPair pair, String projectId, String tokenUri) {
     String pem =
         "-----BEGIN PRIVATE KEY-----\n"
             + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -116,7 +124,7 @@ public final class FakeGoogleOAuth implements AutoCloseable {
             .put("client_email", CLIENT_EMAIL)
             .put("client_id", "100000000000000000001")
             .put("auth_uri", "https://accounts.google.com/o/oauth2/auth")
-            .put("token_uri", tokenUri())
+            .put("token_uri", tokenUri)
             .put("universe_domain", "googleapis.com");
     return key.toString();
   }

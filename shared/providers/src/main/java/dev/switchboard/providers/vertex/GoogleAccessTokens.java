@@ -52,21 +52,33 @@ public final class GoogleAccessTokens implements UpstreamAuth {
 
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
-  private record Token(String value, Instant expiresAt) {}
+  /** An access token and when it expires. */
+  record Token(String value, Instant expiresAt) {}
+
+  /** Trades a signed assertion for a token: Google's token endpoint, or a test's stand-in. */
+  @FunctionalInterface
+  interface Grant {
+    Token exchange(String assertion, Instant now) throws ProviderException;
+  }
 
   private final ServiceAccount account;
-  private final HttpClient http;
   private final ObjectMapper json;
   private final Clock clock;
+  private final Grant grant;
   private final ReentrantLock fetching = new ReentrantLock();
   private volatile Token current;
 
+  /** Tokens from the account's {@code token_uri}, over {@code http}. */
   public GoogleAccessTokens(
       ServiceAccount account, HttpClient http, ObjectMapper json, Clock clock) {
+    this(account, json, clock, (assertion, now) -> post(account, http, json, assertion, now));
+  }
+
+  GoogleAccessTokens(ServiceAccount account, ObjectMapper json, Clock clock, Grant grant) {
     this.account = account;
-    this.http = http;
     this.json = json;
     this.clock = clock;
+    this.grant = grant;
   }
 
   @Override
@@ -115,11 +127,17 @@ public final class GoogleAccessTokens implements UpstreamAuth {
 
   private Token fetch() throws ProviderException {
     Instant now = clock.instant();
+    return grant.exchange(assertion(now), now);
+  }
+
+  private static Token post(
+      ServiceAccount account, HttpClient http, ObjectMapper json, String assertion, Instant now)
+      throws ProviderException {
     String form =
         "grant_type="
             + URLEncoder.encode(GRANT_TYPE, StandardCharsets.UTF_8)
             + "&assertion="
-            + URLEncoder.encode(assertion(now), StandardCharsets.UTF_8);
+            + URLEncoder.encode(assertion, StandardCharsets.UTF_8);
     HttpRequest request =
         HttpRequest.newBuilder(account.tokenUri())
             .timeout(TOKEN_TIMEOUT)
