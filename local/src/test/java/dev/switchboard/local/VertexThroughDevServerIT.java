@@ -192,6 +192,56 @@ class VertexThroughDevServerIT {
   }
 
   @Test
+  void countTokensIsVertexsOwnCount() throws Exception {
+    vertex.enqueue(FixtureReply.json(200, "{\"input_tokens\":42}"));
+    String body =
+        "{\"model\":\"" + CLAUDE + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+
+    HttpResponse<String> response =
+        dev.send(
+            dev.post("/v1/messages/count_tokens", body)
+                .header("anthropic-version", "2023-06-01")
+                .build());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(DevServerHarness.json(response.body()).path("input_tokens").asLong()).isEqualTo(42);
+    assertThat(vertex.last().request().path())
+        .isEqualTo(MODELS + "anthropic/models/count-tokens:rawPredict");
+    assertThat(vertex.last().request().body().path("model").asText())
+        .isEqualTo("claude-sonnet-4@20250514");
+  }
+
+  @Test
+  void aRateLimitIsRetriedAndARequestVertexRefusesIsTheClients() throws Exception {
+    vertex.enqueue(
+        FixtureReply.json(
+            429,
+            "{\"error\":{\"code\":429,\"message\":\"Resource exhausted. Please try again"
+                + " later.\",\"status\":\"RESOURCE_EXHAUSTED\"}}"));
+    vertex.enqueue(FixtureReply.json(200, fixture("vertex/gemini-response-text.json")));
+
+    ChatCompletion completion = client.chat().completions().create(hello(GEMINI));
+
+    assertThat(completion.choices().get(0).message().content()).hasValue("Hello from Vertex AI.");
+    assertThat(vertex.received()).hasSize(2);
+
+    vertex.reset();
+    vertex.enqueue(
+        FixtureReply.json(
+            400,
+            "{\"error\":{\"code\":400,\"message\":\"Request contains an invalid"
+                + " argument.\",\"status\":\"INVALID_ARGUMENT\"}}"));
+    HttpResponse<String> refused =
+        dev.send(
+            dev.post("/v1/chat/completions", DevServerHarness.chatBody(GEMINI, false, "")).build());
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(DevServerHarness.json(refused.body()).at("/error/code").asText())
+        .isEqualTo("upstream_bad_request");
+    assertThat(vertex.received()).hasSize(1);
+  }
+
+  @Test
   void aTokenIsReusedUntilAMinuteBeforeItExpiresThenRenewed() {
     // a token fetched for this test alone, so the count below is this test's
     oauth.revokeAll();
