@@ -287,6 +287,21 @@ class VertexThroughDevServerIT {
   }
 
   @Test
+  void aStreamVertexRefusesForItsTokenIsSentOnceMoreWithANewOne() {
+    vertex.enqueue(FixtureReply.json(200, fixture("vertex/gemini-response-text.json")));
+    client.chat().completions().create(hello(GEMINI));
+    vertex.reset();
+    oauth.revokeAll();
+    vertex.enqueue(FixtureReply.sse(fixture("vertex/gemini-stream-text.sse")));
+
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+
+    assertThat(streamedText(GEMINI, chunks)).isEqualTo("Hello from Vertex AI.");
+    assertThat(vertex.received()).hasSize(2);
+    assertThat(vertex.received().get(1).query()).isEqualTo("alt=sse");
+  }
+
+  @Test
   void aCredentialGoogleRefusesIsAnAuthenticationFailureThatQuotesNoSecret() throws Exception {
     String foreign = oauth.foreignCredentialJson(PROJECT);
     int refusals = oauth.refusals();
