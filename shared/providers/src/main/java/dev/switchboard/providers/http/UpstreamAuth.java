@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * How an adapter puts its credential on an upstream request: a fixed key header, or a short-lived
@@ -43,7 +44,7 @@ public interface UpstreamAuth {
   static <T> HttpResponse<T> send(
       HttpClient http,
       UpstreamAuth auth,
-      java.util.function.Supplier<HttpRequest.Builder> build,
+      Supplier<HttpRequest.Builder> build,
       HttpResponse.BodyHandler<T> handler,
       Duration firstByteTimeout)
       throws ProviderException {

@@ -1,6 +1,7 @@
 package dev.switchboard.providers.vertex;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,9 +15,11 @@ import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,12 +51,12 @@ class GoogleAccessTokensTest {
     }
 
     @Override
-    public java.time.ZoneId getZone() {
+    public ZoneId getZone() {
       return ZoneOffset.UTC;
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
   }
@@ -161,7 +164,7 @@ class GoogleAccessTokensTest {
               }
               return new GoogleAccessTokens.Token("shared", now.plusSeconds(3600));
             });
-    List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
     List<Thread> callers = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       callers.add(
@@ -200,8 +203,7 @@ class GoogleAccessTokensTest {
               return new GoogleAccessTokens.Token("after", now.plusSeconds(3600));
             });
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(tokens::token)
-        .isInstanceOf(ProviderException.ServerError.class);
+    assertThatThrownBy(tokens::token).isInstanceOf(ProviderException.ServerError.class);
     assertThat(tokens.token()).isEqualTo("after");
   }
 }

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.config.Env;
+import dev.switchboard.providers.ProviderFactory;
 import dev.switchboard.testkit.FakeGoogleOAuth;
+import java.net.http.HttpClient;
 import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -117,11 +121,8 @@ class VertexConfigTest {
   @Test
   void bothProvidersAreBuiltFromOneCredential() {
     var wiring =
-        new dev.switchboard.providers.ProviderFactory.Wiring(
-            java.net.http.HttpClient.newHttpClient(),
-            java.time.Duration.ofSeconds(1),
-            JSON,
-            java.time.Clock.systemUTC());
+        new ProviderFactory.Wiring(
+            HttpClient.newHttpClient(), Duration.ofSeconds(1), JSON, Clock.systemUTC());
 
     assertThat(new VertexFactory().create(Env.of(Map.of("VERTEX_CREDENTIALS", CREDENTIAL)), wiring))
         .containsOnlyKeys("google-vertex", "google-vertex-anthropic");
