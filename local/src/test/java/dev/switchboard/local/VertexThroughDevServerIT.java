@@ -15,8 +15,11 @@ import dev.switchboard.testkit.FakeGoogleOAuth;
 import dev.switchboard.testkit.FixtureReply;
 import dev.switchboard.testkit.FixtureUpstream;
 import dev.switchboard.testkit.StrictVertex;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,6 +50,12 @@ class VertexThroughDevServerIT {
 
   private static final ManualClock CLOCK = new ManualClock(Instant.now());
 
+  /** What the gateway prints, kept for the check that no key or token is in it. */
+  private static final ByteArrayOutputStream LOGS = new ByteArrayOutputStream();
+
+  private static final PrintStream STDOUT = System.out;
+  private static final PrintStream STDERR = System.err;
+
   private static FakeGoogleOAuth oauth;
   private static FixtureUpstream vertex;
   private static DevServerHarness dev;
@@ -54,6 +63,8 @@ class VertexThroughDevServerIT {
 
   @BeforeAll
   static void start() throws Exception {
+    System.setOut(new PrintStream(new Tee(STDOUT, LOGS), true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(new Tee(STDERR, LOGS), true, StandardCharsets.UTF_8));
     oauth = FakeGoogleOAuth.start(CLOCK);
     vertex = FixtureUpstream.start().refuseWhen(new StrictVertex(oauth, PROJECT, LOCATION)::check);
     dev = new DevServerHarness(env(oauth.credentialJson(PROJECT)), CLOCK);
@@ -81,6 +92,35 @@ class VertexThroughDevServerIT {
     dev.close();
     vertex.close();
     oauth.close();
+    System.setOut(STDOUT);
+    System.setErr(STDERR);
+  }
+
+  /** Writes to the real stream and to the kept copy. */
+  private static final class Tee extends OutputStream {
+    private final OutputStream out;
+    private final ByteArrayOutputStream copy;
+
+    Tee(OutputStream out, ByteArrayOutputStream copy) {
+      this.out = out;
+      this.copy = copy;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      synchronized (copy) {
+        out.write(b);
+        copy.write(b);
+      }
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      synchronized (copy) {
+        out.write(bytes, offset, length);
+        copy.write(bytes, offset, length);
+      }
+    }
   }
 
   @BeforeEach
@@ -322,6 +362,35 @@ class VertexThroughDevServerIT {
     }
     assertThat(oauth.refusals()).isGreaterThan(refusals);
     assertThat(vertex.received()).isEmpty();
+  }
+
+  @Test
+  void neitherTheKeyNorATokenNorThePromptAppearsInAnyLogLine() throws Exception {
+    vertex.enqueue(FixtureReply.json(200, fixture("vertex/claude-response-text.json")));
+    dev.send(
+        dev.post("/v1/chat/completions", DevServerHarness.chatBody(CLAUDE, false, "")).build());
+    oauth.revokeAll();
+    vertex.enqueue(FixtureReply.json(200, fixture("vertex/gemini-response-text.json")));
+    dev.send(
+        dev.post("/v1/chat/completions", DevServerHarness.chatBody(GEMINI, false, "")).build());
+    String key =
+        DevServerHarness.JSON.readTree(oauth.credentialJson(PROJECT)).path("private_key").asText();
+    // a line of the key's base64 body, as a log line would carry it
+    String keyLine = key.lines().skip(2).findFirst().orElseThrow();
+
+    String logged;
+    synchronized (LOGS) {
+      logged = LOGS.toString(StandardCharsets.UTF_8);
+    }
+
+    assertThat(logged).as("the gateway logged its requests").contains(CLAUDE);
+    assertThat(logged)
+        .doesNotContain("PRIVATE KEY")
+        .doesNotContain(keyLine)
+        .doesNotContain(DevServerHarness.PROMPT_CANARY);
+    assertThat(oauth.granted())
+        .isNotEmpty()
+        .allSatisfy(token -> assertThat(logged).doesNotContain(token));
   }
 
   @Test

@@ -17,8 +17,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,6 +51,7 @@ public final class FakeGoogleOAuth implements AutoCloseable {
   private final Clock clock;
   private final KeyPair keys;
   private final Map<String, Instant> issued = new ConcurrentHashMap<>();
+  private final List<String> everIssued = new CopyOnWriteArrayList<>();
   private final AtomicInteger grants = new AtomicInteger();
   private final AtomicInteger refusals = new AtomicInteger();
   private volatile long expiresIn = 3599;
@@ -146,6 +149,11 @@ public final class FakeGoogleOAuth implements AutoCloseable {
     issued.clear();
   }
 
+  /** Every token granted, revoked or not: none may appear in a log line or a response. */
+  public List<String> granted() {
+    return List.copyOf(everIssued);
+  }
+
   /** How many tokens were granted. */
   public int grants() {
     return grants.get();
@@ -188,6 +196,7 @@ public final class FakeGoogleOAuth implements AutoCloseable {
         "ya29.fake-" + grants.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
     long lifetime = expiresIn;
     issued.put(token, clock.instant().plusSeconds(lifetime));
+    everIssued.add(token);
     reply(
         exchange,
         200,
