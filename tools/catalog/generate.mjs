@@ -76,6 +76,14 @@ const SKIPPED = {
   "github-copilot": "a subscription reached through an OAuth device login, not an API key",
 };
 
+// Providers that serve a first-party provider's models under ids of their own: the first-party
+// entry the rest of the id names, when there is one, is the entry's canonical id. Vertex AI names
+// Claude's dated versions with "@" where Anthropic has "-".
+const SERVES = {
+  "google-vertex": (id) => `google/${id}`,
+  "google-vertex-anthropic": (id) => `anthropic/${id.replace("@", "-")}`,
+};
+
 // Namespaces aggregators put before a model, mapped to the first-party provider ids whose entries
 // they share a canonical id with when the rest of the name matches exactly.
 const NAMESPACES = { openai: "openai", anthropic: "anthropic", google: "google", "x-ai": "xai" };
@@ -123,7 +131,9 @@ function entry(provider, model, providerName) {
   const released = Date.parse(model.release_date ?? "");
   if (!Number.isNaN(released)) e.created = Math.floor(released / 1000);
   const [namespace, ...rest] = model.id.split("/");
-  if (rest.length > 0 && NAMESPACES[namespace]) {
+  if (SERVES[provider]) {
+    e.canonical_candidate = SERVES[provider](model.id);
+  } else if (rest.length > 0 && NAMESPACES[namespace]) {
     e.canonical_candidate = `${NAMESPACES[namespace]}/${rest.join("/")}`;
   }
   return { entry: e, problems };
