@@ -29,6 +29,8 @@ const PROVIDERS = {
   anthropic: "anthropic",
   google: "google",
   "amazon-bedrock": "bedrock",
+  "google-vertex": "google-vertex",
+  "google-vertex-anthropic": "google-vertex-anthropic",
   mistral: "mistral",
   groq: "groq",
   togetherai: "together",
@@ -72,8 +74,14 @@ const PROVIDERS = {
 
 const SKIPPED = {
   "github-copilot": "a subscription reached through an OAuth device login, not an API key",
-  "google-vertex": "no Vertex AI adapter yet (Gemini on Vertex needs Google service-account auth)",
-  "google-vertex-anthropic": "no Vertex AI adapter yet",
+};
+
+// Providers that serve a first-party provider's models under ids of their own: the first-party
+// entry the rest of the id names, when there is one, is the entry's canonical id. Vertex AI names
+// Claude's dated versions with "@" where Anthropic has "-".
+const SERVES = {
+  "google-vertex": (id) => `google/${id}`,
+  "google-vertex-anthropic": (id) => `anthropic/${id.replace("@", "-")}`,
 };
 
 // Namespaces aggregators put before a model, mapped to the first-party provider ids whose entries
@@ -123,7 +131,9 @@ function entry(provider, model, providerName) {
   const released = Date.parse(model.release_date ?? "");
   if (!Number.isNaN(released)) e.created = Math.floor(released / 1000);
   const [namespace, ...rest] = model.id.split("/");
-  if (rest.length > 0 && NAMESPACES[namespace]) {
+  if (SERVES[provider]) {
+    e.canonical_candidate = SERVES[provider](model.id);
+  } else if (rest.length > 0 && NAMESPACES[namespace]) {
     e.canonical_candidate = `${NAMESPACES[namespace]}/${rest.join("/")}`;
   }
   return { entry: e, problems };

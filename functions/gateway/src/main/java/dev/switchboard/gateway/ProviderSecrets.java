@@ -5,10 +5,12 @@ import static dev.switchboard.core.config.Variables.PROVIDER_SECRET_ARN;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.config.Env;
+import dev.switchboard.core.config.Variables;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -16,9 +18,10 @@ import java.util.regex.Pattern;
  * Provider credentials kept in a Secrets Manager secret, merged under the environment.
  *
  * <p>The secret is a JSON object whose keys are the variable names used locally ({@code
- * {"OPENAI_API_KEY": "sk-..."}}), so one set of names configures the gateway everywhere. Without
- * {@code PROVIDER_SECRET_ARN} nothing is read and the environment is used as it is: local runs are
- * unchanged.
+ * {"OPENAI_API_KEY": "sk-..."}}), so one set of names configures the gateway everywhere. The value
+ * of {@code VERTEX_CREDENTIALS}, a service-account key, may be given as the key's JSON object
+ * itself; it is read as its JSON text. Without {@code PROVIDER_SECRET_ARN} nothing is read and the
+ * environment is used as it is: local runs are unchanged.
  *
  * <p>A non-blank environment variable wins over the secret's entry of the same name. The template
  * sets no credential variables, so on a default deployment the secret is the only source; an
@@ -30,6 +33,9 @@ final class ProviderSecrets {
 
   /** The names a secret may set: environment-variable style, and none the Lambda platform owns. */
   private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,127}");
+
+  /** The names whose value is a JSON document, which the secret may hold as JSON. */
+  private static final Set<String> JSON_VALUED = Set.of(Variables.VERTEX_CREDENTIALS);
 
   private ProviderSecrets() {}
 
@@ -97,10 +103,16 @@ final class ProviderSecrets {
                 + " has a key that is not a variable it may set: "
                 + (name.length() <= 40 ? name : name.substring(0, 40) + "..."));
       }
-      if (!field.getValue().isTextual()) {
+      JsonNode entry = field.getValue();
+      if (entry.isObject() && JSON_VALUED.contains(name)) {
+        // a credential that is itself JSON (a Google service-account key) may be kept as it is
+        entries.put(name, entry.toString());
+        continue;
+      }
+      if (!entry.isTextual()) {
         throw new IllegalStateException("the secret's value for " + name + " must be a string");
       }
-      entries.put(name, field.getValue().textValue());
+      entries.put(name, entry.textValue());
     }
     return entries;
   }

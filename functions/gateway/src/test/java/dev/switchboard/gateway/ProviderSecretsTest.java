@@ -126,6 +126,21 @@ class ProviderSecretsTest {
   }
 
   @Test
+  void aServiceAccountKeyMayBeHeldAsTheJsonObjectItIs() {
+    Env merged =
+        ProviderSecrets.merge(
+            env(Variables.PROVIDER_SECRET_ARN, ARN),
+            returning(
+                "{\"VERTEX_CREDENTIALS\": {\"type\": \"service_account\", \"private_key\": \""
+                    + CANARY
+                    + "\"}}"),
+            JSON);
+
+    assertThat(merged.optional("VERTEX_CREDENTIALS"))
+        .hasValue("{\"type\":\"service_account\",\"private_key\":\"" + CANARY + "\"}");
+  }
+
+  @Test
   void refusesNamesThePlatformOwns() {
     for (String name :
         List.of(

@@ -7,6 +7,7 @@ import dev.switchboard.providers.bedrock.BedrockFactory;
 import dev.switchboard.providers.echo.EchoFactory;
 import dev.switchboard.providers.gemini.GeminiFactory;
 import dev.switchboard.providers.openai.OpenAiCompatibleFactory;
+import dev.switchboard.providers.vertex.VertexFactory;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +24,8 @@ public final class ProviderFactories {
           new OpenAiCompatibleFactory(),
           new AnthropicFactory(),
           new GeminiFactory(),
-          new BedrockFactory());
+          new BedrockFactory(),
+          new VertexFactory());
 
   private ProviderFactories() {}
 

@@ -45,7 +45,13 @@ class BuiltInCatalogueTest {
 
     assertThat(BY_PROVIDER.keySet()).containsAll(vendors);
     assertThat(BY_PROVIDER.keySet())
-        .contains("anthropic", "google", "bedrock", "switchboard")
+        .contains(
+            "anthropic",
+            "google",
+            "bedrock",
+            "google-vertex",
+            "google-vertex-anthropic",
+            "switchboard")
         .isSubsetOf(ProviderFactories.knownIds());
   }
 
@@ -62,6 +68,11 @@ class BuiltInCatalogueTest {
     assertThat(byId.get("openrouter/openai/gpt-4.1").canonicalId()).isEqualTo("openai/gpt-4.1");
     assertThat(byId.get("openrouter/anthropic/claude-opus-4.1").canonicalId())
         .isEqualTo("anthropic/claude-opus-4-1");
+    // Vertex AI's entries are endpoints of the first-party models they serve ("@" there is "-")
+    assertThat(byId.get("google-vertex/gemini-2.5-flash").canonicalId())
+        .isEqualTo("google/gemini-2.5-flash");
+    assertThat(byId.get("google-vertex-anthropic/claude-sonnet-4@20250514").canonicalId())
+        .isEqualTo("anthropic/claude-sonnet-4-20250514");
     // a price the hand-written file checked wins over the snapshot's
     assertThat(byId.get("deepseek/deepseek-chat").pricing().input()).isEqualByComparingTo("0.28");
   }

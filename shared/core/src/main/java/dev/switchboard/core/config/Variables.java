@@ -134,6 +134,13 @@ public final class Variables {
   public static final String BEDROCK_REGION = "BEDROCK_REGION";
   public static final String AWS_ENDPOINT_URL_BEDROCK_RUNTIME = "AWS_ENDPOINT_URL_BEDROCK_RUNTIME";
 
+  /** A Google Cloud service-account key (its JSON), for Gemini and Claude on Vertex AI. */
+  public static final String VERTEX_CREDENTIALS = "VERTEX_CREDENTIALS";
+
+  public static final String VERTEX_PROJECT = "VERTEX_PROJECT";
+  public static final String VERTEX_LOCATION = "VERTEX_LOCATION";
+  public static final String VERTEX_BASE_URL = "VERTEX_BASE_URL";
+
   // The reporting function
 
   public static final WholeNumber REPORT_MAX_RECORDS =

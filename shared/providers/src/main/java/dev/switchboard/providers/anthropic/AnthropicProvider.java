@@ -11,6 +11,7 @@ import dev.switchboard.core.chat.ProviderCall;
 import dev.switchboard.core.chat.ProviderException;
 import dev.switchboard.providers.http.LosslessBody;
 import dev.switchboard.providers.http.SseRelay;
+import dev.switchboard.providers.http.UpstreamAuth;
 import dev.switchboard.providers.http.UpstreamHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -28,26 +29,28 @@ import java.util.OptionalLong;
  * through the gateway's Messages door goes out as the client wrote it ({@link
  * AnthropicPassthrough}), with the client's {@code anthropic-version} and {@code anthropic-beta},
  * and its answer is marked with Anthropic's own message or events ({@link NativeRequest}), which
- * that door relays.
+ * that door relays. Claude on Vertex AI is the same adapter behind another {@link
+ * AnthropicEndpoint}.
  */
 public final class AnthropicProvider implements ChatProvider {
 
-  private final AnthropicConfig config;
+  private final AnthropicEndpoint endpoint;
   private final HttpClient http;
   private final ObjectMapper json;
   private final Clock clock;
-  private final URI messagesUri;
-  private final URI countUri;
 
   public AnthropicProvider(
       AnthropicConfig config, HttpClient http, ObjectMapper json, Clock clock) {
-    this.config = config;
+    this(AnthropicEndpoint.api(config), http, json, clock);
+  }
+
+  /** An adapter for another endpoint that takes Anthropic's Messages body (Vertex AI's). */
+  public AnthropicProvider(
+      AnthropicEndpoint endpoint, HttpClient http, ObjectMapper json, Clock clock) {
+    this.endpoint = endpoint;
     this.http = http;
     this.json = json;
     this.clock = clock;
-    String base = config.baseUrl().toString();
-    this.messagesUri = URI.create((base.endsWith("/") ? base : base + "/") + "v1/messages");
-    this.countUri = URI.create(messagesUri + "/count_tokens");
   }
 
   @Override
@@ -57,7 +60,7 @@ public final class AnthropicProvider implements ChatProvider {
 
   @Override
   public String id() {
-    return AnthropicConfig.PROVIDER_ID;
+    return endpoint.providerId();
   }
 
   @Override
@@ -96,11 +99,12 @@ public final class AnthropicProvider implements ChatProvider {
     JsonNode counted =
         UpstreamHttp.jsonBody(
             json,
-            UpstreamHttp.send(
-                http,
-                post(countUri, call, upstream, false),
-                HttpResponse.BodyHandlers.ofByteArray(),
-                call.firstByteTimeout()),
+            post(
+                endpoint.countTokens(call.model().upstreamId()),
+                call,
+                upstream,
+                false,
+                HttpResponse.BodyHandlers.ofByteArray()),
             this::error);
     JsonNode tokens = counted == null ? null : counted.get("input_tokens");
     if (tokens == null || !tokens.canConvertToLong()) {
@@ -121,13 +125,20 @@ public final class AnthropicProvider implements ChatProvider {
             ? AnthropicPassthrough.body(call, stream)
             : AnthropicRequestMapper.toUpstream(json, call, stream);
     // the client's own marks are kept; the gateway's breakpoints only where there are none
-    AnthropicCacheBreakpoints.place(upstream, call.request(), config.autoCache());
-    return UpstreamHttp.send(
-        http, post(messagesUri, call, upstream, stream), handler, call.firstByteTimeout());
+    AnthropicCacheBreakpoints.place(upstream, call.request(), endpoint.autoCache());
+    endpoint.adapt(upstream);
+    return post(
+        endpoint.messages(call.model().upstreamId(), stream), call, upstream, stream, handler);
   }
 
   /** A POST of {@code upstream}, with the client's {@code anthropic-*} headers when it sent any. */
-  private HttpRequest post(URI uri, ProviderCall call, ObjectNode upstream, boolean stream) {
+  private <T> HttpResponse<T> post(
+      URI uri,
+      ProviderCall call,
+      ObjectNode upstream,
+      boolean stream,
+      HttpResponse.BodyHandler<T> handler)
+      throws ProviderException {
     byte[] body;
     try {
       body = json.writeValueAsBytes(upstream);
@@ -136,20 +147,28 @@ public final class AnthropicProvider implements ChatProvider {
     }
     Map<String, String> forwarded =
         passedThrough(call) ? call.request().nativeRequest().headers() : Map.of();
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .timeout(call.firstByteTimeout())
-            .header("Content-Type", "application/json")
-            .header("Accept", stream ? "text/event-stream" : "application/json")
-            .header("x-api-key", config.apiKey())
-            .header(
+    return UpstreamAuth.send(
+        http,
+        endpoint.auth(),
+        () -> {
+          HttpRequest.Builder request =
+              HttpRequest.newBuilder(uri)
+                  .timeout(call.firstByteTimeout())
+                  .header("Content-Type", "application/json")
+                  .header("Accept", stream ? "text/event-stream" : "application/json");
+          if (endpoint.versionHeader()) {
+            request.header(
                 "anthropic-version",
                 forwarded.getOrDefault("anthropic-version", AnthropicConfig.API_VERSION));
-    String beta = forwarded.get("anthropic-beta");
-    if (beta != null) {
-      request.header("anthropic-beta", beta);
-    }
-    return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+          }
+          String beta = forwarded.get("anthropic-beta");
+          if (beta != null) {
+            request.header("anthropic-beta", beta);
+          }
+          return request.POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        },
+        handler,
+        call.firstByteTimeout());
   }
 
   private ProviderException error(int status, HttpHeaders headers, byte[] body) {

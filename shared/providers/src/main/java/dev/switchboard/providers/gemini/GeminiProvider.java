@@ -11,43 +11,45 @@ import dev.switchboard.core.embeddings.EmbeddingCall;
 import dev.switchboard.core.embeddings.EmbeddingProvider;
 import dev.switchboard.providers.http.LosslessBody;
 import dev.switchboard.providers.http.SseRelay;
+import dev.switchboard.providers.http.UpstreamAuth;
 import dev.switchboard.providers.http.UpstreamHttp;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
  * The adapter for the Gemini API: {@code generateContent}, and {@code streamGenerateContent} over
  * SSE, and {@code batchEmbedContents} for embeddings, with the key in the {@code x-goog-api-key}
- * header (never in the URL, where it would reach access logs).
+ * header (never in the URL, where it would reach access logs). The same adapter serves Gemini on
+ * Vertex AI, whose body is the same, behind another {@link GeminiEndpoint}.
  */
 public final class GeminiProvider implements ChatProvider, EmbeddingProvider {
 
-  private final GeminiConfig config;
+  private final GeminiEndpoint endpoint;
   private final HttpClient http;
   private final ObjectMapper json;
   private final Clock clock;
-  private final String modelsRoot;
 
   public GeminiProvider(GeminiConfig config, HttpClient http, ObjectMapper json, Clock clock) {
-    this.config = config;
+    this(GeminiEndpoint.api(config), http, json, clock);
+  }
+
+  /** An adapter for another endpoint that takes Gemini's body (Vertex AI's). */
+  public GeminiProvider(GeminiEndpoint endpoint, HttpClient http, ObjectMapper json, Clock clock) {
+    this.endpoint = endpoint;
     this.http = http;
     this.json = json;
     this.clock = clock;
-    String base = config.baseUrl().toString();
-    this.modelsRoot = (base.endsWith("/") ? base : base + "/") + "v1beta/models/";
   }
 
   @Override
   public String id() {
-    return GeminiConfig.PROVIDER_ID;
+    return endpoint.providerId();
   }
 
   @Override
@@ -74,6 +76,10 @@ public final class GeminiProvider implements ChatProvider, EmbeddingProvider {
   public ObjectNode embed(EmbeddingCall call) throws ProviderException {
     if (call.request().tokenInput()) {
       throw new ProviderException.BadRequest("Gemini embeds text, not token ids", 400);
+    }
+    if (!endpoint.embeds()) {
+      throw new ProviderException.BadRequest(
+          "provider '" + endpoint.providerId() + "' does not serve embeddings", 400);
     }
     HttpResponse<byte[]> response =
         post(
@@ -112,17 +118,18 @@ public final class GeminiProvider implements ChatProvider, EmbeddingProvider {
     } catch (IOException e) {
       throw new IllegalStateException("a JSON tree always serialises", e);
     }
-    String model = URLEncoder.encode(upstreamId, StandardCharsets.UTF_8);
-    URI uri = URI.create(modelsRoot + model + method);
-    HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .timeout(firstByteTimeout)
-            .header("Content-Type", "application/json")
-            .header("Accept", stream ? "text/event-stream" : "application/json")
-            .header("x-goog-api-key", config.apiKey())
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    return UpstreamHttp.send(http, request, handler, firstByteTimeout);
+    URI uri = endpoint.uri(upstreamId, method);
+    return UpstreamAuth.send(
+        http,
+        endpoint.auth(),
+        () ->
+            HttpRequest.newBuilder(uri)
+                .timeout(firstByteTimeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", stream ? "text/event-stream" : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+        handler,
+        firstByteTimeout);
   }
 
   private ProviderException error(int status, HttpHeaders headers, byte[] body) {
