@@ -14,7 +14,6 @@ import dev.switchboard.core.cache.StreamAggregate;
 import dev.switchboard.core.cache.StreamReplay;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.error.ErrorBodies;
-import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.guardrails.Guardrails;
 import dev.switchboard.core.guardrails.InputGuard;
@@ -213,9 +212,8 @@ public final class ChatCompletion {
   }
 
   /**
-   * The request as it goes on: without the client's guardrails field, checked by the input rules,
-   * and, when its answer is checked, translated rather than relayed in a provider's own events (the
-   * checks read the neutral chunks).
+   * The request as it goes on: without the client's guardrails field, checked by the input rules.
+   * One a door carries natively stays native: the output rules read a provider's own events too.
    */
   private static ChatRequest guarded(
       ChatRequest request, Guardrails.Applied rules, ChatTrace trace) {
@@ -232,19 +230,6 @@ public final class ChatCompletion {
               request.user(),
               body,
               request.nativeRequest());
-    }
-    if (!rules.output().isEmpty() && request.nativeRequest() != null) {
-      if (request.nativeRequest().required()) {
-        throw new GatewayException(
-            ErrorKind.INVALID_REQUEST,
-            "guardrail_unsupported",
-            "This request uses features only "
-                + request.nativeRequest().api().family()
-                + " serves, whose answers the key's output guardrails cannot check.",
-            null,
-            null);
-      }
-      request = request.withNative(null);
     }
     return InputGuard.apply(rules.input(), request, trace.guardrails);
   }
