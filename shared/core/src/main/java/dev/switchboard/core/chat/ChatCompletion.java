@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.auth.AccessPolicy;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.budget.Admission;
@@ -230,6 +231,15 @@ public final class ChatCompletion {
               request.user(),
               body,
               request.nativeRequest());
+    }
+    NativeRequest original = request.nativeRequest();
+    if (original != null && original.body().has(Guardrails.REQUEST_FIELD)) {
+      // the client's own body goes on as it wrote it, but for the gateway's field
+      ObjectNode body = original.body().deepCopy();
+      body.remove(Guardrails.REQUEST_FIELD);
+      request =
+          request.withNative(
+              new NativeRequest(original.api(), body, original.headers(), original.required()));
     }
     return InputGuard.apply(rules.input(), request, trace.guardrails);
   }
