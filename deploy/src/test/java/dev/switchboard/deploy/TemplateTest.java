@@ -387,6 +387,29 @@ class TemplateTest {
   }
 
   @Test
+  void theGuardrailPoliciesGoToTheGatewayAndTheAdminAlikeAndDefaultToNone() throws Exception {
+    JsonNode parameter = template.path("Parameters").path("GuardrailPolicies");
+    assertThat(parameter.path("Type").asText()).isEqualTo("String");
+    assertThat(parameter.path("Default").asText("missing")).isEmpty();
+    for (String function : List.of(GATEWAY, ADMIN)) {
+      JsonNode variables =
+          resources().path(function).path("Properties").path("Environment").path("Variables");
+      assertThat(variables.path(Variables.GUARDRAILS).path("Ref").asText())
+          .as(function)
+          .isEqualTo("GuardrailPolicies");
+    }
+    // the default, an empty value, is no policies: both functions start with it
+    assertThat(
+            dev.switchboard.core.guardrails.Guardrails.from(
+                    Env.of(Map.of(Variables.GUARDRAILS, "")), null)
+                .names())
+        .isEmpty();
+    String guide =
+        Files.readString(Project.root().resolve("docs/DEPLOY.md"), StandardCharsets.UTF_8);
+    assertThat(guide).contains("| `GuardrailPolicies` |");
+  }
+
+  @Test
   void eachRoleAllowsExactlyWhatItsFunctionTouches() {
     Map<String, JsonNode> functions = resourcesOfType("AWS::Serverless::Function");
     assertThat(functions.keySet()).isEqualTo(EXPECTED_PERMISSIONS.keySet());
