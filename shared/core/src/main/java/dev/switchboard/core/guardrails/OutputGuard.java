@@ -50,6 +50,7 @@ public final class OutputGuard {
   }
 
   private final List<Rule> rules;
+  private final List<Rule> windowRules;
   private final Triggered triggered;
   private final Consumer<ObjectNode> downstream;
   private final Rule.StreamMode mode;
@@ -97,6 +98,7 @@ public final class OutputGuard {
    */
   public OutputGuard(List<Rule> rules, Triggered triggered, Consumer<ObjectNode> downstream) {
     this.rules = List.copyOf(rules);
+    this.windowRules = rules.stream().filter(r -> r.stream() == Rule.StreamMode.WINDOW).toList();
     this.triggered = triggered;
     this.downstream = downstream;
     Rule.StreamMode strictest = Rule.StreamMode.END;
@@ -283,7 +285,7 @@ public final class OutputGuard {
         } else if (block.tool) {
           block.held.add(chunk);
           if (name.equals("content_block_stop")) {
-            JsonGuard.arguments(block.text.toString(), this::inspect);
+            JsonGuard.arguments(block.text.toString(), this::windowCheck);
             block.held.forEach(downstream);
             block.held.clear();
           }
@@ -307,7 +309,7 @@ public final class OutputGuard {
   /** A text block's start or delta under a window: what is a window behind goes out. */
   private void windowed(NativeBlock block, ObjectNode chunk) {
     String text = block.text.toString();
-    inspect(text.substring(Math.max(0, block.released - window)));
+    windowCheck(text.substring(Math.max(0, block.released - window)));
     int until = Math.max(block.released, text.length() - window);
     String segment = text.substring(block.released, until);
     setText(chunk, segment);
@@ -432,7 +434,7 @@ public final class OutputGuard {
       // what was sent already was checked; a finding may start up to a window before the new text
       int scanFrom = Math.max(0, from - window);
       String scanned = text.substring(scanFrom);
-      inspect(scanned);
+      windowCheck(scanned);
       int until = Math.max(from, text.length() - window);
       String segment = text.substring(from, until);
       ObjectNode delta = (ObjectNode) one.get(0).path("delta");
@@ -461,6 +463,18 @@ public final class OutputGuard {
 
   /** Every output rule over {@code text}: a block throws, a redaction gives the redacted text. */
   private String inspect(String text) {
+    return inspect(rules, text);
+  }
+
+  /**
+   * The {@code window} rules over a piece of a stream before it is released; the {@code end} rules
+   * wait for the whole answer (a remote check is not called once a chunk).
+   */
+  private String windowCheck(String text) {
+    return inspect(windowRules, text);
+  }
+
+  private String inspect(List<Rule> rules, String text) {
     String out = text;
     for (Rule rule : rules) {
       Check.Inspection inspection = rule.check().inspect(out, true);

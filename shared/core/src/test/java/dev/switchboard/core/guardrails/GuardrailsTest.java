@@ -257,6 +257,34 @@ class GuardrailsTest {
   }
 
   @Test
+  void aBedrockCheckOfStreamedOutputUnderAWindowIsRefusedAtLoad() {
+    RemoteGuardrail remote =
+        (id, version, output, text) -> new RemoteGuardrail.Verdict(false, null);
+    assertThatThrownBy(
+            () ->
+                Guardrails.parse(
+                    """
+                    {"policies": {"aws": [{"check": "email", "stream": "window"},
+                      {"check": "bedrock", "guardrail_id": "gr-1", "stream": "window"}]}}
+                    """,
+                    remote))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("policies.aws[1].stream")
+        .hasMessageContaining("ApplyGuardrail");
+    // on input, or checked at the end of the stream, it is accepted
+    assertThat(
+            Guardrails.parse(
+                    """
+                    {"policies": {"in": [{"check": "bedrock", "guardrail_id": "gr-1",
+                                          "on": "input", "stream": "window"}],
+                                  "out": [{"check": "bedrock", "guardrail_id": "gr-1"}]}}
+                    """,
+                    remote)
+                .names())
+        .containsExactlyInAnyOrder("in", "out");
+  }
+
+  @Test
   void aBedrockRuleTakesTheGuardrailsMaskingAndFailsClosedWhenItCannotBeReached() {
     List<String> calls = new java.util.ArrayList<>();
     RemoteGuardrail remote =

@@ -500,4 +500,38 @@ class OutputGuardTest {
         .isInstanceOfSatisfying(
             GatewayException.class, e -> assertThat(e.code()).isEqualTo("guardrail_blocked"));
   }
+
+  @Test
+  void underAWindowAnEndRuleIsCheckedOnceOnTheWholeAnswerNotOnEachChunk() {
+    List<String> seen = new ArrayList<>();
+    Check counting =
+        text -> {
+          seen.add(text);
+          return List.of();
+        };
+    OutputGuard guard =
+        new OutputGuard(
+            List.of(
+                new Rule(
+                    "email",
+                    BuiltInChecks.EMAIL,
+                    Rule.Scope.OUTPUT,
+                    Rule.Action.FLAG,
+                    Rule.StreamMode.WINDOW,
+                    8),
+                new Rule(
+                    "remote",
+                    counting,
+                    Rule.Scope.OUTPUT,
+                    Rule.Action.BLOCK,
+                    Rule.StreamMode.END,
+                    256)),
+            triggered,
+            sent::add);
+    play(guard);
+    assertThat(seen).isEmpty();
+    assertThat(guard.finish()).isNull();
+    assertThat(seen).containsExactly(String.join("", PIECES));
+    assertThat(sentText()).isEqualTo(String.join("", PIECES));
+  }
 }
