@@ -8,6 +8,7 @@ import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.JsonValue;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.errors.AnthropicException;
+import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
@@ -304,5 +305,69 @@ class MessagesGuardrailsIT {
     JsonNode sent = anthropic.last().request().body();
     assertThat(sent.at("/tools/0/type").asText()).isEqualTo("web_search_20250305");
     assertThat(sent.has("guardrails")).isFalse();
+  }
+
+  /** Anthropic's stream of a tool call whose input cuts a card number and an email in pieces. */
+  private static String toolStream() throws Exception {
+    StringBuilder sse = new StringBuilder();
+    event(
+        sse,
+        "message_start",
+        (ObjectNode)
+            JSON.readTree(
+                "{\"message\":{\"id\":\"msg_g3\",\"type\":\"message\",\"role\":\"assistant\","
+                    + "\"content\":[],\"model\":\"claude-haiku-4-5-20251001\","
+                    + "\"stop_reason\":null,\"stop_sequence\":null,"
+                    + "\"usage\":{\"input_tokens\":40,\"output_tokens\":1}}}"));
+    ObjectNode open = JSON.createObjectNode().put("index", 0);
+    open.putObject("content_block")
+        .put("type", "tool_use")
+        .put("id", "toolu_01")
+        .put("name", "pay")
+        .putObject("input");
+    event(sse, "content_block_start", open);
+    for (String part :
+        List.of(
+            "{\"to\": \"leak.me@co", "rp.example\", \"card\": 41111111", "11111111, \"n\": 3}")) {
+      ObjectNode delta = JSON.createObjectNode().put("index", 0);
+      delta.putObject("delta").put("type", "input_json_delta").put("partial_json", part);
+      event(sse, "content_block_delta", delta);
+    }
+    event(sse, "content_block_stop", JSON.createObjectNode().put("index", 0));
+    ObjectNode stop = JSON.createObjectNode();
+    stop.putObject("delta").put("stop_reason", "tool_use").putNull("stop_sequence");
+    stop.putObject("usage").put("output_tokens", 30);
+    event(sse, "message_delta", stop);
+    event(sse, "message_stop", JSON.createObjectNode());
+    return sse.toString();
+  }
+
+  @Test
+  void aStreamedToolUseInputIsRedactedUnderTheBufferAndStaysJsonForTheSdk() throws Exception {
+    anthropic.enqueue(FixtureReply.sse(toolStream()));
+    MessageAccumulator accumulator = MessageAccumulator.create();
+    StringBuilder wire = new StringBuilder();
+    try (StreamResponse<RawMessageStreamEvent> stream =
+        client.messages().createStreaming(params("pii-buffer"))) {
+      stream.stream()
+          .forEach(
+              e -> {
+                accumulator.accumulate(e);
+                e.contentBlockDelta()
+                    .flatMap(d -> d.delta().inputJson())
+                    .ifPresent(j -> wire.append(j.partialJson()));
+              });
+    }
+    assertNoByteOfTheEmail(wire.toString());
+    assertThat(wire.toString()).doesNotContain("4111");
+    Message message = accumulator.message();
+    assertThat(message.stopReason().orElseThrow().asString()).isEqualTo("tool_use");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> input =
+        message.content().get(0).toolUse().orElseThrow()._input().convert(Map.class);
+    assertThat(input)
+        .containsEntry("to", "[EMAIL]")
+        .containsEntry("card", "[CREDIT_CARD]")
+        .containsEntry("n", 3);
   }
 }
