@@ -82,7 +82,6 @@ public final class OutputGuard {
     final boolean tool;
     final StringBuilder text = new StringBuilder();
     int released;
-    ObjectNode template;
 
     /** Under a window, a {@code tool_use} block's chunks until its stop. */
     final List<ObjectNode> held = new ArrayList<>();
@@ -291,12 +290,9 @@ public final class OutputGuard {
           }
         } else if (name.equals("content_block_stop")) {
           // the text checked with the last delta is flushed before the block closes
-          if (block.released < block.text.length() && block.template != null) {
-            ObjectNode rest = block.template.deepCopy();
-            rest.remove("usage");
-            setText(rest, block.text.substring(block.released));
+          if (block.released < block.text.length()) {
+            downstream.accept(textDelta(chunk, index, block.text.substring(block.released)));
             block.released = block.text.length();
-            downstream.accept(rest);
           }
           downstream.accept(chunk);
         } else {
@@ -314,13 +310,34 @@ public final class OutputGuard {
     String segment = text.substring(block.released, until);
     setText(chunk, segment);
     block.released = until;
-    block.template = chunk.deepCopy();
     boolean start =
         "content_block_start"
             .equals(chunk.path(NativeRequest.EVENTS).path(0).path("event").asText());
     if (start || !segment.isEmpty()) {
       downstream.accept(chunk);
     }
+  }
+
+  /**
+   * A {@code text_delta} of block {@code index} carrying {@code text}, and the neutral delta beside
+   * it, in the shape of {@code like} (a chunk of the same stream).
+   */
+  private static ObjectNode textDelta(ObjectNode like, int index, String text) {
+    ObjectNode chunk = like.deepCopy();
+    chunk.remove("usage");
+    ObjectNode choice = chunk.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.putObject("delta").put("content", text);
+    choice.putNull("finish_reason");
+    ObjectNode data =
+        chunk
+            .putArray(NativeRequest.EVENTS)
+            .addObject()
+            .put("event", "content_block_delta")
+            .putObject("data");
+    data.put("type", "content_block_delta").put("index", index);
+    data.putObject("delta").put("type", "text_delta").put("text", text);
+    return chunk;
   }
 
   /** A block's whole text after every rule: a tool's input checked as JSON. */
