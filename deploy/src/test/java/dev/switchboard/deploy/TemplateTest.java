@@ -12,6 +12,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.config.Variables;
+import dev.switchboard.core.guardrails.Guardrails;
 import dev.switchboard.gateway.GatewayHandler;
 import dev.switchboard.gateway.GatewaySettings;
 import dev.switchboard.providers.openai.Vendor;
@@ -399,11 +400,7 @@ class TemplateTest {
           .isEqualTo("GuardrailPolicies");
     }
     // the default, an empty value, is no policies: both functions start with it
-    assertThat(
-            dev.switchboard.core.guardrails.Guardrails.from(
-                    Env.of(Map.of(Variables.GUARDRAILS, "")), null)
-                .names())
-        .isEmpty();
+    assertThat(Guardrails.from(Env.of(Map.of(Variables.GUARDRAILS, "")), null).names()).isEmpty();
     String guide =
         Files.readString(Project.root().resolve("docs/DEPLOY.md"), StandardCharsets.UTF_8);
     assertThat(guide).contains("| `GuardrailPolicies` |");

@@ -22,6 +22,7 @@ import dev.switchboard.testkit.SseResponse;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -276,7 +277,7 @@ class GuardrailsIT {
 
     dev.upstream.script(Map.of("content", ANSWER, "chunks", String.valueOf(CHUNKS)));
     StringBuilder streamed = new StringBuilder();
-    List<String> types = new java.util.ArrayList<>();
+    List<String> types = new ArrayList<>();
     try (StreamResponse<ResponseStreamEvent> stream =
         client
             .responses()
