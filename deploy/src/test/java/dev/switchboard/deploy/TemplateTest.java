@@ -12,6 +12,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.config.Variables;
+import dev.switchboard.core.guardrails.Guardrails;
 import dev.switchboard.gateway.GatewayHandler;
 import dev.switchboard.gateway.GatewaySettings;
 import dev.switchboard.providers.openai.Vendor;
@@ -407,6 +408,25 @@ class TemplateTest {
     assertThat(layers.get(0).asText()).isEqualTo("SemanticLayerEnabled");
     assertThat(layers.get(1).get(0).path("Ref").asText()).isEqualTo("SemanticLayer");
     assertThat(layers.get(2).path("Ref").asText()).isEqualTo("AWS::NoValue");
+  }
+
+  @Test
+  void theGuardrailPoliciesGoToTheGatewayAndTheAdminAlikeAndDefaultToNone() throws Exception {
+    JsonNode parameter = template.path("Parameters").path("GuardrailPolicies");
+    assertThat(parameter.path("Type").asText()).isEqualTo("String");
+    assertThat(parameter.path("Default").asText("missing")).isEmpty();
+    for (String function : List.of(GATEWAY, ADMIN)) {
+      JsonNode variables =
+          resources().path(function).path("Properties").path("Environment").path("Variables");
+      assertThat(variables.path(Variables.GUARDRAILS).path("Ref").asText())
+          .as(function)
+          .isEqualTo("GuardrailPolicies");
+    }
+    // the default, an empty value, is no policies: both functions start with it
+    assertThat(Guardrails.from(Env.of(Map.of(Variables.GUARDRAILS, "")), null).names()).isEmpty();
+    String guide =
+        Files.readString(Project.root().resolve("docs/DEPLOY.md"), StandardCharsets.UTF_8);
+    assertThat(guide).contains("| `GuardrailPolicies` |");
   }
 
   @Test

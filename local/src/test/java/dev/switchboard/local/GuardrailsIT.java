@@ -13,11 +13,16 @@ import com.openai.errors.PermissionDeniedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseStreamEvent;
 import dev.switchboard.testkit.SseClient;
 import dev.switchboard.testkit.SseResponse;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -244,5 +249,93 @@ class GuardrailsIT {
         .isInstanceOfSatisfying(
             com.openai.errors.BadRequestException.class,
             e -> assertThat(e.code()).hasValue("guardrail_not_allowed"));
+  }
+
+  // the same opt-in on the other doors: the field reaches the policies and never goes upstream
+
+  @Test
+  void theResponsesDoorTakesTheOptInWholeAndStreamed() throws Exception {
+    dev.upstream.script(Map.of("content", ANSWER, "chunks", String.valueOf(CHUNKS)));
+    Response whole =
+        client
+            .responses()
+            .create(
+                ResponseCreateParams.builder()
+                    .model("openai/gpt-4o-mini")
+                    .input("who do I contact?")
+                    .putAdditionalBodyProperty(
+                        "guardrails", JsonValue.from(List.of("email-buffer")))
+                    .build());
+    StringBuilder text = new StringBuilder();
+    for (ResponseOutputItem item : whole.output()) {
+      item.message()
+          .ifPresent(
+              m -> m.content().forEach(c -> c.outputText().ifPresent(t -> text.append(t.text()))));
+    }
+    assertThat(text.toString()).isEqualTo(ANSWER.replace(EMAIL, "[EMAIL]"));
+    assertThat(dev.upstream.lastRequest().body().has("guardrails")).isFalse();
+
+    dev.upstream.script(Map.of("content", ANSWER, "chunks", String.valueOf(CHUNKS)));
+    StringBuilder streamed = new StringBuilder();
+    List<String> types = new ArrayList<>();
+    try (StreamResponse<ResponseStreamEvent> stream =
+        client
+            .responses()
+            .createStreaming(
+                ResponseCreateParams.builder()
+                    .model("openai/gpt-4o-mini")
+                    .input("who do I contact?")
+                    .putAdditionalBodyProperty(
+                        "guardrails", JsonValue.from(List.of("email-window")))
+                    .build())) {
+      stream.stream()
+          .forEach(
+              e -> {
+                e.outputTextDelta().ifPresent(d -> streamed.append(d.delta()));
+                e.failed().ifPresent(f -> types.add("failed"));
+                e.completed().ifPresent(f -> types.add("completed"));
+                e.error().ifPresent(f -> types.add("error"));
+              });
+    } catch (OpenAIException ended) {
+      types.add("exception");
+    }
+    assertThat(streamed.toString()).startsWith("Here is the whole answer");
+    assertNoByteOfTheEmail(streamed.toString());
+    assertThat(types).doesNotContain("completed").isNotEmpty();
+  }
+
+  @Test
+  void theMessagesDoorTakesTheOptInAndRefusesANameTheKeyDoesNotAllow() throws Exception {
+    dev.upstream.script(Map.of("content", ANSWER));
+    HttpResponse<String> answered = messages("email-buffer");
+    assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+    assertThat(DevServerHarness.json(answered.body()).at("/content/0/text").asText())
+        .isEqualTo(ANSWER.replace(EMAIL, "[EMAIL]"));
+    assertThat(dev.upstream.lastRequest().body().has("guardrails")).isFalse();
+
+    int before = dev.upstream.requestCount();
+    HttpResponse<String> refused = messages("no-such-policy");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    JsonNode error = DevServerHarness.json(refused.body());
+    assertThat(error.path("type").asText()).isEqualTo("error");
+    assertThat(error.at("/error/type").asText()).isEqualTo("invalid_request_error");
+    assertThat(error.at("/error/message").asText()).contains("no-such-policy");
+    assertThat(dev.upstream.requestCount()).isEqualTo(before);
+  }
+
+  /** A Messages request to the OpenAI-compatible fake (translated), asking for {@code policy}. */
+  private static HttpResponse<String> messages(String policy) throws Exception {
+    String body =
+        "{\"model\":\"openai/gpt-4o-mini\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"who do I contact?\"}],\"guardrails\":[\""
+            + policy
+            + "\"]}";
+    return dev.send(
+        java.net.http.HttpRequest.newBuilder(dev.uri("/v1/messages"))
+            .header("x-api-key", secret)
+            .header("anthropic-version", "2023-06-01")
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
+import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.auth.AccessPolicy;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.budget.Admission;
@@ -15,7 +16,6 @@ import dev.switchboard.core.cache.StreamAggregate;
 import dev.switchboard.core.cache.StreamReplay;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.error.ErrorBodies;
-import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.guardrails.Guardrails;
 import dev.switchboard.core.guardrails.InputGuard;
@@ -237,9 +237,8 @@ public final class ChatCompletion {
   }
 
   /**
-   * The request as it goes on: without the client's guardrails field, checked by the input rules,
-   * and, when its answer is checked, translated rather than relayed in a provider's own events (the
-   * checks read the neutral chunks).
+   * The request as it goes on: without the client's guardrails field, checked by the input rules.
+   * One a door carries natively stays native: the output rules read a provider's own events too.
    */
   private static ChatRequest guarded(
       ChatRequest request, Guardrails.Applied rules, ChatTrace trace) {
@@ -257,18 +256,14 @@ public final class ChatCompletion {
               body,
               request.nativeRequest());
     }
-    if (!rules.output().isEmpty() && request.nativeRequest() != null) {
-      if (request.nativeRequest().required()) {
-        throw new GatewayException(
-            ErrorKind.INVALID_REQUEST,
-            "guardrail_unsupported",
-            "This request uses features only "
-                + request.nativeRequest().api().family()
-                + " serves, whose answers the key's output guardrails cannot check.",
-            null,
-            null);
-      }
-      request = request.withNative(null);
+    NativeRequest original = request.nativeRequest();
+    if (original != null && original.body().has(Guardrails.REQUEST_FIELD)) {
+      // the client's own body goes on as it wrote it, but for the gateway's field
+      ObjectNode body = original.body().deepCopy();
+      body.remove(Guardrails.REQUEST_FIELD);
+      request =
+          request.withNative(
+              new NativeRequest(original.api(), body, original.headers(), original.required()));
     }
     return InputGuard.apply(rules.input(), request, trace.guardrails);
   }

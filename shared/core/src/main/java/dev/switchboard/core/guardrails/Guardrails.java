@@ -254,6 +254,14 @@ public final class Guardrails {
             if (id.isEmpty()) {
               throw new IllegalArgumentException(at + ".guardrail_id: required for bedrock");
             }
+            if (on.output() && stream == Rule.StreamMode.WINDOW) {
+              // one ApplyGuardrail round trip per chunk: slow, and billed per call
+              throw new IllegalArgumentException(
+                  at
+                      + ".stream: a bedrock check cannot check output under \"window\" (one"
+                      + " ApplyGuardrail call per chunk): use \"end\" or \"buffer\", or \"on\":"
+                      + " \"input\"");
+            }
             yield new BedrockCheck(remote, id, version);
           }
           default -> {

@@ -15,9 +15,11 @@ import java.util.Map;
 
 /**
  * The input side: every text of a request's messages (plain content, text parts, an assistant's
- * tool-call arguments; the system prompt and content blocks of a native Messages body) goes through
- * the rules in order. A block refuses the request; a redaction changes what is forwarded, cached
- * and counted; a flag only marks the usage record.
+ * tool-call arguments; the system prompt and content blocks of a native Messages body, {@code
+ * tool_use} inputs among them) goes through the rules in order; JSON (tool-call arguments, a {@code
+ * tool_use} input) value by value, so it stays valid JSON ({@link JsonGuard}). A block refuses the
+ * request; a redaction changes what is forwarded, cached and counted; a flag only marks the usage
+ * record.
  */
 public final class InputGuard {
 
@@ -107,8 +109,10 @@ public final class InputGuard {
   }
 
   private void toolCall(JsonNode call) {
-    if (call.get("function") instanceof ObjectNode function) {
-      content(function, "arguments");
+    if (call.get("function") instanceof ObjectNode function
+        && function.path("arguments").isTextual()) {
+      function.put(
+          "arguments", JsonGuard.arguments(function.get("arguments").textValue(), this::text));
     }
   }
 
@@ -128,6 +132,10 @@ public final class InputGuard {
           }
           if (b.has("content")) {
             content(b, "content");
+          }
+          if (b.has("input") && "tool_use".equals(b.path("type").asText())) {
+            // a native tool_use block's input is a JSON object: checked value by value
+            b.set("input", JsonGuard.walk(b.get("input"), this::text));
           }
         }
       }

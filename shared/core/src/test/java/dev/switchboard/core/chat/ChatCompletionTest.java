@@ -448,6 +448,57 @@ class ChatCompletionTest {
   }
 
   @Test
+  void aMessagesRequestWithOutputRulesGoesOnNativelyWithoutTheOptInField() {
+    var provider =
+        new ScriptedProvider("scripted", new Answer(LEAK, true))
+            .speaking(NativeRequest.Api.ANTHROPIC_MESSAGES);
+    ChatRequest request =
+        new MessagesRequestMapper(JSON)
+            .message(
+                ("{\"model\":\"scripted/m\",\"max_tokens\":100,\"guardrails\":[\"opt\"],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"who?\"}]}")
+                    .getBytes(StandardCharsets.UTF_8));
+    var reply = new RecordingReply();
+
+    ChatOutcome outcome =
+        completion(
+                provider,
+                guardrails("{\"check\": \"us_ssn\", \"on\": \"output\", \"action\": \"flag\"}"))
+            .run(
+                new ChatCompletion.Call(
+                    "g9", allowingOptIn(), request, CachePolicy.OFF, System.nanoTime()),
+                reply);
+    UsageRecord record = outcome.settle();
+
+    // the output rules no longer turn a native request into a translated one
+    ChatRequest sent = provider.lastRequest();
+    assertThat(sent.nativeRequest()).isNotNull();
+    assertThat(sent.nativeRequest().body().has("guardrails")).isFalse();
+    assertThat(sent.body().has("guardrails")).isFalse();
+    // the opt-in the Messages body named applied: its redaction is on the record
+    assertThat(record.guardrails())
+        .containsExactly(new GuardrailEvent("email", "redact", "output"));
+    assertThat(reply.body.toString()).doesNotContain("leak.me");
+  }
+
+  private static ApiKey allowingOptIn() {
+    return new ApiKey(
+        "h",
+        "key_1",
+        "k",
+        "o",
+        List.of(),
+        ApiKey.Role.USER,
+        false,
+        NOW,
+        null,
+        KeyLimits.NONE,
+        null,
+        null,
+        new KeyGuardrails(List.of(), List.of("opt")));
+  }
+
+  @Test
   void underTheBufferARedactedStreamIsSentAndCachedRedacted() {
     var provider = new ScriptedProvider("scripted", new Answer(LEAK, true));
     CachePolicy use = new CachePolicy.Use(Duration.ofMinutes(5));

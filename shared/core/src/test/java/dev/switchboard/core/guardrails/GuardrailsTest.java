@@ -3,13 +3,16 @@ package dev.switchboard.core.guardrails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
+import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.error.GatewayException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The policy configuration, which policies apply to a request, and the input side. */
@@ -163,6 +166,122 @@ class GuardrailsTest {
     assertThat(out.messages().get(0).plainText()).isEqualTo("to [EMAIL]");
     assertThat(out.messages().get(1).toolCalls().toString()).contains("[EMAIL]");
     assertThat(request.body().toString()).contains("a@b.example");
+  }
+
+  @Test
+  void aNativeMessagesBodysToolUseInputIsCheckedValueByValue() throws Exception {
+    ObjectNode nativeBody =
+        (ObjectNode)
+            JSON.readTree(
+                """
+                {"model": "claude-haiku-4-5", "max_tokens": 64, "messages": [
+                  {"role": "user", "content": "pay my bill"},
+                  {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1",
+                    "name": "pay", "input": {"card": 4111111111111111,
+                    "receipt": {"to": ["c@d.example"]}, "amount": 12}}]},
+                  {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
+                    "content": [{"type": "text", "text": "paid, receipt to c@d.example"}]}]}]}
+                """);
+    ChatRequest request =
+        request("pay my bill")
+            .withNative(
+                new NativeRequest(
+                    NativeRequest.Api.ANTHROPIC_MESSAGES, nativeBody, Map.of(), false));
+    List<Rule> rules =
+        List.of(
+            new Rule(
+                "email",
+                BuiltInChecks.EMAIL,
+                Rule.Scope.INPUT,
+                Rule.Action.REDACT,
+                Rule.StreamMode.END,
+                1),
+            new Rule(
+                "card",
+                BuiltInChecks.CREDIT_CARD,
+                Rule.Scope.INPUT,
+                Rule.Action.REDACT,
+                Rule.StreamMode.END,
+                1));
+    ChatRequest out = InputGuard.apply(rules, request, new Triggered());
+    JsonNode sent = out.nativeRequest().body();
+    assertThat(sent.at("/messages/1/content/0/input"))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"card\": \"[CREDIT_CARD]\", \"receipt\": {\"to\": [\"[EMAIL]\"]},"
+                    + " \"amount\": 12}"));
+    assertThat(sent.at("/messages/2/content/0/content/0/text").asText())
+        .isEqualTo("paid, receipt to [EMAIL]");
+    assertThat(sent.toString()).doesNotContain("@").doesNotContain("4111");
+    // the client's body is left as it was
+    assertThat(nativeBody.toString()).contains("c@d.example");
+
+    List<Rule> blocking =
+        List.of(
+            new Rule(
+                "card",
+                BuiltInChecks.CREDIT_CARD,
+                Rule.Scope.INPUT,
+                Rule.Action.BLOCK,
+                Rule.StreamMode.END,
+                1));
+    assertThatThrownBy(() -> InputGuard.apply(blocking, request, new Triggered()))
+        .isInstanceOfSatisfying(
+            GatewayException.class, e -> assertThat(e.code()).isEqualTo("guardrail_blocked"));
+  }
+
+  @Test
+  void anAssistantsToolCallArgumentsStayValidJsonWhenRedacted() throws Exception {
+    String body =
+        """
+        {"model": "m", "messages": [
+          {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function",
+            "function": {"name": "pay", "arguments": "{\\"card\\": 4111111111111111}"}}]},
+          {"role": "tool", "tool_call_id": "c1", "content": "paid"}]}
+        """;
+    ChatRequest request = new ChatRequestParser(JSON).parse(body.getBytes(StandardCharsets.UTF_8));
+    List<Rule> rules =
+        List.of(
+            new Rule(
+                "card",
+                BuiltInChecks.CREDIT_CARD,
+                Rule.Scope.INPUT,
+                Rule.Action.REDACT,
+                Rule.StreamMode.END,
+                1));
+    ChatRequest out = InputGuard.apply(rules, request, new Triggered());
+    String forwarded = out.body().at("/messages/0/tool_calls/0/function/arguments").asText();
+    assertThat(JSON.readTree(forwarded).get("card").textValue()).isEqualTo("[CREDIT_CARD]");
+    String kept = out.messages().get(0).toolCalls().at("/0/function/arguments").asText();
+    assertThat(JSON.readTree(kept).get("card").textValue()).isEqualTo("[CREDIT_CARD]");
+  }
+
+  @Test
+  void aBedrockCheckOfStreamedOutputUnderAWindowIsRefusedAtLoad() {
+    RemoteGuardrail remote =
+        (id, version, output, text) -> new RemoteGuardrail.Verdict(false, null);
+    assertThatThrownBy(
+            () ->
+                Guardrails.parse(
+                    """
+                    {"policies": {"aws": [{"check": "email", "stream": "window"},
+                      {"check": "bedrock", "guardrail_id": "gr-1", "stream": "window"}]}}
+                    """,
+                    remote))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("policies.aws[1].stream")
+        .hasMessageContaining("ApplyGuardrail");
+    // on input, or checked at the end of the stream, it is accepted
+    assertThat(
+            Guardrails.parse(
+                    """
+                    {"policies": {"in": [{"check": "bedrock", "guardrail_id": "gr-1",
+                                          "on": "input", "stream": "window"}],
+                                  "out": [{"check": "bedrock", "guardrail_id": "gr-1"}]}}
+                    """,
+                    remote)
+                .names())
+        .containsExactlyInAnyOrder("in", "out");
   }
 
   @Test

@@ -95,6 +95,12 @@ public final class MessagesRequestMapper {
       throw invalidParam("model", "'model' must not be empty.");
     }
     out.put("model", model);
+    // the gateway's own opt-in (guardrail policies by name): the chat use case reads it and removes
+    // it before anything goes upstream
+    JsonNode guardrails = in.get("guardrails");
+    if (guardrails != null) {
+      out.set("guardrails", guardrails.deepCopy());
+    }
     if (maxTokensRequired && present(in, "max_tokens") == null) {
       throw invalidParam("max_tokens", "Missing required parameter: 'max_tokens'.");
     }

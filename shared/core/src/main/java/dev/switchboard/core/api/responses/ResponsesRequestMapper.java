@@ -94,6 +94,12 @@ public final class ResponsesRequestMapper {
       throw invalidParam("model", "'model' must not be empty.");
     }
     out.put("model", model);
+    // the gateway's own opt-in (guardrail policies by name): the chat use case reads it and removes
+    // it before anything goes upstream
+    JsonNode guardrails = in.get("guardrails");
+    if (guardrails != null) {
+      out.set("guardrails", guardrails.deepCopy());
+    }
     for (Map.Entry<String, String> refused : REFUSED.entrySet()) {
       JsonNode value = present(in, refused.getKey());
       if (value != null && !(value.isBoolean() && !value.booleanValue())) {
