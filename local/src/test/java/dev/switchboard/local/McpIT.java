@@ -67,13 +67,36 @@ class McpIT {
             + base
             + "/hang\", \"timeout_ms\": 1000, \"headers\": "
             + auth
-            + "}}";
+            + "},"
+            + stateful(base, "stateful", "auto", auth)
+            + ","
+            + stateful(base, "statefulexp", "auto", auth)
+            + ","
+            + stateful(base, "statefulalways", "always", auth)
+            + ","
+            + stateful(base, "statefulnever", "never", auth)
+            + "}";
     rig =
         new BudgetRig(
             dynalite.uri(),
             dynalite.uri(),
             2,
             Map.of("MCP_SERVERS", servers, "FAKE_MCP_TOKEN", UPSTREAM_TOKEN));
+  }
+
+  /** A server at the fake's session-bound endpoint, told apart in what it saw by {@code as}. */
+  private static String stateful(String base, String name, String mode, String auth) {
+    return "\""
+        + name
+        + "\": {\"url\": \""
+        + base
+        + "/stateful?as="
+        + name
+        + "\", \"session\": \""
+        + mode
+        + "\", \"headers\": "
+        + auth
+        + "}";
   }
 
   @AfterAll
@@ -125,6 +148,20 @@ class McpIT {
             HttpRequest.newBuilder(URI.create(upstream.baseUrl() + "/seen")).build(),
             HttpResponse.BodyHandlers.ofString());
     return DevServerHarness.json(r.body());
+  }
+
+  /** What the fake's session-bound endpoint saw as the gateway's server {@code name}. */
+  private static List<JsonNode> seenAs(String name) throws Exception {
+    return StreamSupport.stream(seen().spliterator(), false)
+        .filter(r -> name.equals(r.path("as").asText(null)))
+        .toList();
+  }
+
+  private static String step(JsonNode r) {
+    return r.path("method").asText(r.path("http").asText())
+        + (r.path("session").isNull() ? "" : " +session")
+        + " "
+        + r.path("status").asText();
   }
 
   private static List<Map<String, AttributeValue>> usage(String secret) throws Exception {
@@ -313,8 +350,12 @@ class McpIT {
 
   @Test
   void theAggregateListsEveryReachableServersAllowedToolsUnderPrefixedNames() throws Exception {
-    // no allowlist: the broken and hanging servers are asked too, and left out of the answer
-    String key = key(Set.of(), Set.of("*/delete_file", "*/write_file", "*/slow", "*/count"), null);
+    // the broken and hanging servers are asked too, and left out of the answer
+    String key =
+        key(
+            Set.of("files", "filesjson", "broken", "hang"),
+            Set.of("*/delete_file", "*/write_file", "*/slow", "*/count"),
+            null);
     String aggregate = rig.servers.get(0).baseUrl().resolve("/mcp").toString();
 
     JsonNode out = client("aggregate", key, aggregate);
@@ -400,6 +441,99 @@ class McpIT {
         .containsExactly("notifications/progress", "notifications/progress", "response 11");
     assertThat(messages.get(2).path("result").path("content").get(0).path("text").asText())
         .isEqualTo("counted to 2");
+  }
+
+  @Test
+  void aSessionBoundUpstreamServesOneClientThroughTwoInstancesAlternately() throws Exception {
+    String key = key(Set.of("stateful"), Set.of("*/delete_file", "*/write_file"), null);
+
+    JsonNode out = client("alternate", key, url(0, "stateful"), url(1, "stateful"));
+
+    // the client's session with the gateway stays stateless: no session id ever reaches it
+    assertSession(out);
+    assertThat(texts(out.path("requests"))).contains(url(0, "stateful"), url(1, "stateful"));
+    List<JsonNode> reached = seenAs("stateful");
+    List<String> steps = reached.stream().map(McpIT::step).toList();
+    // an instance is refused once without a session, opens its own, and sends the request again
+    assertThat(steps)
+        .as(steps.toString())
+        .startsWith("tools/list 400", "initialize 200", "notifications/initialized +session 202");
+    List<JsonNode> served =
+        reached.stream()
+            .filter(r -> r.path("method").asText().startsWith("tools/"))
+            .filter(r -> r.path("status").asInt() == 200)
+            .toList();
+    assertThat(served)
+        .extracting(r -> r.path("method").asText() + " " + r.path("tool").asText())
+        .containsExactly(
+            "tools/list null",
+            "tools/call read_file",
+            "tools/call explode",
+            "tools/call read_file");
+    assertThat(served).allSatisfy(r -> assertThat(r.path("session").isTextual()).isTrue());
+    long sessions = served.stream().map(r -> r.path("session").asText()).distinct().count();
+    // one session per instance that forwarded anything, each opened once
+    assertThat(sessions).isBetween(1L, 2L);
+    assertThat(steps).filteredOn("initialize 200"::equals).hasSize((int) sessions);
+    assertThat(steps).filteredOn(s -> s.endsWith(" 400")).hasSize((int) sessions);
+    assertThat(out.toString()).doesNotContain(served.get(0).path("session").asText());
+    assertThat(usage(key)).hasSize(4);
+  }
+
+  @Test
+  void anUpstreamSessionThatEndedIsOpenedAgainOnceAndTheCallSucceeds() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+    JsonNode first = client("calls", key, "1", url(0, "statefulexp"));
+    assertThat(first.path("calls").get(0).path("ok").asBoolean()).as(first.toString()).isTrue();
+    int before = seenAs("statefulexp").size();
+
+    HttpResponse<String> expired =
+        rig.http.send(
+            HttpRequest.newBuilder(URI.create(upstream.baseUrl() + "/expire"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(expired.statusCode()).isEqualTo(200);
+    JsonNode again = client("calls", key, "1", url(0, "statefulexp"));
+
+    assertThat(
+            again.path("calls").get(0).path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("contents of 0");
+    List<JsonNode> after = seenAs("statefulexp");
+    assertThat(after.subList(before, after.size()))
+        .extracting(McpIT::step)
+        .containsExactly(
+            "tools/call +session 404",
+            "initialize 200",
+            "notifications/initialized +session 202",
+            "tools/call +session 200");
+    assertThat(usage(key)).extracting(r -> r.get("status").n()).containsExactly("200", "200");
+  }
+
+  @Test
+  void aServerSetToAlwaysIsInitializedBeforeItsFirstCallAndNeverIsCalledStatelessly()
+      throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+
+    JsonNode always = client("errors", key, url(1, "statefulalways"));
+    JsonNode never = client("errors", key, url(1, "statefulnever"));
+
+    assertThat(always.path("list").path("ok").asBoolean()).isTrue();
+    assertThat(always.path("call").path("ok").asBoolean()).isTrue();
+    assertThat(seenAs("statefulalways"))
+        .extracting(McpIT::step)
+        .containsExactly(
+            "initialize 200",
+            "notifications/initialized +session 202",
+            "tools/list +session 200",
+            "tools/call +session 200");
+    for (String call : List.of("list", "call")) {
+      assertThat(never.path(call).path("code").asInt()).isEqualTo(-32003);
+      assertThat(never.path(call).path("message").asText()).contains("answered HTTP 400");
+    }
+    assertThat(seenAs("statefulnever"))
+        .extracting(McpIT::step)
+        .containsExactly("tools/list 400", "tools/call 400");
   }
 
   private static HttpResponse<String> post(String path, String key, String body, String... headers)

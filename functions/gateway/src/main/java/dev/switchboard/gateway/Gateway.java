@@ -280,16 +280,17 @@ record Gateway(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(Variables.MCP_SERVERS + ": " + e.getMessage());
     }
+    HttpMcpUpstream mcpUpstream =
+        new HttpMcpUpstream(
+            OpenAiCompatibleProvider.defaultHttpClient(upstream.timeouts().connect()), mapper);
+    if (!mcpServers.all().isEmpty()) {
+      // the sessions this instance opened upstream are ended when it stops, if it has the time
+      Runtime.getRuntime()
+          .addShutdownHook(
+              Thread.ofPlatform().name("mcp-sessions-end").unstarted(mcpUpstream::endSessions));
+    }
     McpProxy mcp =
-        new McpProxy(
-            mcpServers,
-            new HttpMcpUpstream(
-                OpenAiCompatibleProvider.defaultHttpClient(upstream.timeouts().connect()), mapper),
-            admission,
-            recorder,
-            mapper,
-            clock,
-            System::nanoTime);
+        new McpProxy(mcpServers, mcpUpstream, admission, recorder, mapper, clock, System::nanoTime);
     return new Gateway(
         settings,
         mapper,

@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.mcp.McpProxy;
 import dev.switchboard.core.mcp.McpServer;
 import dev.switchboard.core.mcp.McpUpstream;
 import dev.switchboard.core.mcp.McpUpstreamException;
@@ -16,21 +17,50 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
- * MCP's Streamable HTTP transport towards an upstream server, one stateless {@code POST} per
- * request: the server's own headers (its credential) and none of the client's, an answer read from
- * a JSON body or from the event stream up to the response to the request's id. The whole call,
- * headers and body, is bounded by the server's timeout.
+ * MCP's Streamable HTTP transport towards an upstream server: one {@code POST} per request with the
+ * server's own headers (its credential) and none of the client's, an answer read from a JSON body
+ * or from the event stream up to the response to the request's id. The whole call, headers and
+ * body, and any session it has to open first, is bounded by the server's timeout.
+ *
+ * <p>A server that wants an MCP session ({@link McpServer.Session}) gets one per instance of the
+ * gateway and per protocol revision: {@code initialize} and {@code notifications/initialized}
+ * upstream, then its {@code Mcp-Session-Id} and the negotiated {@code MCP-Protocol-Version} on
+ * every request. A session the server has ended (HTTP 404) is opened again once. In {@code auto}
+ * mode a server is called statelessly until it refuses a request for want of a session (HTTP 400 or
+ * 404): it is then initialized, and the request sent again within the session, which is safe
+ * because a refused request was not executed. The gateway's own clients never see these sessions.
  */
 final class HttpMcpUpstream implements McpUpstream {
 
   /** The most of an upstream answer the gateway reads: a tool result is not a file transfer. */
   static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
+  /** How long ending one session at shutdown may take. */
+  static final Duration END_SESSION_TIMEOUT = Duration.ofSeconds(2);
+
+  /** What the specification allows in a session id: visible ASCII. */
+  private static final Pattern SESSION_ID = Pattern.compile("[\\x21-\\x7E]{1,512}");
+
   private final HttpClient http;
   private final ObjectMapper mapper;
+
+  /** The open sessions, by server and the revision the client speaks. */
+  private final ConcurrentMap<SessionKey, SessionSlot> sessions = new ConcurrentHashMap<>();
+
+  /** Servers in {@code auto} mode found to want a session, and those found not to. */
+  private final Set<String> sessionBound = ConcurrentHashMap.newKeySet();
+
+  private final Set<String> sessionless = ConcurrentHashMap.newKeySet();
+
+  private final AtomicLong initializeIds = new AtomicLong();
 
   HttpMcpUpstream(HttpClient http, ObjectMapper mapper) {
     this.http = http;
@@ -44,15 +74,122 @@ final class HttpMcpUpstream implements McpUpstream {
       String protocolVersion,
       Consumer<ObjectNode> notifications)
       throws McpUpstreamException {
+    long deadline = System.nanoTime() + server.timeout().toNanos();
+    byte[] body = bytes(request);
+    JsonNode id = request.get("id");
+    boolean withSession =
+        switch (server.session()) {
+          case ALWAYS -> true;
+          case NEVER -> false;
+          case AUTO -> sessionBound.contains(server.name());
+        };
+    if (withSession) {
+      return inSession(server, body, id, protocolVersion, notifications, deadline);
+    }
+    Exchange stateless = exchange(server, body, id, protocolVersion, null, notifications, deadline);
+    if (stateless.reply() != null) {
+      return stateless.reply();
+    }
+    if (server.session() == McpServer.Session.AUTO
+        && (stateless.status() == 400 || stateless.status() == 404)
+        && !sessionless.contains(server.name())) {
+      SessionSlot slot = slot(server, protocolVersion);
+      Session session = slot.open(null, deadline);
+      if (session != null) {
+        sessionBound.add(server.name());
+        return inSession(server, body, id, protocolVersion, notifications, deadline);
+      }
+      // the server opens no session: its refusal was about the request itself
+      sessionless.add(server.name());
+    }
+    throw failed(server, "answered HTTP " + stateless.status());
+  }
+
+  private Reply inSession(
+      McpServer server,
+      byte[] body,
+      JsonNode id,
+      String protocolVersion,
+      Consumer<ObjectNode> notifications,
+      long deadline)
+      throws McpUpstreamException {
+    SessionSlot slot = slot(server, protocolVersion);
+    Session session = slot.current(deadline);
+    Exchange answer =
+        exchange(server, body, id, session.version(), session.id(), notifications, deadline);
+    if (answer.status() == 404) {
+      // the server ended the session (it restarted, or expired it): open a new one, once
+      session = slot.open(session, deadline);
+      answer = exchange(server, body, id, session.version(), session.id(), notifications, deadline);
+    }
+    if (answer.reply() == null) {
+      throw failed(server, "answered HTTP " + answer.status());
+    }
+    return answer.reply();
+  }
+
+  private SessionSlot slot(McpServer server, String protocolVersion) {
+    return sessions.computeIfAbsent(
+        new SessionKey(server.name(), protocolVersion), key -> new SessionSlot(server, key));
+  }
+
+  /**
+   * Ends every open session with a {@code DELETE}, as the specification asks of a client that
+   * leaves; a server that does not answer in time, or answers 405, is left to expire it.
+   */
+  void endSessions() {
+    for (SessionSlot slot : sessions.values()) {
+      Session session = slot.session;
+      if (session == null) {
+        continue;
+      }
+      HttpRequest.Builder builder =
+          HttpRequest.newBuilder(slot.server.url())
+              .timeout(END_SESSION_TIMEOUT)
+              .header("Mcp-Session-Id", session.id())
+              .header("MCP-Protocol-Version", session.version())
+              .DELETE();
+      slot.server.headers().forEach(builder::header);
+      try {
+        http.send(builder.build(), HttpResponse.BodyHandlers.discarding());
+      } catch (IOException e) {
+        // the server expires the session on its own
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    sessions.clear();
+  }
+
+  /**
+   * One {@code POST} and its answer: the reply when the server answered 200 with a response to
+   * {@code id}; only the status when it answered another status (202 included).
+   */
+  private Exchange exchange(
+      McpServer server,
+      byte[] body,
+      JsonNode id,
+      String protocolVersion,
+      String sessionId,
+      Consumer<ObjectNode> notifications,
+      long deadline)
+      throws McpUpstreamException {
+    Duration left = Duration.ofNanos(deadline - System.nanoTime());
+    if (left.isNegative() || left.isZero()) {
+      throw timedOut(server);
+    }
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(server.url())
-            .timeout(server.timeout())
+            .timeout(left)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json, text/event-stream")
             .header("MCP-Protocol-Version", protocolVersion)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(request)));
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (sessionId != null) {
+      builder.header("Mcp-Session-Id", sessionId);
+    }
     server.headers().forEach(builder::header);
-    long start = System.nanoTime();
     HttpResponse<InputStream> response;
     try {
       response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -64,13 +201,17 @@ final class HttpMcpUpstream implements McpUpstream {
       Thread.currentThread().interrupt();
       throw failed(server, "was not waited for");
     }
-    Duration left = server.timeout().minusNanos(System.nanoTime() - start);
-    try (InputStream body = response.body();
-        IdleWatchdog deadline = new IdleWatchdog(body, left.isNegative() ? Duration.ZERO : left)) {
+    String issued = response.headers().firstValue("Mcp-Session-Id").orElse(null);
+    left = Duration.ofNanos(deadline - System.nanoTime());
+    try (InputStream in = response.body();
+        IdleWatchdog watchdog = new IdleWatchdog(in, left.isNegative() ? Duration.ZERO : left)) {
+      if (response.statusCode() != 200 || id == null) {
+        return new Exchange(response.statusCode(), issued, null);
+      }
       try {
-        return read(server, request.get("id"), response, body, notifications);
+        return new Exchange(200, issued, read(server, id, response, in, notifications));
       } catch (IOException e) {
-        if (deadline.fired()) {
+        if (watchdog.fired()) {
           throw timedOut(server);
         }
         throw failed(server, "broke off its answer");
@@ -80,6 +221,111 @@ final class HttpMcpUpstream implements McpUpstream {
     }
   }
 
+  /** Opens a session: {@code initialize}, then {@code notifications/initialized}. */
+  private Session initialize(McpServer server, String protocolVersion, long deadline)
+      throws McpUpstreamException {
+    ObjectNode request = mapper.createObjectNode();
+    request.put("jsonrpc", "2.0");
+    // an id of the gateway's own, never a client's: this request is not one of theirs
+    request.put("id", "switchboard-initialize-" + initializeIds.incrementAndGet());
+    request.put("method", "initialize");
+    ObjectNode params = request.putObject("params");
+    params.put("protocolVersion", protocolVersion);
+    params.putObject("capabilities");
+    ObjectNode info = params.putObject("clientInfo");
+    info.put("name", "switchboard");
+    info.put("version", "1");
+    Exchange answer =
+        exchange(
+            server,
+            bytes(request),
+            request.get("id"),
+            protocolVersion,
+            null,
+            notification -> {},
+            deadline);
+    if (answer.reply() == null) {
+      throw failed(server, "answered HTTP " + answer.status() + " to initialize");
+    }
+    if (answer.sessionId() == null) {
+      return null;
+    }
+    if (!SESSION_ID.matcher(answer.sessionId()).matches()) {
+      throw failed(server, "answered a session id that is not visible ASCII");
+    }
+    ObjectNode message = answer.reply().message();
+    if (message.has("error")) {
+      throw failed(server, "refused to initialize");
+    }
+    String version = message.path("result").path("protocolVersion").asText(protocolVersion);
+    if (!McpProxy.PROTOCOL_VERSIONS.contains(version)) {
+      throw failed(
+          server, "answered initialize with a protocol revision the gateway does not speak");
+    }
+    ObjectNode initialized = mapper.createObjectNode();
+    initialized.put("jsonrpc", "2.0");
+    initialized.put("method", "notifications/initialized");
+    Exchange accepted =
+        exchange(
+            server,
+            bytes(initialized),
+            null,
+            version,
+            answer.sessionId(),
+            notification -> {},
+            deadline);
+    if (accepted.status() / 100 != 2) {
+      throw failed(server, "answered HTTP " + accepted.status() + " to notifications/initialized");
+    }
+    return new Session(answer.sessionId(), version);
+  }
+
+  /** One server's session for one revision, opened by one thread while the others wait. */
+  private final class SessionSlot {
+    final McpServer server;
+    final SessionKey key;
+    volatile Session session;
+
+    SessionSlot(McpServer server, SessionKey key) {
+      this.server = server;
+      this.key = key;
+    }
+
+    /** The open session, opened first when there is none. */
+    Session current(long deadline) throws McpUpstreamException {
+      Session open = session;
+      if (open != null) {
+        return open;
+      }
+      Session opened = open(null, deadline);
+      if (opened == null) {
+        throw failed(server, "opened no session (it answered initialize without a session id)");
+      }
+      return opened;
+    }
+
+    /**
+     * A new session in place of {@code stale} (null for none): opened unless another thread already
+     * replaced it. Null when the server opens no session.
+     */
+    synchronized Session open(Session stale, long deadline) throws McpUpstreamException {
+      if (session != null && session != stale) {
+        return session;
+      }
+      session = null;
+      session = initialize(server, key.protocolVersion(), deadline);
+      return session;
+    }
+  }
+
+  private record SessionKey(String server, String protocolVersion) {}
+
+  /** An open session: its id, and the revision negotiated in it. */
+  private record Session(String id, String version) {}
+
+  /** One HTTP exchange: its status, the session id it issued (or null), the reply (or null). */
+  private record Exchange(int status, String sessionId, Reply reply) {}
+
   private Reply read(
       McpServer server,
       JsonNode id,
@@ -87,10 +333,6 @@ final class HttpMcpUpstream implements McpUpstream {
       InputStream body,
       Consumer<ObjectNode> notifications)
       throws IOException, McpUpstreamException {
-    int status = response.statusCode();
-    if (status != 200) {
-      throw failed(server, "answered HTTP " + status);
-    }
     String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
     if (type.startsWith("application/json")) {
       byte[] bytes = body.readNBytes(MAX_ANSWER_BYTES + 1);
