@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  *       whole, then sent.
  * </ul>
  *
- * Tool-call arguments are checked like text; under a window or the buffer they are held to the end.
- * Confined to the thread serving the request.
+ * Tool-call arguments are checked value by value ({@link JsonGuard}), so a redaction leaves them
+ * valid JSON; under a window or the buffer they are held to the end. Confined to the thread serving
+ * the request.
  */
 public final class OutputGuard {
 
@@ -138,7 +139,8 @@ public final class OutputGuard {
     Map<String, String> finalArgs = new LinkedHashMap<>();
     try {
       texts.forEach((i, t) -> finalTexts.put(i, inspect(t.toString())));
-      arguments.forEach((k, a) -> finalArgs.put(k, inspect(a.toString())));
+      arguments.forEach(
+          (k, a) -> finalArgs.put(k, JsonGuard.arguments(a.toString(), this::inspect)));
     } catch (Blocked b) {
       return b.error();
     } catch (GatewayException unavailable) {
@@ -180,7 +182,8 @@ public final class OutputGuard {
           }
           for (JsonNode call : message.path("tool_calls")) {
             if (call.get("function") instanceof ObjectNode f && f.path("arguments").isTextual()) {
-              f.put("arguments", inspect(f.get("arguments").textValue()));
+              f.put(
+                  "arguments", JsonGuard.arguments(f.get("arguments").textValue(), this::inspect));
             }
           }
         }

@@ -3,6 +3,8 @@ package dev.switchboard.core.guardrails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.error.GatewayException;
@@ -192,5 +194,74 @@ class OutputGuardTest {
     assertThatThrownBy(() -> guard(Rule.Action.BLOCK, Rule.StreamMode.END).completion(body))
         .isInstanceOfSatisfying(
             GatewayException.class, e -> assertThat(e.kind().status()).isEqualTo(403));
+  }
+
+  private OutputGuard cardAndEmail(Rule.Action action, Rule.StreamMode mode) {
+    return new OutputGuard(
+        List.of(
+            new Rule("card", BuiltInChecks.CREDIT_CARD, Rule.Scope.OUTPUT, action, mode, 32),
+            new Rule("email", BuiltInChecks.EMAIL, Rule.Scope.OUTPUT, action, mode, 32)),
+        triggered,
+        sent::add);
+  }
+
+  private static final String ARGUMENTS =
+      "{\"card\": 4111111111111111, \"to\": [\"" + EMAIL + "\", 7], \"note\": \"ok\"}";
+
+  private static void assertRedactedArguments(String arguments) throws Exception {
+    JsonNode parsed = new ObjectMapper().readTree(arguments);
+    assertThat(parsed.get("card").textValue()).isEqualTo("[CREDIT_CARD]");
+    assertThat(parsed.at("/to/0").textValue()).isEqualTo("[EMAIL]");
+    assertThat(parsed.at("/to/1").intValue()).isEqualTo(7);
+    assertThat(parsed.get("note").textValue()).isEqualTo("ok");
+    assertThat(arguments).doesNotContain("4111").doesNotContain("@");
+  }
+
+  @Test
+  void redactedToolCallArgumentsStayValidJson() throws Exception {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ObjectNode message = body.putArray("choices").addObject().putObject("message");
+    message.putArray("tool_calls").addObject().putObject("function").put("arguments", ARGUMENTS);
+    ObjectNode out = cardAndEmail(Rule.Action.REDACT, Rule.StreamMode.BUFFER).completion(body);
+    assertRedactedArguments(out.at("/choices/0/message/tool_calls/0/function/arguments").asText());
+  }
+
+  @Test
+  void streamedToolCallArgumentsAreRedactedAsJsonUnderTheBuffer() throws Exception {
+    OutputGuard guard = cardAndEmail(Rule.Action.REDACT, Rule.StreamMode.BUFFER);
+    // the card number and the email are each cut between two chunks
+    for (String args :
+        List.of(ARGUMENTS.substring(0, 14), ARGUMENTS.substring(14, 40), ARGUMENTS.substring(40))) {
+      ObjectNode chunk = chunk(null, null);
+      ObjectNode call =
+          ((ObjectNode) chunk.at("/choices/0/delta")).putArray("tool_calls").addObject();
+      call.put("index", 0);
+      call.putObject("function").put("arguments", args);
+      guard.accept(chunk);
+    }
+    guard.accept(chunk(null, "tool_calls"));
+    assertThat(guard.finish()).isNull();
+    StringBuilder arguments = new StringBuilder();
+    sent.forEach(
+        c -> arguments.append(c.at("/choices/0/delta/tool_calls/0/function/arguments").asText("")));
+    assertRedactedArguments(arguments.toString());
+    assertThat(triggered.events())
+        .containsExactly(
+            new GuardrailEvent("card", "redact", "output"),
+            new GuardrailEvent("email", "redact", "output"));
+  }
+
+  @Test
+  void argumentsThatAreNotJsonAreCheckedAsText() {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ObjectNode message = body.putArray("choices").addObject().putObject("message");
+    message
+        .putArray("tool_calls")
+        .addObject()
+        .putObject("function")
+        .put("arguments", "{\"to\": \"" + EMAIL);
+    ObjectNode out = cardAndEmail(Rule.Action.REDACT, Rule.StreamMode.BUFFER).completion(body);
+    assertThat(out.at("/choices/0/message/tool_calls/0/function/arguments").asText())
+        .isEqualTo("{\"to\": \"[EMAIL]");
   }
 }
