@@ -253,17 +253,11 @@ record Gateway(
             clock,
             settings.reservationExpiry(),
             slicePolicy(settings.sliceIdle()));
+    Guardrails guardrails =
+        Guardrails.from(env, BedrockGuardrail.from(env, settings.upstream().timeouts().connect()));
     ChatCompletion completion =
         new ChatCompletion(
-            chat,
-            admission,
-            cache,
-            recorder,
-            clock,
-            System::nanoTime,
-            log::failure,
-            Guardrails.from(
-                env, BedrockGuardrail.from(env, settings.upstream().timeouts().connect())));
+            chat, admission, cache, recorder, clock, System::nanoTime, log::failure, guardrails);
     Embeddings embeddings =
         new Embeddings(
             planner,
@@ -290,7 +284,15 @@ record Gateway(
               Thread.ofPlatform().name("mcp-sessions-end").unstarted(mcpUpstream::endSessions));
     }
     McpProxy mcp =
-        new McpProxy(mcpServers, mcpUpstream, admission, recorder, mapper, clock, System::nanoTime);
+        new McpProxy(
+            mcpServers,
+            mcpUpstream,
+            admission,
+            recorder,
+            mapper,
+            clock,
+            System::nanoTime,
+            guardrails);
     return new Gateway(
         settings,
         mapper,
