@@ -7,6 +7,7 @@
 //   errors:    tools/list and a tools/call, each outcome (against an upstream that fails)
 //   aggregate: /mcp's merged tools/list, then calls of a prefixed tool, a denied one, unknown ones
 //   progress:  a call of the counting tool with a progress callback: each progress seen, the result
+//   guarded:   calls whose arguments or result a guardrail blocks, redacts or flags, each outcome
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
@@ -89,6 +90,20 @@ try {
       }),
     );
     out = { progress, result };
+    await client.close();
+  } else if (scenario === 'guarded') {
+    const { client } = await connect(rest, fetchLog);
+    await client.listTools(); // the SDK checks structured content against the listed schema
+    out = {
+      blocked: await outcome(
+        client.callTool({ name: 'write_file', arguments: { path: 'k.txt', text: 'AKIAIOSFODNN7EXAMPLE' } }),
+      ),
+      redacted: await outcome(
+        client.callTool({ name: 'write_file', arguments: { path: 'to alice@example.com', text: 'hi' } }),
+      ),
+      owner: await outcome(client.callTool({ name: 'owner', arguments: { path: 'plan.txt' } })),
+      flagged: await outcome(client.callTool({ name: 'read_file', arguments: { path: 'TCK-12345' } })),
+    };
     await client.close();
   } else {
     throw new Error('unknown scenario ' + scenario);

@@ -57,6 +57,18 @@ function build() {
       return { content: [{ type: 'text', text: `counted to ${n}` }] };
     },
   );
+  server.registerTool(
+    'owner',
+    {
+      description: "Names a file's owner, as text and as structured content",
+      inputSchema: { path: z.string() },
+      outputSchema: { owner: z.string() },
+    },
+    async ({ path }) => ({
+      content: [{ type: 'text', text: `${path} belongs to dana@example.com` }],
+      structuredContent: { owner: 'dana@example.com' },
+    }),
+  );
   server.registerTool('explode', { description: 'Always fails' }, async () => {
     throw new Error('the tool exploded');
   });

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.KeyAccess;
+import dev.switchboard.core.auth.KeyGuardrails;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.testkit.DynaliteEndpoint;
@@ -38,6 +39,19 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 class McpIT {
 
   private static final String UPSTREAM_TOKEN = "mcp-upstream-canary-31c9d2";
+
+  /** Attached to a key only: the other tests' keys go unchecked. */
+  private static final String GUARDRAILS =
+      """
+      {"policies": {"mcp-guard": [
+        {"check": "aws_access_key", "action": "block"},
+        {"check": "email", "on": "input", "action": "redact"},
+        {"check": "email", "name": "email-out", "on": "output", "action": "redact",
+         "stream": "buffer"},
+        {"check": "regex", "name": "ticket", "patterns": ["TCK-\\\\d{4,}"], "type": "TICKET",
+         "on": "input", "action": "flag"}
+      ]}}
+      """;
 
   private static NodeServer upstream;
   private static BudgetRig rig;
@@ -81,7 +95,13 @@ class McpIT {
             dynalite.uri(),
             dynalite.uri(),
             2,
-            Map.of("MCP_SERVERS", servers, "FAKE_MCP_TOKEN", UPSTREAM_TOKEN));
+            Map.of(
+                "MCP_SERVERS",
+                servers,
+                "FAKE_MCP_TOKEN",
+                UPSTREAM_TOKEN,
+                "GUARDRAILS",
+                GUARDRAILS));
   }
 
   /** A server at the fake's session-bound endpoint, told apart in what it saw by {@code as}. */
@@ -107,6 +127,12 @@ class McpIT {
 
   /** A user key with these tool lists and limits; its secret. */
   private static String key(Set<String> allowed, Set<String> denied, Integer perMinute) {
+    return key(allowed, denied, perMinute, List.of());
+  }
+
+  /** A user key with these tool lists, limits and guardrail policies; its secret. */
+  private static String key(
+      Set<String> allowed, Set<String> denied, Integer perMinute, List<String> policies) {
     String secret = ApiKeys.newSecret(new SecureRandom());
     String hash = ApiKeys.hash(secret);
     rig.keys.put(
@@ -122,7 +148,8 @@ class McpIT {
             null,
             new KeyLimits(null, ResetPeriod.NONE, perMinute, null, false),
             new KeyAccess(Set.of(), Set.of(), Set.of(), Set.of(), allowed, denied),
-            null));
+            null,
+            new KeyGuardrails(policies, List.of())));
     return secret;
   }
 
@@ -188,7 +215,8 @@ class McpIT {
     assertThat(out.path("server").path("name").asText()).startsWith("switchboard/");
     assertThat(out.path("capabilities").has("tools")).isTrue();
     // files/* less the write and delete tools
-    assertThat(texts(out.path("tools"))).containsExactly("count", "explode", "read_file", "slow");
+    assertThat(texts(out.path("tools")))
+        .containsExactly("count", "explode", "owner", "read_file", "slow");
     assertThat(out.path("allowed").path("ok").asBoolean()).isTrue();
     assertThat(out.path("allowed").path("result").path("content").get(0).path("text").asText())
         .isEqualTo("contents of a.txt");
@@ -354,7 +382,7 @@ class McpIT {
     String key =
         key(
             Set.of("files", "filesjson", "broken", "hang"),
-            Set.of("*/delete_file", "*/write_file", "*/slow", "*/count"),
+            Set.of("*/delete_file", "*/write_file", "*/slow", "*/count", "*/owner"),
             null);
     String aggregate = rig.servers.get(0).baseUrl().resolve("/mcp").toString();
 
@@ -534,6 +562,66 @@ class McpIT {
     assertThat(seenAs("statefulnever"))
         .extracting(McpIT::step)
         .containsExactly("tools/list 400", "tools/call 400");
+  }
+
+  @Test
+  void theKeysGuardrailsBlockRedactAndFlagToolArgumentsAndResults() throws Exception {
+    String key = key(Set.of(), Set.of(), null, List.of("mcp-guard"));
+    int before = seen().size();
+
+    JsonNode out = client("guarded", key, url(0, "files"));
+
+    JsonNode blocked = out.path("blocked");
+    assertThat(blocked.path("ok").asBoolean()).isFalse();
+    assertThat(blocked.path("code").asInt()).isEqualTo(-32008);
+    assertThat(blocked.path("message").asText()).contains("'aws_access_key'");
+    assertThat(out.toString()).doesNotContain("AKIA").doesNotContain("dana@example.com");
+    assertThat(out.path("redacted").path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("wrote 2 to to [EMAIL]");
+    JsonNode owner = out.path("owner").path("result");
+    assertThat(owner.path("content").get(0).path("text").asText())
+        .isEqualTo("plan.txt belongs to [EMAIL]");
+    assertThat(owner.path("structuredContent").path("owner").asText()).isEqualTo("[EMAIL]");
+    assertThat(out.path("flagged").path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("contents of TCK-12345");
+    List<JsonNode> reached = new ArrayList<>();
+    seen().forEach(reached::add);
+    reached = reached.subList(before, reached.size());
+    // the blocked call never left the gateway; the redacted one arrived redacted
+    assertThat(reached)
+        .filteredOn(r -> r.path("method").asText().equals("tools/call"))
+        .extracting(r -> r.path("tool").asText() + " " + r.path("arguments"))
+        .containsExactly(
+            "write_file {\"path\":\"to [EMAIL]\",\"text\":\"hi\"}",
+            "owner {\"path\":\"plan.txt\"}",
+            "read_file {\"path\":\"TCK-12345\"}");
+    assertThat(reached.toString()).doesNotContain("AKIA").doesNotContain("alice@");
+
+    List<Map<String, AttributeValue>> records = usage(key);
+    assertThat(records)
+        .extracting(
+            r ->
+                r.get("mcpTool").s()
+                    + " "
+                    + r.get("status").n()
+                    + " "
+                    + (r.containsKey("guardrails")
+                        ? r.get("guardrails").l().stream()
+                            .map(
+                                g ->
+                                    g.m().get("check").s()
+                                        + ":"
+                                        + g.m().get("action").s()
+                                        + ":"
+                                        + g.m().get("on").s())
+                            .toList()
+                        : List.of()))
+        .containsExactlyInAnyOrder(
+            "write_file 403 [aws_access_key:block:input]",
+            "write_file 200 [email:redact:input]",
+            "owner 200 [email-out:redact:output]",
+            "read_file 200 [ticket:flag:input]");
+    assertThat(records.toString()).doesNotContain("AKIA").doesNotContain("@example.com");
   }
 
   private static HttpResponse<String> post(String path, String key, String body, String... headers)
