@@ -316,6 +316,56 @@ class McpIT {
   }
 
   @Test
+  void aToolCallsGenerationNamesItsServerToolAndBytesAndTheReportSumsThem() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+    String call =
+        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":"
+            + "\"read_file\",\"arguments\":{\"path\":\"g.txt\"}}}";
+    HttpResponse<String> answered =
+        rig.http.send(
+            HttpRequest.newBuilder(rig.servers.get(0).baseUrl().resolve("/mcp/files"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(call))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answered.statusCode()).isEqualTo(200);
+    String requestId = answered.headers().firstValue("x-request-id").orElseThrow();
+    assertThat(usage(key)).hasSize(1);
+
+    HttpResponse<String> generation =
+        rig.http.send(
+            HttpRequest.newBuilder(
+                    rig.servers
+                        .get(1)
+                        .baseUrl()
+                        .resolve("/v1/generation?id=gen-" + requestId.replace("-", "")))
+                .header("Authorization", "Bearer " + key)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> report =
+        rig.http.send(
+            HttpRequest.newBuilder(rig.servers.get(1).baseUrl().resolve("/v1/usage?group_by=tool"))
+                .header("Authorization", "Bearer " + key)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(generation.statusCode()).as(generation.body()).isEqualTo(200);
+    JsonNode d = DevServerHarness.json(generation.body()).path("data");
+    assertThat(d.path("api_type").asText()).isEqualTo("mcp");
+    assertThat(d.path("mcp_server").asText()).isEqualTo("files");
+    assertThat(d.path("mcp_tool").asText()).isEqualTo("read_file");
+    assertThat(d.path("mcp_request_bytes").asLong()).isEqualTo(call.length());
+    assertThat(d.path("mcp_response_bytes").asLong()).isEqualTo(answered.body().length());
+    assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+    JsonNode row = DevServerHarness.json(report.body()).path("data").get(0);
+    assertThat(row.path("group").asText()).isEqualTo("files/read_file");
+    assertThat(row.path("mcp_request_bytes").asLong()).isEqualTo(call.length());
+    assertThat(row.path("mcp_response_bytes").asLong()).isEqualTo(answered.body().length());
+  }
+
+  @Test
   void toolCallsPastTheKeysRateLimitAreRefusedWithA429() throws Exception {
     String key = key(Set.of(), Set.of(), 2);
 
