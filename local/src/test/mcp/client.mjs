@@ -7,6 +7,7 @@
 //   errors:    tools/list and a tools/call, each outcome (against an upstream that fails)
 //   aggregate: /mcp's merged tools/list, then calls of a prefixed tool, a denied one, unknown ones
 //   progress:  a call of the counting tool with a progress callback: each progress seen, the result
+//   ask:       calls of tools that ask the client something mid-call (elicitation, ping)
 //   guarded:   calls whose arguments or result a guardrail blocks, redacts or flags, each outcome
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -90,6 +91,15 @@ try {
       }),
     );
     out = { progress, result };
+    await client.close();
+  } else if (scenario === 'ask') {
+    const { client } = await connect(rest, fetchLog);
+    const started = Date.now();
+    out = {
+      ask: await outcome(client.callTool({ name: 'ask', arguments: {} })),
+      pinger: await outcome(client.callTool({ name: 'pinger', arguments: {} })),
+      ms: Date.now() - started,
+    };
     await client.close();
   } else if (scenario === 'guarded') {
     const { client } = await connect(rest, fetchLog);

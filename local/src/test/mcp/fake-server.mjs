@@ -9,23 +9,55 @@
 //   /hang    never answers
 //   /stateful  a server and transport per session (sessionIdGenerator): a request without a
 //              session id that is not initialize is a 400, an unknown session id a 404, a DELETE
-//              ends the session
+//              ends the session; two more tools ask the client something mid-call (elicitation,
+//              ping)
 //   POST /expire  ends every session of /stateful, as a server that restarted would
-//   GET /seen  what reached it so far: path, the query's 'as' (which server of the gateway's), HTTP method, JSON-RPC method, tool, arguments,
+//   GET /seen  what reached it so far (a JSON-RPC response as its 'answer'): path, the query's 'as' (which server of the gateway's), HTTP method, JSON-RPC method, tool, arguments,
 //              protocol version, session id, the HTTP status answered, whether the request carried
 //              the expected token, and any header that is not the transport's own
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ElicitResultSchema, EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
 const token = process.argv[2];
 const seen = [];
 const sessions = new Map();
 
-function build() {
+// asks its client something in the middle of a call (on the call's event stream), waiting 5 s at
+// most, and answers with how that went
+async function askClient(extra, request, schema) {
+  try {
+    const answer = await extra.sendRequest(request, schema, { timeout: 5000 });
+    return `answered ${JSON.stringify(answer)}`;
+  } catch (e) {
+    return `not answered: ${e.code ?? e.message}`;
+  }
+}
+
+function build(stateful = false) {
   const server = new McpServer({ name: 'fake-files', version: '1.0.0' });
+  if (stateful) {
+    // only a session-bound server can take its client's answer to a request of its own
+    server.registerTool('ask', { description: 'Asks the client for input' }, async (extra) => ({
+      content: [{
+        type: 'text',
+        text: await askClient(
+          extra,
+          {
+            method: 'elicitation/create',
+            params: { message: 'Which file?', requestedSchema: { type: 'object', properties: { path: { type: 'string' } } } },
+          },
+          ElicitResultSchema,
+        ),
+      }],
+    }));
+    server.registerTool('pinger', { description: 'Pings the client' }, async (extra) => ({
+      content: [{ type: 'text', text: await askClient(extra, { method: 'ping' }, EmptyResultSchema) }],
+    }));
+  }
   server.registerTool(
     'read_file',
     { description: 'Reads a file', inputSchema: { path: z.string() } },
@@ -114,7 +146,7 @@ async function stateful(req, res, body) {
       onsessioninitialized: (sid) => sessions.set(sid, created),
     });
     created.onclose = () => sessions.delete(created.sessionId);
-    await build().connect(created);
+    await build(true).connect(created);
     transport = created;
   }
   await transport.handleRequest(req, res, body);
@@ -150,6 +182,9 @@ const listener = http.createServer(async (req, res) => {
     arguments: body?.params?.arguments ?? null,
     protocolVersion: req.headers['mcp-protocol-version'] ?? null,
     session: req.headers['mcp-session-id'] ?? null,
+    answer: body && body.method === undefined && body.id !== undefined
+      ? (body.error ? `error ${body.error.code}` : 'result')
+      : null,
     authorized: req.headers.authorization === `Bearer ${token}`,
     extraHeaders: Object.fromEntries(extra.map((h) => [h, req.headers[h]])),
     status: null,

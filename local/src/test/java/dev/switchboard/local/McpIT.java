@@ -89,6 +89,8 @@ class McpIT {
             + stateful(base, "statefulalways", "always", auth)
             + ","
             + stateful(base, "statefulnever", "never", auth)
+            + ","
+            + stateful(base, "statefulask", "auto", auth)
             + "}";
     rig =
         new BudgetRig(
@@ -523,7 +525,8 @@ class McpIT {
 
   @Test
   void aSessionBoundUpstreamServesOneClientThroughTwoInstancesAlternately() throws Exception {
-    String key = key(Set.of("stateful"), Set.of("*/delete_file", "*/write_file"), null);
+    String key =
+        key(Set.of("stateful"), Set.of("*/delete_file", "*/write_file", "*/ask", "*/pinger"), null);
 
     JsonNode out = client("alternate", key, url(0, "stateful"), url(1, "stateful"));
 
@@ -672,6 +675,24 @@ class McpIT {
             "owner 200 [email-out:redact:output]",
             "read_file 200 [ticket:flag:input]");
     assertThat(records.toString()).doesNotContain("AKIA").doesNotContain("@example.com");
+  }
+
+  @Test
+  void aRequestTheUpstreamSendsItsClientMidCallIsAnsweredByTheGatewayNotRelayed() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+
+    JsonNode out = client("ask", key, url(0, "statefulask"));
+
+    // the gateway declared no capability upstream: an elicitation is refused at once, not left to
+    // the upstream's own timeout (-32001), and a ping is answered
+    assertThat(out.path("ask").path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("not answered: -32601");
+    assertThat(out.path("pinger").path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("answered {}");
+    assertThat(seenAs("statefulask"))
+        .filteredOn(r -> !r.path("answer").isNull())
+        .extracting(r -> r.path("answer").asText() + " " + r.path("session").isTextual())
+        .containsExactly("error -32601 true", "result true");
   }
 
   private static HttpResponse<String> post(String path, String key, String body, String... headers)

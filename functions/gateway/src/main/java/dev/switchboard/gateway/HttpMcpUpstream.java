@@ -3,6 +3,7 @@ package dev.switchboard.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.mcp.JsonRpc;
 import dev.switchboard.core.mcp.McpProxy;
 import dev.switchboard.core.mcp.McpServer;
 import dev.switchboard.core.mcp.McpUpstream;
@@ -209,7 +210,11 @@ final class HttpMcpUpstream implements McpUpstream {
         return new Exchange(response.statusCode(), issued, null);
       }
       try {
-        return new Exchange(200, issued, read(server, id, response, in, notifications));
+        Consumer<ObjectNode> requests =
+            sessionId == null
+                ? request -> {}
+                : request -> answerServerRequest(server, request, protocolVersion, sessionId);
+        return new Exchange(200, issued, read(server, id, response, in, notifications, requests));
       } catch (IOException e) {
         if (watchdog.fired()) {
           throw timedOut(server);
@@ -219,6 +224,43 @@ final class HttpMcpUpstream implements McpUpstream {
     } catch (IOException closing) {
       throw failed(server, "broke off its answer");
     }
+  }
+
+  /**
+   * Answers a request the server sent its client during a call, in the session it came in: {@code
+   * ping} with an empty result, anything else (sampling, elicitation, roots) with {@code -32601},
+   * since the gateway declared no such capability when it opened the session. The request is never
+   * relayed to the gateway's client: its answer would come in on another HTTP request, on Lambda
+   * always to another instance, and the session is shared by every client of this instance. The
+   * answer is sent without waiting, so the call's own answer is read on.
+   */
+  private void answerServerRequest(
+      McpServer server, ObjectNode request, String protocolVersion, String sessionId) {
+    JsonNode requestId = request.get("id");
+    String method = request.path("method").asText("");
+    ObjectNode answer;
+    if ("ping".equals(method)) {
+      answer = JsonRpc.result(requestId, mapper.createObjectNode());
+    } else {
+      answer =
+          JsonRpc.error(
+              requestId,
+              JsonRpc.METHOD_NOT_FOUND,
+              "Method not found: the gateway's MCP client serves no requests of the server's"
+                  + " but ping.",
+              null);
+    }
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(server.url())
+            .timeout(END_SESSION_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .header("MCP-Protocol-Version", protocolVersion)
+            .header("Mcp-Session-Id", sessionId)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(answer)));
+    server.headers().forEach(builder::header);
+    // the server says 202; whatever it says, the call's own answer is what counts
+    http.sendAsync(builder.build(), HttpResponse.BodyHandlers.discarding());
   }
 
   /** Opens a session: {@code initialize}, then {@code notifications/initialized}. */
@@ -331,7 +373,8 @@ final class HttpMcpUpstream implements McpUpstream {
       JsonNode id,
       HttpResponse<InputStream> response,
       InputStream body,
-      Consumer<ObjectNode> notifications)
+      Consumer<ObjectNode> notifications,
+      Consumer<ObjectNode> serverRequests)
       throws IOException, McpUpstreamException {
     String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
     if (type.startsWith("application/json")) {
@@ -355,11 +398,11 @@ final class HttpMcpUpstream implements McpUpstream {
         JsonNode message =
             parse(server, event.data().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (message.has("method")) {
-          if (!message.has("id") && message instanceof ObjectNode notification) {
+          if (message instanceof ObjectNode notification && !message.has("id")) {
             notifications.accept(notification);
+          } else if (message instanceof ObjectNode serverRequest) {
+            serverRequests.accept(serverRequest);
           }
-          // a request of the server's (sampling, elicitation) cannot be answered statelessly: the
-          // client's answer would come in on another request, perhaps to another instance
           continue;
         }
         return new Reply(responseTo(server, id, message), true);
