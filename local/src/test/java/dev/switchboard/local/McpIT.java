@@ -103,7 +103,9 @@ class McpIT {
                 "FAKE_MCP_TOKEN",
                 UPSTREAM_TOKEN,
                 "GUARDRAILS",
-                GUARDRAILS));
+                GUARDRAILS,
+                "MCP_RELAY_SECRET",
+                "mcp-relay-secret-for-the-tests-only-0123456789"));
   }
 
   /** A server at the fake's session-bound endpoint, told apart in what it saw by {@code as}. */
@@ -678,21 +680,90 @@ class McpIT {
   }
 
   @Test
-  void aRequestTheUpstreamSendsItsClientMidCallIsAnsweredByTheGatewayNotRelayed() throws Exception {
+  void anElicitationIsRelayedToTheClientAndItsAnswerReachesTheUpstreamThroughAnotherInstance()
+      throws Exception {
     String key = key(Set.of(), Set.of(), null);
+    int before = seenAs("statefulask").size();
 
-    JsonNode out = client("ask", key, url(0, "statefulask"));
+    // the client's requests alternate between the instances: its answer goes to the other one
+    JsonNode out = client("elicit", key, url(0, "statefulask"), url(1, "statefulask"));
 
-    // the gateway declared no capability upstream: an elicitation is refused at once, not left to
-    // the upstream's own timeout (-32001), and a ping is answered
     assertThat(out.path("ask").path("result").path("content").get(0).path("text").asText())
-        .isEqualTo("not answered: -32601");
-    assertThat(out.path("pinger").path("result").path("content").get(0).path("text").asText())
-        .isEqualTo("answered {}");
-    assertThat(seenAs("statefulask"))
+        .isEqualTo("answered {\"action\":\"accept\",\"content\":{\"path\":\"chosen.txt\"}}");
+    assertThat(out.path("asked").findValuesAsText("message")).containsExactly("Which file?");
+    assertThat(texts(out.path("calledAt"))).hasSize(1);
+    assertThat(texts(out.path("answeredAt")))
+        .hasSize(1)
+        .doesNotContainAnyElementsOf(texts(out.path("calledAt")));
+    List<JsonNode> after = seenAs("statefulask");
+    assertThat(after.subList(before, after.size()))
+        .filteredOn(r -> !r.path("answer").isNull())
+        .extracting(r -> r.path("answer").asText() + " " + r.path("session").isTextual())
+        .containsExactly("result true");
+    // the relayed id names the upstream session only sealed: the client never sees it
+    List<String> sessions =
+        after.stream()
+            .map(r -> r.path("session").asText(""))
+            .filter(id -> !id.isEmpty())
+            .distinct()
+            .toList();
+    assertThat(sessions).isNotEmpty();
+    sessions.forEach(id -> assertThat(out.toString()).doesNotContain(id));
+    assertThat(usage(key)).extracting(r -> r.get("status").n()).containsExactly("200");
+  }
+
+  @Test
+  void aClientThatReadsOnlyJsonIsNotAskedTheGatewayRefusesForItAndAnswersPings() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+    String ask =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ask\"}}";
+    String ping =
+        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"pinger\"}}";
+    int before = seenAs("statefulask").size();
+
+    List<String> texts = new ArrayList<>();
+    for (String call : List.of(ask, ping)) {
+      HttpResponse<String> r =
+          rig.http.send(
+              HttpRequest.newBuilder(rig.servers.get(1).baseUrl().resolve("/mcp/statefulask"))
+                  .header("Authorization", "Bearer " + key)
+                  .header("Content-Type", "application/json")
+                  .header("Accept", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(call))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+      texts.add(
+          DevServerHarness.json(r.body())
+              .path("result")
+              .path("content")
+              .get(0)
+              .path("text")
+              .asText());
+    }
+
+    // refused at once by the gateway, not left to the upstream's own timeout (-32001)
+    assertThat(texts).containsExactly("not answered: -32601", "answered {}");
+    List<JsonNode> after = seenAs("statefulask");
+    assertThat(after.subList(before, after.size()))
         .filteredOn(r -> !r.path("answer").isNull())
         .extracting(r -> r.path("answer").asText() + " " + r.path("session").isTextual())
         .containsExactly("error -32601 true", "result true");
+  }
+
+  @Test
+  void anAnswerWithAnIdTheGatewayDidNotIssueIsAcceptedAndGoesNowhere() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+    int before = seen().size();
+
+    for (String id :
+        List.of("\"switchboard-relay-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"", "\"x\"", "7")) {
+      HttpResponse<String> r =
+          post("/mcp/statefulask", key, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{}}");
+      assertThat(r.statusCode()).isEqualTo(202);
+    }
+
+    assertThat(seen().size()).isEqualTo(before);
   }
 
   private static HttpResponse<String> post(String path, String key, String body, String... headers)

@@ -274,9 +274,20 @@ record Gateway(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(Variables.MCP_SERVERS + ": " + e.getMessage());
     }
+    McpRelayIds relayIds;
+    try {
+      relayIds =
+          env.optional(Variables.MCP_RELAY_SECRET)
+              .map(secret -> new McpRelayIds(secret, mapper, clock))
+              .orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(Variables.MCP_RELAY_SECRET + ": " + e.getMessage());
+    }
     HttpMcpUpstream mcpUpstream =
         new HttpMcpUpstream(
-            OpenAiCompatibleProvider.defaultHttpClient(upstream.timeouts().connect()), mapper);
+            OpenAiCompatibleProvider.defaultHttpClient(upstream.timeouts().connect()),
+            mapper,
+            relayIds);
     if (!mcpServers.all().isEmpty()) {
       // the sessions this instance opened upstream are ended when it stops, if it has the time
       Runtime.getRuntime()

@@ -18,11 +18,13 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +40,11 @@ import java.util.regex.Pattern;
  * mode a server is called statelessly until it refuses a request for want of a session (HTTP 400 or
  * 404): it is then initialized, and the request sent again within the session, which is safe
  * because a refused request was not executed. The gateway's own clients never see these sessions.
+ *
+ * <p>A request the server sends its client during a call, in a session, is relayed to a client that
+ * reads an event stream under a sealed id ({@link McpRelayIds}) when a relay secret is set, and its
+ * answer passed on by {@link #answer} on whichever instance it arrives; otherwise it is answered
+ * here ({@code ping}, or {@code -32601}).
  */
 final class HttpMcpUpstream implements McpUpstream {
 
@@ -63,9 +70,21 @@ final class HttpMcpUpstream implements McpUpstream {
 
   private final AtomicLong initializeIds = new AtomicLong();
 
+  /** Seals the ids of relayed requests; null when no relay secret is configured. */
+  private final McpRelayIds relayIds;
+
   HttpMcpUpstream(HttpClient http, ObjectMapper mapper) {
+    this(http, mapper, null);
+  }
+
+  /**
+   * @param relayIds seals the ids of the upstream's requests relayed to clients; null to relay none
+   *     (the gateway then answers them itself)
+   */
+  HttpMcpUpstream(HttpClient http, ObjectMapper mapper, McpRelayIds relayIds) {
     this.http = http;
     this.mapper = mapper;
+    this.relayIds = relayIds;
   }
 
   @Override
@@ -74,6 +93,17 @@ final class HttpMcpUpstream implements McpUpstream {
       ObjectNode request,
       String protocolVersion,
       Consumer<ObjectNode> notifications)
+      throws McpUpstreamException {
+    return send(server, request, protocolVersion, notifications, null);
+  }
+
+  @Override
+  public Reply send(
+      McpServer server,
+      ObjectNode request,
+      String protocolVersion,
+      Consumer<ObjectNode> notifications,
+      String keyId)
       throws McpUpstreamException {
     long deadline = System.nanoTime() + server.timeout().toNanos();
     byte[] body = bytes(request);
@@ -85,9 +115,10 @@ final class HttpMcpUpstream implements McpUpstream {
           case AUTO -> sessionBound.contains(server.name());
         };
     if (withSession) {
-      return inSession(server, body, id, protocolVersion, notifications, deadline);
+      return inSession(server, body, id, protocolVersion, notifications, keyId, deadline);
     }
-    Exchange stateless = exchange(server, body, id, protocolVersion, null, notifications, deadline);
+    Exchange stateless =
+        exchange(server, body, id, protocolVersion, null, notifications, null, deadline);
     if (stateless.reply() != null) {
       return stateless.reply();
     }
@@ -98,7 +129,7 @@ final class HttpMcpUpstream implements McpUpstream {
       Session session = slot.open(null, deadline);
       if (session != null) {
         sessionBound.add(server.name());
-        return inSession(server, body, id, protocolVersion, notifications, deadline);
+        return inSession(server, body, id, protocolVersion, notifications, keyId, deadline);
       }
       // the server opens no session: its refusal was about the request itself
       sessionless.add(server.name());
@@ -112,16 +143,19 @@ final class HttpMcpUpstream implements McpUpstream {
       JsonNode id,
       String protocolVersion,
       Consumer<ObjectNode> notifications,
+      String keyId,
       long deadline)
       throws McpUpstreamException {
     SessionSlot slot = slot(server, protocolVersion);
     Session session = slot.current(deadline);
     Exchange answer =
-        exchange(server, body, id, session.version(), session.id(), notifications, deadline);
+        exchange(server, body, id, session.version(), session.id(), notifications, keyId, deadline);
     if (answer.status() == 404) {
       // the server ended the session (it restarted, or expired it): open a new one, once
       session = slot.open(session, deadline);
-      answer = exchange(server, body, id, session.version(), session.id(), notifications, deadline);
+      answer =
+          exchange(
+              server, body, id, session.version(), session.id(), notifications, keyId, deadline);
     }
     if (answer.reply() == null) {
       throw failed(server, "answered HTTP " + answer.status());
@@ -174,6 +208,7 @@ final class HttpMcpUpstream implements McpUpstream {
       String protocolVersion,
       String sessionId,
       Consumer<ObjectNode> notifications,
+      String relayKey,
       long deadline)
       throws McpUpstreamException {
     Duration left = Duration.ofNanos(deadline - System.nanoTime());
@@ -213,7 +248,15 @@ final class HttpMcpUpstream implements McpUpstream {
         Consumer<ObjectNode> requests =
             sessionId == null
                 ? request -> {}
-                : request -> answerServerRequest(server, request, protocolVersion, sessionId);
+                : request ->
+                    serverRequest(
+                        server,
+                        request,
+                        protocolVersion,
+                        sessionId,
+                        relayKey,
+                        notifications,
+                        deadline);
         return new Exchange(200, issued, read(server, id, response, in, notifications, requests));
       } catch (IOException e) {
         if (watchdog.fired()) {
@@ -234,6 +277,82 @@ final class HttpMcpUpstream implements McpUpstream {
    * always to another instance, and the session is shared by every client of this instance. The
    * answer is sent without waiting, so the call's own answer is read on.
    */
+  /**
+   * A request the server sent its client during a call, within a session: relayed to the client on
+   * its event stream under a sealed id when it reads one and a relay secret is configured, else
+   * answered here.
+   */
+  private void serverRequest(
+      McpServer server,
+      ObjectNode request,
+      String protocolVersion,
+      String sessionId,
+      String relayKey,
+      Consumer<ObjectNode> notifications,
+      long deadline) {
+    JsonNode requestId = request.get("id");
+    if (relayIds == null
+        || relayKey == null
+        || "ping".equals(request.path("method").asText())
+        || !(requestId.isTextual() || requestId.isIntegralNumber())) {
+      answerServerRequest(server, request, protocolVersion, sessionId);
+      return;
+    }
+    ObjectNode relayed = request.deepCopy();
+    relayed.put(
+        "id",
+        relayIds.seal(
+            relayKey,
+            server.name(),
+            sessionId,
+            protocolVersion,
+            requestId,
+            Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
+    notifications.accept(relayed);
+  }
+
+  @Override
+  public boolean answer(
+      String keyId, ObjectNode response, Function<String, Optional<McpServer>> servers) {
+    if (relayIds == null || !(response.get("id") instanceof JsonNode id) || !id.isTextual()) {
+      return false;
+    }
+    McpRelayIds.Relayed relayed = relayIds.open(id.textValue()).orElse(null);
+    if (relayed == null || !relayed.keyId().equals(keyId)) {
+      return false;
+    }
+    McpServer server = servers.apply(relayed.server()).orElse(null);
+    if (server == null) {
+      return false;
+    }
+    ObjectNode answer = mapper.createObjectNode();
+    answer.put("jsonrpc", "2.0");
+    answer.set("id", relayed.id());
+    if (response.has("result")) {
+      answer.set("result", response.get("result"));
+    } else {
+      answer.set("error", response.get("error"));
+    }
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(server.url())
+            .timeout(END_SESSION_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .header("MCP-Protocol-Version", relayed.version())
+            .header("Mcp-Session-Id", relayed.sessionId())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(answer)));
+    server.headers().forEach(builder::header);
+    try {
+      return http.send(builder.build(), HttpResponse.BodyHandlers.discarding()).statusCode() / 100
+          == 2;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private void answerServerRequest(
       McpServer server, ObjectNode request, String protocolVersion, String sessionId) {
     JsonNode requestId = request.get("id");
@@ -285,6 +404,7 @@ final class HttpMcpUpstream implements McpUpstream {
             protocolVersion,
             null,
             notification -> {},
+            null,
             deadline);
     if (answer.reply() == null) {
       throw failed(server, "answered HTTP " + answer.status() + " to initialize");
@@ -315,6 +435,7 @@ final class HttpMcpUpstream implements McpUpstream {
             version,
             answer.sessionId(),
             notification -> {},
+            null,
             deadline);
     if (accepted.status() / 100 != 2) {
       throw failed(server, "answered HTTP " + accepted.status() + " to notifications/initialized");

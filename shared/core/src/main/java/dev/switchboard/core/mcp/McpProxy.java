@@ -58,6 +58,8 @@ public final class McpProxy {
    * @param startNanos when the request arrived ({@code nanoTime} units)
    * @param notifications receives the upstream's notifications during a {@code tools/call}, to
    *     relay to a client that reads an event stream; they are dropped for one that does not
+   * @param readsEvents whether the client reads an event stream: only then may the upstream's
+   *     requests to its client (elicitation, sampling) be relayed through {@code notifications}
    */
   public record Call(
       String requestId,
@@ -66,7 +68,20 @@ public final class McpProxy {
       byte[] body,
       String protocolVersion,
       long startNanos,
-      Consumer<ObjectNode> notifications) {
+      Consumer<ObjectNode> notifications,
+      boolean readsEvents) {
+
+    /** A call whose client reads the upstream's notifications but not its requests. */
+    public Call(
+        String requestId,
+        ApiKey key,
+        String server,
+        byte[] body,
+        String protocolVersion,
+        long startNanos,
+        Consumer<ObjectNode> notifications) {
+      this(requestId, key, server, body, protocolVersion, startNanos, notifications, false);
+    }
 
     /** A call whose client reads JSON only: the upstream's notifications are dropped. */
     public Call(
@@ -76,7 +91,7 @@ public final class McpProxy {
         byte[] body,
         String protocolVersion,
         long startNanos) {
-      this(requestId, key, server, body, protocolVersion, startNanos, notification -> {});
+      this(requestId, key, server, body, protocolVersion, startNanos, notification -> {}, false);
     }
   }
 
@@ -178,7 +193,14 @@ public final class McpProxy {
     }
     if (method == null) {
       if (replyId != null && (message.has("result") || message.has("error"))) {
-        // a response to a request of ours: the gateway sends none, so there is nothing to match
+        // the answer to a request of the upstream's relayed to this client: to the session it
+        // came from, if the id is one the gateway issued to this key; else there is nothing to
+        // match
+        ApiKey key = call.key();
+        upstream.answer(
+            key.id(),
+            message,
+            name -> servers.get(name).filter(s -> key.access().allowsServer(s.name())));
         return new McpOutcome(202, null, null, null, null, null);
       }
       return refused(
@@ -457,7 +479,10 @@ public final class McpProxy {
     usage.upstreamStart = nanoTime.getAsLong();
     McpUpstream.Reply reply;
     try {
-      reply = upstream.send(server, forwarded, version, notifications);
+      reply =
+          call.readsEvents()
+              ? upstream.send(server, forwarded, version, notifications, call.key().id())
+              : upstream.send(server, forwarded, version, notifications);
     } catch (McpUpstreamException e) {
       usage.upstreamEnd = nanoTime.getAsLong();
       int status = e.kind() == McpUpstreamException.Kind.TIMEOUT ? 504 : 502;
