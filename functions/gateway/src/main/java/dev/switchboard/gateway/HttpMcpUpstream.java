@@ -126,7 +126,16 @@ final class HttpMcpUpstream implements McpUpstream {
         && (stateless.status() == 400 || stateless.status() == 404)
         && !sessionless.contains(server.name())) {
       SessionSlot slot = slot(server, protocolVersion);
-      Session session = slot.open(null, deadline);
+      Session session;
+      try {
+        session = slot.open(null, deadline);
+      } catch (McpUpstreamException notOpened) {
+        if (notOpened.kind() == McpUpstreamException.Kind.TIMEOUT) {
+          throw notOpened;
+        }
+        // it refuses initialize too (a wrong URL, say): its first answer is the one to report
+        throw failed(server, "answered HTTP " + stateless.status());
+      }
       if (session != null) {
         sessionBound.add(server.name());
         return inSession(server, body, id, protocolVersion, notifications, keyId, deadline);

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * The upstream client's sessions against a loopback MCP server written from the Streamable HTTP
  * transport's session rules: {@code initialize} answered with an {@code Mcp-Session-Id}, a request
  * without a known one refused (400 without, 404 for an unknown one), {@code DELETE} ending it. At
- * {@code /nosession} the server opens no session and refuses every request with a 400.
+ * {@code /nosession} the server opens no session and refuses every request with a 400; at {@code
+ * /gone} every request is a 404.
  */
 class HttpMcpUpstreamIT {
 
@@ -74,6 +75,10 @@ class HttpMcpUpstreamIT {
             + session
             + " "
             + exchange.getRequestHeaders().getFirst("Authorization"));
+    if (path.equals("/gone")) {
+      exchange.sendResponseHeaders(404, -1);
+      return;
+    }
     if (path.equals("/nosession")) {
       if (message.path("method").asText().equals("initialize")) {
         reply(exchange, 200, message, null);
@@ -180,6 +185,15 @@ class HttpMcpUpstreamIT {
         .containsExactly("tools/list", "initialize", "tools/list");
     upstream.endSessions();
     assertThat(seen).hasSize(3);
+  }
+
+  @Test
+  void aUrlThatRefusesInitializeTooIsReportedWithItsFirstAnswer() {
+    assertThatThrownBy(() -> list(mcp("gone", "/gone", McpServer.Session.AUTO)))
+        .isInstanceOf(McpUpstreamException.class)
+        .hasMessage("The MCP server 'gone' answered HTTP 404.");
+
+    assertThat(seen).extracting(s -> s.split(" ")[2]).containsExactly("tools/list", "initialize");
   }
 
   @Test
