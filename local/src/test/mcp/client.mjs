@@ -7,8 +7,12 @@
 //   errors:    tools/list and a tools/call, each outcome (against an upstream that fails)
 //   aggregate: /mcp's merged tools/list, then calls of a prefixed tool, a denied one, unknown ones
 //   progress:  a call of the counting tool with a progress callback: each progress seen, the result
+//   elicit:    a call of the tool that asks, the client answering the elicitation it relays
+//   ask:       calls of tools that ask the client something mid-call (elicitation, ping)
+//   guarded:   calls whose arguments or result a guardrail blocks, redacts or flags, each outcome
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
 const [scenario, key, ...rest] = process.argv.slice(2);
 
@@ -19,19 +23,29 @@ function outcome(promise) {
   );
 }
 
-async function connect(urls, fetchLog) {
+async function connect(urls, fetchLog, options = undefined, setup = () => {}) {
   let turn = 0;
   // every HTTP request of the client, each to the next URL: stateless serving on any instance
   const alternating = (input, init) => {
     const base = urls[turn++ % urls.length];
     fetchLog.push(base);
+    // which instance got a tools/call, and which the client's answer to a request of the server's
+    let message;
+    try {
+      message = JSON.parse(init?.body ?? 'null');
+    } catch {
+      message = null;
+    }
+    if (message?.method === 'tools/call') fetchLog.calledAt.push(base);
+    if (message && message.method === undefined && message.id !== undefined) fetchLog.answeredAt.push(base);
     return fetch(base, init);
   };
   const transport = new StreamableHTTPClientTransport(new URL(urls[0]), {
     fetch: alternating,
     requestInit: { headers: { Authorization: `Bearer ${key}` } },
   });
-  const client = new Client({ name: 'switchboard-test', version: '1.0.0' });
+  const client = new Client({ name: 'switchboard-test', version: '1.0.0' }, options);
+  setup(client);
   await client.connect(transport);
   return { client, transport };
 }
@@ -39,6 +53,8 @@ async function connect(urls, fetchLog) {
 try {
   let out;
   const fetchLog = [];
+  fetchLog.calledAt = [];
+  fetchLog.answeredAt = [];
   if (scenario === 'session' || scenario === 'alternate') {
     const { client, transport } = await connect(rest, fetchLog);
     out = {
@@ -89,6 +105,44 @@ try {
       }),
     );
     out = { progress, result };
+    await client.close();
+  } else if (scenario === 'elicit') {
+    const asked = [];
+    const { client } = await connect(rest, fetchLog, { capabilities: { elicitation: {} } }, (c) =>
+      c.setRequestHandler(ElicitRequestSchema, async (request) => {
+        asked.push({ message: request.params.message, id: typeof request.id });
+        return { action: 'accept', content: { path: 'chosen.txt' } };
+      }),
+    );
+    out = {
+      ask: await outcome(client.callTool({ name: 'ask', arguments: {} })),
+      asked,
+      calledAt: fetchLog.calledAt,
+      answeredAt: fetchLog.answeredAt,
+    };
+    await client.close();
+  } else if (scenario === 'ask') {
+    const { client } = await connect(rest, fetchLog);
+    const started = Date.now();
+    out = {
+      ask: await outcome(client.callTool({ name: 'ask', arguments: {} })),
+      pinger: await outcome(client.callTool({ name: 'pinger', arguments: {} })),
+      ms: Date.now() - started,
+    };
+    await client.close();
+  } else if (scenario === 'guarded') {
+    const { client } = await connect(rest, fetchLog);
+    await client.listTools(); // the SDK checks structured content against the listed schema
+    out = {
+      blocked: await outcome(
+        client.callTool({ name: 'write_file', arguments: { path: 'k.txt', text: 'AKIAIOSFODNN7EXAMPLE' } }),
+      ),
+      redacted: await outcome(
+        client.callTool({ name: 'write_file', arguments: { path: 'to alice@example.com', text: 'hi' } }),
+      ),
+      owner: await outcome(client.callTool({ name: 'owner', arguments: { path: 'plan.txt' } })),
+      flagged: await outcome(client.callTool({ name: 'read_file', arguments: { path: 'TCK-12345' } })),
+    };
     await client.close();
   } else {
     throw new Error('unknown scenario ' + scenario);

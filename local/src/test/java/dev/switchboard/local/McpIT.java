@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.auth.KeyAccess;
+import dev.switchboard.core.auth.KeyGuardrails;
 import dev.switchboard.core.auth.KeyLimits;
 import dev.switchboard.core.auth.ResetPeriod;
 import dev.switchboard.testkit.DynaliteEndpoint;
@@ -39,6 +40,19 @@ class McpIT {
 
   private static final String UPSTREAM_TOKEN = "mcp-upstream-canary-31c9d2";
 
+  /** Attached to a key only: the other tests' keys go unchecked. */
+  private static final String GUARDRAILS =
+      """
+      {"policies": {"mcp-guard": [
+        {"check": "aws_access_key", "action": "block"},
+        {"check": "email", "on": "input", "action": "redact"},
+        {"check": "email", "name": "email-out", "on": "output", "action": "redact",
+         "stream": "buffer"},
+        {"check": "regex", "name": "ticket", "patterns": ["TCK-\\\\d{4,}"], "type": "TICKET",
+         "on": "input", "action": "flag"}
+      ]}}
+      """;
+
   private static NodeServer upstream;
   private static BudgetRig rig;
 
@@ -67,13 +81,46 @@ class McpIT {
             + base
             + "/hang\", \"timeout_ms\": 1000, \"headers\": "
             + auth
-            + "}}";
+            + "},"
+            + stateful(base, "stateful", "auto", auth)
+            + ","
+            + stateful(base, "statefulexp", "auto", auth)
+            + ","
+            + stateful(base, "statefulalways", "always", auth)
+            + ","
+            + stateful(base, "statefulnever", "never", auth)
+            + ","
+            + stateful(base, "statefulask", "auto", auth)
+            + "}";
     rig =
         new BudgetRig(
             dynalite.uri(),
             dynalite.uri(),
             2,
-            Map.of("MCP_SERVERS", servers, "FAKE_MCP_TOKEN", UPSTREAM_TOKEN));
+            Map.of(
+                "MCP_SERVERS",
+                servers,
+                "FAKE_MCP_TOKEN",
+                UPSTREAM_TOKEN,
+                "GUARDRAILS",
+                GUARDRAILS,
+                "MCP_RELAY_SECRET",
+                "mcp-relay-secret-for-the-tests-only-0123456789"));
+  }
+
+  /** A server at the fake's session-bound endpoint, told apart in what it saw by {@code as}. */
+  private static String stateful(String base, String name, String mode, String auth) {
+    return "\""
+        + name
+        + "\": {\"url\": \""
+        + base
+        + "/stateful?as="
+        + name
+        + "\", \"session\": \""
+        + mode
+        + "\", \"headers\": "
+        + auth
+        + "}";
   }
 
   @AfterAll
@@ -84,6 +131,12 @@ class McpIT {
 
   /** A user key with these tool lists and limits; its secret. */
   private static String key(Set<String> allowed, Set<String> denied, Integer perMinute) {
+    return key(allowed, denied, perMinute, List.of());
+  }
+
+  /** A user key with these tool lists, limits and guardrail policies; its secret. */
+  private static String key(
+      Set<String> allowed, Set<String> denied, Integer perMinute, List<String> policies) {
     String secret = ApiKeys.newSecret(new SecureRandom());
     String hash = ApiKeys.hash(secret);
     rig.keys.put(
@@ -99,7 +152,8 @@ class McpIT {
             null,
             new KeyLimits(null, ResetPeriod.NONE, perMinute, null, false),
             new KeyAccess(Set.of(), Set.of(), Set.of(), Set.of(), allowed, denied),
-            null));
+            null,
+            new KeyGuardrails(policies, List.of())));
     return secret;
   }
 
@@ -127,6 +181,20 @@ class McpIT {
     return DevServerHarness.json(r.body());
   }
 
+  /** What the fake's session-bound endpoint saw as the gateway's server {@code name}. */
+  private static List<JsonNode> seenAs(String name) throws Exception {
+    return StreamSupport.stream(seen().spliterator(), false)
+        .filter(r -> name.equals(r.path("as").asText(null)))
+        .toList();
+  }
+
+  private static String step(JsonNode r) {
+    return r.path("method").asText(r.path("http").asText())
+        + (r.path("session").isNull() ? "" : " +session")
+        + " "
+        + r.path("status").asText();
+  }
+
   private static List<Map<String, AttributeValue>> usage(String secret) throws Exception {
     for (DevServer server : rig.servers) {
       assertThat(server.awaitIdle(Duration.ofSeconds(10))).isTrue();
@@ -151,7 +219,8 @@ class McpIT {
     assertThat(out.path("server").path("name").asText()).startsWith("switchboard/");
     assertThat(out.path("capabilities").has("tools")).isTrue();
     // files/* less the write and delete tools
-    assertThat(texts(out.path("tools"))).containsExactly("count", "explode", "read_file", "slow");
+    assertThat(texts(out.path("tools")))
+        .containsExactly("count", "explode", "owner", "read_file", "slow");
     assertThat(out.path("allowed").path("ok").asBoolean()).isTrue();
     assertThat(out.path("allowed").path("result").path("content").get(0).path("text").asText())
         .isEqualTo("contents of a.txt");
@@ -251,6 +320,56 @@ class McpIT {
   }
 
   @Test
+  void aToolCallsGenerationNamesItsServerToolAndBytesAndTheReportSumsThem() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+    String call =
+        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":"
+            + "\"read_file\",\"arguments\":{\"path\":\"g.txt\"}}}";
+    HttpResponse<String> answered =
+        rig.http.send(
+            HttpRequest.newBuilder(rig.servers.get(0).baseUrl().resolve("/mcp/files"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(call))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answered.statusCode()).isEqualTo(200);
+    String requestId = answered.headers().firstValue("x-request-id").orElseThrow();
+    assertThat(usage(key)).hasSize(1);
+
+    HttpResponse<String> generation =
+        rig.http.send(
+            HttpRequest.newBuilder(
+                    rig.servers
+                        .get(1)
+                        .baseUrl()
+                        .resolve("/v1/generation?id=gen-" + requestId.replace("-", "")))
+                .header("Authorization", "Bearer " + key)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> report =
+        rig.http.send(
+            HttpRequest.newBuilder(rig.servers.get(1).baseUrl().resolve("/v1/usage?group_by=tool"))
+                .header("Authorization", "Bearer " + key)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(generation.statusCode()).as(generation.body()).isEqualTo(200);
+    JsonNode d = DevServerHarness.json(generation.body()).path("data");
+    assertThat(d.path("api_type").asText()).isEqualTo("mcp");
+    assertThat(d.path("mcp_server").asText()).isEqualTo("files");
+    assertThat(d.path("mcp_tool").asText()).isEqualTo("read_file");
+    assertThat(d.path("mcp_request_bytes").asLong()).isEqualTo(call.length());
+    assertThat(d.path("mcp_response_bytes").asLong()).isEqualTo(answered.body().length());
+    assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+    JsonNode row = DevServerHarness.json(report.body()).path("data").get(0);
+    assertThat(row.path("group").asText()).isEqualTo("files/read_file");
+    assertThat(row.path("mcp_request_bytes").asLong()).isEqualTo(call.length());
+    assertThat(row.path("mcp_response_bytes").asLong()).isEqualTo(answered.body().length());
+  }
+
+  @Test
   void toolCallsPastTheKeysRateLimitAreRefusedWithA429() throws Exception {
     String key = key(Set.of(), Set.of(), 2);
 
@@ -313,8 +432,12 @@ class McpIT {
 
   @Test
   void theAggregateListsEveryReachableServersAllowedToolsUnderPrefixedNames() throws Exception {
-    // no allowlist: the broken and hanging servers are asked too, and left out of the answer
-    String key = key(Set.of(), Set.of("*/delete_file", "*/write_file", "*/slow", "*/count"), null);
+    // the broken and hanging servers are asked too, and left out of the answer
+    String key =
+        key(
+            Set.of("files", "filesjson", "broken", "hang"),
+            Set.of("*/delete_file", "*/write_file", "*/slow", "*/count", "*/owner"),
+            null);
     String aggregate = rig.servers.get(0).baseUrl().resolve("/mcp").toString();
 
     JsonNode out = client("aggregate", key, aggregate);
@@ -400,6 +523,247 @@ class McpIT {
         .containsExactly("notifications/progress", "notifications/progress", "response 11");
     assertThat(messages.get(2).path("result").path("content").get(0).path("text").asText())
         .isEqualTo("counted to 2");
+  }
+
+  @Test
+  void aSessionBoundUpstreamServesOneClientThroughTwoInstancesAlternately() throws Exception {
+    String key =
+        key(Set.of("stateful"), Set.of("*/delete_file", "*/write_file", "*/ask", "*/pinger"), null);
+
+    JsonNode out = client("alternate", key, url(0, "stateful"), url(1, "stateful"));
+
+    // the client's session with the gateway stays stateless: no session id ever reaches it
+    assertSession(out);
+    assertThat(texts(out.path("requests"))).contains(url(0, "stateful"), url(1, "stateful"));
+    List<JsonNode> reached = seenAs("stateful");
+    List<String> steps = reached.stream().map(McpIT::step).toList();
+    // an instance is refused once without a session, opens its own, and sends the request again
+    assertThat(steps)
+        .as(steps.toString())
+        .startsWith("tools/list 400", "initialize 200", "notifications/initialized +session 202");
+    List<JsonNode> served =
+        reached.stream()
+            .filter(r -> r.path("method").asText().startsWith("tools/"))
+            .filter(r -> r.path("status").asInt() == 200)
+            .toList();
+    assertThat(served)
+        .extracting(r -> r.path("method").asText() + " " + r.path("tool").asText())
+        .containsExactly(
+            "tools/list null",
+            "tools/call read_file",
+            "tools/call explode",
+            "tools/call read_file");
+    assertThat(served).allSatisfy(r -> assertThat(r.path("session").isTextual()).isTrue());
+    long sessions = served.stream().map(r -> r.path("session").asText()).distinct().count();
+    // one session per instance that forwarded anything, each opened once
+    assertThat(sessions).isBetween(1L, 2L);
+    assertThat(steps).filteredOn("initialize 200"::equals).hasSize((int) sessions);
+    assertThat(steps).filteredOn(s -> s.endsWith(" 400")).hasSize((int) sessions);
+    assertThat(out.toString()).doesNotContain(served.get(0).path("session").asText());
+    assertThat(usage(key)).hasSize(4);
+  }
+
+  @Test
+  void anUpstreamSessionThatEndedIsOpenedAgainOnceAndTheCallSucceeds() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+    JsonNode first = client("calls", key, "1", url(0, "statefulexp"));
+    assertThat(first.path("calls").get(0).path("ok").asBoolean()).as(first.toString()).isTrue();
+    int before = seenAs("statefulexp").size();
+
+    HttpResponse<String> expired =
+        rig.http.send(
+            HttpRequest.newBuilder(URI.create(upstream.baseUrl() + "/expire"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(expired.statusCode()).isEqualTo(200);
+    JsonNode again = client("calls", key, "1", url(0, "statefulexp"));
+
+    assertThat(
+            again.path("calls").get(0).path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("contents of 0");
+    List<JsonNode> after = seenAs("statefulexp");
+    assertThat(after.subList(before, after.size()))
+        .extracting(McpIT::step)
+        .containsExactly(
+            "tools/call +session 404",
+            "initialize 200",
+            "notifications/initialized +session 202",
+            "tools/call +session 200");
+    assertThat(usage(key)).extracting(r -> r.get("status").n()).containsExactly("200", "200");
+  }
+
+  @Test
+  void aServerSetToAlwaysIsInitializedBeforeItsFirstCallAndNeverIsCalledStatelessly()
+      throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+
+    JsonNode always = client("errors", key, url(1, "statefulalways"));
+    JsonNode never = client("errors", key, url(1, "statefulnever"));
+
+    assertThat(always.path("list").path("ok").asBoolean()).isTrue();
+    assertThat(always.path("call").path("ok").asBoolean()).isTrue();
+    assertThat(seenAs("statefulalways"))
+        .extracting(McpIT::step)
+        .containsExactly(
+            "initialize 200",
+            "notifications/initialized +session 202",
+            "tools/list +session 200",
+            "tools/call +session 200");
+    for (String call : List.of("list", "call")) {
+      assertThat(never.path(call).path("code").asInt()).isEqualTo(-32003);
+      assertThat(never.path(call).path("message").asText()).contains("answered HTTP 400");
+    }
+    assertThat(seenAs("statefulnever"))
+        .extracting(McpIT::step)
+        .containsExactly("tools/list 400", "tools/call 400");
+  }
+
+  @Test
+  void theKeysGuardrailsBlockRedactAndFlagToolArgumentsAndResults() throws Exception {
+    String key = key(Set.of(), Set.of(), null, List.of("mcp-guard"));
+    int before = seen().size();
+
+    JsonNode out = client("guarded", key, url(0, "files"));
+
+    JsonNode blocked = out.path("blocked");
+    assertThat(blocked.path("ok").asBoolean()).isFalse();
+    assertThat(blocked.path("code").asInt()).isEqualTo(-32008);
+    assertThat(blocked.path("message").asText()).contains("'aws_access_key'");
+    assertThat(out.toString()).doesNotContain("AKIA").doesNotContain("dana@example.com");
+    assertThat(out.path("redacted").path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("wrote 2 to to [EMAIL]");
+    JsonNode owner = out.path("owner").path("result");
+    assertThat(owner.path("content").get(0).path("text").asText())
+        .isEqualTo("plan.txt belongs to [EMAIL]");
+    assertThat(owner.path("structuredContent").path("owner").asText()).isEqualTo("[EMAIL]");
+    assertThat(out.path("flagged").path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("contents of TCK-12345");
+    List<JsonNode> reached = new ArrayList<>();
+    seen().forEach(reached::add);
+    reached = reached.subList(before, reached.size());
+    // the blocked call never left the gateway; the redacted one arrived redacted
+    assertThat(reached)
+        .filteredOn(r -> r.path("method").asText().equals("tools/call"))
+        .extracting(r -> r.path("tool").asText() + " " + r.path("arguments"))
+        .containsExactly(
+            "write_file {\"path\":\"to [EMAIL]\",\"text\":\"hi\"}",
+            "owner {\"path\":\"plan.txt\"}",
+            "read_file {\"path\":\"TCK-12345\"}");
+    assertThat(reached.toString()).doesNotContain("AKIA").doesNotContain("alice@");
+
+    List<Map<String, AttributeValue>> records = usage(key);
+    assertThat(records)
+        .extracting(
+            r ->
+                r.get("mcpTool").s()
+                    + " "
+                    + r.get("status").n()
+                    + " "
+                    + (r.containsKey("guardrails")
+                        ? r.get("guardrails").l().stream()
+                            .map(
+                                g ->
+                                    g.m().get("check").s()
+                                        + ":"
+                                        + g.m().get("action").s()
+                                        + ":"
+                                        + g.m().get("on").s())
+                            .toList()
+                        : List.of()))
+        .containsExactlyInAnyOrder(
+            "write_file 403 [aws_access_key:block:input]",
+            "write_file 200 [email:redact:input]",
+            "owner 200 [email-out:redact:output]",
+            "read_file 200 [ticket:flag:input]");
+    assertThat(records.toString()).doesNotContain("AKIA").doesNotContain("@example.com");
+  }
+
+  @Test
+  void anElicitationIsRelayedToTheClientAndItsAnswerReachesTheUpstreamThroughAnotherInstance()
+      throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+    int before = seenAs("statefulask").size();
+
+    // the client's requests alternate between the instances: its answer goes to the other one
+    JsonNode out = client("elicit", key, url(0, "statefulask"), url(1, "statefulask"));
+
+    assertThat(out.path("ask").path("result").path("content").get(0).path("text").asText())
+        .isEqualTo("answered {\"action\":\"accept\",\"content\":{\"path\":\"chosen.txt\"}}");
+    assertThat(out.path("asked").findValuesAsText("message")).containsExactly("Which file?");
+    assertThat(texts(out.path("calledAt"))).hasSize(1);
+    assertThat(texts(out.path("answeredAt")))
+        .hasSize(1)
+        .doesNotContainAnyElementsOf(texts(out.path("calledAt")));
+    List<JsonNode> after = seenAs("statefulask");
+    assertThat(after.subList(before, after.size()))
+        .filteredOn(r -> !r.path("answer").isNull())
+        .extracting(r -> r.path("answer").asText() + " " + r.path("session").isTextual())
+        .containsExactly("result true");
+    // the relayed id names the upstream session only sealed: the client never sees it
+    List<String> sessions =
+        after.stream()
+            .map(r -> r.path("session").asText(""))
+            .filter(id -> !id.isEmpty())
+            .distinct()
+            .toList();
+    assertThat(sessions).isNotEmpty();
+    sessions.forEach(id -> assertThat(out.toString()).doesNotContain(id));
+    assertThat(usage(key)).extracting(r -> r.get("status").n()).containsExactly("200");
+  }
+
+  @Test
+  void aClientThatReadsOnlyJsonIsNotAskedTheGatewayRefusesForItAndAnswersPings() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+    String ask =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ask\"}}";
+    String ping =
+        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"pinger\"}}";
+    int before = seenAs("statefulask").size();
+
+    List<String> texts = new ArrayList<>();
+    for (String call : List.of(ask, ping)) {
+      HttpResponse<String> r =
+          rig.http.send(
+              HttpRequest.newBuilder(rig.servers.get(1).baseUrl().resolve("/mcp/statefulask"))
+                  .header("Authorization", "Bearer " + key)
+                  .header("Content-Type", "application/json")
+                  .header("Accept", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(call))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+      texts.add(
+          DevServerHarness.json(r.body())
+              .path("result")
+              .path("content")
+              .get(0)
+              .path("text")
+              .asText());
+    }
+
+    // refused at once by the gateway, not left to the upstream's own timeout (-32001)
+    assertThat(texts).containsExactly("not answered: -32601", "answered {}");
+    List<JsonNode> after = seenAs("statefulask");
+    assertThat(after.subList(before, after.size()))
+        .filteredOn(r -> !r.path("answer").isNull())
+        .extracting(r -> r.path("answer").asText() + " " + r.path("session").isTextual())
+        .containsExactly("error -32601 true", "result true");
+  }
+
+  @Test
+  void anAnswerWithAnIdTheGatewayDidNotIssueIsAcceptedAndGoesNowhere() throws Exception {
+    String key = key(Set.of(), Set.of(), null);
+    int before = seen().size();
+
+    for (String id :
+        List.of("\"switchboard-relay-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"", "\"x\"", "7")) {
+      HttpResponse<String> r =
+          post("/mcp/statefulask", key, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{}}");
+      assertThat(r.statusCode()).isEqualTo(202);
+    }
+
+    assertThat(seen().size()).isEqualTo(before);
   }
 
   private static HttpResponse<String> post(String path, String key, String body, String... headers)

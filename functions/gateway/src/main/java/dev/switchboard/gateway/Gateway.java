@@ -320,17 +320,11 @@ record Gateway(
             clock,
             settings.reservationExpiry(),
             slicePolicy(settings.sliceIdle()));
+    Guardrails guardrails =
+        Guardrails.from(env, BedrockGuardrail.from(env, settings.upstream().timeouts().connect()));
     ChatCompletion completion =
         new ChatCompletion(
-            chat,
-            admission,
-            cache,
-            recorder,
-            clock,
-            System::nanoTime,
-            log::failure,
-            Guardrails.from(
-                env, BedrockGuardrail.from(env, settings.upstream().timeouts().connect())));
+            chat, admission, cache, recorder, clock, System::nanoTime, log::failure, guardrails);
     Embeddings embeddings =
         new Embeddings(
             planner,
@@ -347,16 +341,36 @@ record Gateway(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(Variables.MCP_SERVERS + ": " + e.getMessage());
     }
+    McpRelayIds relayIds;
+    try {
+      relayIds =
+          env.optional(Variables.MCP_RELAY_SECRET)
+              .map(secret -> new McpRelayIds(secret, mapper, clock))
+              .orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(Variables.MCP_RELAY_SECRET + ": " + e.getMessage());
+    }
+    HttpMcpUpstream mcpUpstream =
+        new HttpMcpUpstream(
+            OpenAiCompatibleProvider.defaultHttpClient(upstream.timeouts().connect()),
+            mapper,
+            relayIds);
+    if (!mcpServers.all().isEmpty()) {
+      // the sessions this instance opened upstream are ended when it stops, if it has the time
+      Runtime.getRuntime()
+          .addShutdownHook(
+              Thread.ofPlatform().name("mcp-sessions-end").unstarted(mcpUpstream::endSessions));
+    }
     McpProxy mcp =
         new McpProxy(
             mcpServers,
-            new HttpMcpUpstream(
-                OpenAiCompatibleProvider.defaultHttpClient(upstream.timeouts().connect()), mapper),
+            mcpUpstream,
             admission,
             recorder,
             mapper,
             clock,
-            System::nanoTime);
+            System::nanoTime,
+            guardrails);
     return new Gateway(
         settings,
         mapper,

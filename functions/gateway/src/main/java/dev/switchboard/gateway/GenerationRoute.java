@@ -59,6 +59,13 @@ final class GenerationRoute {
     d.put("provider_name", r.provider());
     d.put("api_type", r.apiType());
     d.put("route", r.route());
+    if (r.tool() != null) {
+      // an MCP tool call: which tool of which server, and the bytes each way
+      d.put("mcp_server", r.tool().server());
+      d.put("mcp_tool", r.tool().name());
+      d.put("mcp_request_bytes", r.tool().requestBytes());
+      d.put("mcp_response_bytes", r.tool().responseBytes());
+    }
     var guardrails = d.putArray("guardrails");
     r.guardrails()
         .forEach(

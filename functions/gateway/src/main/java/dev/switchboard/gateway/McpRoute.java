@@ -71,7 +71,8 @@ final class McpRoute {
                       request.body(),
                       request.header("mcp-protocol-version").orElse(null),
                       start,
-                      events == null ? notification -> {} : events::notification));
+                      events == null ? notification -> {} : events::notification,
+                      events != null));
           long written = 0;
           try {
             written =

@@ -34,7 +34,9 @@ final class UsageReport {
       Long latencyP50,
       Long latencyP95,
       Long ttftP50,
-      Long ttftP95) {
+      Long ttftP95,
+      long mcpRequestBytes,
+      long mcpResponseBytes) {
 
     double errorRate() {
       return requests == 0 ? 0 : (double) errors / requests;
@@ -62,6 +64,9 @@ final class UsageReport {
       ObjectNode ttft = o.putObject("ttft_ms");
       ttft.put("p50", ttftP50);
       ttft.put("p95", ttftP95);
+      // MCP tool calls: the bytes each way (0 for a group without one)
+      o.put("mcp_request_bytes", mcpRequestBytes);
+      o.put("mcp_response_bytes", mcpResponseBytes);
     }
   }
 
@@ -96,6 +101,8 @@ final class UsageReport {
     long cached = 0;
     long cacheWrite = 0;
     long reasoning = 0;
+    long mcpRequest = 0;
+    long mcpResponse = 0;
     BigDecimal cost = BigDecimal.ZERO;
     long[] latencies = new long[members.size()];
     long[] ttfts = new long[members.size()];
@@ -112,6 +119,10 @@ final class UsageReport {
       reasoning += r.usage().reasoningTokens();
       // an unpriced model's request adds its tokens, not a cost
       cost = r.cost() == null ? cost : cost.add(r.cost().total());
+      if (r.tool() != null) {
+        mcpRequest += r.tool().requestBytes();
+        mcpResponse += r.tool().responseBytes();
+      }
       latencies[i++] = r.latency().toMillis();
       if (r.timeToFirstToken() != null) {
         ttfts[ttftCount++] = r.timeToFirstToken().toMillis();
@@ -134,7 +145,9 @@ final class UsageReport {
         percentile(latencies, 50),
         percentile(latencies, 95),
         percentile(ttft, 50),
-        percentile(ttft, 95));
+        percentile(ttft, 95),
+        mcpRequest,
+        mcpResponse);
   }
 
   /** Nearest-rank percentile; null when there are no values. */
@@ -157,7 +170,8 @@ final class UsageReport {
     out.append(
         "group,label,requests,errors,error_rate,cancelled,cache_hits,prompt_tokens,"
             + "completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost_usd,"
-            + "latency_p50_ms,latency_p95_ms,ttft_p50_ms,ttft_p95_ms\r\n");
+            + "latency_p50_ms,latency_p95_ms,ttft_p50_ms,ttft_p95_ms,mcp_request_bytes,"
+            + "mcp_response_bytes\r\n");
     List<Row> all = new ArrayList<>(rows);
     all.add(total);
     for (Row r : all) {
@@ -194,6 +208,10 @@ final class UsageReport {
           .append(orEmpty(r.ttftP50()))
           .append(',')
           .append(orEmpty(r.ttftP95()))
+          .append(',')
+          .append(r.mcpRequestBytes())
+          .append(',')
+          .append(r.mcpResponseBytes())
           .append("\r\n");
     }
     return out.toString();

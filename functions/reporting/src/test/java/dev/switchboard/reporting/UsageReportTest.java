@@ -2,6 +2,8 @@ package dev.switchboard.reporting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.chat.Cost;
 import dev.switchboard.core.chat.Usage;
 import dev.switchboard.core.guardrails.GuardrailEvent;
@@ -148,6 +150,38 @@ class UsageReportTest {
     assertThat(GroupBy.parse("server")).hasValue(GroupBy.SERVER);
   }
 
+  @Test
+  void sumsTheBytesOfToolCallsEachWayPerServerAndToolAndInTheTotal() {
+    UsageRecord chat = record("2026-03-01", null, List.of(), "0.10", 100);
+    List<UsageRecord> records =
+        List.of(
+            chat,
+            toolCall(chat, "files", "read_file", 1),
+            toolCall(chat, "files", "write_file", 2),
+            toolCall(chat, "github", "read_file", 3));
+
+    assertThat(UsageReport.rows(records, GroupBy.SERVER))
+        .extracting(r -> r.group() + " " + r.mcpRequestBytes() + " " + r.mcpResponseBytes())
+        .containsExactlyInAnyOrder("(none) 0 0", "files 300 600", "github 300 600");
+    assertThat(UsageReport.rows(records, GroupBy.TOOL))
+        .extracting(r -> r.group() + " " + r.mcpRequestBytes() + " " + r.mcpResponseBytes())
+        .containsExactlyInAnyOrder(
+            "(none) 0 0",
+            "files/read_file 100 200",
+            "files/write_file 200 400",
+            "github/read_file 300 600");
+    UsageReport.Row total = UsageReport.total(records);
+    assertThat(total.mcpRequestBytes()).isEqualTo(600);
+    assertThat(total.mcpResponseBytes()).isEqualTo(1200);
+    ObjectNode json = new ObjectMapper().createObjectNode();
+    total.writeTo(json);
+    assertThat(json.path("mcp_request_bytes").asLong()).isEqualTo(600);
+    assertThat(json.path("mcp_response_bytes").asLong()).isEqualTo(1200);
+    String csv = UsageReport.csv(UsageReport.rows(records, GroupBy.SERVER), total);
+    assertThat(csv.lines().toList().getFirst()).endsWith(",mcp_request_bytes,mcp_response_bytes");
+    assertThat(csv.lines().toList().getLast()).startsWith("total,").endsWith(",600,1200");
+  }
+
   private static UsageRecord toolCall(UsageRecord like, String server, String tool, int n) {
     return new UsageRecord(
         "t" + n,
@@ -177,7 +211,7 @@ class UsageReportTest {
         Duration.ofMillis(4),
         null,
         UsageRecord.MCP,
-        new UsageRecord.Tool(server, tool, 100, 200));
+        new UsageRecord.Tool(server, tool, 100L * n, 200L * n));
   }
 
   @Test

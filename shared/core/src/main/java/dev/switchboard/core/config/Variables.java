@@ -63,6 +63,12 @@ public final class Variables {
   /** The upstream MCP servers the gateway fronts at {@code /mcp/{server}}, as a JSON object. */
   public static final String MCP_SERVERS = "MCP_SERVERS";
 
+  /**
+   * The secret (at least 32 characters) that seals the ids of the MCP upstreams' requests relayed
+   * to clients (elicitation, sampling); without it the gateway answers them itself.
+   */
+  public static final String MCP_RELAY_SECRET = "MCP_RELAY_SECRET";
+
   /** The guardrail policies as JSON (docs/GUARDRAILS.md); the gateway and the admin API read it. */
   public static final String GUARDRAILS = "GUARDRAILS";
 

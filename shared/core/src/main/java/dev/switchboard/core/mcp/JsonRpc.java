@@ -40,6 +40,12 @@ public final class JsonRpc {
   /** No MCP server of that name is configured (the HTTP status is 404). */
   public static final int UNKNOWN_SERVER = -32007;
 
+  /**
+   * A guardrail rule blocked the call's arguments (it was not forwarded) or its result (it was not
+   * passed on); the message names the rule, never what it matched.
+   */
+  public static final int GUARDRAIL_BLOCKED = -32008;
+
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private JsonRpc() {}

@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param body the JSON-RPC message, or null with 202
  * @param retryAfter with 429, when to retry; else null
  * @param errorCode the gateway's code of the failure, or null
- * @param toolCall for a {@code tools/call}: the call as the client sent it (its arguments logged
- *     only with content logging on); null otherwise
+ * @param toolCall for a {@code tools/call}: the call as it was forwarded, its arguments after the
+ *     input guardrails (logged only with content logging on); null otherwise
  * @param settlement what to do once the answer is written (null when nothing is owed): release the
  *     admission and write the usage record, given the bytes the client received
  */

@@ -8,6 +8,10 @@ import dev.switchboard.core.auth.ApiKey;
 import dev.switchboard.core.budget.Admission;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
+import dev.switchboard.core.guardrails.Guardrails;
+import dev.switchboard.core.guardrails.JsonGuard;
+import dev.switchboard.core.guardrails.Rule;
+import dev.switchboard.core.guardrails.Triggered;
 import dev.switchboard.core.usage.UsageRecord;
 import dev.switchboard.core.usage.UsageRecorder;
 import java.io.IOException;
@@ -29,8 +33,9 @@ import java.util.function.LongSupplier;
  * answers {@code initialize}, {@code ping} and notifications itself, forwards {@code tools/list}
  * (answering only the tools the key may call) and {@code tools/call} (refusing a tool the key may
  * not call with a JSON-RPC error) to the configured upstream server, and answers every other method
- * with {@code -32601}. Each {@code tools/call} is admitted against the key's rate limits and
- * recorded as usage ({@code api_type} {@value UsageRecord#MCP}), without its arguments or result.
+ * with {@code -32601}. Each {@code tools/call} goes through the key's guardrails (its arguments as
+ * input, its result as output), is admitted against the key's rate limits and recorded as usage
+ * ({@code api_type} {@value UsageRecord#MCP}), without its arguments or result.
  */
 public final class McpProxy {
 
@@ -53,6 +58,8 @@ public final class McpProxy {
    * @param startNanos when the request arrived ({@code nanoTime} units)
    * @param notifications receives the upstream's notifications during a {@code tools/call}, to
    *     relay to a client that reads an event stream; they are dropped for one that does not
+   * @param readsEvents whether the client reads an event stream: only then may the upstream's
+   *     requests to its client (elicitation, sampling) be relayed through {@code notifications}
    */
   public record Call(
       String requestId,
@@ -61,7 +68,20 @@ public final class McpProxy {
       byte[] body,
       String protocolVersion,
       long startNanos,
-      Consumer<ObjectNode> notifications) {
+      Consumer<ObjectNode> notifications,
+      boolean readsEvents) {
+
+    /** A call whose client reads the upstream's notifications but not its requests. */
+    public Call(
+        String requestId,
+        ApiKey key,
+        String server,
+        byte[] body,
+        String protocolVersion,
+        long startNanos,
+        Consumer<ObjectNode> notifications) {
+      this(requestId, key, server, body, protocolVersion, startNanos, notifications, false);
+    }
 
     /** A call whose client reads JSON only: the upstream's notifications are dropped. */
     public Call(
@@ -71,7 +91,7 @@ public final class McpProxy {
         byte[] body,
         String protocolVersion,
         long startNanos) {
-      this(requestId, key, server, body, protocolVersion, startNanos, notification -> {});
+      this(requestId, key, server, body, protocolVersion, startNanos, notification -> {}, false);
     }
   }
 
@@ -82,7 +102,9 @@ public final class McpProxy {
   private final ObjectMapper mapper;
   private final Clock clock;
   private final LongSupplier nanoTime;
+  private final Guardrails guardrails;
 
+  /** A proxy that applies no guardrails. */
   public McpProxy(
       McpServers servers,
       McpUpstream upstream,
@@ -91,6 +113,23 @@ public final class McpProxy {
       ObjectMapper mapper,
       Clock clock,
       LongSupplier nanoTime) {
+    this(servers, upstream, admission, recorder, mapper, clock, nanoTime, Guardrails.NONE);
+  }
+
+  /**
+   * @param guardrails the configured policies: a key's defaults and attached ones apply to its tool
+   *     calls' arguments (input rules) and results (output rules)
+   */
+  public McpProxy(
+      McpServers servers,
+      McpUpstream upstream,
+      Admission admission,
+      UsageRecorder recorder,
+      ObjectMapper mapper,
+      Clock clock,
+      LongSupplier nanoTime,
+      Guardrails guardrails) {
+    this.guardrails = guardrails;
     this.servers = servers;
     this.upstream = upstream;
     this.admission = admission;
@@ -154,7 +193,14 @@ public final class McpProxy {
     }
     if (method == null) {
       if (replyId != null && (message.has("result") || message.has("error"))) {
-        // a response to a request of ours: the gateway sends none, so there is nothing to match
+        // the answer to a request of the upstream's relayed to this client: to the session it
+        // came from, if the id is one the gateway issued to this key; else there is nothing to
+        // match
+        ApiKey key = call.key();
+        upstream.answer(
+            key.id(),
+            message,
+            name -> servers.get(name).filter(s -> key.access().allowsServer(s.name())));
         return new McpOutcome(202, null, null, null, null, null);
       }
       return refused(
@@ -391,6 +437,24 @@ public final class McpProxy {
           403,
           null);
     }
+    Guardrails.Applied rules =
+        guardrails.applying(
+            call.key().guardrails().attached(), call.key().guardrails().allowed(), null);
+    List<Rule> input = rules.input();
+    List<Rule> output = rules.output();
+    ObjectNode forwarded = message;
+    if (!input.isEmpty() && message.path("params").get("arguments") instanceof JsonNode arguments) {
+      JsonNode checked;
+      try {
+        checked = JsonGuard.guard(input, arguments, false, usage.guardrails);
+      } catch (GatewayException refused) {
+        return usage.settled(guardrailRefusal(id, refused), message, refusalStatus(refused), null);
+      }
+      if (checked != arguments) {
+        forwarded = message.deepCopy();
+        forwarded.withObject("params").set("arguments", checked);
+      }
+    }
     Admission.Ticket ticket;
     try {
       ticket = admission.admitFree(call.key(), call.requestId());
@@ -408,20 +472,34 @@ public final class McpProxy {
               refused.code(),
               null,
               null);
-      return usage.settled(outcome, message, refused.kind().status(), null);
+      return usage.settled(outcome, forwarded, refused.kind().status(), null);
     }
+    Consumer<ObjectNode> notifications =
+        output.isEmpty() ? call.notifications() : guarded(output, usage, call.notifications());
     usage.upstreamStart = nanoTime.getAsLong();
     McpUpstream.Reply reply;
     try {
-      reply = upstream.send(server, message, version, call.notifications());
+      reply =
+          call.readsEvents()
+              ? upstream.send(server, forwarded, version, notifications, call.key().id())
+              : upstream.send(server, forwarded, version, notifications);
     } catch (McpUpstreamException e) {
       usage.upstreamEnd = nanoTime.getAsLong();
       int status = e.kind() == McpUpstreamException.Kind.TIMEOUT ? 504 : 502;
-      return usage.settled(answer(upstreamError(id, e), upstreamCode(e)), message, status, ticket);
+      return usage.settled(
+          answer(upstreamError(id, e), upstreamCode(e)), forwarded, status, ticket);
     }
     usage.upstreamEnd = nanoTime.getAsLong();
     usage.streamed = reply.streamed();
     ObjectNode answer = passedOn(id, reply.message());
+    if (!output.isEmpty() && answer.get("result") instanceof ObjectNode result) {
+      try {
+        answer.set("result", checkedResult(output, result, usage.guardrails));
+      } catch (GatewayException refused) {
+        return usage.settled(
+            guardrailRefusal(id, refused), forwarded, refusalStatus(refused), ticket);
+      }
+    }
     String failure = null;
     if (answer.has("error")) {
       failure = "tool_call_error";
@@ -429,7 +507,91 @@ public final class McpProxy {
       failure = "tool_error";
     }
     McpOutcome outcome = new McpOutcome(200, answer, null, failure, null, null);
-    return usage.settled(outcome, message, 200, ticket);
+    return usage.settled(outcome, forwarded, 200, ticket);
+  }
+
+  /**
+   * A tool's result after the output rules: each {@code content[]} item's {@code text} (an embedded
+   * resource's too) and the {@code structuredContent}, value by value; the rest (images, links,
+   * {@code _meta}) passes as it came.
+   */
+  private static ObjectNode checkedResult(
+      List<Rule> output, ObjectNode result, Triggered triggered) {
+    ObjectNode checked = result;
+    if (result.get("content") instanceof ArrayNode content) {
+      for (int i = 0; i < content.size(); i++) {
+        if (!(content.get(i) instanceof ObjectNode item)) {
+          continue;
+        }
+        for (ObjectNode holder : textHolders(item)) {
+          JsonNode text = holder.get("text");
+          if (text != null && text.isTextual()) {
+            JsonNode out = JsonGuard.guard(output, text, true, triggered);
+            if (out != text) {
+              holder.set("text", out);
+            }
+          }
+        }
+      }
+    }
+    JsonNode structured = result.get("structuredContent");
+    if (structured != null) {
+      JsonNode out = JsonGuard.guard(output, structured, true, triggered);
+      if (out != structured) {
+        checked.set("structuredContent", out);
+      }
+    }
+    return checked;
+  }
+
+  /** The objects of a content item that carry a {@code text}: the item, its embedded resource. */
+  private static List<ObjectNode> textHolders(ObjectNode item) {
+    return item.get("resource") instanceof ObjectNode resource
+        ? List.of(item, resource)
+        : List.of(item);
+  }
+
+  /**
+   * {@code relay} behind the output rules: a notification's {@code params} (a log message's data, a
+   * progress message) is checked like a result; one a rule blocks is not relayed.
+   */
+  private static Consumer<ObjectNode> guarded(
+      List<Rule> output, Usage usage, Consumer<ObjectNode> relay) {
+    return notification -> {
+      JsonNode params = notification.get("params");
+      JsonNode checked;
+      try {
+        checked = JsonGuard.guard(output, params, true, usage.guardrails);
+      } catch (GatewayException blocked) {
+        return; // the rule is on the record; the result is checked on its own
+      }
+      if (checked == params) {
+        relay.accept(notification);
+      } else {
+        ObjectNode copy = notification.deepCopy();
+        copy.set("params", checked);
+        relay.accept(copy);
+      }
+    };
+  }
+
+  /**
+   * A guardrail's refusal as a JSON-RPC error: {@value JsonRpc#GUARDRAIL_BLOCKED} naming the rule
+   * for a block; {@value JsonRpc#UNAVAILABLE} when a remote check could not run (fail closed).
+   */
+  private static McpOutcome guardrailRefusal(JsonNode id, GatewayException refused) {
+    boolean unavailable = refused.kind() == ErrorKind.UNAVAILABLE;
+    ObjectNode error =
+        JsonRpc.error(
+            id,
+            unavailable ? JsonRpc.UNAVAILABLE : JsonRpc.GUARDRAIL_BLOCKED,
+            refused.getMessage(),
+            refused.code());
+    return new McpOutcome(unavailable ? 503 : 200, error, null, refused.code(), null, null);
+  }
+
+  private static int refusalStatus(GatewayException refused) {
+    return refused.kind().status();
   }
 
   /** The upstream's response under the client's id: its result, or its error as it gave it. */
@@ -480,6 +642,7 @@ public final class McpProxy {
     long upstreamStart;
     long upstreamEnd;
     boolean streamed;
+    final Triggered guardrails = new Triggered();
 
     Usage(Call call, String server, String tool) {
       this.call = call;
@@ -541,7 +704,8 @@ public final class McpProxy {
           generation,
           null,
           UsageRecord.MCP,
-          new UsageRecord.Tool(server, tool, call.body().length, responseBytes));
+          new UsageRecord.Tool(server, tool, call.body().length, responseBytes),
+          guardrails.events());
     }
   }
 }

@@ -12,11 +12,36 @@ import java.util.Map;
  * @param url its Streamable HTTP endpoint
  * @param headers sent with every call, the credential's placeholders already resolved
  * @param timeout the most one call may take, from sending the request to its answer's end
+ * @param session whether the gateway opens an MCP session with the server before calling it
  */
-public record McpServer(String name, URI url, Map<String, String> headers, Duration timeout) {
+public record McpServer(
+    String name, URI url, Map<String, String> headers, Duration timeout, Session session) {
+
+  /**
+   * Whether the gateway opens an MCP session ({@code initialize}, then {@code Mcp-Session-Id} on
+   * every request) with the server. The gateway's own clients never see it: each instance keeps its
+   * own session per server.
+   */
+  public enum Session {
+    /**
+     * Stateless first; a server that refuses a request without a session (HTTP 400 or 404) is
+     * initialized once, and called with a session from then on.
+     */
+    AUTO,
+    /** Always initialized before its first call. */
+    ALWAYS,
+    /** Never initialized: every request is a stateless {@code POST}. */
+    NEVER
+  }
 
   public McpServer {
     headers = Map.copyOf(headers);
+    session = session == null ? Session.AUTO : session;
+  }
+
+  /** A server called in {@link Session#AUTO} mode. */
+  public McpServer(String name, URI url, Map<String, String> headers, Duration timeout) {
+    this(name, url, headers, timeout, Session.AUTO);
   }
 
   @Override

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * {"files": {"url": "https://files.example.com/mcp",
  *            "headers": {"Authorization": "Bearer ${FILES_MCP_TOKEN}"},
- *            "timeout_ms": 30000}}
+ *            "timeout_ms": 30000, "session": "auto"}}
  * }</pre>
  *
  * A {@code ${NAME}} in a header value is the variable {@code NAME} (from the environment, or the
@@ -41,7 +41,8 @@ public final class McpServers {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]{0,127})}");
-  private static final Set<String> FIELDS = Set.of("url", "transport", "headers", "timeout_ms");
+  private static final Set<String> FIELDS =
+      Set.of("url", "transport", "headers", "timeout_ms", "session");
 
   /** Headers the gateway sets itself on every upstream call. */
   private static final Set<String> OWN_HEADERS =
@@ -163,7 +164,20 @@ public final class McpServers {
       }
       timeout = Duration.ofMillis(ms.longValue());
     }
-    return new McpServer(name, url, headers, timeout);
+    McpServer.Session session = McpServer.Session.AUTO;
+    JsonNode mode = fields.get("session");
+    if (mode != null) {
+      session =
+          switch (mode.isTextual() ? mode.asText() : "") {
+            case "auto" -> McpServer.Session.AUTO;
+            case "always" -> McpServer.Session.ALWAYS;
+            case "never" -> McpServer.Session.NEVER;
+            default ->
+                throw new IllegalArgumentException(
+                    "server '" + name + "': session must be 'auto', 'always' or 'never'");
+          };
+    }
+    return new McpServer(name, url, headers, timeout, session);
   }
 
   private static URI url(String name, JsonNode node) {

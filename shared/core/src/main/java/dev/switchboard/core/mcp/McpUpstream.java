@@ -1,7 +1,9 @@
 package dev.switchboard.core.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The port to upstream MCP servers: sends one JSON-RPC request over the server's Streamable HTTP
@@ -34,4 +36,33 @@ public interface McpUpstream {
       String protocolVersion,
       Consumer<ObjectNode> notifications)
       throws McpUpstreamException;
+
+  /**
+   * {@link #send}, for a client that reads an event stream: a request the server sends its client
+   * during the call (elicitation, sampling) may then go to {@code notifications} too, its id
+   * replaced by one that names the call's session, for the key {@code keyId} only. An upstream that
+   * cannot relay answers such a request itself.
+   */
+  default Reply send(
+      McpServer server,
+      ObjectNode request,
+      String protocolVersion,
+      Consumer<ObjectNode> notifications,
+      String keyId)
+      throws McpUpstreamException {
+    return send(server, request, protocolVersion, notifications);
+  }
+
+  /**
+   * Passes on the client's answer to a request relayed by {@link #send}, to the session it came
+   * from. Anything else (an id the gateway did not issue, another key's, one that expired) is
+   * dropped.
+   *
+   * @param servers the servers the key may reach, by name
+   * @return whether the answer went upstream
+   */
+  default boolean answer(
+      String keyId, ObjectNode response, Function<String, Optional<McpServer>> servers) {
+    return false;
+  }
 }

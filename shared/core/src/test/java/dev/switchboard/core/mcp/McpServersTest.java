@@ -25,7 +25,7 @@ class McpServersTest {
         parse(
             "{\"files\": {\"url\": \"https://files.example.com/mcp\","
                 + " \"headers\": {\"Authorization\": \"Bearer ${FILES_TOKEN}\"},"
-                + " \"timeout_ms\": 5000},"
+                + " \"timeout_ms\": 5000, \"session\": \"always\"},"
                 + " \"docs\": {\"url\": \"http://127.0.0.1:9000/mcp\", \"transport\":"
                 + " \"streamable_http\"}}");
 
@@ -34,6 +34,8 @@ class McpServersTest {
     assertThat(files.headers()).containsEntry("Authorization", "Bearer secret-7f1e");
     assertThat(files.timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(servers.get("docs").orElseThrow().timeout()).isEqualTo(McpServers.DEFAULT_TIMEOUT);
+    assertThat(files.session()).isEqualTo(McpServer.Session.ALWAYS);
+    assertThat(servers.get("docs").orElseThrow().session()).isEqualTo(McpServer.Session.AUTO);
     assertThat(servers.get("nowhere")).isEmpty();
     assertThat(files.toString()).doesNotContain("secret-7f1e");
   }
@@ -71,6 +73,8 @@ class McpServersTest {
       {"{\"files\": {\"url\": \"https://x.example\", \"timeout_ms\": 5}}", "timeout_ms"},
       {"{\"files\": {\"url\": \"https://x.example\", \"timeout_ms\": 1.5}}", "timeout_ms"},
       {"{\"files\": {\"url\": \"https://x.example\", \"headers\": []}}", "headers must be"},
+      {"{\"files\": {\"url\": \"https://x.example\", \"session\": \"yes\"}}", "session must be"},
+      {"{\"files\": {\"url\": \"https://x.example\", \"session\": true}}", "session must be"},
       {
         "{\"files\": {\"url\": \"https://x.example\", \"headers\": {\"Host\": \"h-secret\"}}}",
         "'Host' cannot be set"
