@@ -241,6 +241,16 @@ public final class DynamoUsageStore implements UsageStore {
                                   "check", s(g.check()), "action", s(g.action()), "on", s(g.on()))))
                   .toList()));
     }
+    if (r.ensemble() != null) {
+      Map<String, AttributeValue> place = new HashMap<>();
+      if (r.ensemble().parentRequestId() != null) {
+        place.put("parentRequestId", s(r.ensemble().parentRequestId()));
+      }
+      place.put("role", s(r.ensemble().role()));
+      place.put("index", n(r.ensemble().index()));
+      place.put("status", s(r.ensemble().status()));
+      item.put("ensemble", AttributeValue.fromM(place));
+    }
     item.put(Tables.TTL_ATTRIBUTE, n(r.startedAt().plus(retention).getEpochSecond()));
     return item;
   }
@@ -334,7 +344,18 @@ public final class DynamoUsageStore implements UsageStore {
                         new GuardrailEvent(
                             g.m().get("check").s(), g.m().get("action").s(), g.m().get("on").s()))
                 .toList()
-            : List.of());
+            : List.of(),
+        item.containsKey("ensemble") && item.get("ensemble").hasM()
+            ? ensemble(item.get("ensemble").m())
+            : null);
+  }
+
+  private static UsageRecord.Ensemble ensemble(Map<String, AttributeValue> place) {
+    return new UsageRecord.Ensemble(
+        str(place, "parentRequestId"),
+        str(place, "role"),
+        (int) num(place, "index"),
+        str(place, "status"));
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {

@@ -168,6 +168,76 @@ public final class Admission {
   }
 
   /**
+   * One part of a request served by several calls (an ensemble's member or judge): what it sends
+   * and the models it may be served by.
+   *
+   * @param readsOutputOf the other parts whose output this one reads as prompt (the judge reads
+   *     every member's answer): their worst-case output is added to its worst-case prompt
+   */
+  public record Part(ChatRequest request, List<Model> candidates, List<Integer> readsOutputOf) {
+    public Part {
+      candidates = List.copyOf(candidates);
+      readsOutputOf = List.copyOf(readsOutputOf);
+    }
+  }
+
+  /**
+   * Reserves, in one conditional write, the sum of the worst cases of every part of a request that
+   * several calls serve (an ensemble: each member, and the judge reading their answers). Nothing is
+   * clamped: the parts' output limits are the ensemble's, so a sum that does not fit is refused.
+   *
+   * @return the reservation; its request is the last part's
+   * @throws GatewayException 402 when the sum does not fit the remaining budget, 429 when a rate
+   *     limit is used up, 503 when the store cannot be reached (nothing was admitted)
+   */
+  public Ticket admitAll(ApiKey key, List<Part> parts, String requestId) {
+    Instant now = clock.instant();
+    KeyLimits limits = key.limits();
+    ChatRequest last = parts.getLast().request();
+    String periodId = limits.reset().periodId(now);
+    if (limits.unlimited()) {
+      return new Ticket(key.id(), periodId, requestId, 0, 0, last, false);
+    }
+    List<CostEstimator.WorstCase> worst = new java.util.ArrayList<>();
+    for (Part part : parts) {
+      long extra = 0;
+      for (int other : part.readsOutputOf()) {
+        extra += worst.get(other).outputTokens();
+      }
+      long prompt = estimator.promptTokens(part.request()) + extra;
+      long output = 0;
+      long amount = 0;
+      for (Model candidate : part.candidates()) {
+        long tokens = CostEstimator.outputTokens(part.request(), candidate);
+        output = Math.max(output, tokens);
+        amount = Math.max(amount, CostEstimator.price(candidate.pricing(), prompt, tokens));
+      }
+      worst.add(new CostEstimator.WorstCase(prompt, output, amount));
+    }
+    CostEstimator.WorstCase sum =
+        new CostEstimator.WorstCase(
+            worst.stream().mapToLong(CostEstimator.WorstCase::promptTokens).sum(),
+            worst.stream().mapToLong(CostEstimator.WorstCase::outputTokens).sum(),
+            worst.stream().mapToLong(CostEstimator.WorstCase::amount).sum());
+    Long limit = limits.creditLimit() == null ? null : PicoUsd.floor(limits.creditLimit());
+    if (limit != null && sum.amount() > limit) {
+      throw overBudget(limit, sum.amount(), ENSEMBLE_HINT);
+    }
+    return switch (reserve(key, periodId, requestId, sum, limit, now)) {
+      case ReserveOutcome.Reserved r ->
+          new Ticket(key.id(), periodId, requestId, sum.amount(), sum.promptTokens(), last, true);
+      case ReserveOutcome.OverBudget over ->
+          throw overBudget(over.available(), sum.amount(), ENSEMBLE_HINT);
+      case ReserveOutcome.RateLimited rate -> throw rateLimited(rate.tokens(), key, now);
+    };
+  }
+
+  /** The prompt tokens a reservation counts for {@code request} (the tokenizer, with margin). */
+  public long promptEstimate(ChatRequest request) {
+    return estimator.promptTokens(request);
+  }
+
+  /**
    * Reserves the worst case of a request that only reads (an embedding): {@code inputTokens} at the
    * dearest input price among the candidates, and nothing written. There is no output limit to
    * clamp, so the ticket's request is null.
@@ -261,7 +331,16 @@ public final class Admission {
    * @return whether this call settled it
    */
   public boolean settle(Ticket ticket, Model model, Usage usage) {
-    Cost cost = Cost.of(model.pricing(), usage);
+    return settle(ticket, Cost.of(model.pricing(), usage), usage);
+  }
+
+  /**
+   * Settles a ticket at {@code cost} for {@code usage}: what {@link #settle(Ticket, Model, Usage)}
+   * does, for a request served by several models (an ensemble), whose cost is the sum of theirs.
+   *
+   * @param cost null when a model that served has no price
+   */
+  public boolean settle(Ticket ticket, Cost cost, Usage usage) {
     // an unpriced model is served only to keys without a budget (AccessPolicy): nothing to count
     long actual = cost == null ? 0 : PicoUsd.ceil(cost.total());
     Settlement settlement =
@@ -331,6 +410,10 @@ public final class Admission {
   }
 
   private static final String OUTPUT_HINT = "Lower max_tokens or raise the key's limit.";
+
+  private static final String ENSEMBLE_HINT =
+      "The sum covers every panel member and the judge: lower panel_max_tokens and max_tokens, use"
+          + " fewer members, or raise the key's limit.";
 
   private static final String INPUT_HINT = "Send less input or raise the key's limit.";
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.catalog.UnlistedModels;
+import dev.switchboard.core.ensemble.EnsembleSpec;
+import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.routing.AttemptTimeouts.PartialTimeouts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,14 +26,16 @@ import java.util.Set;
 /**
  * The operator's routing rules, read once from the JSON file named by {@code ROUTING_CONFIG_FILE}:
  * aliases, default fallback chains, weighted pools that spread one name over several catalogue
- * entries (one model on several providers), and per-provider policies. The shape is documented in
- * the README; every mistake is reported with the JSON path of the offending value.
+ * entries (one model on several providers), per-provider policies, and named ensembles (a model
+ * name that stands for a panel and a judge). The shape is documented in the README; every mistake
+ * is reported with the JSON path of the offending value.
  */
 public record RoutingConfig(
     Map<String, String> aliases,
     Map<String, List<String>> fallbacks,
     Map<String, List<Weighted>> pools,
-    Map<String, ProviderPolicy> providers) {
+    Map<String, ProviderPolicy> providers,
+    Map<String, EnsembleSpec> ensembles) {
 
   /** One member of a weighted pool. */
   public record Weighted(String model, int weight) {}
@@ -40,7 +44,7 @@ public record RoutingConfig(
       new RoutingConfig(Map.of(), Map.of(), Map.of(), Map.of());
 
   private static final Set<String> TOP_LEVEL =
-      Set.of("aliases", "fallbacks", "pools", "providers", "about");
+      Set.of("aliases", "fallbacks", "pools", "providers", "ensembles", "about");
   private static final Set<String> PROVIDER_FIELDS =
       Set.of(
           "timeouts",
@@ -57,6 +61,16 @@ public record RoutingConfig(
     fallbacks = Map.copyOf(fallbacks);
     pools = Map.copyOf(pools);
     providers = Map.copyOf(providers);
+    ensembles = Map.copyOf(ensembles);
+  }
+
+  /** Rules without named ensembles. */
+  public RoutingConfig(
+      Map<String, String> aliases,
+      Map<String, List<String>> fallbacks,
+      Map<String, List<Weighted>> pools,
+      Map<String, ProviderPolicy> providers) {
+    this(aliases, fallbacks, pools, providers, Map.of());
   }
 
   public ProviderPolicy policy(String provider) {
@@ -132,12 +146,29 @@ public record RoutingConfig(
         root.get("providers"),
         "providers",
         (name, value, path) -> providers.put(name, policy(value, path)));
+    Map<String, EnsembleSpec> ensembles = new LinkedHashMap<>();
+    forEachField(
+        root.get("ensembles"),
+        "ensembles",
+        (name, value, path) -> {
+          try {
+            ensembles.put(name, EnsembleSpec.parse(value));
+          } catch (GatewayException e) {
+            // the request's wording names the field as "ensemble.<field>"
+            throw bad(path, "is not a valid ensemble: " + e.getMessage());
+          }
+        });
     for (String alias : aliases.keySet()) {
       if (pools.containsKey(alias)) {
         throw bad("aliases." + alias, "is also the name of a pool");
       }
     }
-    return new RoutingConfig(aliases, fallbacks, pools, providers);
+    for (String name : ensembles.keySet()) {
+      if (aliases.containsKey(name) || pools.containsKey(name)) {
+        throw bad("ensembles." + name, "is also the name of an alias or a pool");
+      }
+    }
+    return new RoutingConfig(aliases, fallbacks, pools, providers, ensembles);
   }
 
   private static ProviderPolicy policy(JsonNode node, String path) {
