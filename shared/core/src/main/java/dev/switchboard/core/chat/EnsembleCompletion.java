@@ -164,8 +164,8 @@ final class EnsembleCompletion {
     } catch (Panel.Abandoned abandoned) {
       run.members = cast(abandoned.members());
       throw abandoned.reason();
-    } catch (Panel.QuorumNotMet short_) {
-      run.members = cast(short_.members());
+    } catch (Panel.QuorumNotMet tooFew) {
+      run.members = cast(tooFew.members());
       GatewayException failed =
           new GatewayException(
               ErrorKind.UPSTREAM_FAILED,
@@ -175,7 +175,7 @@ final class EnsembleCompletion {
                   + " of the "
                   + spec.panel().size()
                   + " panel members answered; the ensemble needs "
-                  + short_.quorum()
+                  + tooFew.quorum()
                   + ". Members: "
                   + run.statuses()
                   + ".",
@@ -605,6 +605,9 @@ final class EnsembleCompletion {
     private final ChatReply reply;
     private final Run run;
 
+    /** The judge's serving model, once its stream is served. */
+    private Model serving;
+
     Totals(ChatReply reply, Run run) {
       this.reply = reply;
       this.run = run;
@@ -630,8 +633,6 @@ final class EnsembleCompletion {
       }
       reply.completion(body, model, calls);
     }
-
-    private Model serving;
 
     @Override
     public void serving(Model model, int calls) {
