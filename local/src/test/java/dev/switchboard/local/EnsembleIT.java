@@ -239,6 +239,30 @@ class EnsembleIT {
   }
 
   @Test
+  void aKeyThatClampsGetsOneLowerOutputLimitForEveryPartInsteadOfARefusal() throws Exception {
+    String secret =
+        dev.seedKey(new KeyLimits(new BigDecimal("0.005"), ResetPeriod.MONTHLY, null, null, true));
+    String ensemble =
+        "{\"panel\":[\""
+            + MINI
+            + "\",\""
+            + MINI
+            + "\"],\"judge\":\""
+            + JUDGE
+            + "\",\"panel_max_tokens\":1000}";
+
+    HttpResponse<String> response =
+        send(secret, body(ensemble, false).replace("\"stream\":false", "\"max_tokens\":1000"));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    List<Integer> limits =
+        upstream.requests.stream().map(r -> r.path("max_tokens").asInt()).toList();
+    assertThat(limits).hasSize(3);
+    assertThat(limits.getFirst()).isBetween(1, 999);
+    assertThat(limits).as("members and judge at one limit").containsOnly(limits.getFirst());
+  }
+
+  @Test
   void aStreamedJudgeFollowsKeepAlivesSentWhileThePanelRuns() throws Exception {
     upstream.started = new CountDownLatch(3);
     // the third member is the test itself: the panel waits until the keep-alives have been seen

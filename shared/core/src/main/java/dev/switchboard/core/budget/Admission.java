@@ -16,6 +16,7 @@ import dev.switchboard.core.error.GatewayException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.LongSupplier;
@@ -171,7 +172,7 @@ public final class Admission {
    * One part of a request served by several calls (an ensemble's member or judge): what it sends
    * and the models it may be served by.
    *
-   * @param readsOutputOf the other parts whose output this one reads as prompt (the judge reads
+   * @param readsOutputOf the earlier parts whose output this one reads as prompt (the judge reads
    *     every member's answer): their worst-case output is added to its worst-case prompt
    */
   public record Part(ChatRequest request, List<Model> candidates, List<Integer> readsOutputOf) {
@@ -182,54 +183,123 @@ public final class Admission {
   }
 
   /**
-   * Reserves, in one conditional write, the sum of the worst cases of every part of a request that
-   * several calls serve (an ensemble: each member, and the judge reading their answers). Nothing is
-   * clamped: the parts' output limits are the ensemble's, so a sum that does not fit is refused.
+   * An admitted request of several parts.
    *
-   * @return the reservation; its request is the last part's
+   * @param requests each part's request to send, in the parts' order: the parts' own, or with a
+   *     lower {@code max_tokens} when the key clamps instead of refusing
+   */
+  public record Admitted(Ticket ticket, List<ChatRequest> requests) {
+    public Admitted {
+      requests = List.copyOf(requests);
+    }
+  }
+
+  /**
+   * Reserves, in one conditional write, the sum of the worst cases of every part of a request that
+   * several calls serve (an ensemble: each member, and the judge reading their answers). A sum that
+   * does not fit is refused; for a key that clamps, every part's output limit is lowered to the
+   * largest one limit at which the sum fits, when one does.
+   *
+   * @return the reservation (its request is the last part's) and each part's request to send
    * @throws GatewayException 402 when the sum does not fit the remaining budget, 429 when a rate
    *     limit is used up, 503 when the store cannot be reached (nothing was admitted)
    */
-  public Ticket admitAll(ApiKey key, List<Part> parts, String requestId) {
+  public Admitted admitAll(ApiKey key, List<Part> parts, String requestId) {
     Instant now = clock.instant();
     KeyLimits limits = key.limits();
-    ChatRequest last = parts.getLast().request();
+    List<ChatRequest> requests = parts.stream().map(Part::request).toList();
     String periodId = limits.reset().periodId(now);
     if (limits.unlimited()) {
-      return new Ticket(key.id(), periodId, requestId, 0, 0, last, false);
+      return new Admitted(
+          new Ticket(key.id(), periodId, requestId, 0, 0, requests.getLast(), false), requests);
     }
-    List<CostEstimator.WorstCase> worst = new java.util.ArrayList<>();
-    for (Part part : parts) {
-      long extra = 0;
-      for (int other : part.readsOutputOf()) {
-        extra += worst.get(other).outputTokens();
-      }
-      long prompt = estimator.promptTokens(part.request()) + extra;
-      long output = 0;
-      long amount = 0;
-      for (Model candidate : part.candidates()) {
-        long tokens = CostEstimator.outputTokens(part.request(), candidate);
-        output = Math.max(output, tokens);
-        amount = Math.max(amount, CostEstimator.price(candidate.pricing(), prompt, tokens));
-      }
-      worst.add(new CostEstimator.WorstCase(prompt, output, amount));
-    }
-    CostEstimator.WorstCase sum =
-        new CostEstimator.WorstCase(
-            worst.stream().mapToLong(CostEstimator.WorstCase::promptTokens).sum(),
-            worst.stream().mapToLong(CostEstimator.WorstCase::outputTokens).sum(),
-            worst.stream().mapToLong(CostEstimator.WorstCase::amount).sum());
+    List<Long> prompts = parts.stream().map(p -> estimator.promptTokens(p.request())).toList();
+    CostEstimator.WorstCase sum = sumOf(parts, prompts, Integer.MAX_VALUE);
     Long limit = limits.creditLimit() == null ? null : PicoUsd.floor(limits.creditLimit());
-    if (limit != null && sum.amount() > limit) {
+    if (limit != null && sum.amount() > limit && !limits.clampMaxTokens()) {
       throw overBudget(limit, sum.amount(), ENSEMBLE_HINT);
     }
-    return switch (reserve(key, periodId, requestId, sum, limit, now)) {
+    ReserveOutcome outcome = reserve(key, periodId, requestId, sum, limit, now);
+    if (outcome instanceof ReserveOutcome.OverBudget over && limits.clampMaxTokens()) {
+      // the largest one output limit for every part at which the sum fits what is left
+      long low = 1;
+      long high = sum.outputTokens();
+      long best = 0;
+      while (low <= high) {
+        long mid = (low + high) >>> 1;
+        if (sumOf(parts, prompts, mid).amount() <= over.available()) {
+          best = mid;
+          low = mid + 1;
+        } else {
+          high = mid - 1;
+        }
+      }
+      if (best >= 1) {
+        List<ChatRequest> clamped = new ArrayList<>();
+        for (Part part : parts) {
+          long own = outputOf(part);
+          clamped.add(own <= best ? part.request() : withMaxTokens(part.request(), (int) best));
+        }
+        requests = List.copyOf(clamped);
+        sum = sumOf(parts, prompts, best);
+        outcome = reserve(key, periodId, requestId, sum, limit, now);
+      }
+    }
+    return switch (outcome) {
       case ReserveOutcome.Reserved r ->
-          new Ticket(key.id(), periodId, requestId, sum.amount(), sum.promptTokens(), last, true);
+          new Admitted(
+              new Ticket(
+                  key.id(),
+                  periodId,
+                  requestId,
+                  sum.amount(),
+                  sum.promptTokens(),
+                  requests.getLast(),
+                  true),
+              requests);
       case ReserveOutcome.OverBudget over ->
           throw overBudget(over.available(), sum.amount(), ENSEMBLE_HINT);
       case ReserveOutcome.RateLimited rate -> throw rateLimited(rate.tokens(), key, now);
     };
+  }
+
+  /** A part's output limit: the most its dearest-sending candidate is sent. */
+  private static long outputOf(Part part) {
+    long output = 0;
+    for (Model candidate : part.candidates()) {
+      output = Math.max(output, CostEstimator.outputTokens(part.request(), candidate));
+    }
+    return output;
+  }
+
+  /**
+   * The summed worst case of {@code parts}, each part's output limited to {@code cap}, a part
+   * reading others' output counting their (capped) worst output as prompt.
+   */
+  private static CostEstimator.WorstCase sumOf(List<Part> parts, List<Long> prompts, long cap) {
+    List<Long> outputs = new ArrayList<>();
+    long promptSum = 0;
+    long outputSum = 0;
+    long amount = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      Part part = parts.get(i);
+      long prompt = prompts.get(i);
+      for (int other : part.readsOutputOf()) {
+        prompt += outputs.get(other);
+      }
+      long output = 0;
+      long dearest = 0;
+      for (Model candidate : part.candidates()) {
+        long tokens = Math.min(cap, CostEstimator.outputTokens(part.request(), candidate));
+        output = Math.max(output, tokens);
+        dearest = Math.max(dearest, CostEstimator.price(candidate.pricing(), prompt, tokens));
+      }
+      outputs.add(output);
+      promptSum += prompt;
+      outputSum += output;
+      amount += dearest;
+    }
+    return new CostEstimator.WorstCase(promptSum, outputSum, amount);
   }
 
   /** The prompt tokens a reservation counts for {@code request} (the tokenizer, with margin). */

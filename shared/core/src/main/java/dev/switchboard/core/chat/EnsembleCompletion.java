@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
@@ -134,11 +135,21 @@ final class EnsembleCompletion {
     parts.add(
         new Admission.Part(
             judgeAsked, models(judgePlan), IntStream.range(0, members.size()).boxed().toList()));
-    Run run = new Run(call, spec, members, judgePlan.primary());
+    Run run = new Run(call, members);
     trace.ensemble = run;
     trace.served = judgePlan.primary();
     // one conditional write for the sum of every part's worst case
-    trace.ticket = admission.admitAll(call.key(), parts, call.requestId());
+    Admission.Admitted admitted = admission.admitAll(call.key(), parts, call.requestId());
+    trace.ticket = admitted.ticket();
+    for (int i = 0; i < members.size(); i++) {
+      RoutePlan m = members.get(i);
+      if (admitted.requests().get(i) != m.request()) {
+        // the key clamps max_tokens to what its budget affords
+        members.set(
+            i, new RoutePlan(admitted.requests().get(i), m.candidates(), m.total(), m.retries()));
+      }
+    }
+    OptionalInt judgeLimit = admitted.requests().getLast().maxTokens();
     if (call.streamed()) {
       trace.streamed = true;
       // a keep-alive may open the stream before the panel ends: no header can wait for it
@@ -192,6 +203,14 @@ final class EnsembleCompletion {
     run.members = answers;
     List<Panel.Member<ChatResult>> answered = run.answered();
     ChatRequest judging = judge(request, spec.judge(), pick, answered);
+    if (judgeLimit.isPresent()
+        && (judging.maxTokens().isEmpty()
+            || judging.maxTokens().getAsInt() != judgeLimit.getAsInt())) {
+      // the judge is sent the limit it was admitted at
+      ObjectNode body = judging.body().deepCopy();
+      limit(body, judgeLimit.getAsInt());
+      judging = PARSER.parse(body);
+    }
     RoutePlan judgeWith =
         new RoutePlan(judging, judgePlan.candidates(), judgePlan.total(), judgePlan.retries());
     if (!pick) {
@@ -200,10 +219,17 @@ final class EnsembleCompletion {
       }
       return door.judge(judgeWith, new Totals(reply, run));
     }
-    ChatResult verdict =
-        trace.forward(() -> chat.complete(judgeWith, childGeneration(call, "j"), trace.attempts));
+    ChatResult verdict;
+    try {
+      verdict =
+          trace.forward(() -> chat.complete(judgeWith, childGeneration(call, "j"), trace.attempts));
+    } catch (GatewayException judgeFailed) {
+      if (reply.started()) {
+        return door.broken(reply, judgeFailed);
+      }
+      throw judgeFailed;
+    }
     trace.used(verdict.model(), verdict.usage(), verdict.usageEstimated());
-    run.judged = verdict.model();
     Panel.Member<ChatResult> chosen = answered.get(pickOf(verdict.body(), answered.size()));
     run.pick = chosen.index();
     ObjectNode body = chosen.answer().body().deepCopy();
@@ -313,19 +339,17 @@ final class EnsembleCompletion {
    */
   final class Run {
     final ChatCompletion.Call call;
-    final EnsembleSpec spec;
     final List<RoutePlan> plans;
     final List<List<Attempt>> attempts = new ArrayList<>();
-    final Model judge;
     volatile List<Panel.Member<ChatResult>> members = List.of();
-    volatile Model judged;
     volatile int pick = -1;
 
-    Run(ChatCompletion.Call call, EnsembleSpec spec, List<RoutePlan> plans, Model judge) {
+    /**
+     * @param plans each member's plan, in panel order
+     */
+    Run(ChatCompletion.Call call, List<RoutePlan> plans) {
       this.call = call;
-      this.spec = spec;
       this.plans = plans;
-      this.judge = judge;
       plans.forEach(p -> attempts.add(new CopyOnWriteArrayList<>()));
     }
 

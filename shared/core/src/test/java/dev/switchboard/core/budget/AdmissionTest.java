@@ -116,7 +116,7 @@ class AdmissionTest {
             new Admission.Part(request, List.of(MODEL), List.of()),
             new Admission.Part(request, List.of(MODEL), List.of(0, 1)));
 
-    Admission.Ticket ticket = admission.admitAll(key, parts, "e1");
+    Admission.Ticket ticket = admission.admitAll(key, parts, "e1").ticket();
 
     assertThat(ticket.reserved()).isEqualTo(2 * member + judge);
     assertThat(store.openReservations())
@@ -135,7 +135,7 @@ class AdmissionTest {
   @Test
   void anEnsembleWhoseSumExceedsTheWholeBudgetIsRefusedWithoutAStoreCall() {
     long one = worst;
-    ApiKey key = key(budget(one * 2, true));
+    ApiKey key = key(budget(one * 2, false));
     List<Admission.Part> parts =
         List.of(
             new Admission.Part(request, List.of(MODEL), List.of()),
@@ -148,15 +148,38 @@ class AdmissionTest {
   }
 
   @Test
+  void aClampingKeyGetsEveryPartsOutputLoweredToOneLimitAtWhichTheSumFits() {
+    long prompt = new CostEstimator().promptTokens(request);
+    // room for three parts at 40 output tokens each, the judge reading the two members' 40
+    long fits =
+        2 * CostEstimator.price(MODEL.pricing(), prompt, 40)
+            + CostEstimator.price(MODEL.pricing(), prompt + 80, 40);
+    ApiKey key = key(budget(fits, true));
+    List<Admission.Part> parts =
+        List.of(
+            new Admission.Part(request, List.of(MODEL), List.of()),
+            new Admission.Part(request, List.of(MODEL), List.of()),
+            new Admission.Part(request, List.of(MODEL), List.of(0, 1)));
+
+    Admission.Admitted admitted = admission.admitAll(key, parts, "e1");
+
+    assertThat(admitted.requests()).allSatisfy(r -> assertThat(r.maxTokens()).hasValue(40));
+    assertThat(admitted.ticket().reserved()).isEqualTo(fits);
+    assertThat(admitted.ticket().request()).isSameAs(admitted.requests().getLast());
+  }
+
+  @Test
   void anEnsembleIsSettledAtTheSumOfItsPartsCosts() {
     ApiKey key = key(budget(worst * 10, false));
     Admission.Ticket ticket =
-        admission.admitAll(
-            key,
-            List.of(
-                new Admission.Part(request, List.of(MODEL), List.of()),
-                new Admission.Part(request, List.of(MODEL), List.of(0))),
-            "e1");
+        admission
+            .admitAll(
+                key,
+                List.of(
+                    new Admission.Part(request, List.of(MODEL), List.of()),
+                    new Admission.Part(request, List.of(MODEL), List.of(0))),
+                "e1")
+            .ticket();
     Usage a = new Usage(10, 20, 0, 0, 0);
     Usage b = new Usage(30, 4, 0, 0, 0);
 
