@@ -458,6 +458,61 @@ class EnsembleIT {
   }
 
   @Test
+  void anEnsembleIsCachedAsOneAnswerAndReplayedWithoutAnyCall() throws Exception {
+    String ensemble =
+        "{\"panel\":[\"" + MINI + "\",\"" + FOUR_O + "\"],\"judge\":\"" + JUDGE + "\"}";
+    // streamed first: the stream is stored as the completion it amounts to
+    HttpResponse<String> streamed =
+        dev.http.send(
+            HttpRequest.newBuilder(dev.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + dev.key)
+                .header("Content-Type", "application/json")
+                .header("x-switchboard-cache", "true")
+                .POST(HttpRequest.BodyPublishers.ofString(body(ensemble, true)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(200);
+    assertThat(streamed.headers().firstValue("x-switchboard-cache")).contains("MISS");
+    int calls = upstream.requests.size();
+    assertThat(calls).isEqualTo(3);
+
+    HttpResponse<String> again =
+        dev.http.send(
+            HttpRequest.newBuilder(dev.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + dev.key)
+                .header("Content-Type", "application/json")
+                .header("x-switchboard-cache", "true")
+                .POST(HttpRequest.BodyPublishers.ofString(body(ensemble, false)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    assertThat(again.headers().firstValue("x-switchboard-cache")).contains("HIT");
+    assertThat(upstream.requests).as("no member or judge called again").hasSize(calls);
+    JsonNode replayed = json(again.body());
+    assertThat(replayed.at("/choices/0/message/content").asText()).isEqualTo("The judged answer.");
+    assertThat(replayed.at("/usage/cost").decimalValue()).isZero();
+    // the original's tokens: every part's
+    assertThat(replayed.at("/usage/total_tokens").asLong())
+        .isEqualTo(3L * (PanelUpstream.PROMPT_TOKENS + PanelUpstream.COMPLETION_TOKENS));
+
+    // another panel is another entry
+    HttpResponse<String> other =
+        dev.http.send(
+            HttpRequest.newBuilder(dev.uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + dev.key)
+                .header("Content-Type", "application/json")
+                .header("x-switchboard-cache", "true")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        body(ensemble.replace("\"" + FOUR_O + "\"", "\"" + MINI_41 + "\""), false)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+    assertThat(other.headers().firstValue("x-switchboard-cache")).contains("MISS");
+  }
+
+  @Test
   void theMessagesDoorPassesTheEnsembleToTheSameFlow() throws Exception {
     HttpResponse<String> response =
         dev.send(

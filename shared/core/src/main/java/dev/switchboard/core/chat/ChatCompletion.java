@@ -145,7 +145,7 @@ public final class ChatCompletion {
     this.clock = clock;
     this.nanoTime = nanoTime;
     this.settlements = new Settlements(admission, recorder, clock, nanoTime, failures);
-    this.ensembles = new EnsembleCompletion(chat, admission, settlements, nanoTime);
+    this.ensembles = new EnsembleCompletion(chat, admission, cache, settlements, nanoTime);
   }
 
   /** Serves {@code call} to {@code reply}; never throws: a failure is in the outcome. */
@@ -232,8 +232,14 @@ public final class ChatCompletion {
       }
 
       @Override
-      public ChatOutcome whole(ObjectNode body, Model model, ChatReply reply) {
-        return wholeAnswer(body, model, reply, trace, rules);
+      public ChatOutcome whole(
+          ObjectNode body, Model model, ChatReply reply, CacheLookup.Miss miss) {
+        return wholeAnswer(body, model, reply, trace, rules, miss);
+      }
+
+      @Override
+      public ChatOutcome replay(CacheLookup.Hit hit, Model model, ChatReply reply) {
+        return ChatCompletion.this.replay(hit, model, reply, trace, rules);
       }
 
       @Override
@@ -250,7 +256,12 @@ public final class ChatCompletion {
    * guardrails as a whole, then sent as one body, or as the chunks of a stream.
    */
   private ChatOutcome wholeAnswer(
-      ObjectNode answer, Model model, ChatReply reply, ChatTrace trace, Guardrails.Applied rules) {
+      ObjectNode answer,
+      Model model,
+      ChatReply reply,
+      ChatTrace trace,
+      Guardrails.Applied rules,
+      CacheLookup.Miss miss) {
     ObjectNode body;
     try {
       body =
@@ -264,6 +275,10 @@ public final class ChatCompletion {
       boolean gone =
           !delivered(() -> reply.broken(errorChunk(trace, trace.served, blocked), blocked));
       return trace.outcome("error", blocked, null, gone, "", null);
+    }
+    // never a blocked answer; before it is sent, so a repeated request finds it
+    if (miss != null) {
+      cache.store(miss, body);
     }
     if (!trace.call.streamed()) {
       boolean gone = !delivered(() -> reply.completion(body, model, trace.calls()));

@@ -8,6 +8,9 @@ import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.ChatRequestParser;
 import dev.switchboard.core.auth.AccessPolicy;
 import dev.switchboard.core.budget.Admission;
+import dev.switchboard.core.cache.CacheLookup;
+import dev.switchboard.core.cache.ResponseCache;
+import dev.switchboard.core.cache.StreamAggregate;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.ensemble.EnsembleSpec;
 import dev.switchboard.core.ensemble.Panel;
@@ -21,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,8 +66,14 @@ final class EnsembleCompletion {
     /** Serves {@code plan} to {@code reply}, streamed or not, as an ordinary completion. */
     ChatOutcome judge(RoutePlan plan, ChatReply reply);
 
-    /** Sends a whole completion (streamed as its chunks when the client streams). */
-    ChatOutcome whole(ObjectNode body, Model model, ChatReply reply);
+    /**
+     * Sends a whole completion (streamed as its chunks when the client streams), stored under
+     * {@code miss} (when not null) once the output guardrails have passed it.
+     */
+    ChatOutcome whole(ObjectNode body, Model model, ChatReply reply, CacheLookup.Miss miss);
+
+    /** Answers from the cache. */
+    ChatOutcome replay(CacheLookup.Hit hit, Model model, ChatReply reply);
 
     /** Ends a stream that keep-alives have started with {@code error}. */
     ChatOutcome broken(ChatReply reply, GatewayException error);
@@ -71,13 +81,19 @@ final class EnsembleCompletion {
 
   private final ChatService chat;
   private final Admission admission;
+  private final ResponseCache cache;
   private final Settlements settlements;
   private final LongSupplier nanoTime;
 
   EnsembleCompletion(
-      ChatService chat, Admission admission, Settlements settlements, LongSupplier nanoTime) {
+      ChatService chat,
+      Admission admission,
+      ResponseCache cache,
+      Settlements settlements,
+      LongSupplier nanoTime) {
     this.chat = chat;
     this.admission = admission;
+    this.cache = cache;
     this.settlements = settlements;
     this.nanoTime = nanoTime;
   }
@@ -137,10 +153,22 @@ final class EnsembleCompletion {
             judgeAsked, models(judgePlan), IntStream.range(0, members.size()).boxed().toList()));
     Run run = new Run(call, members);
     trace.ensemble = run;
-    trace.served = judgePlan.primary();
+    Model judgeModel = judgePlan.primary();
+    trace.served = judgeModel;
+    // the entry is the ensemble's: its whole spec (a named one's too) and the judge's model
+    CacheLookup cached =
+        cache.lookup(call.cachePolicy(), call.key(), judgeModel, keyed(request, spec));
+    trace.cacheStatus = cached.headers().get(CacheLookup.STATUS_HEADER);
     // one conditional write for the sum of every part's worst case
     Admission.Admitted admitted = admission.admitAll(call.key(), parts, call.requestId());
     trace.ticket = admitted.ticket();
+    if (cached instanceof CacheLookup.Hit hit) {
+      // nothing generated, nothing charged: an ordinary hit's settlement releases the reservation
+      trace.ensemble = null;
+      reply.cache(cached.headers());
+      return door.replay(hit, judgeModel, reply);
+    }
+    CacheLookup.Miss miss = cached instanceof CacheLookup.Miss m ? m : null;
     for (int i = 0; i < members.size(); i++) {
       RoutePlan m = members.get(i);
       if (admitted.requests().get(i) != m.request()) {
@@ -153,7 +181,7 @@ final class EnsembleCompletion {
     if (call.streamed()) {
       trace.streamed = true;
       // a keep-alive may open the stream before the panel ends: no header can wait for it
-      reply.cache(Map.of());
+      reply.cache(cached.headers());
     }
     Duration deadline =
         members.stream().map(RoutePlan::total).max(Duration::compareTo).orElse(Duration.ZERO);
@@ -215,9 +243,11 @@ final class EnsembleCompletion {
         new RoutePlan(judging, judgePlan.candidates(), judgePlan.total(), judgePlan.retries());
     if (!pick) {
       if (!call.streamed()) {
-        reply.cache(Map.of(MEMBERS_HEADER, run.answeredModels()));
+        Map<String, String> headers = new LinkedHashMap<>(cached.headers());
+        headers.put(MEMBERS_HEADER, run.answeredModels());
+        reply.cache(headers);
       }
-      return door.judge(judgeWith, new Totals(reply, run));
+      return door.judge(judgeWith, new Totals(reply, run, cache, miss, call.streamed()));
     }
     ChatResult verdict;
     try {
@@ -236,12 +266,12 @@ final class EnsembleCompletion {
     body.put("id", trace.generationId);
     run.writeUsage((ObjectNode) body.get("usage"), verdict.usage(), verdict.model());
     if (!call.streamed()) {
-      Map<String, String> headers = new LinkedHashMap<>();
+      Map<String, String> headers = new LinkedHashMap<>(cached.headers());
       headers.put(MEMBERS_HEADER, run.answeredModels());
       headers.put(PICK_HEADER, Integer.toString(chosen.index()));
       reply.cache(headers);
     }
-    return door.whole(body, chosen.answer().model(), reply);
+    return door.whole(body, chosen.answer().model(), reply, miss);
   }
 
   @SuppressWarnings("unchecked")
@@ -318,6 +348,30 @@ final class EnsembleCompletion {
                     + " mention the panel or the answers.");
     messages.addObject().put("role", "user").put("content", text.toString());
     return PARSER.parse(body);
+  }
+
+  /** The request as the cache keys it: the ensemble's whole spec in place of what named it. */
+  static ChatRequest keyed(ChatRequest request, EnsembleSpec spec) {
+    ObjectNode body = request.body().deepCopy();
+    ObjectNode ensemble = body.putObject(EnsembleSpec.FIELD);
+    ArrayNode panel = ensemble.putArray("panel");
+    spec.panel().forEach(panel::add);
+    ensemble.put("judge", spec.judge());
+    ensemble.put("strategy", spec.strategy().name().toLowerCase(Locale.ROOT));
+    if (spec.panelMaxTokens() != null) {
+      ensemble.put("panel_max_tokens", spec.panelMaxTokens());
+    }
+    ensemble.put("quorum", spec.quorum());
+    body.put("model", EnsembleSpec.FUSION);
+    return new ChatRequest(
+        EnsembleSpec.FUSION,
+        request.messages(),
+        request.stream(),
+        request.includeUsage(),
+        request.maxTokens(),
+        request.user(),
+        body,
+        null);
   }
 
   private static ObjectNode base(ChatRequest request, String model) {
@@ -628,13 +682,24 @@ final class EnsembleCompletion {
   private static final class Totals implements ChatReply {
     private final ChatReply reply;
     private final Run run;
+    private final ResponseCache cache;
+    private final CacheLookup.Miss miss;
+
+    /** What a stream amounts to, for the cache, once relayed in full. */
+    private final StreamAggregate aggregate;
 
     /** The judge's serving model, once its stream is served. */
     private Model serving;
 
-    Totals(ChatReply reply, Run run) {
+    /**
+     * @param miss where the answer is stored once complete, or null
+     */
+    Totals(ChatReply reply, Run run, ResponseCache cache, CacheLookup.Miss miss, boolean streamed) {
       this.reply = reply;
       this.run = run;
+      this.cache = cache;
+      this.miss = miss;
+      this.aggregate = miss != null && streamed ? new StreamAggregate() : null;
     }
 
     @Override
@@ -652,9 +717,11 @@ final class EnsembleCompletion {
       if (body.get("usage") instanceof ObjectNode usage && model != null) {
         ObjectNode copy = body.deepCopy();
         run.writeUsage((ObjectNode) copy.get("usage"), Usage.fromOpenAi(usage), model);
+        store(copy);
         reply.completion(copy, model, calls);
         return;
       }
+      store(body);
       reply.completion(body, model, calls);
     }
 
@@ -669,7 +736,17 @@ final class EnsembleCompletion {
       if (chunk.get("usage") instanceof ObjectNode usage && serving != null) {
         run.writeUsage(usage, Usage.fromOpenAi(usage), serving);
       }
+      if (aggregate != null) {
+        aggregate.accept(chunk);
+      }
       reply.chunk(chunk);
+    }
+
+    /** Before it is sent, so a client that repeats the request at once finds it. */
+    private void store(ObjectNode completion) {
+      if (miss != null) {
+        cache.store(miss, completion);
+      }
     }
 
     @Override
@@ -680,6 +757,10 @@ final class EnsembleCompletion {
     @Override
     public void done() {
       reply.done();
+      // before the response ends, as for any stream
+      if (aggregate != null) {
+        aggregate.completion().ifPresent(this::store);
+      }
     }
 
     @Override

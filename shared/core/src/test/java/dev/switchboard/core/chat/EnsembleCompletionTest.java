@@ -97,4 +97,24 @@ class EnsembleCompletionTest {
     assertThat(EnsembleCompletion.pickOf(answer("none of them"), 3)).isZero();
     assertThat(EnsembleCompletion.pickOf(answer("99999999999999999999"), 3)).isZero();
   }
+
+  @Test
+  void theCacheKeysAnEnsembleByItsWholeSpecWhateverNamedIt() {
+    ChatRequest named =
+        new ChatRequestParser(JSON)
+            .parse(
+                ("{\"model\":\"council\",\"max_tokens\":300,\"temperature\":0.2,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Name a colour.\"}]}")
+                    .getBytes(StandardCharsets.UTF_8));
+    EnsembleSpec spec =
+        new EnsembleSpec(List.of("a/x", "b/y"), "c/z", EnsembleSpec.Strategy.SYNTHESIZE, null);
+
+    ObjectNode byName = EnsembleCompletion.keyed(named, spec).body();
+    ObjectNode byObject = EnsembleCompletion.keyed(ASKED, spec).body();
+
+    assertThat(byName.get("ensemble")).isEqualTo(byObject.get("ensemble"));
+    assertThat(byName.path("model").asText()).isEqualTo(EnsembleSpec.FUSION);
+    assertThat(byName.path("ensemble").path("panel")).hasSize(2);
+    assertThat(byName.path("ensemble").path("quorum").asInt()).isEqualTo(1);
+  }
 }
