@@ -242,6 +242,16 @@ public final class DynamoUsageStore implements UsageStore {
                   .toList()));
     }
     putString(item, "route", r.route());
+    if (r.ensemble() != null) {
+      Map<String, AttributeValue> place = new HashMap<>();
+      if (r.ensemble().parentRequestId() != null) {
+        place.put("parentRequestId", s(r.ensemble().parentRequestId()));
+      }
+      place.put("role", s(r.ensemble().role()));
+      place.put("index", n(r.ensemble().index()));
+      place.put("status", s(r.ensemble().status()));
+      item.put("ensemble", AttributeValue.fromM(place));
+    }
     item.put(Tables.TTL_ATTRIBUTE, n(r.startedAt().plus(retention).getEpochSecond()));
     return item;
   }
@@ -336,7 +346,18 @@ public final class DynamoUsageStore implements UsageStore {
                             g.m().get("check").s(), g.m().get("action").s(), g.m().get("on").s()))
                 .toList()
             : List.of(),
+        item.containsKey("ensemble") && item.get("ensemble").hasM()
+            ? ensemble(item.get("ensemble").m())
+            : null,
         str(item, "route"));
+  }
+
+  private static UsageRecord.Ensemble ensemble(Map<String, AttributeValue> place) {
+    return new UsageRecord.Ensemble(
+        str(place, "parentRequestId"),
+        str(place, "role"),
+        (int) num(place, "index"),
+        str(place, "status"));
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {

@@ -234,6 +234,28 @@ class DynamoUsageStoreIT {
   }
 
   @Test
+  void keepsAnEnsembleRecordsPlaceAndReadsARecordWithoutOneAsNoEnsemble() {
+    UsageRecord parent =
+        record("k8", DAY1, "0.3")
+            .withEnsemble(
+                new UsageRecord.Ensemble(null, UsageRecord.Ensemble.PARENT, 0, "answered"));
+    UsageRecord member =
+        record("k8", DAY1.plusSeconds(1), "0.1")
+            .withEnsemble(
+                new UsageRecord.Ensemble(
+                    parent.requestId(), UsageRecord.Ensemble.MEMBER, 2, "cancelled"));
+    UsageRecord plain = record("k8", DAY1.plusSeconds(2), "0.2");
+    store.put(parent);
+    store.put(member);
+    store.put(plain);
+
+    var page = store.query(new UsageQuery(Optional.of("k8"), DAY1, DAY1.plusSeconds(3), 100));
+    assertThat(page.records()).containsExactly(parent, member, plain);
+    assertThat(page.records().get(2).ensemble()).isNull();
+    assertThat(page.records()).extracting(UsageRecord::billed).containsExactly(true, false, true);
+  }
+
+  @Test
   void findsARecordByItsGenerationId() {
     UsageRecord r = record("k2", DAY1, "0.5");
     store.put(r);
