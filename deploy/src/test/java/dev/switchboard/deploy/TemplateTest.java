@@ -136,6 +136,7 @@ class TemplateTest {
               "logs:PutLogEvents on ReportingLogGroup",
               "dynamodb:GetItem on KeysTable",
               "dynamodb:Query on ${KeysTable.Arn}/index/byKeyId",
+              "secretsmanager:GetSecretValue on OidcClientSecretArn if OidcClientSecretSet",
               "dynamodb:Query on UsageTable",
               "dynamodb:Query on ${UsageTable.Arn}/index/byDay"),
           RECONCILER,

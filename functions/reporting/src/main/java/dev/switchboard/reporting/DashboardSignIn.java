@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -41,14 +42,14 @@ final class DashboardSignIn {
   private static final int MAX_TOKEN_REPLY_BYTES = 64 * 1024;
 
   private final TokenVerifier tokens;
-  private final Optional<String> clientSecret;
+  private final Supplier<Optional<String>> clientSecret;
   private final HttpClient http;
   private final ObjectMapper mapper;
   private final SecureRandom random;
 
   DashboardSignIn(
       TokenVerifier tokens,
-      Optional<String> clientSecret,
+      Supplier<Optional<String>> clientSecret,
       ObjectMapper mapper,
       SecureRandom random) {
     this.tokens = tokens;
@@ -120,15 +121,17 @@ final class DashboardSignIn {
             .header("accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(form(f)));
     // RFC 6749 2.3.1: client_secret_basic, the method every issuer must support
-    clientSecret.ifPresent(
-        secret ->
-            request.header(
-                "authorization",
-                "Basic "
-                    + Base64.getEncoder()
-                        .encodeToString(
-                            (enc(tokens.settings().clientId()) + ":" + enc(secret))
-                                .getBytes(StandardCharsets.UTF_8))));
+    clientSecret
+        .get()
+        .ifPresent(
+            secret ->
+                request.header(
+                    "authorization",
+                    "Basic "
+                        + Base64.getEncoder()
+                            .encodeToString(
+                                (enc(tokens.settings().clientId()) + ":" + enc(secret))
+                                    .getBytes(StandardCharsets.UTF_8))));
     HttpResponse<byte[]> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

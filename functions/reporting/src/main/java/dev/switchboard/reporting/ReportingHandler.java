@@ -70,6 +70,7 @@ public final class ReportingHandler implements HttpHandler {
       Authenticator authenticator,
       KeyRegistry keys,
       Optional<TokenVerifier> tokens,
+      ClientSecret clientSecret,
       UsageStore usage,
       ObjectMapper mapper,
       Clock clock,
@@ -77,9 +78,7 @@ public final class ReportingHandler implements HttpHandler {
     this.authenticator = authenticator;
     this.keys = keys;
     this.tokens = tokens;
-    this.signIn =
-        tokens.map(
-            t -> new DashboardSignIn(t, settings.clientSecret(), mapper, new SecureRandom()));
+    this.signIn = tokens.map(t -> new DashboardSignIn(t, clientSecret, mapper, new SecureRandom()));
     this.usage = usage;
     this.mapper = mapper;
     this.responses = new JsonResponses(mapper);
@@ -97,6 +96,7 @@ public final class ReportingHandler implements HttpHandler {
         new Authenticator(keys, clock, settings.keyCacheTtl()),
         keys,
         settings.identity().map(identity -> new TokenVerifier(identity, clock)),
+        ClientSecret.from(env),
         // retention only matters for writes, which this function never makes
         new DynamoUsageStore(dynamo, settings.usage().table(), Duration.ZERO),
         new ObjectMapper(),

@@ -4,7 +4,6 @@ import static dev.switchboard.core.config.Variables.API_STAGE;
 import static dev.switchboard.core.config.Variables.DASHBOARD_URL;
 import static dev.switchboard.core.config.Variables.KEYS_TABLE;
 import static dev.switchboard.core.config.Variables.KEY_CACHE_TTL_SECONDS;
-import static dev.switchboard.core.config.Variables.OIDC_CLIENT_SECRET;
 import static dev.switchboard.core.config.Variables.REPORT_MAX_DAYS;
 import static dev.switchboard.core.config.Variables.REPORT_MAX_RECORDS;
 import static dev.switchboard.core.config.Variables.REPORT_STORE_TIMEOUT_MS;
@@ -26,7 +25,6 @@ import java.util.Optional;
  *     "truncated": true}
  * @param maxDays the longest time range one report may cover
  * @param identity the OIDC settings when sign-in is on
- * @param clientSecret the dashboard client's secret at the issuer, for a confidential client
  * @param dashboardUrl the dashboard's public URL (the sign-in's redirect URI) when configured;
  *     otherwise it is the request's host, {@code apiStage} and {@code /dashboard}
  * @param apiStage the API Gateway stage the dashboard is served under, when configured
@@ -39,7 +37,6 @@ public record ReportingSettings(
     int maxRecords,
     int maxDays,
     Optional<IdentitySettings> identity,
-    Optional<String> clientSecret,
     Optional<URI> dashboardUrl,
     Optional<String> apiStage) {
 
@@ -53,7 +50,6 @@ public record ReportingSettings(
         env.integer(REPORT_MAX_RECORDS),
         env.integer(REPORT_MAX_DAYS),
         IdentitySettings.from(env),
-        env.optional(OIDC_CLIENT_SECRET),
         env.isSet(DASHBOARD_URL) ? Optional.of(env.url(DASHBOARD_URL, "")) : Optional.empty(),
         env.optional(API_STAGE).map(s -> s.replaceAll("^/+|/+$", "")).filter(s -> !s.isEmpty()));
   }

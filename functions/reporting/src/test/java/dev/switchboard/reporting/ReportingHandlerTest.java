@@ -27,6 +27,7 @@ class ReportingHandlerTest {
           new Authenticator(keys, Clock.systemUTC(), Duration.ZERO),
           keys,
           Optional.empty(),
+          ClientSecret.none(),
           new InMemoryUsageStore(),
           JSON,
           Clock.systemUTC(),

@@ -19,6 +19,7 @@ import dev.switchboard.store.Tables;
 import dev.switchboard.testkit.DynaliteEndpoint;
 import dev.switchboard.testkit.DynaliteExtension;
 import dev.switchboard.testkit.FakeOidcIssuer;
+import dev.switchboard.testkit.FakeSecretsManager;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -52,12 +53,12 @@ class ReportingSignInIT {
 
   private final FakeOidcIssuer issuer = FakeOidcIssuer.start("switchboard-dashboard");
   private final ReportingHandler handler;
+  private final Map<String, String> env = new HashMap<>();
   private final String anaKey;
   private final String bobKey;
 
   ReportingSignInIT(DynaliteEndpoint dynalite) {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> env = new HashMap<>();
     env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.uri().toString());
     env.put("AWS_ACCESS_KEY_ID", "local");
     env.put("AWS_SECRET_ACCESS_KEY", "local");
@@ -284,6 +285,38 @@ class ReportingSignInIT {
     assertThat(usage.status).isEqualTo(401);
   }
 
+  @Test
+  void aConfidentialClientSendsItsSecretFromSecretsManagerAndItIsNeverShown() throws Exception {
+    String secret = "client-secret-canary-5f1e";
+    String arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dashboard-client-AbCdEf";
+    issuer.requireClientSecret(secret);
+    issuer.signInAs("ana", "sb-members");
+    try (FakeSecretsManager secrets =
+        FakeSecretsManager.serving(arn, "{\"OIDC_CLIENT_SECRET\":\"" + secret + "\"}")) {
+      Map<String, String> confidential = new HashMap<>(env);
+      confidential.put("OIDC_CLIENT_SECRET_ARN", arn);
+      confidential.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.uri().toString());
+
+      RecordingSink without = callback(handler, HOST, null);
+      ReportingHandler withSecret = ReportingHandler.create(Env.of(confidential));
+      RecordingSink first = callback(withSecret, HOST, null);
+      RecordingSink second = callback(withSecret, HOST, null);
+
+      // the issuer refuses a confidential client's code without its secret
+      assertThat(without.status).isEqualTo(401);
+      assertThat(JSON.readTree(without.body()).at("/error/code").asText())
+          .isEqualTo("sign_in_refused");
+      assertThat(first.status).as(first.body()).isEqualTo(302);
+      assertThat(second.status).isEqualTo(302);
+      // read at the first sign-in, then kept
+      assertThat(secrets.reads()).isEqualTo(1);
+      for (RecordingSink sink : List.of(without, first, second)) {
+        assertThat(sink.body()).doesNotContain(secret);
+        assertThat(sink.headers.toString()).doesNotContain(secret);
+      }
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   /** Signs in as the issuer's current user, through the dashboard's routes; the session value. */
@@ -295,16 +328,25 @@ class ReportingSignInIT {
 
   /** A sign-in started and called back at {@code host}: the callback's answer. */
   private RecordingSink callback(String host, String proto) throws Exception {
+    return callback(handler, host, proto);
+  }
+
+  private RecordingSink callback(ReportingHandler handler, String host, String proto)
+      throws Exception {
     Map<String, String> headers = new TreeMap<>(Map.of("host", host));
     if (proto != null) {
       headers.put("x-forwarded-proto", proto);
     }
-    RecordingSink started = get("/dashboard/sign-in", headers);
+    RecordingSink started = call(handler, "GET", "/dashboard/sign-in", headers);
     assertThat(started.status).as(started.body()).isEqualTo(302);
     String pending = cookieValue(started.headers.get("set-cookie"));
     Map<String, String> back = followToIssuer(started.headers.get("location"));
     headers.put("cookie", cookieName(started.headers.get("set-cookie")) + "=" + pending);
-    return get("/dashboard?code=" + back.get("code") + "&state=" + back.get("state"), headers);
+    return call(
+        handler,
+        "GET",
+        "/dashboard?code=" + back.get("code") + "&state=" + back.get("state"),
+        headers);
   }
 
   /** The browser's visit to the issuer's authorization endpoint: the code and state it returns. */
@@ -356,6 +398,11 @@ class ReportingSignInIT {
   }
 
   private RecordingSink call(String method, String pathAndQuery, Map<String, String> headers) {
+    return call(handler, method, pathAndQuery, headers);
+  }
+
+  private static RecordingSink call(
+      ReportingHandler handler, String method, String pathAndQuery, Map<String, String> headers) {
     String path = pathAndQuery;
     Map<String, List<String>> query = new HashMap<>();
     int q = path.indexOf('?');
