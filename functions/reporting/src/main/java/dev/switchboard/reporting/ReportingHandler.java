@@ -123,7 +123,7 @@ public final class ReportingHandler implements HttpHandler {
         case "/dashboard" -> {
           if (request.queryParameter("code").isPresent()
               || request.queryParameter("error").isPresent()) {
-            callback(request, sink);
+            callback(request, sink, requestId);
             return;
           }
           sink.start(200, dashboard.headers());
@@ -281,21 +281,42 @@ public final class ReportingHandler implements HttpHandler {
         sink, start.authorize(), cookie.pending(start.pending(), DashboardSignIn.PENDING_LIFETIME));
   }
 
-  /** The issuer's redirect back: the code exchanged, the session cookie set, back to the page. */
-  private void callback(HttpRequest request, ResponseSink sink) {
+  /**
+   * The issuer's redirect back: the code exchanged, the session cookie set, back to the page. A
+   * callback that fails ends the sign-in it belonged to (its cookie is cleared); one that finds a
+   * session instead leaves it alone, so that a link to a forged callback cannot sign anyone out.
+   */
+  private void callback(HttpRequest request, ResponseSink sink, String requestId) {
     DashboardSignIn flow = signInOrRefuse();
     SessionCookie cookie = cookie(request);
+    Optional<SessionCookie.PendingSignIn> started =
+        cookie.read(request.header("cookie").orElse(null)).flatMap(SessionCookie::pendingSignIn);
+    try {
+      finishSignIn(flow, cookie, started, request, sink);
+    } catch (GatewayException e) {
+      if (started.isEmpty()) {
+        throw e;
+      }
+      Map<String, String> headers = new LinkedHashMap<>(NO_STORE);
+      headers.put("set-cookie", cookie.cleared());
+      responses.error(sink, e, requestId, headers);
+    }
+  }
+
+  private void finishSignIn(
+      DashboardSignIn flow,
+      SessionCookie cookie,
+      Optional<SessionCookie.PendingSignIn> started,
+      HttpRequest request,
+      ResponseSink sink) {
     SessionCookie.PendingSignIn pending =
-        cookie
-            .read(request.header("cookie").orElse(null))
-            .flatMap(SessionCookie::pendingSignIn)
-            .orElseThrow(
-                () ->
-                    new GatewayException(
-                        ErrorKind.INVALID_REQUEST,
-                        "sign_in_not_started",
-                        "This browser has no sign-in in progress (it expired after 10 minutes, or"
-                            + " began elsewhere). Sign in again."));
+        started.orElseThrow(
+            () ->
+                new GatewayException(
+                    ErrorKind.INVALID_REQUEST,
+                    "sign_in_not_started",
+                    "This browser has no sign-in in progress (it expired after 10 minutes, or"
+                        + " began elsewhere). Sign in again."));
     Optional<String> refused = request.queryParameter("error");
     if (refused.isPresent()) {
       String code = refused.get().matches("[a-z_]{1,64}") ? refused.get() : "error";

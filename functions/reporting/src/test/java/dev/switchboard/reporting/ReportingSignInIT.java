@@ -223,7 +223,24 @@ class ReportingSignInIT {
     assertThat(forged.status).isEqualTo(400);
     assertThat(JSON.readTree(forged.body()).at("/error/code").asText())
         .isEqualTo("sign_in_state_mismatch");
+    // no session: the sign-in it pretended to finish is over
+    assertThat(forged.headers.get("set-cookie")).startsWith("sb_session=;").contains("Max-Age=0");
+  }
+
+  @Test
+  void aCallbackArrivingAtASignedInBrowserLeavesItsSessionAlone() throws Exception {
+    issuer.signInAs("ana", "sb-members");
+    String session = signIn();
+
+    RecordingSink forged =
+        get("/dashboard?code=attackers-code&state=attackers-state", cookie(session));
+
+    assertThat(forged.status).isEqualTo(400);
+    assertThat(JSON.readTree(forged.body()).at("/error/code").asText())
+        .isEqualTo("sign_in_not_started");
     assertThat(forged.headers).doesNotContainKey("set-cookie");
+    assertThat(ok(get("/dashboard/session", cookie(session))).path("signed_in").asBoolean())
+        .isTrue();
   }
 
   @Test
