@@ -28,9 +28,7 @@ import dev.switchboard.lambda.http.ResponseSink;
 import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoKeyStore;
 import dev.switchboard.store.DynamoUsageStore;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,7 +56,7 @@ public final class ReportingHandler implements HttpHandler {
   private final Authenticator authenticator;
   private final KeyRegistry keys;
   private final Optional<TokenVerifier> tokens;
-  private final Optional<DashboardSignIn> signIn;
+  private final SignInRoutes signIn;
   private final UsageStore usage;
   private final ObjectMapper mapper;
   private final JsonResponses responses;
@@ -78,7 +76,7 @@ public final class ReportingHandler implements HttpHandler {
     this.authenticator = authenticator;
     this.keys = keys;
     this.tokens = tokens;
-    this.signIn = tokens.map(t -> new DashboardSignIn(t, clientSecret, mapper, new SecureRandom()));
+    this.signIn = new SignInRoutes(tokens, clientSecret, mapper, clock, settings);
     this.usage = usage;
     this.mapper = mapper;
     this.responses = new JsonResponses(mapper);
@@ -123,21 +121,21 @@ public final class ReportingHandler implements HttpHandler {
         case "/dashboard" -> {
           if (request.queryParameter("code").isPresent()
               || request.queryParameter("error").isPresent()) {
-            callback(request, sink, requestId);
+            signIn.callback(request, sink, requestId);
             return;
           }
           sink.start(200, dashboard.headers());
           sink.write(dashboard.page());
           sink.end();
         }
-        case "/dashboard/sign-in" -> startSignIn(request, sink);
-        case "/dashboard/session" -> session(request, sink, requestId);
+        case "/dashboard/sign-in" -> signIn.startSignIn(request, sink);
+        case "/dashboard/session" -> signIn.session(request, sink, requestId);
         case "/dashboard/sign-out" -> {
           if (!post) {
             throw new GatewayException(
                 ErrorKind.METHOD_NOT_ALLOWED, "method_not_allowed", "Use POST for this route.");
           }
-          signOut(request, sink, requestId);
+          signIn.signOut(request, sink, requestId);
         }
         case "/v1/usage" -> report(request, sink, requestId);
         default ->
@@ -222,7 +220,7 @@ public final class ReportingHandler implements HttpHandler {
     if (tokens.isPresent()) {
       if (authorization == null && apiKey == null) {
         Optional<VerifiedToken> session =
-            cookie(request)
+            SignInRoutes.cookie(request)
                 .authenticate(
                     tokens.get(),
                     request.method(),
@@ -256,182 +254,6 @@ public final class ReportingHandler implements HttpHandler {
     return value.regionMatches(true, 0, "Bearer ", 0, 7)
         ? Optional.of(value.substring(7).strip())
         : Optional.empty();
-  }
-
-  private static SessionCookie cookie(HttpRequest request) {
-    return SessionCookie.forRequest(
-        request.header("host").orElse(null), request.header("x-forwarded-proto").orElse(null));
-  }
-
-  private DashboardSignIn signInOrRefuse() {
-    return signIn.orElseThrow(
-        () ->
-            new GatewayException(
-                ErrorKind.NOT_FOUND,
-                "sign_in_not_configured",
-                "Sign-in is off on this gateway (OIDC_ISSUER is not set): use a gateway key."));
-  }
-
-  /** {@code GET /dashboard/sign-in}: off to the issuer, this sign-in remembered in the cookie. */
-  private void startSignIn(HttpRequest request, ResponseSink sink) {
-    DashboardSignIn flow = signInOrRefuse();
-    SessionCookie cookie = cookie(request);
-    DashboardSignIn.Start start = flow.start(dashboardUrl(request, cookie));
-    redirect(
-        sink, start.authorize(), cookie.pending(start.pending(), DashboardSignIn.PENDING_LIFETIME));
-  }
-
-  /**
-   * The issuer's redirect back: the code exchanged, the session cookie set, back to the page. A
-   * callback that fails ends the sign-in it belonged to (its cookie is cleared); one that finds a
-   * session instead leaves it alone, so that a link to a forged callback cannot sign anyone out.
-   */
-  private void callback(HttpRequest request, ResponseSink sink, String requestId) {
-    DashboardSignIn flow = signInOrRefuse();
-    SessionCookie cookie = cookie(request);
-    Optional<SessionCookie.PendingSignIn> started =
-        cookie.read(request.header("cookie").orElse(null)).flatMap(SessionCookie::pendingSignIn);
-    try {
-      finishSignIn(flow, cookie, started, request, sink);
-    } catch (GatewayException e) {
-      if (started.isEmpty()) {
-        throw e;
-      }
-      Map<String, String> headers = new LinkedHashMap<>(NO_STORE);
-      headers.put("set-cookie", cookie.cleared());
-      responses.error(sink, e, requestId, headers);
-    }
-  }
-
-  private void finishSignIn(
-      DashboardSignIn flow,
-      SessionCookie cookie,
-      Optional<SessionCookie.PendingSignIn> started,
-      HttpRequest request,
-      ResponseSink sink) {
-    SessionCookie.PendingSignIn pending =
-        started.orElseThrow(
-            () ->
-                new GatewayException(
-                    ErrorKind.INVALID_REQUEST,
-                    "sign_in_not_started",
-                    "This browser has no sign-in in progress (it expired after 10 minutes, or"
-                        + " began elsewhere). Sign in again."));
-    Optional<String> refused = request.queryParameter("error");
-    if (refused.isPresent()) {
-      String code = refused.get().matches("[a-z_]{1,64}") ? refused.get() : "error";
-      throw new GatewayException(
-          ErrorKind.AUTHENTICATION,
-          "sign_in_refused",
-          "The identity provider did not sign you in (" + code + ").");
-    }
-    URI dashboardUrl = dashboardUrl(request, cookie);
-    DashboardSignIn.SignedIn signedIn =
-        flow.finish(
-            pending,
-            request.queryParameter("code").orElse(null),
-            request.queryParameter("state").orElse(null),
-            dashboardUrl);
-    Duration left = Duration.between(clock.instant(), signedIn.verified().expiresAt());
-    String setCookie;
-    try {
-      setCookie = cookie.session(signedIn.idToken(), left);
-    } catch (IllegalArgumentException tooLarge) {
-      throw new GatewayException(
-          ErrorKind.INVALID_REQUEST,
-          "id_token_too_large",
-          "The identity provider's ID token is too large to keep in a cookie (over "
-              + SessionCookie.MAX_VALUE_CHARS
-              + " characters): map fewer groups into it.");
-    }
-    redirect(sink, dashboardUrl, setCookie);
-  }
-
-  /** {@code GET /dashboard/session}: who the session cookie speaks for, and its CSRF token. */
-  private void session(HttpRequest request, ResponseSink sink, String requestId) {
-    ObjectNode body = mapper.createObjectNode();
-    body.put("object", "dashboard_session");
-    body.put("sign_in", tokens.isPresent());
-    SessionCookie cookie = cookie(request);
-    Optional<String> value =
-        cookie.read(request.header("cookie").orElse(null)).filter(v -> tokens.isPresent());
-    Optional<String> idToken = value.flatMap(SessionCookie::idToken);
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put(JsonResponses.REQUEST_ID, requestId);
-    headers.putAll(NO_STORE);
-    VerifiedToken verified = null;
-    if (idToken.isPresent()) {
-      try {
-        verified = tokens.get().verifySession(idToken.get());
-      } catch (GatewayException e) {
-        if (e.kind() == ErrorKind.UNAVAILABLE) {
-          throw e;
-        }
-        // expired, or no longer verifies: the session is over
-        headers.put("set-cookie", cookie.cleared());
-      }
-    }
-    body.put("signed_in", verified != null);
-    if (verified != null) {
-      Principal who = verified.principal();
-      body.put("subject", who.subject());
-      body.put("name", who.displayName());
-      body.put("role", who.role().wire());
-      body.put("expires_at", verified.expiresAt().toString());
-      body.put("csrf_token", SessionCookie.csrfToken(value.get()));
-    }
-    responses.json(sink, 200, body, headers);
-  }
-
-  /** {@code POST /dashboard/sign-out}: the cookie cleared (a session needs its CSRF token). */
-  private void signOut(HttpRequest request, ResponseSink sink, String requestId) {
-    SessionCookie cookie = cookie(request);
-    Optional<String> value = cookie.read(request.header("cookie").orElse(null));
-    if (value.flatMap(SessionCookie::idToken).isPresent()
-        && !SessionCookie.csrfMatches(
-            value.get(), request.header(SessionCookie.CSRF_HEADER).orElse(null))) {
-      throw new GatewayException(
-          ErrorKind.PERMISSION_DENIED,
-          "csrf_token_invalid",
-          "Sign-out must carry the session's " + SessionCookie.CSRF_HEADER + " header.");
-    }
-    ObjectNode body = mapper.createObjectNode();
-    body.put("object", "dashboard_session");
-    body.put("signed_in", false);
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put(JsonResponses.REQUEST_ID, requestId);
-    headers.putAll(NO_STORE);
-    headers.put("set-cookie", cookie.cleared());
-    responses.json(sink, 200, body, headers);
-  }
-
-  /**
-   * The dashboard's public URL, which is also the sign-in's redirect URI: {@code DASHBOARD_URL}
-   * when set, else built from the request's host (which API Gateway sets, and a browser cannot
-   * change) and the stage.
-   */
-  private URI dashboardUrl(HttpRequest request, SessionCookie cookie) {
-    if (settings.dashboardUrl().isPresent()) {
-      return settings.dashboardUrl().get();
-    }
-    String host = request.header("host").map(String::strip).orElse("");
-    if (!host.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:]+\\](:[0-9]{1,5})?")) {
-      throw GatewayException.invalidParam(null, "The request's Host header is not a host name.");
-    }
-    if (!cookie.secure()) {
-      return URI.create("http://" + host + "/dashboard");
-    }
-    return URI.create(
-        "https://" + host + settings.apiStage().map(s -> "/" + s).orElse("") + "/dashboard");
-  }
-
-  private static void redirect(ResponseSink sink, URI location, String setCookie) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("location", location.toString());
-    headers.put("set-cookie", setCookie);
-    headers.putAll(NO_STORE);
-    sink.start(302, headers);
-    sink.end();
   }
 
   private void json(ResponseSink sink, int status, JsonNode body, String requestId) {
