@@ -110,6 +110,35 @@ final class DevServerHarness implements AutoCloseable {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * The usage record of a generation, as {@code /v1/generation} shows it to this dev server's key.
+   */
+  JsonNode generation(String id) throws Exception {
+    return generation(id, key);
+  }
+
+  /**
+   * The usage record of a generation as {@code secret} reads it, once written: it is written after
+   * the response ends, so this asks again for up to ten seconds.
+   */
+  JsonNode generation(String id, String secret) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      HttpResponse<String> r =
+          send(
+              HttpRequest.newBuilder(uri("/v1/generation?id=" + id))
+                  .header("Authorization", "Bearer " + secret)
+                  .build());
+      if (r.statusCode() == 200) {
+        return json(r.body()).path("data");
+      }
+      if (r.statusCode() != 404 || System.nanoTime() > deadline) {
+        throw new AssertionError("no usage record for " + id + ": " + r.statusCode());
+      }
+      Thread.sleep(50);
+    }
+  }
+
   static JsonNode json(String body) throws IOException {
     return JSON.readTree(body);
   }

@@ -147,22 +147,6 @@ class GuardrailsIT {
     return text.toString();
   }
 
-  private static JsonNode generation(String id) throws Exception {
-    // the record is written after the response; bounded wait for it
-    for (int i = 0; i < 100; i++) {
-      HttpResponse<String> g =
-          dev.send(
-              java.net.http.HttpRequest.newBuilder(dev.uri("/v1/generation?id=" + id))
-                  .header("Authorization", "Bearer " + secret)
-                  .build());
-      if (g.statusCode() == 200) {
-        return DevServerHarness.json(g.body()).path("data");
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no usage record for " + id);
-  }
-
   @Test
   void aBlockedPromptIsA403NamingTheCheckAndNeverReachesTheUpstream() {
     int before = dev.upstream.requestCount();
@@ -209,7 +193,7 @@ class GuardrailsIT {
     ChatCompletion whole = client.chat().completions().create(params("again", "email-buffer"));
     assertThat(whole.choices().get(0).message().content())
         .hasValue(ANSWER.replace(EMAIL, "[EMAIL]"));
-    JsonNode record = generation(whole.id());
+    JsonNode record = dev.generation(whole.id(), secret);
     assertThat(record.path("guardrails").toString())
         .isEqualTo("[{\"check\":\"email\",\"action\":\"redact\",\"on\":\"output\"}]");
   }
@@ -237,7 +221,7 @@ class GuardrailsIT {
     assertThat(completion.choices().get(0).message().content()).hasValue(ANSWER);
     // a flag changes nothing on the way
     assertThat(dev.upstream.lastRequest().body().toString()).contains("someone@home.example");
-    JsonNode record = generation(completion.id());
+    JsonNode record = dev.generation(completion.id(), secret);
     assertThat(record.path("guardrails").toString())
         .isEqualTo("[{\"check\":\"email\",\"action\":\"flag\",\"on\":\"input\"}]");
     assertThat(record.toString()).doesNotContain("someone@home.example");

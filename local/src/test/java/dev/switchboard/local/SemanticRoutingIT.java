@@ -83,7 +83,7 @@ class SemanticRoutingIT {
         .containsExactly("router/support/billing");
     assertThat(completion.model()).isEqualTo("openai/gpt-4o-mini");
     assertThat(dev.upstream.lastRequest().body().path("model").asText()).isEqualTo("gpt-4o-mini");
-    JsonNode record = generation(completion.id());
+    JsonNode record = dev.generation(completion.id());
     assertThat(record.path("route").asText()).isEqualTo("router/support/billing");
     assertThat(record.path("model_requested").asText()).isEqualTo("router/support");
   }
@@ -173,10 +173,10 @@ class SemanticRoutingIT {
         .containsExactly("router/support/general");
     ChatCompletion completion = response.parse();
     assertThat(completion.model()).isEqualTo("switchboard/echo");
-    generation(completion.id());
+    dev.generation(completion.id());
     // a request that named its model has no route
     ChatCompletion direct = client.chat().completions().create(ask("switchboard/echo", "hi"));
-    generation(direct.id());
+    dev.generation(direct.id());
 
     JsonNode report =
         json(
@@ -228,23 +228,5 @@ class SemanticRoutingIT {
             .timeout(Duration.ofSeconds(20))
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build());
-  }
-
-  /** The generation's record once readable (it is written after the response ends). */
-  private static JsonNode generation(String id) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      HttpResponse<String> r =
-          dev.send(
-              HttpRequest.newBuilder(dev.uri("/v1/generation?id=" + id))
-                  .header("Authorization", "Bearer " + dev.key)
-                  .build());
-      if (r.statusCode() == 200) {
-        return json(r.body()).path("data");
-      }
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
-      assertThat(System.nanoTime()).as("record of " + id + " appeared").isLessThan(deadline);
-      Thread.sleep(50);
-    }
   }
 }

@@ -76,24 +76,6 @@ class UnlistedModelsIT {
             .build());
   }
 
-  /** The generation's record once readable (it is written after the response ends). */
-  private static JsonNode generation(String id) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      HttpResponse<String> r =
-          dev.send(
-              HttpRequest.newBuilder(dev.uri("/v1/generation?id=" + id))
-                  .header("Authorization", "Bearer " + dev.key)
-                  .build());
-      if (r.statusCode() == 200) {
-        return json(r.body()).path("data");
-      }
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
-      assertThat(System.nanoTime()).as("record of " + id + " appeared").isLessThan(deadline);
-      Thread.sleep(50);
-    }
-  }
-
   @Test
   void aLocalServersUnlistedModelIsServedUnpricedToAKeyWithoutABudget() throws Exception {
     HttpResponse<String> response = chat(dev.key, "ollama/qwen3:8b-q4_K_M", false);
@@ -106,7 +88,7 @@ class UnlistedModelsIT {
     assertThat(body.path("usage").path("prompt_tokens").asInt()).isEqualTo(1000);
     assertThat(body.path("usage").has("cost")).isTrue();
     assertThat(body.path("usage").path("cost").isNull()).isTrue();
-    JsonNode record = generation(body.path("id").asText());
+    JsonNode record = dev.generation(body.path("id").asText());
     assertThat(record.path("model").asText()).isEqualTo("ollama/qwen3:8b-q4_K_M");
     assertThat(record.path("total_cost").isNull()).as(record.toString()).isTrue();
   }
