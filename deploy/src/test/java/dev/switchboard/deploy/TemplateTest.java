@@ -54,7 +54,19 @@ class TemplateTest {
   private static final String REPORTING = "ReportingFunction";
 
   /** The routes the reporting function serves, buffered. */
-  private static final Set<String> REPORTING_ROUTES = Set.of("/v1/usage", "/dashboard");
+  private static final Set<String> REPORTING_ROUTES =
+      Set.of("/v1/usage", "/dashboard", "/dashboard/{proxy+}");
+
+  /** The reporting alias and the admin function, by name: see noResourceDependsOnItself. */
+  private static final String REPORTING_URI =
+      "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+          + "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
+          + "${AWS::StackName}-reporting:live/invocations";
+
+  private static final String ADMIN_URI =
+      "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+          + "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
+          + "${AWS::StackName}-admin/invocations";
 
   /**
    * Variables the template sets that the gateway code does not read, and why: the exec wrapper is
@@ -128,6 +140,8 @@ class TemplateTest {
               "logs:CreateLogStream on ReportingLogGroup",
               "logs:PutLogEvents on ReportingLogGroup",
               "dynamodb:GetItem on KeysTable",
+              "dynamodb:Query on ${KeysTable.Arn}/index/byKeyId",
+              "secretsmanager:GetSecretValue on OidcClientSecretArn if OidcClientSecretSet",
               "dynamodb:Query on UsageTable",
               "dynamodb:Query on ${UsageTable.Arn}/index/byDay"),
           RECONCILER,
@@ -590,18 +604,20 @@ class TemplateTest {
   void theReportingRoutesAreBufferedProxiesOfTheReportingAlias() {
     JsonNode paths = resources().path("GatewayApi").at("/Properties/DefinitionBody/paths");
     for (String route : REPORTING_ROUTES) {
-      JsonNode integration = paths.path(route).path("get").path("x-amazon-apigateway-integration");
+      // the sign-out is a POST: the sign-in's routes take any method, and the function says 405
+      JsonNode integration =
+          paths
+              .path(route)
+              .path(route.endsWith("{proxy+}") ? "x-amazon-apigateway-any-method" : "get")
+              .path("x-amazon-apigateway-integration");
       assertThat(integration.path("type").asText()).as(route).isEqualTo("aws_proxy");
       // the buffered adapter answers in the plain proxy format: a streamed route would break it
       assertThat(integration.has("responseTransferMode")).as(route).isFalse();
-      assertThat(integration.at("/uri/Fn::Sub").asText())
-          .as(route)
-          .isEqualTo(
-              "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
-                  + "${ReportingFunction.Alias}/invocations");
+      assertThat(integration.at("/uri/Fn::Sub").asText()).as(route).isEqualTo(REPORTING_URI);
       assertThat(integration.path("timeoutInMillis").asInt()).as(route).isLessThanOrEqualTo(29_000);
     }
     JsonNode props = resources().path(REPORTING).path("Properties");
+    assertThat(props.at("/FunctionName/Fn::Sub").asText()).isEqualTo("${AWS::StackName}-reporting");
     assertThat(props.path("Handler").asText())
         .isEqualTo(ReportingFunction.class.getName() + "::handleRequest");
     assertThat(props.path("Runtime").asText()).isEqualTo("java21");
@@ -615,9 +631,13 @@ class TemplateTest {
         .at("/Environment/Variables")
         .fieldNames()
         .forEachRemaining(name -> asDeployed.put(name, "value-from-template"));
+    // sign-in as deployed with its parameters' defaults: off
+    asDeployed.keySet().removeIf(name -> name.startsWith("OIDC_"));
     ReportingSettings.from(Env.of(asDeployed));
     assertThat(asDeployed.keySet())
-        .containsExactlyInAnyOrder(Variables.KEYS_TABLE, Variables.USAGE_TABLE);
+        .containsExactlyInAnyOrder(
+            Variables.KEYS_TABLE, Variables.USAGE_TABLE, Variables.API_STAGE);
+    assertThat(props.at("/Environment/Variables/API_STAGE/Ref").asText()).isEqualTo("Stage");
   }
 
   @Test
@@ -631,10 +651,9 @@ class TemplateTest {
             .path("x-amazon-apigateway-integration");
     assertThat(integration.path("type").asText()).isEqualTo("aws_proxy");
     assertThat(integration.has("responseTransferMode")).isFalse();
-    assertThat(integration.at("/uri/Fn::Sub").asText())
-        .isEqualTo(
-            "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
-                + "${AdminFunction.Arn}/invocations");
+    assertThat(integration.at("/uri/Fn::Sub").asText()).isEqualTo(ADMIN_URI);
+    assertThat(resources().at("/AdminFunction/Properties/FunctionName/Fn::Sub").asText())
+        .isEqualTo("${AWS::StackName}-admin");
     assertThat(resources().at("/AdminApiInvokePermission/Properties/FunctionName/Ref").asText())
         .isEqualTo(ADMIN);
 
@@ -662,6 +681,158 @@ class TemplateTest {
     JsonNode schedule = resources().path(RECONCILER).at("/Properties/Events/EveryFiveMinutes");
     assertThat(schedule.path("Type").asText()).isEqualTo("Schedule");
     assertThat(schedule.at("/Properties/Schedule").asText()).isEqualTo("rate(5 minutes)");
+  }
+
+  @Test
+  void anOptionalCognitoUserPoolSignsInToTheDashboardWithPkceAndItsGroupsAreTheRoles() {
+    assertThat(template.at("/Parameters/CreateCognitoUserPool/Default").asText())
+        .isEqualTo("false");
+    assertThat(template.at("/Conditions/CognitoUserPoolCreated/Fn::Equals/0/Ref").asText())
+        .isEqualTo("CreateCognitoUserPool");
+    Map<String, String> cognito = new TreeMap<>();
+    resources()
+        .properties()
+        .forEach(
+            r -> {
+              if (r.getValue().path("Type").asText().startsWith("AWS::Cognito::")) {
+                cognito.put(r.getKey(), r.getValue().path("Type").asText());
+                assertThat(r.getValue().path("Condition").asText())
+                    .as(r.getKey())
+                    .isEqualTo("CognitoUserPoolCreated");
+              }
+            });
+    assertThat(cognito.values())
+        .containsExactlyInAnyOrder(
+            "AWS::Cognito::UserPool",
+            "AWS::Cognito::UserPoolDomain",
+            "AWS::Cognito::UserPoolClient",
+            "AWS::Cognito::UserPoolGroup",
+            "AWS::Cognito::UserPoolGroup",
+            "AWS::Cognito::UserPoolGroup");
+    List<String> groups = new ArrayList<>();
+    resourcesOfType("AWS::Cognito::UserPoolGroup")
+        .values()
+        .forEach(g -> groups.add(g.at("/Properties/GroupName").asText()));
+    assertThat(groups).containsExactlyInAnyOrder("admin", "member", "viewer");
+
+    JsonNode client = resources().at("/CognitoDashboardClient/Properties");
+    assertThat(client.path("GenerateSecret").asBoolean()).isFalse();
+    assertThat(client.path("AllowedOAuthFlowsUserPoolClient").asBoolean()).isTrue();
+    assertThat(client.path("AllowedOAuthFlows"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.asText()).isEqualTo("code"));
+    assertThat(client.path("AllowedOAuthScopes").toString()).contains("\"openid\"");
+    // the callback is the dashboard, exactly the URL the stack outputs
+    assertThat(client.at("/CallbackURLs/0/Fn::Sub").asText())
+        .isEqualTo(template.at("/Outputs/DashboardUrl/Value/Fn::Sub").asText());
+
+    // both functions that verify tokens take the pool's issuer, client and groups when it exists
+    for (String function : List.of(ADMIN, REPORTING)) {
+      JsonNode env = resources().path(function).at("/Properties/Environment/Variables");
+      assertThat(env.at("/OIDC_ISSUER/Fn::If/0").asText()).isEqualTo("CognitoUserPoolCreated");
+      assertThat(env.at("/OIDC_ISSUER/Fn::If/1/Fn::Sub").asText())
+          .isEqualTo("https://cognito-idp.${AWS::Region}.amazonaws.com/${CognitoUserPool}");
+      assertThat(env.at("/OIDC_ISSUER/Fn::If/2/Ref").asText()).isEqualTo("OidcIssuer");
+      assertThat(env.at("/OIDC_CLIENT_ID/Fn::If/1/Ref").asText())
+          .isEqualTo("CognitoDashboardClient");
+      assertThat(env.at("/OIDC_CLIENT_ID/Fn::If/2/Ref").asText()).isEqualTo("OidcClientId");
+      assertThat(env.at("/OIDC_ROLES_CLAIM/Fn::If/1").asText()).isEqualTo("cognito:groups");
+      assertThat(env.at("/OIDC_ADMIN_GROUPS/Fn::If/1").asText()).isEqualTo("admin");
+      assertThat(env.at("/OIDC_MEMBER_GROUPS/Fn::If/1").asText()).isEqualTo("member");
+      assertThat(env.at("/OIDC_VIEWER_GROUPS/Fn::If/1").asText()).isEqualTo("viewer");
+    }
+    // and what they read is what the Cognito pool's tokens carry
+    Map<String, String> asCreated = new HashMap<>();
+    asCreated.put(Variables.KEYS_TABLE, "k");
+    asCreated.put(Variables.USAGE_TABLE, "u");
+    asCreated.put(
+        Variables.OIDC_ISSUER, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123");
+    asCreated.put(Variables.OIDC_CLIENT_ID, "1example23456789");
+    asCreated.put(Variables.OIDC_ROLES_CLAIM, "cognito:groups");
+    asCreated.put(Variables.OIDC_ADMIN_GROUPS, "admin");
+    asCreated.put(Variables.OIDC_MEMBER_GROUPS, "member");
+    asCreated.put(Variables.OIDC_VIEWER_GROUPS, "viewer");
+    assertThat(ReportingSettings.from(Env.of(asCreated)).identity()).isPresent();
+  }
+
+  /**
+   * CloudFormation refuses a template whose resources depend on each other in a circle. The Cognito
+   * client names the API (its callback), the functions name the client, so the API must not name
+   * those functions by reference: this walks every Ref, GetAtt, Sub and DependsOn.
+   */
+  @Test
+  void noResourceDependsOnItself() {
+    Map<String, Set<String>> edges = new TreeMap<>();
+    resources()
+        .properties()
+        .forEach(
+            r -> {
+              Set<String> to = new TreeSet<>();
+              references(r.getValue(), to);
+              to.retainAll(resourceNames());
+              to.remove(r.getKey());
+              edges.put(r.getKey(), to);
+            });
+    for (String start : edges.keySet()) {
+      assertThat(reachable(start, edges)).as(start + " reaches itself").doesNotContain(start);
+    }
+    // the cycle this guards against would run through these
+    assertThat(edges.get("CognitoDashboardClient")).contains("GatewayApi");
+    assertThat(edges.get(REPORTING)).contains("CognitoDashboardClient");
+  }
+
+  private static Set<String> resourceNames() {
+    Set<String> names = new TreeSet<>();
+    resources().fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static Set<String> reachable(String start, Map<String, Set<String>> edges) {
+    Set<String> seen = new TreeSet<>();
+    List<String> todo = new ArrayList<>(edges.getOrDefault(start, Set.of()));
+    while (!todo.isEmpty()) {
+      String next = todo.removeLast();
+      if (seen.add(next)) {
+        todo.addAll(edges.getOrDefault(next, Set.of()));
+      }
+    }
+    return seen;
+  }
+
+  /** The resources {@code node} names: Ref, GetAtt, ${...} in a Sub (SAM's X.Alias is X). */
+  private static void references(JsonNode node, Set<String> out) {
+    if (node.isObject()) {
+      node.properties()
+          .forEach(
+              e -> {
+                JsonNode v = e.getValue();
+                switch (e.getKey()) {
+                  case "Ref" -> out.add(v.asText().split("\\.")[0]);
+                  case "Fn::GetAtt" -> out.add(v.path(0).asText());
+                  case "DependsOn" -> {
+                    if (v.isArray()) {
+                      v.forEach(d -> out.add(d.asText()));
+                    } else {
+                      out.add(v.asText());
+                    }
+                  }
+                  case "Fn::Sub" -> {
+                    String text = v.isArray() ? v.path(0).asText() : v.asText();
+                    Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9]+)").matcher(text);
+                    while (m.find()) {
+                      out.add(m.group(1));
+                    }
+                    if (v.isArray()) {
+                      references(v.path(1), out);
+                    }
+                  }
+                  default -> {}
+                }
+                references(v, out);
+              });
+    } else if (node.isArray()) {
+      node.forEach(n -> references(n, out));
+    }
   }
 
   @Test

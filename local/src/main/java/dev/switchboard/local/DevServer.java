@@ -182,6 +182,16 @@ public final class DevServer implements AutoCloseable {
             + " -d '{\"model\":\"switchboard/echo\",\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'");
     System.out.println("Usage dashboard: " + dev.baseUrl() + "/dashboard");
+    String issuer = System.getenv(Variables.OIDC_ISSUER);
+    if (issuer != null && !issuer.isBlank()) {
+      // the admin and reporting functions read the OIDC_ variables from the same environment
+      System.out.println(
+          "Dashboard sign-in: "
+              + issuer
+              + " (register "
+              + dev.baseUrl()
+              + "/dashboard as the client's redirect URI)");
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.switchboard.store.DynamoClients;
 import dev.switchboard.store.DynamoUsageStore;
 import dev.switchboard.testkit.DynaliteEndpoint;
 import dev.switchboard.testkit.DynaliteExtension;
+import dev.switchboard.testkit.FakeOidcIssuer;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in a real browser: Debian's headless Chromium, driven by playwright-core (pinned in
  * the root package-lock.json) from a node script, against a dev server seeded with a week of usage.
- * Saves {@code local/target/dashboard.png}.
+ * Saves {@code local/target/dashboard.png} (signed in with a key) and {@code
+ * local/target/dashboard-signed-in.png} (signed in at a fake OIDC issuer).
  */
 @ExtendWith(DynaliteExtension.class)
 class DashboardBrowserIT {
@@ -88,6 +90,95 @@ class DashboardBrowserIT {
         }
       }
       assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+    }
+  }
+
+  @Test
+  void signsInAtTheIdentityProviderWithAnHttpOnlySessionCookieAndSignsOut(
+      DynaliteEndpoint dynalite, @TempDir Path profile) throws Exception {
+    boolean ci = "true".equals(System.getenv("CI"));
+    Assumptions.assumeTrue(
+        ci || Files.isExecutable(CHROMIUM), "chromium is not installed (.ci/run installs it)");
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    try (FakeOidcIssuer issuer = FakeOidcIssuer.start("switchboard-dashboard")) {
+      issuer.signInAs("root", "sb-admins");
+      Map<String, String> env =
+          Map.of(
+              "AWS_ENDPOINT_URL_DYNAMODB",
+              dynalite.uri().toString(),
+              "AWS_ACCESS_KEY_ID",
+              "local",
+              "AWS_SECRET_ACCESS_KEY",
+              "local",
+              "KEYS_TABLE",
+              "keys-" + suffix,
+              "USAGE_TABLE",
+              "usage-" + suffix,
+              "OIDC_ISSUER",
+              issuer.issuer(),
+              "OIDC_CLIENT_ID",
+              issuer.clientId(),
+              "OIDC_ADMIN_GROUPS",
+              "sb-admins");
+      try (DevServerHarness dev = new DevServerHarness(env)) {
+        seedAWeek(env, "usage-" + suffix);
+        Path screenshot = NodeScript.root().resolve("local/target/dashboard-signed-in.png");
+        Files.createDirectories(screenshot.getParent());
+        JsonNode seen =
+            NodeScript.result(
+                NodeScript.run(
+                    "local/src/test/browser/dashboard-sign-in.mjs",
+                    Duration.ofMinutes(2),
+                    dev.server.baseUrl().toString(),
+                    screenshot.toString(),
+                    profile.toString()));
+
+        assertThat(seen.path("failure").isMissingNode()).as(seen.toString()).isTrue();
+        assertThat(seen.path("consoleErrors")).as(seen.toString()).isEmpty();
+        // back on the dashboard, with no code or state left in its address
+        assertThat(seen.path("url").asText()).isEqualTo(dev.server.baseUrl() + "/dashboard");
+        assertThat(seen.path("who").asText()).isEqualTo("root@example.test (admin)");
+        assertThat(seen.path("charts")).hasSize(7);
+        for (JsonNode chart : seen.path("charts")) {
+          assertThat(chart.path("marks").asInt()).as(chart.toString()).isPositive();
+        }
+        assertThat(seen.path("spend").asText()).startsWith("$").isNotEqualTo("$0");
+        // the session: one httpOnly, SameSite=Lax cookie (not Secure: plain HTTP on loopback),
+        // out of the script's reach, and nothing in web storage
+        assertThat(seen.path("cookiesSignedIn")).hasSize(1);
+        JsonNode cookie = seen.path("cookiesSignedIn").get(0);
+        assertThat(cookie.path("name").asText()).isEqualTo("sb_session");
+        assertThat(cookie.path("httpOnly").asBoolean()).isTrue();
+        assertThat(cookie.path("sameSite").asText()).isEqualTo("Lax");
+        assertThat(cookie.path("secure").asBoolean()).isFalse();
+        assertThat(seen.path("scriptSeesCookie").asBoolean()).isFalse();
+        assertThat(seen.at("/storage/local").asInt()).isZero();
+        assertThat(seen.at("/storage/session").asInt()).isZero();
+        for (JsonNode request : seen.path("requests")) {
+          String url = request.path("url").asText();
+          if (url.contains("/v1/usage") || url.contains("/admin/me")) {
+            assertThat(request.path("authorization").asText()).as(url).isEqualTo("absent");
+          }
+        }
+        assertThat(seen.path("requests"))
+            .filteredOn(r -> r.path("url").asText().contains("/admin/me"))
+            .isNotEmpty();
+        assertThat(seen.path("requests"))
+            .filteredOn(r -> r.path("url").asText().endsWith("/dashboard/sign-out"))
+            .singleElement()
+            .satisfies(r -> assertThat(r.path("csrf").asText()).isEqualTo("present"));
+        // the issuer saw one authorization request: code flow with PKCE, state and nonce
+        assertThat(issuer.authorizeQueries())
+            .singleElement()
+            .satisfies(
+                q ->
+                    assertThat(q)
+                        .contains("response_type=code", "code_challenge_method=S256")
+                        .contains("state=", "nonce="));
+        assertThat(seen.path("cookiesSignedOut")).isEmpty();
+        assertThat(seen.path("reportHiddenAfterSignOut").asBoolean()).isTrue();
+        assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+      }
     }
   }
 

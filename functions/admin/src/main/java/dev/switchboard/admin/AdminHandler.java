@@ -18,7 +18,9 @@ import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.guardrails.GuardrailPolicyStore;
 import dev.switchboard.identity.Caller;
 import dev.switchboard.identity.Role;
+import dev.switchboard.identity.SessionCookie;
 import dev.switchboard.identity.TokenVerifier;
+import dev.switchboard.identity.VerifiedToken;
 import dev.switchboard.lambda.http.HttpHandler;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.JsonResponses;
@@ -476,11 +478,26 @@ public final class AdminHandler implements HttpHandler {
 
   /**
    * The caller: a bearer JWT is verified as an OIDC token when sign-in is on; anything else must be
-   * an admin gateway key, as before sign-in existed.
+   * an admin gateway key, as before sign-in existed. A request with no credential in its headers
+   * may be the dashboard's, with its session cookie (and, for a change, its CSRF token).
    */
   private Caller authenticate(HttpRequest request) {
     String secret = request.header("x-api-key").orElse(null);
     String authorization = request.header("authorization").orElse(null);
+    if (tokens.isPresent() && secret == null && authorization == null) {
+      Optional<VerifiedToken> session =
+          SessionCookie.forRequest(
+                  request.header("host").orElse(null),
+                  request.header("x-forwarded-proto").orElse(null))
+              .authenticate(
+                  tokens.get(),
+                  request.method(),
+                  request.header("cookie").orElse(null),
+                  request.header(SessionCookie.CSRF_HEADER).orElse(null));
+      if (session.isPresent()) {
+        return Caller.of(session.get().principal());
+      }
+    }
     if (authorization != null) {
       String value = authorization.strip();
       if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {

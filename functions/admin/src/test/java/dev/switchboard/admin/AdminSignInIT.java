@@ -12,6 +12,7 @@ import dev.switchboard.core.auth.InMemoryKeyStore;
 import dev.switchboard.core.budget.InMemoryBudgetStore;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.identity.IdentitySettings;
+import dev.switchboard.identity.SessionCookie;
 import dev.switchboard.identity.TokenVerifier;
 import dev.switchboard.lambda.http.HttpRequest;
 import dev.switchboard.lambda.http.RecordingSink;
@@ -269,6 +270,50 @@ class AdminSignInIT {
     assertThat(json(noRole).path("error").path("code").asText()).isEqualTo("no_role");
     assertThat(userKey.status).isEqualTo(403);
     assertThat(json(userKey).path("error").path("code").asText()).isEqualTo("admin_required");
+  }
+
+  private RecordingSink withCookie(
+      String session, String csrf, String method, String path, String body) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("cookie", "sb_session=" + session);
+    headers.put("host", "127.0.0.1:8080");
+    headers.put("content-type", "application/json");
+    if (csrf != null) {
+      headers.put(SessionCookie.CSRF_HEADER, csrf);
+    }
+    RecordingSink sink = new RecordingSink();
+    handler.handle(
+        new HttpRequest(
+            method, path, headers, Map.of(), body.getBytes(StandardCharsets.UTF_8), "req-2"),
+        sink);
+    assertThat(sink.ended).as("a complete response").isTrue();
+    return sink;
+  }
+
+  @Test
+  void theDashboardsSessionCookieReadsAndWithItsCsrfTokenOnlyChanges() throws Exception {
+    String session = member("alice");
+
+    RecordingSink me = withCookie(session, null, "GET", "/admin/me", "");
+    RecordingSink forged =
+        withCookie(session, null, "POST", "/admin/keys", "{\"name\":\"from-elsewhere\"}");
+    RecordingSink wrong =
+        withCookie(session, "not-the-token", "POST", "/admin/keys", "{\"name\":\"wrong\"}");
+    RecordingSink created =
+        withCookie(
+            session,
+            SessionCookie.csrfToken(session),
+            "POST",
+            "/admin/keys",
+            "{\"name\":\"from-the-dashboard\"}");
+
+    assertThat(json(me).path("actor").asText()).isEqualTo("alice");
+    assertThat(forged.status).isEqualTo(403);
+    assertThat(json(forged).at("/error/code").asText()).isEqualTo("csrf_token_invalid");
+    assertThat(wrong.status).isEqualTo(403);
+    assertThat(created.status).as(created.body()).isEqualTo(201);
+    assertThat(json(created).at("/data/owner").asText()).isEqualTo("alice");
+    assertThat(listedIds(member("alice"))).hasSize(1);
   }
 
   @Test

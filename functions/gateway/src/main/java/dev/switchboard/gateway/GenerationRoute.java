@@ -108,6 +108,17 @@ final class GenerationRoute {
     d.put("error_type", r.errorType());
     d.put("user", r.user());
     d.put("is_byok", false);
+    if (r.ensemble() != null) {
+      ObjectNode place = d.putObject("ensemble");
+      place.put(
+          "parent_id",
+          r.ensemble().parentRequestId() == null
+              ? null
+              : UsageRecord.generationIdOf(r.ensemble().parentRequestId()));
+      place.put("role", r.ensemble().role());
+      place.put("index", r.ensemble().index());
+      place.put("status", r.ensemble().status());
+    }
     return body;
   }
 

@@ -15,13 +15,16 @@ import java.util.Optional;
 /**
  * A validated {@code GET /v1/usage} request: the range, the grouping, the filters, the format, and
  * whose records the caller may read. A user key reads only its own; asking for another key's is a
- * 403, never data.
+ * 403, never data. A signed-in member reads only records whose {@code owner} is its subject.
+ *
+ * @param owner when present, only records carrying this owner (a signed-in member's subject)
  */
 record ReportRequest(
     Instant from,
     Instant to,
     GroupBy groupBy,
     Optional<String> keyId,
+    Optional<String> owner,
     Optional<String> model,
     Optional<String> provider,
     Optional<String> user,
@@ -32,7 +35,30 @@ record ReportRequest(
   private static final Instant LATEST =
       LocalDate.of(10_000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
+  /**
+   * Whose records a caller may read: {@code ownKey}, a user key's own id (it reads nothing else);
+   * {@code owner}, a member's subject (it reads records it owns); neither, an admin or a viewer.
+   */
+  record Scope(Optional<String> ownKey, Optional<String> owner) {
+
+    static final Scope EVERYTHING = new Scope(Optional.empty(), Optional.empty());
+
+    static Scope of(ApiKey key) {
+      return key.role() == ApiKey.Role.ADMIN
+          ? EVERYTHING
+          : new Scope(Optional.of(key.id()), Optional.empty());
+    }
+
+    static Scope owner(String subject) {
+      return new Scope(Optional.empty(), Optional.of(subject));
+    }
+  }
+
   static ReportRequest parse(HttpRequest http, ApiKey caller, Instant now, int maxDays) {
+    return parse(http, Scope.of(caller), now, maxDays);
+  }
+
+  static ReportRequest parse(HttpRequest http, Scope scope, Instant now, int maxDays) {
     Instant to = http.queryParameter("to").map(v -> instant("to", v, true)).orElse(now);
     Instant from =
         http.queryParameter("from")
@@ -55,14 +81,14 @@ record ReportRequest(
                         "group_by must be one of day, model, provider, key, user, tag, api_type, server,"
                             + " tool, guardrail, route."));
     Optional<String> keyId = filter(http, "key_id");
-    if (caller.role() != ApiKey.Role.ADMIN) {
-      if (keyId.isPresent() && !keyId.get().equals(caller.id())) {
+    if (scope.ownKey().isPresent()) {
+      if (keyId.isPresent() && !keyId.get().equals(scope.ownKey().get())) {
         throw new GatewayException(
             ErrorKind.PERMISSION_DENIED,
             "permission_denied",
             "A user key can read only its own usage.");
       }
-      keyId = Optional.of(caller.id());
+      keyId = scope.ownKey();
     }
     boolean csv =
         http.queryParameter("format").map("csv"::equalsIgnoreCase).orElse(false)
@@ -72,6 +98,7 @@ record ReportRequest(
         to,
         groupBy,
         keyId,
+        scope.owner(),
         filter(http, "model"),
         filter(http, "provider"),
         filter(http, "user"),
@@ -85,7 +112,8 @@ record ReportRequest(
         && provider.map(p -> p.equals(r.provider())).orElse(true)
         && user.map(u -> u.equals(r.user())).orElse(true)
         && tag.map(t -> r.tags().contains(t)).orElse(true)
-        && keyId.map(k -> k.equals(r.keyId())).orElse(true);
+        && keyId.map(k -> k.equals(r.keyId())).orElse(true)
+        && owner.map(o -> o.equals(r.owner())).orElse(true);
   }
 
   private static Optional<String> filter(HttpRequest http, String name) {

@@ -13,7 +13,9 @@ import java.util.TreeMap;
 /**
  * Aggregates usage records into report rows: counts, tokens, exact cost, error rate, and p50/p95 of
  * latency and time to first token. Done in the function rather than the store: DynamoDB has no
- * aggregation, and a report's records fit in memory (bounded by {@code REPORT_MAX_RECORDS}).
+ * aggregation, and a report's records fit in memory (bounded by {@code REPORT_MAX_RECORDS}). An
+ * ensemble counts once, by its parent's record ({@link UsageRecord#billed()}): its members' and
+ * judge's records break the parent's figures down and are not added again.
  */
 final class UsageReport {
 
@@ -76,6 +78,9 @@ final class UsageReport {
   static List<Row> rows(List<UsageRecord> records, GroupBy groupBy) {
     Map<String, List<UsageRecord>> groups = new TreeMap<>();
     for (UsageRecord r : records) {
+      if (!r.billed()) {
+        continue;
+      }
       for (String g : groupBy.groupsOf(r)) {
         groups.computeIfAbsent(g, k -> new ArrayList<>()).add(r);
       }
@@ -89,7 +94,7 @@ final class UsageReport {
   }
 
   static Row total(List<UsageRecord> records) {
-    return row("total", null, records);
+    return row("total", null, records.stream().filter(UsageRecord::billed).toList());
   }
 
   private static Row row(String group, String label, List<UsageRecord> members) {

@@ -54,6 +54,34 @@ class UsageReportTest {
   }
 
   @Test
+  void anEnsembleCountsOnceByItsParentNotAgainByItsMembersAndJudge() {
+    UsageRecord parent =
+        record("2025-03-01", "a", List.of(), "0.3", 100)
+            .withEnsemble(
+                new UsageRecord.Ensemble(null, UsageRecord.Ensemble.PARENT, 0, "answered"));
+    UsageRecord member =
+        record("2025-03-01", "a", List.of(), "0.1", 101)
+            .withEnsemble(
+                new UsageRecord.Ensemble("r100", UsageRecord.Ensemble.MEMBER, 0, "answered"));
+    UsageRecord judge =
+        record("2025-03-01", "a", List.of(), "0.2", 102)
+            .withEnsemble(
+                new UsageRecord.Ensemble("r100", UsageRecord.Ensemble.JUDGE, 0, "answered"));
+    List<UsageRecord> records = List.of(parent, member, judge);
+
+    UsageReport.Row total = UsageReport.total(records);
+    assertThat(total.requests()).isEqualTo(1);
+    assertThat(total.cost()).isEqualByComparingTo("0.3");
+    assertThat(UsageReport.rows(records, GroupBy.DAY))
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.requests()).isEqualTo(1);
+              assertThat(row.cost()).isEqualByComparingTo("0.3");
+            });
+  }
+
+  @Test
   void sumsCostExactlyAndTakesNearestRankPercentilesPerDay() {
     List<UsageRecord> records =
         List.of(

@@ -126,14 +126,20 @@ public final class DynamoUsageStore implements UsageStore {
     try {
       if (query.keyId().isPresent()) {
         boolean truncated =
-            collect(partition(null, PK, query.keyId().get(), from, to), query.limit(), records);
+            collect(
+                partition(null, PK, query.keyId().get(), from, to, query.owner()),
+                query.limit(),
+                records);
         return new UsagePage(records, truncated);
       }
       LocalDate last = query.to().minusNanos(1).atZone(ZoneOffset.UTC).toLocalDate();
       for (LocalDate day = query.from().atZone(ZoneOffset.UTC).toLocalDate();
           !day.isAfter(last);
           day = day.plusDays(1)) {
-        if (collect(partition(BY_DAY, DAY, day.toString(), from, to), query.limit(), records)) {
+        if (collect(
+            partition(BY_DAY, DAY, day.toString(), from, to, query.owner()),
+            query.limit(),
+            records)) {
           return new UsagePage(records, true);
         }
       }
@@ -143,15 +149,26 @@ public final class DynamoUsageStore implements UsageStore {
     }
   }
 
+  /**
+   * One partition's records in the time range. An owner becomes a filter expression: DynamoDB drops
+   * the other records before they reach us, so the limit counts only the owner's.
+   */
   private QueryRequest partition(
-      String index, String hashName, String hash, String from, String to) {
-    return QueryRequest.builder()
-        .tableName(table)
-        .indexName(index)
-        .keyConditionExpression("#h = :h AND #s BETWEEN :from AND :to")
-        .expressionAttributeNames(Map.of("#h", hashName, "#s", SK))
-        .expressionAttributeValues(Map.of(":h", s(hash), ":from", s(from), ":to", s(to)))
-        .build();
+      String index, String hashName, String hash, String from, String to, Optional<String> owner) {
+    Map<String, String> names = new HashMap<>(Map.of("#h", hashName, "#s", SK));
+    Map<String, AttributeValue> values =
+        new HashMap<>(Map.of(":h", s(hash), ":from", s(from), ":to", s(to)));
+    QueryRequest.Builder request =
+        QueryRequest.builder()
+            .tableName(table)
+            .indexName(index)
+            .keyConditionExpression("#h = :h AND #s BETWEEN :from AND :to");
+    if (owner.isPresent()) {
+      names.put("#o", "owner");
+      values.put(":o", s(owner.get()));
+      request.filterExpression("#o = :o");
+    }
+    return request.expressionAttributeNames(names).expressionAttributeValues(values).build();
   }
 
   /** Reads every page of a query into {@code out}; true when it stopped at the limit. */
@@ -242,6 +259,16 @@ public final class DynamoUsageStore implements UsageStore {
                   .toList()));
     }
     putString(item, "route", r.route());
+    if (r.ensemble() != null) {
+      Map<String, AttributeValue> place = new HashMap<>();
+      if (r.ensemble().parentRequestId() != null) {
+        place.put("parentRequestId", s(r.ensemble().parentRequestId()));
+      }
+      place.put("role", s(r.ensemble().role()));
+      place.put("index", n(r.ensemble().index()));
+      place.put("status", s(r.ensemble().status()));
+      item.put("ensemble", AttributeValue.fromM(place));
+    }
     item.put(Tables.TTL_ATTRIBUTE, n(r.startedAt().plus(retention).getEpochSecond()));
     return item;
   }
@@ -336,7 +363,18 @@ public final class DynamoUsageStore implements UsageStore {
                             g.m().get("check").s(), g.m().get("action").s(), g.m().get("on").s()))
                 .toList()
             : List.of(),
+        item.containsKey("ensemble") && item.get("ensemble").hasM()
+            ? ensemble(item.get("ensemble").m())
+            : null,
         str(item, "route"));
+  }
+
+  private static UsageRecord.Ensemble ensemble(Map<String, AttributeValue> place) {
+    return new UsageRecord.Ensemble(
+        str(place, "parentRequestId"),
+        str(place, "role"),
+        (int) num(place, "index"),
+        str(place, "status"));
   }
 
   private static void putString(Map<String, AttributeValue> item, String name, String value) {

@@ -36,13 +36,17 @@ class DynamoUsageStoreIT {
   }
 
   static UsageRecord record(String keyId, Instant started, String cost) {
+    return record(keyId, started, cost, "owner");
+  }
+
+  static UsageRecord record(String keyId, Instant started, String cost, String owner) {
     String requestId = UUID.randomUUID().toString();
     return new UsageRecord(
         requestId,
         UsageRecord.generationIdOf(requestId),
         keyId,
         "name-" + keyId,
-        "owner",
+        owner,
         List.of("team-a", "prod"),
         "end-user-1",
         "gpt-4o-mini",
@@ -234,6 +238,28 @@ class DynamoUsageStoreIT {
   }
 
   @Test
+  void keepsAnEnsembleRecordsPlaceAndReadsARecordWithoutOneAsNoEnsemble() {
+    UsageRecord parent =
+        record("k8", DAY1, "0.3")
+            .withEnsemble(
+                new UsageRecord.Ensemble(null, UsageRecord.Ensemble.PARENT, 0, "answered"));
+    UsageRecord member =
+        record("k8", DAY1.plusSeconds(1), "0.1")
+            .withEnsemble(
+                new UsageRecord.Ensemble(
+                    parent.requestId(), UsageRecord.Ensemble.MEMBER, 2, "cancelled"));
+    UsageRecord plain = record("k8", DAY1.plusSeconds(2), "0.2");
+    store.put(parent);
+    store.put(member);
+    store.put(plain);
+
+    var page = store.query(new UsageQuery(Optional.of("k8"), DAY1, DAY1.plusSeconds(3), 100));
+    assertThat(page.records()).containsExactly(parent, member, plain);
+    assertThat(page.records().get(2).ensemble()).isNull();
+    assertThat(page.records()).extracting(UsageRecord::billed).containsExactly(true, false, true);
+  }
+
+  @Test
   void findsARecordByItsGenerationId() {
     UsageRecord r = record("k2", DAY1, "0.5");
     store.put(r);
@@ -262,6 +288,25 @@ class DynamoUsageStoreIT {
     assertThat(all).containsExactlyInAnyOrder(a, b);
     assertThat(allLimited.records()).hasSize(2);
     assertThat(allLimited.truncated()).isTrue();
+  }
+
+  @Test
+  void readsOnlyTheOwnersRecordsAndCountsOnlyThemAgainstTheLimit() {
+    Instant at = DAY1.plusSeconds(7200);
+    UsageRecord others1 = record("k8", at, "1", "someone-else");
+    UsageRecord mine1 = record("k8", at.plusSeconds(1), "1", "ana");
+    UsageRecord others2 = record("k9", at.plusSeconds(2), "1", "someone-else");
+    UsageRecord mine2 = record("k9", at.plusSeconds(3), "1", "ana");
+    List.of(others1, mine1, others2, mine2).forEach(store::put);
+    Instant to = at.plusSeconds(10);
+
+    var oneKey = store.query(new UsageQuery(Optional.of("k8"), Optional.of("ana"), at, to, 100));
+    var everyKey = store.query(new UsageQuery(Optional.empty(), Optional.of("ana"), at, to, 2));
+
+    assertThat(oneKey.records()).containsExactly(mine1);
+    // two of ana's records within a limit of two: the others' records took none of it
+    assertThat(everyKey.records()).containsExactlyInAnyOrder(mine1, mine2);
+    assertThat(everyKey.truncated()).isFalse();
   }
 
   @Test

@@ -72,6 +72,7 @@ public final class FakeOidcIssuer implements AutoCloseable {
   private volatile String signingKid = RSA_KID;
   private volatile String user = "user-1";
   private volatile List<String> userGroups = List.of();
+  private volatile String clientSecret;
 
   private record PendingCode(
       String clientId,
@@ -135,6 +136,15 @@ public final class FakeOidcIssuer implements AutoCloseable {
   public void rotate() {
     published.add(ROTATED_KID);
     signingKid = ROTATED_KID;
+  }
+
+  /**
+   * Makes the client confidential: from now on the token endpoint requires {@code secret} by HTTP
+   * Basic ({@code client_secret_basic}, RFC 6749 2.3.1) and answers 401 {@code invalid_client}
+   * without it.
+   */
+  public void requireClientSecret(String secret) {
+    this.clientSecret = secret;
   }
 
   /** The user the authorization endpoint signs in, with the groups its tokens carry. */
@@ -289,6 +299,19 @@ public final class FakeOidcIssuer implements AutoCloseable {
   private void token(HttpExchange exchange) throws IOException {
     Map<String, String> f =
         form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    String secret = clientSecret;
+    if (secret != null) {
+      String expected =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(
+                      (enc(clientId) + ":" + enc(secret)).getBytes(StandardCharsets.UTF_8));
+      if (!expected.equals(exchange.getRequestHeaders().getFirst("authorization"))) {
+        exchange.getResponseHeaders().set("www-authenticate", "Basic");
+        json(exchange, 401, JSON.createObjectNode().put("error", "invalid_client"));
+        return;
+      }
+    }
     PendingCode pending = f.get("code") == null ? null : codes.remove(f.get("code"));
     if (!"POST".equals(exchange.getRequestMethod())
         || !"authorization_code".equals(f.get("grant_type"))

@@ -16,6 +16,7 @@ import dev.switchboard.core.error.GatewayException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.LongSupplier;
@@ -168,6 +169,145 @@ public final class Admission {
   }
 
   /**
+   * One part of a request served by several calls (an ensemble's member or judge): what it sends
+   * and the models it may be served by.
+   *
+   * @param readsOutputOf the earlier parts whose output this one reads as prompt (the judge reads
+   *     every member's answer): their worst-case output is added to its worst-case prompt
+   */
+  public record Part(ChatRequest request, List<Model> candidates, List<Integer> readsOutputOf) {
+    public Part {
+      candidates = List.copyOf(candidates);
+      readsOutputOf = List.copyOf(readsOutputOf);
+    }
+  }
+
+  /**
+   * An admitted request of several parts.
+   *
+   * @param requests each part's request to send, in the parts' order: the parts' own, or with a
+   *     lower {@code max_tokens} when the key clamps instead of refusing
+   */
+  public record Admitted(Ticket ticket, List<ChatRequest> requests) {
+    public Admitted {
+      requests = List.copyOf(requests);
+    }
+  }
+
+  /**
+   * Reserves, in one conditional write, the sum of the worst cases of every part of a request that
+   * several calls serve (an ensemble: each member, and the judge reading their answers). A sum that
+   * does not fit is refused; for a key that clamps, every part's output limit is lowered to the
+   * largest one limit at which the sum fits, when one does.
+   *
+   * @return the reservation (its request is the last part's) and each part's request to send
+   * @throws GatewayException 402 when the sum does not fit the remaining budget, 429 when a rate
+   *     limit is used up, 503 when the store cannot be reached (nothing was admitted)
+   */
+  public Admitted admitAll(ApiKey key, List<Part> parts, String requestId) {
+    Instant now = clock.instant();
+    KeyLimits limits = key.limits();
+    List<ChatRequest> requests = parts.stream().map(Part::request).toList();
+    String periodId = limits.reset().periodId(now);
+    if (limits.unlimited()) {
+      return new Admitted(
+          new Ticket(key.id(), periodId, requestId, 0, 0, requests.getLast(), false), requests);
+    }
+    List<Long> prompts = parts.stream().map(p -> estimator.promptTokens(p.request())).toList();
+    CostEstimator.WorstCase sum = sumOf(parts, prompts, Integer.MAX_VALUE);
+    Long limit = limits.creditLimit() == null ? null : PicoUsd.floor(limits.creditLimit());
+    if (limit != null && sum.amount() > limit && !limits.clampMaxTokens()) {
+      throw overBudget(limit, sum.amount(), ENSEMBLE_HINT);
+    }
+    ReserveOutcome outcome = reserve(key, periodId, requestId, sum, limit, now);
+    if (outcome instanceof ReserveOutcome.OverBudget over && limits.clampMaxTokens()) {
+      // the largest one output limit for every part at which the sum fits what is left
+      long low = 1;
+      long high = sum.outputTokens();
+      long best = 0;
+      while (low <= high) {
+        long mid = (low + high) >>> 1;
+        if (sumOf(parts, prompts, mid).amount() <= over.available()) {
+          best = mid;
+          low = mid + 1;
+        } else {
+          high = mid - 1;
+        }
+      }
+      if (best >= 1) {
+        List<ChatRequest> clamped = new ArrayList<>();
+        for (Part part : parts) {
+          long own = outputOf(part);
+          clamped.add(own <= best ? part.request() : withMaxTokens(part.request(), (int) best));
+        }
+        requests = List.copyOf(clamped);
+        sum = sumOf(parts, prompts, best);
+        outcome = reserve(key, periodId, requestId, sum, limit, now);
+      }
+    }
+    return switch (outcome) {
+      case ReserveOutcome.Reserved r ->
+          new Admitted(
+              new Ticket(
+                  key.id(),
+                  periodId,
+                  requestId,
+                  sum.amount(),
+                  sum.promptTokens(),
+                  requests.getLast(),
+                  true),
+              requests);
+      case ReserveOutcome.OverBudget over ->
+          throw overBudget(over.available(), sum.amount(), ENSEMBLE_HINT);
+      case ReserveOutcome.RateLimited rate -> throw rateLimited(rate.tokens(), key, now);
+    };
+  }
+
+  /** A part's output limit: the most its dearest-sending candidate is sent. */
+  private static long outputOf(Part part) {
+    long output = 0;
+    for (Model candidate : part.candidates()) {
+      output = Math.max(output, CostEstimator.outputTokens(part.request(), candidate));
+    }
+    return output;
+  }
+
+  /**
+   * The summed worst case of {@code parts}, each part's output limited to {@code cap}, a part
+   * reading others' output counting their (capped) worst output as prompt.
+   */
+  private static CostEstimator.WorstCase sumOf(List<Part> parts, List<Long> prompts, long cap) {
+    List<Long> outputs = new ArrayList<>();
+    long promptSum = 0;
+    long outputSum = 0;
+    long amount = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      Part part = parts.get(i);
+      long prompt = prompts.get(i);
+      for (int other : part.readsOutputOf()) {
+        prompt += outputs.get(other);
+      }
+      long output = 0;
+      long dearest = 0;
+      for (Model candidate : part.candidates()) {
+        long tokens = Math.min(cap, CostEstimator.outputTokens(part.request(), candidate));
+        output = Math.max(output, tokens);
+        dearest = Math.max(dearest, CostEstimator.price(candidate.pricing(), prompt, tokens));
+      }
+      outputs.add(output);
+      promptSum += prompt;
+      outputSum += output;
+      amount += dearest;
+    }
+    return new CostEstimator.WorstCase(promptSum, outputSum, amount);
+  }
+
+  /** The prompt tokens a reservation counts for {@code request} (the tokenizer, with margin). */
+  public long promptEstimate(ChatRequest request) {
+    return estimator.promptTokens(request);
+  }
+
+  /**
    * Reserves the worst case of a request that only reads (an embedding): {@code inputTokens} at the
    * dearest input price among the candidates, and nothing written. There is no output limit to
    * clamp, so the ticket's request is null.
@@ -261,7 +401,16 @@ public final class Admission {
    * @return whether this call settled it
    */
   public boolean settle(Ticket ticket, Model model, Usage usage) {
-    Cost cost = Cost.of(model.pricing(), usage);
+    return settle(ticket, Cost.of(model.pricing(), usage), usage);
+  }
+
+  /**
+   * Settles a ticket at {@code cost} for {@code usage}: what {@link #settle(Ticket, Model, Usage)}
+   * does, for a request served by several models (an ensemble), whose cost is the sum of theirs.
+   *
+   * @param cost null when a model that served has no price
+   */
+  public boolean settle(Ticket ticket, Cost cost, Usage usage) {
     // an unpriced model is served only to keys without a budget (AccessPolicy): nothing to count
     long actual = cost == null ? 0 : PicoUsd.ceil(cost.total());
     Settlement settlement =
@@ -331,6 +480,10 @@ public final class Admission {
   }
 
   private static final String OUTPUT_HINT = "Lower max_tokens or raise the key's limit.";
+
+  private static final String ENSEMBLE_HINT =
+      "The sum covers every panel member and the judge: lower panel_max_tokens and max_tokens, use"
+          + " fewer members, or raise the key's limit.";
 
   private static final String INPUT_HINT = "Send less input or raise the key's limit.";
 

@@ -15,6 +15,7 @@ import dev.switchboard.core.cache.ResponseCache;
 import dev.switchboard.core.cache.StreamAggregate;
 import dev.switchboard.core.cache.StreamReplay;
 import dev.switchboard.core.catalog.Model;
+import dev.switchboard.core.ensemble.EnsembleSpec;
 import dev.switchboard.core.error.ErrorBodies;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.guardrails.Guardrails;
@@ -112,6 +113,7 @@ public final class ChatCompletion {
   private final LongSupplier nanoTime;
   private final Settlements settlements;
   private final Supplier<Guardrails> guardrails;
+  private final EnsembleCompletion ensembles;
 
   /**
    * @param failures where a settlement that failed is reported, with the request id (the
@@ -162,6 +164,7 @@ public final class ChatCompletion {
     this.clock = clock;
     this.nanoTime = nanoTime;
     this.settlements = new Settlements(admission, recorder, clock, nanoTime, failures);
+    this.ensembles = new EnsembleCompletion(chat, admission, cache, settlements, nanoTime);
   }
 
   /** Serves {@code call} to {@code reply}; never throws: a failure is in the outcome. */
@@ -203,6 +206,11 @@ public final class ChatCompletion {
       trace.route = routed.get().router() + "/" + routed.get().route();
     }
     OutputGuard output = rules.output().isEmpty() ? null : outputGuard(rules, trace);
+    EnsembleSpec ensemble = ensembles.specOf(request);
+    if (ensemble != null) {
+      // a panel of members, then the judge's answer through the same relay as any answer
+      return ensembles.serve(call, request, ensemble, reply, trace, door(trace, rules, output));
+    }
     // the key's model and provider lists, before anything is admitted or forwarded
     RoutePlan plan = AccessPolicy.restrict(call.key(), chat.plan(request));
     // the primary model names the cache entry: a fallback's answer stands for the model asked for.
@@ -250,6 +258,86 @@ public final class ChatCompletion {
     Map<String, String> all = new LinkedHashMap<>(headers);
     all.put(ROUTE_HEADER, route);
     return all;
+  }
+
+  /** What an ensemble's judge is served by: the paths of every other completion. */
+  private EnsembleCompletion.Door door(
+      ChatTrace trace, Guardrails.Applied rules, OutputGuard output) {
+    return new EnsembleCompletion.Door() {
+      @Override
+      public ChatOutcome judge(RoutePlan plan, ChatReply reply) {
+        return trace.call.streamed()
+            ? stream(plan, null, reply, trace, rules)
+            : complete(plan, null, reply, trace, output);
+      }
+
+      @Override
+      public ChatOutcome whole(
+          ObjectNode body, Model model, ChatReply reply, CacheLookup.Miss miss) {
+        return wholeAnswer(body, model, reply, trace, rules, miss);
+      }
+
+      @Override
+      public ChatOutcome replay(CacheLookup.Hit hit, Model model, ChatReply reply) {
+        return ChatCompletion.this.replay(hit, model, reply, trace, rules);
+      }
+
+      @Override
+      public ChatOutcome broken(ChatReply reply, GatewayException error) {
+        boolean gone =
+            !delivered(() -> reply.broken(errorChunk(trace, trace.served, error), error));
+        return trace.outcome("error", error, null, gone, "", null);
+      }
+    };
+  }
+
+  /**
+   * A whole answer made here rather than relayed (an ensemble's pick): checked by the output
+   * guardrails as a whole, then sent as one body, or as the chunks of a stream.
+   */
+  private ChatOutcome wholeAnswer(
+      ObjectNode answer,
+      Model model,
+      ChatReply reply,
+      ChatTrace trace,
+      Guardrails.Applied rules,
+      CacheLookup.Miss miss) {
+    ObjectNode body;
+    try {
+      body =
+          rules.output().isEmpty()
+              ? answer
+              : new OutputGuard(rules.output(), trace.guardrails, c -> {}).completion(answer);
+    } catch (GatewayException blocked) {
+      if (!reply.started()) {
+        throw blocked;
+      }
+      boolean gone =
+          !delivered(() -> reply.broken(errorChunk(trace, trace.served, blocked), blocked));
+      return trace.outcome("error", blocked, null, gone, "", null);
+    }
+    // never a blocked answer; before it is sent, so a repeated request finds it
+    if (miss != null) {
+      cache.store(miss, body);
+    }
+    if (!trace.call.streamed()) {
+      boolean gone = !delivered(() -> reply.completion(body, model, trace.calls()));
+      return trace.outcome(finishReason(body), null, null, gone, content(body), null);
+    }
+    StreamTally tally = new StreamTally(nanoTime);
+    boolean gone =
+        !delivered(
+            () -> {
+              reply.serving(model, trace.calls());
+              for (ObjectNode chunk : StreamReplay.chunks(body)) {
+                tally.observe(chunk);
+                reply.chunk(chunk);
+              }
+              reply.done();
+              reply.finish();
+            });
+    return trace.outcome(
+        tally.finishReason(), null, null, gone, tally.generated(), ttft(tally, trace));
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.api.NativeRequest;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.ModelCatalog;
+import dev.switchboard.core.ensemble.EnsembleSpec;
 import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.routing.Attempt;
 import dev.switchboard.core.routing.RoutePlan;
@@ -82,6 +83,16 @@ public final class ChatService {
   public Optional<SemanticRouting.Routed> route(
       ChatRequest request, String tenant, String sessionId) {
     return routing.route(request, tenant, sessionId);
+  }
+
+  /** The named ensemble of the routing configuration {@code name} stands for, if any. */
+  public Optional<EnsembleSpec> ensemble(String name) {
+    return planner.ensemble(name);
+  }
+
+  /** How often a client waiting for the first content of a stream is sent a keep-alive. */
+  public Duration keepAliveInterval() {
+    return router.keepAlive();
   }
 
   /** The models a client can use now: those whose provider is configured. */

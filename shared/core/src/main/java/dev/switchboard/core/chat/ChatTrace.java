@@ -29,6 +29,9 @@ final class ChatTrace {
   /** The guardrail rules that acted so far. */
   final Triggered guardrails = new Triggered();
 
+  /** The ensemble this request is, or null: its settlement charges and records every part. */
+  EnsembleCompletion.Run ensemble;
+
   Admission.Ticket ticket;
   String cacheStatus;
 
@@ -95,6 +98,12 @@ final class ChatTrace {
     Model billedAt = served;
     Usage bill = chargeable ? usage : Usage.NONE;
     Duration generation = !called ? Duration.ZERO : Duration.ofNanos(upstreamEnd - upstreamStart);
+    EnsembleCompletion.Run parts = ensemble;
+    Model judged = called ? served : null;
+    ChatOutcome.Settlement settlement =
+        parts == null
+            ? o -> settlements.settle(charged, billedAt, bill, o)
+            : o -> parts.settle(charged, judged, bill, o);
     return new ChatOutcome(
         call,
         served,
@@ -110,7 +119,7 @@ final class ChatTrace {
         generated,
         ttft,
         generation,
-        o -> settlements.settle(charged, billedAt, bill, o),
+        settlement,
         guardrails.events(),
         route);
   }

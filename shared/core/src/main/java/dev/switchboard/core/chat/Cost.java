@@ -54,6 +54,19 @@ public record Cost(
     return cost.writeTo(usage);
   }
 
+  /** This cost and {@code other} together; null (unknown) when either is. */
+  public Cost plus(Cost other) {
+    if (other == null) {
+      return null;
+    }
+    return new Cost(
+        input.add(other.input),
+        cachedInput.add(other.cachedInput),
+        cacheWrite.add(other.cacheWrite),
+        output.add(other.output),
+        reasoning.add(other.reasoning));
+  }
+
   /** The sum of the parts. */
   public BigDecimal total() {
     return input.add(cachedInput).add(cacheWrite).add(output).add(reasoning).stripTrailingZeros();

@@ -8,6 +8,7 @@ import dev.switchboard.core.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,7 +99,28 @@ public final class Settlements {
     }
   }
 
-  private UsageRecord record(ChatOutcome o) {
+  /**
+   * Charges {@code ticket} at {@code cost} (the sum over the models that served a request of
+   * several parts, an ensemble) while {@code records} are written.
+   */
+  void settleAll(Admission.Ticket ticket, Cost cost, Usage charged, List<UsageRecord> records) {
+    Future<?> settled =
+        ticket == null
+            ? null
+            : CHARGES.submit(
+                () -> {
+                  try {
+                    admission.settle(ticket, cost, charged);
+                  } catch (RuntimeException e) {
+                    failures.accept(ticket.requestId(), e);
+                  }
+                });
+    records.forEach(recorder::record);
+    await(settled);
+  }
+
+  /** The usage record of {@code o}, as {@link #settle} writes it. */
+  UsageRecord record(ChatOutcome o) {
     ChatCompletion.Call call = o.call();
     Instant finishedAt = clock.instant();
     Duration latency = Duration.ofNanos(nanoTime.getAsLong() - call.startNanos());
@@ -135,6 +157,7 @@ public final class Settlements {
         call.apiType(),
         null,
         o.guardrails(),
+        null,
         o.route());
   }
 }

@@ -20,6 +20,16 @@ public record Usage(
     return promptTokens + completionTokens;
   }
 
+  /** This usage and {@code other} together. */
+  public Usage plus(Usage other) {
+    return new Usage(
+        promptTokens + other.promptTokens,
+        completionTokens + other.completionTokens,
+        cachedTokens + other.cachedTokens,
+        cacheWriteTokens + other.cacheWriteTokens,
+        reasoningTokens + other.reasoningTokens);
+  }
+
   /** Reads an OpenAI {@code usage} object; missing counts are zero. */
   public static Usage fromOpenAi(JsonNode usage) {
     return new Usage(

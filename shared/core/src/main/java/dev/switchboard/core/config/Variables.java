@@ -177,6 +177,10 @@ public final class Variables {
       new WholeNumber("OIDC_CLOCK_SKEW_SECONDS", 60, 0, 300);
   public static final WholeNumber OIDC_JWKS_CACHE_SECONDS =
       new WholeNumber("OIDC_JWKS_CACHE_SECONDS", 900, 60, 86_400);
+  public static final String OIDC_CLIENT_SECRET = "OIDC_CLIENT_SECRET";
+  public static final String OIDC_CLIENT_SECRET_ARN = "OIDC_CLIENT_SECRET_ARN";
+  public static final String DASHBOARD_URL = "DASHBOARD_URL";
+  public static final String API_STAGE = "API_STAGE";
 
   // The dev server
 

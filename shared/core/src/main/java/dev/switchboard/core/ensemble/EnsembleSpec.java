@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.error.GatewayException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The {@code ensemble} object of a request (issue 20): a panel of models, a judge and a strategy.
- * Only the parsing and checks; the panel is not run yet (see docs/ENSEMBLES.md).
+ * The {@code ensemble} object of a request, or a named ensemble of the routing configuration: a
+ * panel of models, a judge, a strategy, each member's output limit and the quorum (the fewest
+ * answers the judge needs). See docs/ENSEMBLES.md.
+ *
+ * @param panelMaxTokens each member's {@code max_tokens}, or null for the request's own
+ * @param quorum how many members must answer; 1 to the panel's size
  */
 public record EnsembleSpec(
-    List<String> panel, String judge, Strategy strategy, Integer panelMaxTokens) {
+    List<String> panel, String judge, Strategy strategy, Integer panelMaxTokens, int quorum) {
 
   /** The most panel members one request may ask for. */
   public static final int MAX_PANEL = 8;
@@ -21,9 +27,23 @@ public record EnsembleSpec(
     PICK_BEST
   }
 
+  /** The model name that asks for the ensemble in the request's {@code ensemble} object. */
+  public static final String FUSION = "switchboard/fusion";
+
+  /** The request field. */
+  public static final String FIELD = "ensemble";
+
   public EnsembleSpec {
     panel = List.copyOf(panel);
   }
+
+  /** An ensemble whose quorum is one answer. */
+  public EnsembleSpec(List<String> panel, String judge, Strategy strategy, Integer panelMaxTokens) {
+    this(panel, judge, strategy, panelMaxTokens, 1);
+  }
+
+  private static final Set<String> KNOWN =
+      new TreeSet<>(Set.of("panel", "judge", "strategy", "panel_max_tokens", "quorum"));
 
   /** Reads and checks an {@code ensemble} object; a bad one is a 400 naming the parameter. */
   public static EnsembleSpec parse(JsonNode node) {
@@ -73,6 +93,30 @@ public record EnsembleSpec(
       }
       max = t.asInt();
     }
-    return new EnsembleSpec(panel, judgeNode.asText(), strategy, max);
+    int quorum = 1;
+    JsonNode q = node.get("quorum");
+    if (q != null && !q.isNull()) {
+      if (!q.isIntegralNumber()
+          || !q.canConvertToInt()
+          || q.asInt() < 1
+          || q.asInt() > panel.size()) {
+        throw GatewayException.invalidParam(
+            "ensemble.quorum",
+            "ensemble.quorum must be a whole number from 1 to the panel's size ("
+                + panel.size()
+                + ")");
+      }
+      quorum = q.asInt();
+    }
+    node.fieldNames()
+        .forEachRemaining(
+            field -> {
+              if (!KNOWN.contains(field)) {
+                throw GatewayException.invalidParam(
+                    "ensemble." + field,
+                    "ensemble." + field + " is not a known field (known: " + KNOWN + ")");
+              }
+            });
+    return new EnsembleSpec(panel, judgeNode.asText(), strategy, max, quorum);
   }
 }

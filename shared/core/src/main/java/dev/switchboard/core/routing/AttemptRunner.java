@@ -43,6 +43,7 @@ final class AttemptRunner {
    * @param upstream what a non-streamed call asks of the provider; unused when streaming
    * @param attemptNumber the calls sent for this request so far, this one included
    * @throws RuntimeException what the listener threw when the client went away
+   * @throws CallCancelled when the calling thread was interrupted by its caller
    */
   Result run(
       RoutePlan plan,
@@ -91,6 +92,12 @@ final class AttemptRunner {
       // the provider did nothing wrong; above all, a probe must not stay pending for ever
       health.recordNeutral(model);
       throw watch.clientGone();
+    }
+    if (!returned && watch.expiry() == null && Thread.currentThread().isInterrupted()) {
+      // the caller cancelled the call (the watch clears only its own interrupts): the request's
+      // choice, which never counts against the endpoint, and which no other candidate follows
+      health.recordNeutral(model);
+      throw new CallCancelled();
     }
     if (!returned && watch.expiry() != null) {
       // the deadline, not whatever the interrupted read made of it, is why the attempt ended

@@ -3,6 +3,7 @@ package dev.switchboard.core.routing;
 import dev.switchboard.core.api.ChatRequest;
 import dev.switchboard.core.catalog.Model;
 import dev.switchboard.core.catalog.ModelCatalog;
+import dev.switchboard.core.ensemble.EnsembleSpec;
 import dev.switchboard.core.error.GatewayException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,6 +66,11 @@ public final class RoutePlanner {
   /** The names clients may use besides catalogue ids and aliases: configured aliases and pools. */
   public Set<String> extraNames() {
     return names.extraNames();
+  }
+
+  /** The named ensemble of the routing configuration {@code name} stands for, if any. */
+  public Optional<EnsembleSpec> ensemble(String name) {
+    return Optional.ofNullable(config.ensembles().get(name));
   }
 
   /** The model a name stands for, when it stands for exactly one catalogue entry. */

@@ -94,6 +94,11 @@ public final class Router {
     return health;
   }
 
+  /** How often a stream waiting for its first content is sent a keep-alive. */
+  public Duration keepAlive() {
+    return keepAlive;
+  }
+
   /**
    * A non-streamed completion from the first candidate that gives one.
    *
@@ -142,6 +147,10 @@ public final class Router {
       RetryPolicy retries = plan.retries().withMaxRetries(candidate.maxRetries());
       calls:
       for (int retry = 0; ; retry++) {
+        if (Thread.currentThread().isInterrupted()) {
+          // cancelled by the caller, in a pause between calls or before the first
+          throw new CallCancelled();
+        }
         if (clockwork.remaining() <= 0) {
           throw failed(
               last != null ? last : new ProviderException.Timeout("total deadline"),

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.catalog.Pricing;
 import dev.switchboard.core.catalog.UnlistedModels;
+import dev.switchboard.core.ensemble.EnsembleSpec;
+import dev.switchboard.core.error.GatewayException;
 import dev.switchboard.core.routing.AttemptTimeouts.PartialTimeouts;
 import dev.switchboard.core.semantic.SemanticRouter;
 import java.io.IOException;
@@ -26,16 +28,18 @@ import java.util.Set;
 /**
  * The operator's routing rules, read once from the JSON file named by {@code ROUTING_CONFIG_FILE}:
  * aliases, default fallback chains, weighted pools that spread one name over several catalogue
- * entries (one model on several providers), per-provider policies, and semantic routers that pick a
- * route by the meaning of the request. The shape is documented in docs/ROUTING.md; every mistake is
- * reported with the JSON path of the offending value.
+ * entries (one model on several providers), per-provider policies, semantic routers that pick a
+ * route by the meaning of the request, and named ensembles (a model name that stands for a panel
+ * and a judge). The shape is documented in docs/ROUTING.md; every mistake is reported with the JSON
+ * path of the offending value.
  */
 public record RoutingConfig(
     Map<String, String> aliases,
     Map<String, List<String>> fallbacks,
     Map<String, List<Weighted>> pools,
     Map<String, ProviderPolicy> providers,
-    Map<String, SemanticRouter.Config> routers) {
+    Map<String, SemanticRouter.Config> routers,
+    Map<String, EnsembleSpec> ensembles) {
 
   /** One member of a weighted pool. */
   public record Weighted(String model, int weight) {}
@@ -53,10 +57,10 @@ public record RoutingConfig(
   public static final int MAX_EXAMPLES = 200;
 
   public static final RoutingConfig EMPTY =
-      new RoutingConfig(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+      new RoutingConfig(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
   private static final Set<String> TOP_LEVEL =
-      Set.of("aliases", "fallbacks", "pools", "providers", "routers", "about");
+      Set.of("aliases", "fallbacks", "pools", "providers", "routers", "ensembles", "about");
   private static final Set<String> ROUTER_FIELDS = Set.of("routes", "default", "on_failure");
   private static final Set<String> ROUTE_FIELDS = Set.of("name", "target", "examples", "threshold");
   private static final Set<String> PROVIDER_FIELDS =
@@ -76,15 +80,16 @@ public record RoutingConfig(
     pools = Map.copyOf(pools);
     providers = Map.copyOf(providers);
     routers = Map.copyOf(routers);
+    ensembles = Map.copyOf(ensembles);
   }
 
-  /** Rules without routers. */
+  /** Rules without routers or named ensembles. */
   public RoutingConfig(
       Map<String, String> aliases,
       Map<String, List<String>> fallbacks,
       Map<String, List<Weighted>> pools,
       Map<String, ProviderPolicy> providers) {
-    this(aliases, fallbacks, pools, providers, Map.of());
+    this(aliases, fallbacks, pools, providers, Map.of(), Map.of());
   }
 
   /** Whether {@code name} is {@code router/<a configured router>}. */
@@ -172,12 +177,29 @@ public record RoutingConfig(
         root.get("routers"),
         "routers",
         (name, value, path) -> routers.put(name, router(name, value, path)));
+    Map<String, EnsembleSpec> ensembles = new LinkedHashMap<>();
+    forEachField(
+        root.get("ensembles"),
+        "ensembles",
+        (name, value, path) -> {
+          try {
+            ensembles.put(name, EnsembleSpec.parse(value));
+          } catch (GatewayException e) {
+            // the request's wording names the field as "ensemble.<field>"
+            throw bad(path, "is not a valid ensemble: " + e.getMessage());
+          }
+        });
     for (String alias : aliases.keySet()) {
       if (pools.containsKey(alias)) {
         throw bad("aliases." + alias, "is also the name of a pool");
       }
     }
-    return new RoutingConfig(aliases, fallbacks, pools, providers, routers);
+    for (String name : ensembles.keySet()) {
+      if (aliases.containsKey(name) || pools.containsKey(name)) {
+        throw bad("ensembles." + name, "is also the name of an alias or a pool");
+      }
+    }
+    return new RoutingConfig(aliases, fallbacks, pools, providers, routers, ensembles);
   }
 
   /**

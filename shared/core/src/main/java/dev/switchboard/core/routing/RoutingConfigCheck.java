@@ -68,6 +68,23 @@ final class RoutingConfigCheck {
                 }
               }
             });
+    config
+        .ensembles()
+        .forEach(
+            (name, spec) -> {
+              if (catalog.find(name).isPresent()) {
+                throw new IllegalArgumentException(
+                    "routing configuration: ensembles." + name + " is also a catalogue model");
+              }
+              for (int i = 0; i < spec.panel().size(); i++) {
+                requireName(
+                    config,
+                    catalog,
+                    spec.panel().get(i),
+                    "ensembles." + name + ".panel[" + i + "]");
+              }
+              requireName(config, catalog, spec.judge(), "ensembles." + name + ".judge");
+            });
     for (String alias : config.aliases().keySet()) {
       String name = alias;
       for (int hops = 1; config.aliases().containsKey(name); hops++) {

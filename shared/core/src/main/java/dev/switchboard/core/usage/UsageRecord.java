@@ -42,6 +42,8 @@ import java.util.List;
  * @param tool the MCP tool call this record is of, or null for every other door
  * @param guardrails the guardrail rules that acted on the request ({@code check}, {@code action},
  *     {@code on}), never what they matched; empty when none did
+ * @param ensemble the record's place in an ensemble (the parent, a panel member or the judge), or
+ *     null for a request that was no ensemble
  * @param route the semantic router and route that chose the model ({@code router/support/billing}),
  *     or null when the client named the model itself
  */
@@ -75,6 +77,7 @@ public record UsageRecord(
     String apiType,
     Tool tool,
     List<GuardrailEvent> guardrails,
+    Ensemble ensemble,
     String route) {
 
   /** The api type of {@code /v1/chat/completions}. */
@@ -103,6 +106,23 @@ public record UsageRecord(
    */
   public record Tool(String server, String name, long requestBytes, long responseBytes) {}
 
+  /**
+   * One record's place in an ensemble. The parent's record carries the whole request (its usage and
+   * cost are the sum of its parts'); each member and the judge have a record of their own, linked
+   * to it, for the breakdown. Spend is counted once: from parents ({@link #billed()}).
+   *
+   * @param parentRequestId the parent's request id; null on the parent
+   * @param role {@value #PARENT}, {@value #MEMBER} or {@value #JUDGE}
+   * @param index the member's place in the panel (0 for the parent and the judge)
+   * @param status the member's outcome: {@code answered}, {@code failed}, {@code late}, {@code
+   *     cancelled}; the judge's and the parent's: {@code answered} or {@code failed}
+   */
+  public record Ensemble(String parentRequestId, String role, int index, String status) {
+    public static final String PARENT = "parent";
+    public static final String MEMBER = "member";
+    public static final String JUDGE = "judge";
+  }
+
   public UsageRecord {
     apiType = apiType == null ? CHAT : apiType;
     tags = tags == null ? List.of() : List.copyOf(tags);
@@ -112,7 +132,73 @@ public record UsageRecord(
     guardrails = guardrails == null ? List.of() : List.copyOf(guardrails);
   }
 
-  /** A record of a request no semantic router routed. */
+  /** A record no semantic router routed. */
+  public UsageRecord(
+      String requestId,
+      String generationId,
+      String keyId,
+      String keyName,
+      String owner,
+      List<String> tags,
+      String user,
+      String modelRequested,
+      String model,
+      String provider,
+      int attempts,
+      int status,
+      String errorType,
+      boolean streamed,
+      boolean cancelled,
+      String finishReason,
+      Usage usage,
+      boolean usageEstimated,
+      Cost cost,
+      boolean cacheHit,
+      Instant startedAt,
+      Instant finishedAt,
+      Duration timeToFirstToken,
+      Duration latency,
+      Duration generationTime,
+      String sessionId,
+      String apiType,
+      Tool tool,
+      List<GuardrailEvent> guardrails,
+      Ensemble ensemble) {
+    this(
+        requestId,
+        generationId,
+        keyId,
+        keyName,
+        owner,
+        tags,
+        user,
+        modelRequested,
+        model,
+        provider,
+        attempts,
+        status,
+        errorType,
+        streamed,
+        cancelled,
+        finishReason,
+        usage,
+        usageEstimated,
+        cost,
+        cacheHit,
+        startedAt,
+        finishedAt,
+        timeToFirstToken,
+        latency,
+        generationTime,
+        sessionId,
+        apiType,
+        tool,
+        guardrails,
+        ensemble,
+        null);
+  }
+
+  /** A record of a request that was no ensemble, or of a door that has none. */
   public UsageRecord(
       String requestId,
       String generationId,
@@ -417,6 +503,50 @@ public record UsageRecord(
         generationTime,
         sessionId,
         CHAT);
+  }
+
+  /** This record with its place in an ensemble. */
+  public UsageRecord withEnsemble(Ensemble place) {
+    return new UsageRecord(
+        requestId,
+        generationId,
+        keyId,
+        keyName,
+        owner,
+        tags,
+        user,
+        modelRequested,
+        model,
+        provider,
+        attempts,
+        status,
+        errorType,
+        streamed,
+        cancelled,
+        finishReason,
+        usage,
+        usageEstimated,
+        cost,
+        cacheHit,
+        startedAt,
+        finishedAt,
+        timeToFirstToken,
+        latency,
+        generationTime,
+        sessionId,
+        apiType,
+        tool,
+        guardrails,
+        place,
+        route);
+  }
+
+  /**
+   * Whether this record counts in spend and request totals: every record but an ensemble's member
+   * and judge records, whose usage and cost their parent's record already sums.
+   */
+  public boolean billed() {
+    return ensemble == null || Ensemble.PARENT.equals(ensemble.role());
   }
 
   /** Whether the request failed, including a stream that broke off after it started. */

@@ -103,6 +103,96 @@ class AdmissionTest {
   }
 
   @Test
+  void anEnsembleReservesTheSumOfEveryPartWithTheJudgeReadingTheMembersWorstOutput() {
+    CostEstimator estimator = new CostEstimator();
+    long prompt = estimator.promptTokens(request);
+    long member = CostEstimator.price(MODEL.pricing(), prompt, 100);
+    // the judge reads both members' 100 output tokens as prompt
+    long judge = CostEstimator.price(MODEL.pricing(), prompt + 200, 100);
+    ApiKey key = key(budget(2 * member + judge, false));
+    List<Admission.Part> parts =
+        List.of(
+            new Admission.Part(request, List.of(MODEL), List.of()),
+            new Admission.Part(request, List.of(MODEL), List.of()),
+            new Admission.Part(request, List.of(MODEL), List.of(0, 1)));
+
+    Admission.Ticket ticket = admission.admitAll(key, parts, "e1").ticket();
+
+    assertThat(ticket.reserved()).isEqualTo(2 * member + judge);
+    assertThat(store.openReservations())
+        .singleElement()
+        .satisfies(r -> assertThat(r.amount()).isEqualTo(2 * member + judge));
+    // a second ensemble does not fit what is left: one picodollar short is a refusal
+    assertThatThrownBy(() -> admission.admitAll(key, parts, "e2"))
+        .isInstanceOfSatisfying(
+            GatewayException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.INSUFFICIENT_CREDITS);
+              assertThat(e.getMessage()).contains("panel member");
+            });
+  }
+
+  @Test
+  void anEnsembleWhoseSumExceedsTheWholeBudgetIsRefusedWithoutAStoreCall() {
+    long one = worst;
+    ApiKey key = key(budget(one * 2, false));
+    List<Admission.Part> parts =
+        List.of(
+            new Admission.Part(request, List.of(MODEL), List.of()),
+            new Admission.Part(request, List.of(MODEL), List.of()),
+            new Admission.Part(request, List.of(MODEL), List.of(0, 1)));
+
+    assertThatThrownBy(() -> admission.admitAll(key, parts, "e1"))
+        .isInstanceOf(GatewayException.class);
+    assertThat(store.openReservations()).isEmpty();
+  }
+
+  @Test
+  void aClampingKeyGetsEveryPartsOutputLoweredToOneLimitAtWhichTheSumFits() {
+    long prompt = new CostEstimator().promptTokens(request);
+    // room for three parts at 40 output tokens each, the judge reading the two members' 40
+    long fits =
+        2 * CostEstimator.price(MODEL.pricing(), prompt, 40)
+            + CostEstimator.price(MODEL.pricing(), prompt + 80, 40);
+    ApiKey key = key(budget(fits, true));
+    List<Admission.Part> parts =
+        List.of(
+            new Admission.Part(request, List.of(MODEL), List.of()),
+            new Admission.Part(request, List.of(MODEL), List.of()),
+            new Admission.Part(request, List.of(MODEL), List.of(0, 1)));
+
+    Admission.Admitted admitted = admission.admitAll(key, parts, "e1");
+
+    assertThat(admitted.requests()).allSatisfy(r -> assertThat(r.maxTokens()).hasValue(40));
+    assertThat(admitted.ticket().reserved()).isEqualTo(fits);
+    assertThat(admitted.ticket().request()).isSameAs(admitted.requests().getLast());
+  }
+
+  @Test
+  void anEnsembleIsSettledAtTheSumOfItsPartsCosts() {
+    ApiKey key = key(budget(worst * 10, false));
+    Admission.Ticket ticket =
+        admission
+            .admitAll(
+                key,
+                List.of(
+                    new Admission.Part(request, List.of(MODEL), List.of()),
+                    new Admission.Part(request, List.of(MODEL), List.of(0))),
+                "e1")
+            .ticket();
+    Usage a = new Usage(10, 20, 0, 0, 0);
+    Usage b = new Usage(30, 4, 0, 0, 0);
+
+    admission.settle(
+        ticket, Cost.of(MODEL.pricing(), a).plus(Cost.of(MODEL.pricing(), b)), a.plus(b));
+
+    var period = store.period("key_1", ResetPeriod.MONTHLY.periodId(NOW)).orElseThrow();
+    // (10 + 30) x $2.50/M + (20 + 4) x $10/M = $0.00034
+    assertThat(PicoUsd.usd(period.spent())).isEqualByComparingTo("0.00034");
+    assertThat(period.reserved()).isZero();
+  }
+
+  @Test
   void settlingChargesTheActualCostAndFreesTheRest() {
     ApiKey key = key(budget(worst, false));
     Admission.Ticket ticket = admission.admit(key, request, MODEL, "r1");

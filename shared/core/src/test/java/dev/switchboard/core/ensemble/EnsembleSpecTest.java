@@ -43,11 +43,24 @@ class EnsembleSpecTest {
           "{\"panel\":[\"a\"]}",
           "{\"panel\":[],\"judge\":\"j\"}",
           "{\"panel\":[\"a\"],\"judge\":\"j\",\"panel_max_tokens\":0}",
+          "{\"panel\":[\"a\",\"b\"],\"judge\":\"j\",\"quorum\":3}",
+          "{\"panel\":[\"a\"],\"judge\":\"j\",\"quorum\":0}",
+          "{\"panel\":[\"a\"],\"judge\":\"j\",\"votes\":1}",
           "[]"
         }) {
       assertThatThrownBy(() -> EnsembleSpec.parse(json(bad)))
           .as(bad)
           .isInstanceOf(GatewayException.class);
     }
+  }
+
+  @Test
+  void quorumDefaultsToOneAndIsReadUpToThePanelSize() throws Exception {
+    assertThat(EnsembleSpec.parse(json("{\"panel\":[\"a\",\"b\"],\"judge\":\"j\"}")).quorum())
+        .isEqualTo(1);
+    assertThat(
+            EnsembleSpec.parse(json("{\"panel\":[\"a\",\"b\"],\"judge\":\"j\",\"quorum\":2}"))
+                .quorum())
+        .isEqualTo(2);
   }
 }

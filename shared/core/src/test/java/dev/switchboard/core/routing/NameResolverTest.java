@@ -187,4 +187,31 @@ class NameResolverTest {
     assertThat(names.chainKeys("claude-sonnet-4-5-20250929"))
         .contains("claude-sonnet-4-5-20250929", "anthropic/claude-sonnet-4-5");
   }
+
+  @Test
+  void aNamedEnsembleIsReadAndEveryModelItNamesIsChecked() throws Exception {
+    RoutingConfig config =
+        config(
+            "{\"ensembles\":{\"council\":{\"panel\":[\"a/x\",\"a/x\"],\"judge\":\"a/x\","
+                + "\"strategy\":\"pick_best\",\"quorum\":2}}}");
+    RoutingConfigCheck.against(config, CATALOG);
+    assertThat(config.ensembles().get("council").quorum()).isEqualTo(2);
+
+    assertThatThrownBy(
+            () ->
+                RoutingConfigCheck.against(
+                    config(
+                        "{\"ensembles\":{\"c\":{\"panel\":[\"a/x\",\"z/z\"],\"judge\":\"a/x\"}}}"),
+                    CATALOG))
+        .hasMessageContaining("ensembles.c.panel[1]");
+    assertThatThrownBy(() -> config("{\"ensembles\":{\"c\":{\"panel\":[],\"judge\":\"a/x\"}}}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ensembles.c");
+    assertThatThrownBy(
+            () ->
+                config(
+                    "{\"aliases\":{\"c\":\"a/x\"},"
+                        + "\"ensembles\":{\"c\":{\"panel\":[\"a/x\"],\"judge\":\"a/x\"}}}"))
+        .hasMessageContaining("ensembles.c is also the name of an alias");
+  }
 }

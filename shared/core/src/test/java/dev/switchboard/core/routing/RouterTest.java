@@ -207,6 +207,66 @@ class RouterTest {
     return new RoutePlan(request, candidates, Duration.ofSeconds(30), RetryPolicy.DEFAULT);
   }
 
+  /** Blocks until its thread is interrupted, then fails as the HTTP transport does then. */
+  private static final class Hanging implements ChatProvider {
+    final java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.Semaphore entered = new java.util.concurrent.Semaphore(0);
+
+    @Override
+    public String id() {
+      return "h";
+    }
+
+    @Override
+    public ObjectNode complete(ProviderCall call) throws ProviderException {
+      calls.incrementAndGet();
+      entered.release();
+      try {
+        new java.util.concurrent.CountDownLatch(1).await();
+        throw new IllegalStateException("unreachable");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ProviderException.ConnectionFailed("interrupted", e);
+      }
+    }
+
+    @Override
+    public void stream(ProviderCall call, ChunkSink sink) throws ProviderException {
+      throw new UnsupportedOperationException("complete() only");
+    }
+  }
+
+  @Test
+  void aCallItsCallerCancelsStopsWithoutRetriesOrFallbacksAndNeverCountsAgainstTheEndpoint()
+      throws Exception {
+    Hanging hanging = new Hanging();
+    Scripted other = new Scripted("b");
+    Router router = router(hanging, other);
+    for (int i = 0; i < 6; i++) {
+      java.util.concurrent.CompletableFuture<Throwable> thrown =
+          new java.util.concurrent.CompletableFuture<>();
+      Thread caller =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      router.complete(plan(model("h", 10), model("b", 10)), new ArrayList<>());
+                      thrown.complete(null);
+                    } catch (RuntimeException e) {
+                      thrown.complete(e);
+                    }
+                  });
+      hanging.entered.acquire();
+      caller.interrupt();
+      assertThat(thrown.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .isInstanceOf(CallCancelled.class);
+    }
+    assertThat(hanging.calls.get()).as("one call per request, no retry").isEqualTo(6);
+    assertThat(other.calls).as("no fallback after a cancel").isZero();
+    assertThat(health.isOpen(model("h", 10))).as("the endpoint's circuit").isFalse();
+  }
+
   @Test
   void oneFailingModelNeverTakesDownItsProvidersOtherModels() {
     FailingModels a = new FailingModels("a", new ProviderException.ServerError("boom", 500), "bad");

@@ -34,6 +34,7 @@ public final class InMemoryUsageStore implements UsageStore {
     List<UsageRecord> matching =
         records.values().stream()
             .filter(r -> query.keyId().map(r.keyId()::equals).orElse(true))
+            .filter(query::ownerMatches)
             .filter(
                 r -> !r.startedAt().isBefore(query.from()) && r.startedAt().isBefore(query.to()))
             .toList();

@@ -47,7 +47,7 @@ class WrapperScriptTest {
             "java.base/java.util=ALL-UNNAMED",
             "-Dproperty=with space",
             "-cp",
-            "/var/task:/var/task/lib/*",
+            "/var/task:/var/task/lib/*:/opt/java/lib/*",
             "dev.switchboard.lambda.runtime.StreamingRuntime");
   }
 
@@ -58,11 +58,13 @@ class WrapperScriptTest {
         .containsExactly(
             "-XX:MetaspaceSize=64m",
             "-cp",
-            "/var/task:/var/task/lib/*",
+            "/var/task:/var/task/lib/*:/opt/java/lib/*",
             "dev.switchboard.lambda.runtime.StreamingRuntime");
     assertThat(run(dir, Map.of("JAVA_TOOL_OPTIONS", "-XX:MetaspaceSize=256m"), main))
         .containsExactly(
-            "-cp", "/var/task:/var/task/lib/*", "dev.switchboard.lambda.runtime.StreamingRuntime");
+            "-cp",
+            "/var/task:/var/task/lib/*:/opt/java/lib/*",
+            "dev.switchboard.lambda.runtime.StreamingRuntime");
   }
 
   /** The arguments the wrapper passes to java, given the runtime's command line after java. */

@@ -139,6 +139,11 @@ public final class MessagesRequestMapper {
     toolChoice(in, out);
     promptCache(in, out);
     thinking(in, out);
+    // the gateway's own: an ensemble of models answers through this door as through chat's
+    JsonNode ensemble = present(in, "ensemble");
+    if (ensemble != null) {
+      out.set("ensemble", ensemble);
+    }
     return chat.parse(out)
         .withNative(
             new NativeRequest(
