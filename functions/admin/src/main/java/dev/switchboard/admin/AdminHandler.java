@@ -15,8 +15,7 @@ import dev.switchboard.core.budget.PicoUsd;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.error.ErrorKind;
 import dev.switchboard.core.error.GatewayException;
-import dev.switchboard.core.guardrails.Guardrails;
-import dev.switchboard.core.guardrails.RemoteGuardrail;
+import dev.switchboard.core.guardrails.GuardrailPolicyStore;
 import dev.switchboard.identity.Caller;
 import dev.switchboard.identity.Role;
 import dev.switchboard.identity.SessionCookie;
@@ -29,6 +28,7 @@ import dev.switchboard.lambda.http.ResponseSink;
 import dev.switchboard.store.DynamoAuditLog;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoClients;
+import dev.switchboard.store.DynamoGuardrailPolicyStore;
 import dev.switchboard.store.DynamoKeyStore;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -74,7 +74,7 @@ public final class AdminHandler implements HttpHandler {
   private final JsonResponses responses;
   private final Clock clock;
   private final SecureRandom random;
-  private final Set<String> guardrailPolicies;
+  private final GuardrailRoutes guardrails;
 
   AdminHandler(
       KeyRegistry keys,
@@ -100,7 +100,38 @@ public final class AdminHandler implements HttpHandler {
       Clock clock,
       SecureRandom random,
       Set<String> guardrailPolicies) {
-    this.guardrailPolicies = Set.copyOf(guardrailPolicies);
+    this(
+        keys,
+        budgets,
+        audit,
+        tokens,
+        mapper,
+        clock,
+        random,
+        new GuardrailRoutes.Configured(
+            guardrailPolicies.stream()
+                .collect(
+                    java.util.stream.Collectors.toMap(
+                        n -> n, n -> (JsonNode) mapper.createArrayNode())),
+            List.of()),
+        GuardrailPolicyStore.inMemory());
+  }
+
+  /**
+   * @param configured the guardrail policies configured ({@code GUARDRAILS})
+   * @param policies where the policies managed through {@code /admin/guardrails} are kept
+   */
+  AdminHandler(
+      KeyRegistry keys,
+      BudgetStore budgets,
+      AuditLog audit,
+      Optional<TokenVerifier> tokens,
+      ObjectMapper mapper,
+      Clock clock,
+      SecureRandom random,
+      GuardrailRoutes.Configured configured,
+      GuardrailPolicyStore policies) {
+    this.guardrails = new GuardrailRoutes(configured, policies, keys, mapper, this::record);
     this.keys = keys;
     this.budgets = budgets;
     this.audit = audit;
@@ -121,23 +152,18 @@ public final class AdminHandler implements HttpHandler {
     AdminSettings settings = AdminSettings.from(env);
     var dynamo = DynamoClients.create(settings.store());
     Clock clock = Clock.systemUTC();
+    ObjectMapper mapper = new ObjectMapper();
     return new AdminHandler(
         new DynamoKeyStore(dynamo, settings.keysTable()),
         new DynamoBudgetStore(dynamo, settings.budgetsTable()),
         new DynamoAuditLog(dynamo, settings.budgetsTable()),
         settings.identity().map(identity -> new TokenVerifier(identity, clock)),
-        new ObjectMapper(),
+        mapper,
         clock,
         new SecureRandom(),
-        // bedrock rules are checked by the gateway; here only the names matter
-        Guardrails.from(env, BEDROCK_NOT_CALLED).names());
+        GuardrailRoutes.Configured.from(env, mapper),
+        new DynamoGuardrailPolicyStore(dynamo, settings.budgetsTable()));
   }
-
-  /** Never called: the admin API only reads the policies' names. */
-  private static final RemoteGuardrail BEDROCK_NOT_CALLED =
-      (id, version, output, text) -> {
-        throw new IllegalStateException("the admin API evaluates no guardrail");
-      };
 
   @Override
   public void handle(HttpRequest request, ResponseSink sink) {
@@ -201,6 +227,11 @@ public final class AdminHandler implements HttpHandler {
       auditPage(request, sink, requestId);
       return;
     }
+    if (GuardrailRoutes.handles(path)) {
+      GuardrailRoutes.Reply reply = guardrails.route(caller, method, path, request.body());
+      json(sink, reply.status(), reply.body(), requestId);
+      return;
+    }
     if (path.equals(KEYS)) {
       switch (method) {
         case "POST" -> create(caller, request, sink, requestId);
@@ -257,7 +288,7 @@ public final class AdminHandler implements HttpHandler {
     ApiKey blank =
         new ApiKey(
             hash, ApiKeys.idOf(hash), "", null, ApiKey.Role.USER, false, clock.instant(), null);
-    ApiKey key = KeyFields.apply(blank, body, guardrailPolicies);
+    ApiKey key = KeyFields.apply(blank, body, policyNames(body));
     keys.put(key);
     record(caller, "key.created", key.id(), fieldNames(asked));
     ObjectNode reply = wrap(key);
@@ -367,6 +398,11 @@ public final class AdminHandler implements HttpHandler {
     return own;
   }
 
+  /** The policy names a key may be attached to, read only when the body attaches any. */
+  private Set<String> policyNames(JsonNode body) {
+    return body.has("guardrails") || body.has("guardrails_allowed") ? guardrails.names() : Set.of();
+  }
+
   private static List<String> fieldNames(JsonNode body) {
     List<String> names = new ArrayList<>();
     body.fieldNames().forEachRemaining(names::add);
@@ -410,7 +446,7 @@ public final class AdminHandler implements HttpHandler {
       Caller caller, ApiKey key, HttpRequest request, ResponseSink sink, String requestId) {
     JsonNode asked = parse(request);
     JsonNode body = caller.role() == Role.MEMBER ? memberBody(caller, (ObjectNode) asked) : asked;
-    ApiKey changed = KeyFields.apply(key, body, guardrailPolicies);
+    ApiKey changed = KeyFields.apply(key, body, policyNames(body));
     keys.put(changed);
     record(caller, "key.changed", key.id(), fieldNames(asked));
     authenticator.invalidate(key.keyHash());

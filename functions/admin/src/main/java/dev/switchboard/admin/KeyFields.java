@@ -65,7 +65,8 @@ final class KeyFields {
 
   /**
    * {@code key} with the fields present in {@code body} replaced; absent fields stay. {@code
-   * policies} are the guardrail policies configured: a key may name no other.
+   * policies} are the guardrail policies, configured or managed through the admin API: a key may
+   * name no other.
    */
   static ApiKey apply(ApiKey key, JsonNode body, Set<String> policies) {
     if (body == null || !body.isObject()) {
@@ -130,7 +131,7 @@ final class KeyFields {
         body.has("semantic_cache") ? bool(body, "semantic_cache") : key.semanticCache());
   }
 
-  /** A list of guardrail policy names, each one the operator configured. */
+  /** A list of guardrail policy names, each one a policy that exists. */
   private static List<String> policies(JsonNode body, String field, Set<String> policies) {
     List<String> names = List.copyOf(strings(body, field));
     for (int i = 0; i < names.size(); i++) {
@@ -141,7 +142,7 @@ final class KeyFields {
                 + field
                 + "["
                 + i
-                + "]' names no configured guardrail policy (GUARDRAILS: "
+                + "]' names no guardrail policy (configured or at /admin/guardrails: "
                 + (policies.isEmpty()
                     ? "none"
                     : String.join(", ", policies.stream().sorted().toList()))

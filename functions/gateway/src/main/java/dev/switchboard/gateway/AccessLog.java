@@ -150,6 +150,18 @@ final class AccessLog {
     write(fields);
   }
 
+  /**
+   * What the admin-managed guardrail policies' refresh reports: a read that failed (its exception
+   * type) or a stored policy left out (its name and the rule's path), never a rule's content.
+   */
+  void guardrailPolicies(String detail) {
+    ObjectNode fields = mapper.createObjectNode();
+    fields.put("level", "WARN");
+    fields.put("event", "guardrail_policies");
+    fields.put("detail", detail);
+    write(fields);
+  }
+
   /** A new line with its level and request id, for {@link #write}. */
   ObjectNode newLine(String level, String requestId) {
     ObjectNode fields = mapper.createObjectNode();

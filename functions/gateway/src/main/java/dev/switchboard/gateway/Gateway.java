@@ -18,7 +18,10 @@ import dev.switchboard.core.chat.Settlements;
 import dev.switchboard.core.config.Env;
 import dev.switchboard.core.config.Variables;
 import dev.switchboard.core.embeddings.Embeddings;
+import dev.switchboard.core.guardrails.GuardrailPolicyStore;
 import dev.switchboard.core.guardrails.Guardrails;
+import dev.switchboard.core.guardrails.LiveGuardrails;
+import dev.switchboard.core.guardrails.RemoteGuardrail;
 import dev.switchboard.core.mcp.McpProxy;
 import dev.switchboard.core.mcp.McpServers;
 import dev.switchboard.core.responses.ResponseArchive;
@@ -42,6 +45,7 @@ import dev.switchboard.providers.openai.OpenAiCompatibleProvider;
 import dev.switchboard.store.DynamoBudgetStore;
 import dev.switchboard.store.DynamoCacheStore;
 import dev.switchboard.store.DynamoClients;
+import dev.switchboard.store.DynamoGuardrailPolicyStore;
 import dev.switchboard.store.DynamoHealthStore;
 import dev.switchboard.store.DynamoKeyStore;
 import dev.switchboard.store.DynamoResponseStore;
@@ -73,7 +77,8 @@ record Gateway(
     Embeddings embeddings,
     SharedHealth sharedHealth,
     ResponseArchive archive,
-    McpProxy mcp) {
+    McpProxy mcp,
+    GuardrailPolicyStore policyStore) {
 
   static Gateway fromEnvironment(Env env) {
     return fromEnvironment(env, Clock.systemUTC());
@@ -114,6 +119,7 @@ record Gateway(
         new DynamoHealthStore(dynamo, budgetsTable),
         usageStore,
         responseStore,
+        new DynamoGuardrailPolicyStore(dynamo, budgetsTable),
         r -> log.unsavedUsage(r.requestId(), usageStore.table(), usageStore.itemJson(r)),
         log);
   }
@@ -145,6 +151,7 @@ record Gateway(
         healthStore,
         usageStore,
         responseStore,
+        GuardrailPolicyStore.NONE,
         unsaved,
         log);
   }
@@ -161,6 +168,7 @@ record Gateway(
       HealthStore healthStore,
       UsageStore usageStore,
       ResponseStore responseStore,
+      GuardrailPolicyStore policyStore,
       Consumer<UsageRecord> unsaved,
       AccessLog log) {
     UsageSettings usage = settings.usage();
@@ -191,7 +199,8 @@ record Gateway(
             log,
             recorder,
             usage.logContent(),
-            responseStore);
+            responseStore,
+            policyStore);
     if (firstRead != null) {
       try {
         firstRead.join();
@@ -265,7 +274,8 @@ record Gateway(
       AccessLog log,
       UsageRecorder recorder,
       boolean logContent,
-      ResponseStore responseStore) {
+      ResponseStore responseStore,
+      GuardrailPolicyStore policyStore) {
     Authenticator authenticator = new Authenticator(keys, clock, settings.keyCacheTtl());
     RoutingConfig routing;
     try {
@@ -320,8 +330,16 @@ record Gateway(
             clock,
             settings.reservationExpiry(),
             slicePolicy(settings.sliceIdle()));
-    Guardrails guardrails =
-        Guardrails.from(env, BedrockGuardrail.from(env, settings.upstream().timeouts().connect()));
+    RemoteGuardrail bedrock = BedrockGuardrail.from(env, settings.upstream().timeouts().connect());
+    // the configured policies, and those managed through the admin API read at most once per TTL
+    LiveGuardrails guardrails =
+        new LiveGuardrails(
+            Guardrails.from(env, bedrock),
+            policyStore,
+            bedrock,
+            clock,
+            env.seconds(Variables.GUARDRAIL_POLICIES_TTL_SECONDS),
+            log::guardrailPolicies);
     ChatCompletion completion =
         new ChatCompletion(
             chat, admission, cache, recorder, clock, System::nanoTime, log::failure, guardrails);
@@ -387,7 +405,8 @@ record Gateway(
         embeddings,
         sharedHealth,
         new ResponseArchive(responseStore, mapper, clock, settings.responsesRetention()),
-        mcp);
+        mcp,
+        policyStore);
   }
 
   /**
@@ -421,8 +440,8 @@ record Gateway(
 
   /**
    * The same gateway with a new environment (provider credentials read after a SnapStart restore):
-   * the key store, the cache store, the response store and their client are kept, everything that
-   * depends on the settings is rebuilt.
+   * the key store, the cache store, the response store, the guardrail policy store and their client
+   * are kept, everything that depends on the settings is rebuilt.
    */
   Gateway rewire(Env newEnv) {
     return build(
@@ -437,6 +456,7 @@ record Gateway(
         log,
         recorder,
         logContent,
-        archive.store());
+        archive.store(),
+        policyStore);
   }
 }

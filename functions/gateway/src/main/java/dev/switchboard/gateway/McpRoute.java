@@ -141,6 +141,7 @@ final class McpRoute {
       case INVALID_REQUEST,
           INSUFFICIENT_CREDITS,
           METHOD_NOT_ALLOWED,
+          CONFLICT,
           PAYLOAD_TOO_LARGE,
           UNSUPPORTED_MEDIA_TYPE ->
           JsonRpc.INVALID_REQUEST;

@@ -38,6 +38,7 @@ import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The chat completion use case, whatever door a request came in by: plan the route and apply the
@@ -111,7 +112,7 @@ public final class ChatCompletion {
   private final Clock clock;
   private final LongSupplier nanoTime;
   private final Settlements settlements;
-  private final Guardrails guardrails;
+  private final Supplier<Guardrails> guardrails;
   private final EnsembleCompletion ensembles;
 
   /**
@@ -143,6 +144,19 @@ public final class ChatCompletion {
       LongSupplier nanoTime,
       BiConsumer<String, RuntimeException> failures,
       Guardrails guardrails) {
+    this(chat, admission, cache, recorder, clock, nanoTime, failures, () -> guardrails);
+  }
+
+  /** The same, with the policies read from {@code guardrails} for each request. */
+  public ChatCompletion(
+      ChatService chat,
+      Admission admission,
+      ResponseCache cache,
+      UsageRecorder recorder,
+      Clock clock,
+      LongSupplier nanoTime,
+      BiConsumer<String, RuntimeException> failures,
+      Supplier<Guardrails> guardrails) {
     this.guardrails = guardrails;
     this.chat = chat;
     this.admission = admission;
@@ -177,10 +191,12 @@ public final class ChatCompletion {
 
   private ChatOutcome serve(Call call, ChatReply reply, ChatTrace trace) {
     Guardrails.Applied rules =
-        guardrails.applying(
-            call.key().guardrails().attached(),
-            call.key().guardrails().allowed(),
-            call.request().body().get(Guardrails.REQUEST_FIELD));
+        guardrails
+            .get()
+            .applying(
+                call.key().guardrails().attached(),
+                call.key().guardrails().allowed(),
+                call.request().body().get(Guardrails.REQUEST_FIELD));
     ChatRequest request = guarded(call.request(), rules, trace);
     // a router/... name: the router picks the model, and the request goes on as if named so
     Optional<SemanticRouting.Routed> routed =

@@ -76,6 +76,13 @@ public final class Variables {
   public static final String GUARDRAILS_FILE = "GUARDRAILS_FILE";
 
   /**
+   * How long an instance uses the guardrail policies managed through the admin API before it reads
+   * them again; at least a second, so that no request reads them each time.
+   */
+  public static final WholeNumber GUARDRAIL_POLICIES_TTL_SECONDS =
+      new WholeNumber("GUARDRAIL_POLICIES_TTL_SECONDS", 60, 1, 3600);
+
+  /**
    * The origin browsers may read responses from ({@code *} for any), sent as {@code
    * Access-Control-Allow-Origin} on every response: API Gateway answers the preflight, but with a
    * proxy integration only the function can add the header to the response itself.

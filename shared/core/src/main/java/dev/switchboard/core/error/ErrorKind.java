@@ -13,6 +13,7 @@ public enum ErrorKind {
   PERMISSION_DENIED(403, "permission_error", "permission_error"),
   NOT_FOUND(404, "not_found_error", "not_found_error"),
   METHOD_NOT_ALLOWED(405, "invalid_request_error", "invalid_request_error"),
+  CONFLICT(409, "invalid_request_error", "invalid_request_error"),
   PAYLOAD_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
   UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "invalid_request_error"),
   RATE_LIMITED(429, "rate_limit_error", "rate_limit_error"),

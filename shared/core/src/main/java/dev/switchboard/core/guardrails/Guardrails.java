@@ -61,6 +61,30 @@ public final class Guardrails {
     return policies.keySet();
   }
 
+  /** The policies every request goes through, in order. */
+  public List<String> defaults() {
+    return defaults;
+  }
+
+  /**
+   * These policies with {@code added} beside them and {@code addedDefaults} after the defaults
+   * (each once). A name defined here keeps its own rules: an added policy of that name is left out,
+   * and so is a default naming no policy.
+   */
+  public Guardrails with(Collection<GuardrailPolicy> added, Collection<String> addedDefaults) {
+    Map<String, GuardrailPolicy> all = new LinkedHashMap<>(policies);
+    for (GuardrailPolicy p : added) {
+      all.putIfAbsent(p.name(), p);
+    }
+    Set<String> names = new LinkedHashSet<>(defaults);
+    for (String name : addedDefaults) {
+      if (all.containsKey(name)) {
+        names.add(name);
+      }
+    }
+    return new Guardrails(all, List.copyOf(names));
+  }
+
   /**
    * The rules that apply to one request, in order: the default policies, the key's {@code
    * attached}, then the {@code requested} ones (the body's {@value #REQUEST_FIELD} field, or null)
@@ -137,6 +161,27 @@ public final class Guardrails {
    * @throws IllegalArgumentException naming the variable and what is wrong
    */
   public static Guardrails from(Env env, RemoteGuardrail remote) {
+    Optional<Configured> json = configured(env);
+    if (json.isEmpty()) {
+      return NONE;
+    }
+    try {
+      return parse(json.get().json(), remote);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(json.get().variable() + ": " + e.getMessage());
+    }
+  }
+
+  /** The configuration's text and the variable it came from. */
+  public record Configured(String variable, String json) {}
+
+  /**
+   * The text of {@code GUARDRAILS} or of the file {@code GUARDRAILS_FILE} names, unparsed; empty
+   * when neither is set.
+   *
+   * @throws IllegalArgumentException when both are set
+   */
+  public static Optional<Configured> configured(Env env) {
     Optional<String> inline = env.optional(Variables.GUARDRAILS);
     Optional<Path> file = env.readableFile(Variables.GUARDRAILS_FILE);
     if (inline.isPresent() && file.isPresent()) {
@@ -154,13 +199,9 @@ public final class Guardrails {
         throw new UncheckedIOException(e);
       }
     } else {
-      return NONE;
+      return Optional.empty();
     }
-    try {
-      return parse(json, remote);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + ": " + e.getMessage());
-    }
+    return Optional.of(new Configured(name, json));
   }
 
   /**
@@ -188,15 +229,8 @@ public final class Guardrails {
     Map<String, GuardrailPolicy> policies = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> p : policiesNode.properties()) {
       String name = p.getKey();
-      if (!p.getValue().isArray() || p.getValue().isEmpty()) {
-        throw new IllegalArgumentException("policies." + name + ": must be a non-empty array");
-      }
-      List<Rule> rules = new ArrayList<>();
-      int i = 0;
-      for (JsonNode r : p.getValue()) {
-        rules.add(rule("policies." + name + "[" + i++ + "]", r, remote));
-      }
-      policies.put(name, new GuardrailPolicy(name, rules));
+      policies.put(
+          name, new GuardrailPolicy(name, rules("policies." + name, p.getValue(), remote)));
     }
     List<String> defaults = new ArrayList<>();
     JsonNode d = root.path("default");
@@ -207,6 +241,25 @@ public final class Guardrails {
       d.forEach(n -> defaults.add(n.asText()));
     }
     return new Guardrails(policies, defaults);
+  }
+
+  /**
+   * One policy's rules, as in the configuration's {@code policies}: a non-empty array of rules.
+   *
+   * @param at where the list is, the start of each error's path ({@code $}, {@code policies.x})
+   * @param remote where {@code bedrock} rules are evaluated; null when none can be
+   * @throws IllegalArgumentException {@code <path>: <what is wrong>}, the path under {@code at}
+   */
+  public static List<Rule> rules(String at, JsonNode list, RemoteGuardrail remote) {
+    if (list == null || !list.isArray() || list.isEmpty()) {
+      throw new IllegalArgumentException(at + ": must be a non-empty array");
+    }
+    List<Rule> rules = new ArrayList<>();
+    int i = 0;
+    for (JsonNode r : list) {
+      rules.add(rule(at + "[" + i++ + "]", r, remote));
+    }
+    return rules;
   }
 
   private static Rule rule(String at, JsonNode r, RemoteGuardrail remote) {

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The MCP door's use case: one JSON-RPC message of MCP's Streamable HTTP transport, served
@@ -102,7 +103,7 @@ public final class McpProxy {
   private final ObjectMapper mapper;
   private final Clock clock;
   private final LongSupplier nanoTime;
-  private final Guardrails guardrails;
+  private final Supplier<Guardrails> guardrails;
 
   /** A proxy that applies no guardrails. */
   public McpProxy(
@@ -129,6 +130,19 @@ public final class McpProxy {
       Clock clock,
       LongSupplier nanoTime,
       Guardrails guardrails) {
+    this(servers, upstream, admission, recorder, mapper, clock, nanoTime, () -> guardrails);
+  }
+
+  /** The same, with the policies read from {@code guardrails} for each request. */
+  public McpProxy(
+      McpServers servers,
+      McpUpstream upstream,
+      Admission admission,
+      UsageRecorder recorder,
+      ObjectMapper mapper,
+      Clock clock,
+      LongSupplier nanoTime,
+      Supplier<Guardrails> guardrails) {
     this.guardrails = guardrails;
     this.servers = servers;
     this.upstream = upstream;
@@ -438,8 +452,9 @@ public final class McpProxy {
           null);
     }
     Guardrails.Applied rules =
-        guardrails.applying(
-            call.key().guardrails().attached(), call.key().guardrails().allowed(), null);
+        guardrails
+            .get()
+            .applying(call.key().guardrails().attached(), call.key().guardrails().allowed(), null);
     List<Rule> input = rules.input();
     List<Rule> output = rules.output();
     ObjectNode forwarded = message;
