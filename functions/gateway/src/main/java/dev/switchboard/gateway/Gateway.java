@@ -186,6 +186,12 @@ record Gateway(
                 .daemon()
                 .name("switchboard-shared-health")
                 .start(shared::refreshNow);
+    // the admin-managed guardrail policies likewise: read beside the build, not by the first
+    // request; under SnapStart afterRestore starts the read
+    PrefetchedPolicies policies = new PrefetchedPolicies(policyStore);
+    if (!settings.snapStart()) {
+      policies.prefetch();
+    }
     Gateway gateway =
         build(
             env,
@@ -200,7 +206,7 @@ record Gateway(
             recorder,
             usage.logContent(),
             responseStore,
-            policyStore);
+            policies);
     if (firstRead != null) {
       try {
         firstRead.join();
@@ -436,6 +442,16 @@ record Gateway(
     }
     return new SharedHealth(
         store, clock, upstream.circuitFailureThreshold(), upstream.sharedHealthRefresh());
+  }
+
+  /**
+   * Starts reading the admin-managed guardrail policies now, so the first request after a SnapStart
+   * restore finds them read.
+   */
+  void prefetchPolicies() {
+    if (policyStore instanceof PrefetchedPolicies prefetched) {
+      prefetched.prefetch();
+    }
   }
 
   /**

@@ -156,7 +156,9 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     }
     // every environment restored from one snapshot would share the snapshot's name for its slices
     routes.gateway().admission().renameInstance(Gateway.newInstanceId());
-    // the snapshot's view is as old as the snapshot; init skipped the read under SnapStart
+    // the guardrail policies and the others' health: init skipped both reads under SnapStart
+    routes.gateway().prefetchPolicies();
+    // the snapshot's view is as old as the snapshot
     routes.gateway().sharedHealth().refreshNow();
   }
 
