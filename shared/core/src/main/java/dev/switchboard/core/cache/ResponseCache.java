@@ -125,7 +125,7 @@ public final class ResponseCache {
       return new CacheLookup.Miss(cacheKey, use.ttl(), true, probe.get(), index);
     } catch (IOException | RuntimeException e) {
       log.storeFailed(
-          "semantic read",
+          "semantic_read",
           e instanceof RuntimeException r ? r : new RuntimeException(e.getClass().getName()));
       return new CacheLookup.Miss(cacheKey, use.ttl(), true);
     }

@@ -200,7 +200,7 @@ public final class ChatCompletion {
     ChatRequest request = guarded(call.request(), rules, trace);
     // a router/... name: the router picks the model, and the request goes on as if named so
     Optional<SemanticRouting.Routed> routed =
-        chat.route(request, CacheKey.scopeOf(call.key()), call.sessionId());
+        chat.route(request, () -> CacheKey.scopeOf(call.key()), call.sessionId());
     if (routed.isPresent()) {
       request = routed.get().request();
       trace.route = routed.get().router() + "/" + routed.get().route();

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * The chat completion use case: plans the route of a request (model, fallbacks, provider
@@ -76,12 +77,12 @@ public final class ChatService {
    * The request as a semantic router sends it on, when its model names one (or an alias of one);
    * empty otherwise. The step before {@link #plan}.
    *
-   * @param tenant whose conversation this is
+   * @param tenant whose conversation this is; asked only when the request names a router
    * @param sessionId the client's session header, or null
    * @throws GatewayException 503 when the router cannot read the request and refuses then
    */
   public Optional<SemanticRouting.Routed> route(
-      ChatRequest request, String tenant, String sessionId) {
+      ChatRequest request, Supplier<String> tenant, String sessionId) {
     return routing.route(request, tenant, sessionId);
   }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The planner's first step for a request to {@code router/<name>} (or an alias of one): the router
@@ -87,12 +88,13 @@ public final class SemanticRouting {
   /**
    * The request as its router sends it on, or empty when its model names no router.
    *
-   * @param tenant whose conversation this is (a session is never shared across tenants)
+   * @param tenant whose conversation this is (a session is never shared across tenants); asked only
+   *     when the request names a router
    * @param sessionId the client's session header, or null
    * @throws GatewayException 503 {@code router_unavailable} when the text cannot be embedded and
    *     the router's policy is to refuse
    */
-  public Optional<Routed> route(ChatRequest request, String tenant, String sessionId) {
+  public Optional<Routed> route(ChatRequest request, Supplier<String> tenant, String sessionId) {
     if (routers.isEmpty()) {
       return Optional.empty();
     }
@@ -108,7 +110,7 @@ public final class SemanticRouting {
     }
     Optional<String> session =
         StickyRoutes.sessionKey(
-            tenant, router.name(), sessionId, request.user(), request.messages());
+            tenant.get(), router.name(), sessionId, request.user(), request.messages());
     Optional<String> kept = session.flatMap(key -> sticky.get(key, clock.instant()));
     Optional<SemanticRouter.Route> keptRoute =
         kept.flatMap(

@@ -85,15 +85,16 @@ class SemanticRoutingTest {
 
   @Test
   void leavesARequestThatNamesNoRouterAsItCame() throws Exception {
-    assertThat(routing("").route(request("a/x", "my invoice"), "t", null)).isEmpty();
-    assertThat(SemanticRouting.none().route(request("router/support", "x"), "t", null)).isEmpty();
+    assertThat(routing("").route(request("a/x", "my invoice"), () -> "t", null)).isEmpty();
+    assertThat(SemanticRouting.none().route(request("router/support", "x"), () -> "t", null))
+        .isEmpty();
   }
 
   @Test
   void sendsTheRequestToTheTargetOfTheRouteItsTextIsNearest() throws Exception {
     SemanticRouting.Routed routed =
         routing("")
-            .route(request("router/support", "Why is my invoice twice the price?"), "t", null)
+            .route(request("router/support", "Why is my invoice twice the price?"), () -> "t", null)
             .orElseThrow();
 
     assertThat(routed.router()).isEqualTo("router/support");
@@ -107,7 +108,9 @@ class SemanticRoutingTest {
   @Test
   void takesTheDefaultRouteWhenNoThresholdIsReached() throws Exception {
     SemanticRouting.Routed routed =
-        routing("").route(request("router/support", "what a lovely day"), "t", null).orElseThrow();
+        routing("")
+            .route(request("router/support", "what a lovely day"), () -> "t", null)
+            .orElseThrow();
 
     assertThat(routed.route()).isEqualTo("general");
     assertThat(routed.request().model()).isEqualTo("b/x");
@@ -117,7 +120,7 @@ class SemanticRoutingTest {
   void anAliasOfARouterIsRoutedAndARouteMayTargetAnAlias() throws Exception {
     SemanticRouting.Routed routed =
         routing("")
-            .route(request("helpdesk", "there is a bug in my code"), "t", null)
+            .route(request("helpdesk", "there is a bug in my code"), () -> "t", null)
             .orElseThrow();
 
     assertThat(routed.route()).isEqualTo("code");
@@ -129,13 +132,14 @@ class SemanticRoutingTest {
   void aConversationKeepsTheRouteItStartedOn() throws Exception {
     SemanticRouting routing = routing("");
     String first = "my invoice is wrong";
-    assertThat(routing.route(request("router/support", first), "t", null).orElseThrow().route())
+    assertThat(
+            routing.route(request("router/support", first), () -> "t", null).orElseThrow().route())
         .isEqualTo("billing");
 
     // the next turn is about code, but the conversation (its first turn) is the same
     SemanticRouting.Routed next =
         routing
-            .route(request("router/support", first, "now fix this bug in my code"), "t", null)
+            .route(request("router/support", first, "now fix this bug in my code"), () -> "t", null)
             .orElseThrow();
 
     assertThat(next.route()).isEqualTo("billing");
@@ -144,7 +148,10 @@ class SemanticRoutingTest {
     // another tenant's conversation with the same words is routed afresh
     assertThat(
             routing
-                .route(request("router/support", first, "now fix this bug in my code"), "u", null)
+                .route(
+                    request("router/support", first, "now fix this bug in my code"),
+                    () -> "u",
+                    null)
                 .orElseThrow()
                 .route())
         .isEqualTo("code");
@@ -153,10 +160,12 @@ class SemanticRoutingTest {
   @Test
   void aSessionHeaderKeepsItsRouteAcrossDifferentTranscripts() throws Exception {
     SemanticRouting routing = routing("");
-    routing.route(request("router/support", "fix this bug"), "t", "session-1");
+    routing.route(request("router/support", "fix this bug"), () -> "t", "session-1");
 
     SemanticRouting.Routed later =
-        routing.route(request("router/support", "my invoice"), "t", "session-1").orElseThrow();
+        routing
+            .route(request("router/support", "my invoice"), () -> "t", "session-1")
+            .orElseThrow();
 
     assertThat(later.route()).isEqualTo("code");
     assertThat(later.sticky()).isTrue();
@@ -169,9 +178,12 @@ class SemanticRoutingTest {
     embedder.broken = true;
 
     assertThat(
-            lenient.route(request("router/support", "my invoice"), "t", null).orElseThrow().route())
+            lenient
+                .route(request("router/support", "my invoice"), () -> "t", null)
+                .orElseThrow()
+                .route())
         .isEqualTo("general");
-    assertThatThrownBy(() -> strict.route(request("router/support", "my invoice"), "t", null))
+    assertThatThrownBy(() -> strict.route(request("router/support", "my invoice"), () -> "t", null))
         .isInstanceOfSatisfying(
             GatewayException.class,
             e -> {
