@@ -1,6 +1,6 @@
 // Drives the dashboard's sign-in with the identity provider in headless Chromium (Debian's
 // package): clicks "Sign in", lets the issuer (which signs its configured user in at once) send the
-// browser back, waits for the charts, records what the page and its cookies hold, saves a
+// browser back, waits for the charts and the audit log, records what the page and its cookies hold, saves a
 // screenshot, signs out, and prints what it saw as one JSON line for DashboardBrowserIT.
 // Usage: node dashboard-sign-in.mjs <base-url> <screenshot.png> <user-data-dir>
 import { chromium } from 'playwright-core';
@@ -52,6 +52,10 @@ try {
     marks: f.querySelectorAll('svg .datum').length,
   })));
   result.spend = await page.textContent('#t-spend');
+  // an admin sees the admin API's audit log below the report
+  await page.waitForSelector('body[data-audit-loaded="true"]', { timeout: 30000 });
+  result.audit = await page.$$eval('#audit-table tbody tr', (rows) =>
+    rows.map((r) => Array.from(r.cells).map((c) => c.textContent)));
   result.cookiesSignedIn = await cookies();
   result.scriptSeesCookie = await page.evaluate(() => document.cookie.includes('sb_session'));
   result.storage = await page.evaluate(() => ({

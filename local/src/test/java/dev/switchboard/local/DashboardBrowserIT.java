@@ -13,6 +13,7 @@ import dev.switchboard.testkit.DynaliteEndpoint;
 import dev.switchboard.testkit.DynaliteExtension;
 import dev.switchboard.testkit.FakeOidcIssuer;
 import java.math.BigDecimal;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +123,11 @@ class DashboardBrowserIT {
               "sb-admins");
       try (DevServerHarness dev = new DevServerHarness(env)) {
         seedAWeek(env, "usage-" + suffix);
+        // an admin action for the audit log the signed-in admin is shown
+        HttpResponse<String> created =
+            dev.send(dev.post("/admin/keys", "{\"name\":\"audited-" + suffix + "\"}").build());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String createdId = DevServerHarness.json(created.body()).at("/data/id").asText();
         Path screenshot = NodeScript.root().resolve("local/target/dashboard-signed-in.png");
         Files.createDirectories(screenshot.getParent());
         JsonNode seen =
@@ -143,6 +149,13 @@ class DashboardBrowserIT {
           assertThat(chart.path("marks").asInt()).as(chart.toString()).isPositive();
         }
         assertThat(seen.path("spend").asText()).startsWith("$").isNotEqualTo("$0");
+        // the audit log: the key created above, by the dev server's admin key
+        assertThat(seen.path("audit"))
+            .anySatisfy(
+                row -> {
+                  assertThat(row.get(3).asText()).isEqualTo("key.created");
+                  assertThat(row.get(4).asText()).isEqualTo(createdId);
+                });
         // the session: one httpOnly, SameSite=Lax cookie (not Secure: plain HTTP on loopback),
         // out of the script's reach, and nothing in web storage
         assertThat(seen.path("cookiesSignedIn")).hasSize(1);
