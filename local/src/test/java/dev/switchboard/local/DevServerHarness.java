@@ -73,6 +73,15 @@ final class DevServerHarness implements AutoCloseable {
 
   /** A new user key with {@code limits}, straight into the dev server's key store; its secret. */
   String seedKey(KeyLimits limits) {
+    return seedKey("o", limits);
+  }
+
+  /** A key of another tenant: owned by {@code owner}, without limits. */
+  String seedKeyOwnedBy(String owner) {
+    return seedKey(owner, null);
+  }
+
+  private String seedKey(String owner, KeyLimits limits) {
     String secret = ApiKeys.newSecret(new SecureRandom());
     String hash = ApiKeys.hash(secret);
     server
@@ -82,7 +91,7 @@ final class DevServerHarness implements AutoCloseable {
                 hash,
                 ApiKeys.idOf(hash),
                 "seeded",
-                "o",
+                owner,
                 List.of(),
                 ApiKey.Role.USER,
                 false,

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.core.auth.ApiKey;
-import dev.switchboard.core.auth.ApiKeys;
 import dev.switchboard.core.cache.StreamAggregate;
 import dev.switchboard.core.testing.ManualClock;
 import dev.switchboard.testkit.SseClient;
@@ -15,7 +13,6 @@ import dev.switchboard.testkit.SseResponse;
 import dev.switchboard.testkit.WireSchemas;
 import dev.switchboard.testkit.WireShape;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,20 +42,7 @@ class ResponseCacheIT {
     dev =
         new DevServerHarness(
             Map.of("UPSTREAM_FIRST_BYTE_TIMEOUT_MS", "3000", "UPSTREAM_MAX_RETRIES", "0"), CLOCK);
-    otherTenantKey = ApiKeys.newSecret(new SecureRandom());
-    String hash = ApiKeys.hash(otherTenantKey);
-    dev.server
-        .keyStore()
-        .put(
-            new ApiKey(
-                hash,
-                ApiKeys.idOf(hash),
-                "other",
-                "globex",
-                ApiKey.Role.USER,
-                false,
-                Instant.EPOCH,
-                null));
+    otherTenantKey = dev.seedKeyOwnedBy("globex");
   }
 
   @AfterAll

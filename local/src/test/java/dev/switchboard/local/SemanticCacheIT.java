@@ -54,20 +54,7 @@ class SemanticCacheIT {
   static void start() throws Exception {
     dev =
         new DevServerHarness(Map.of("SEMANTIC_CACHE_ENABLED", "true", "UPSTREAM_MAX_RETRIES", "0"));
-    otherTenantKey = ApiKeys.newSecret(new SecureRandom());
-    String hash = ApiKeys.hash(otherTenantKey);
-    dev.server
-        .keyStore()
-        .put(
-            new ApiKey(
-                hash,
-                ApiKeys.idOf(hash),
-                "other",
-                "globex",
-                ApiKey.Role.USER,
-                false,
-                Instant.EPOCH,
-                null));
+    otherTenantKey = dev.seedKeyOwnedBy("globex");
   }
 
   @AfterAll
