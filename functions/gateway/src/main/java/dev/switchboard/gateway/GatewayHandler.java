@@ -181,6 +181,10 @@ public final class GatewayHandler implements HttpHandler, SnapStartResource {
     // what this request taught about endpoints that fail, for the other instances: a write only
     // when something failed
     gateway.sharedHealth().flush();
+    // reads that would otherwise fall on a later request's way to its first byte: the others'
+    // health when it is stale, and the keys whose cached entries are close to expiry
+    gateway.sharedHealth().refreshIfStale();
+    gateway.authenticator().refreshDue();
     gateway
         .log()
         .request(

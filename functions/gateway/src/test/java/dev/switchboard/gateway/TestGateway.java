@@ -50,6 +50,17 @@ final class TestGateway {
   }
 
   TestGateway(Env env, KeyStore keys, CacheStore cache, BudgetStore budgets, UsageStore usage) {
+    this(env, keys, cache, budgets, usage, Clock.systemUTC());
+  }
+
+  /** A gateway that reads the time from {@code clock}. */
+  TestGateway(
+      Env env,
+      KeyStore keys,
+      CacheStore cache,
+      BudgetStore budgets,
+      UsageStore usage,
+      Clock clock) {
     Env all =
         env.over(Map.of("KEYS_TABLE", "keys", "USAGE_TABLE", "usage", "ECHO_CHUNK_DELAY_MS", "0"));
     ObjectMapper json = new ObjectMapper();
@@ -58,7 +69,7 @@ final class TestGateway {
         Gateway.assemble(
             all,
             json,
-            Clock.systemUTC(),
+            clock,
             keys,
             cache,
             budgets,

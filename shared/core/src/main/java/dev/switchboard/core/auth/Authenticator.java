@@ -5,13 +5,21 @@ import dev.switchboard.core.error.GatewayException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns a presented secret into the {@link ApiKey} it belongs to, or a 401. Lookups are cached in
  * memory for a short, configured time so that a warm gateway does not call the store for every
  * request; a revoked key therefore keeps working for at most that long on a warm instance.
+ *
+ * <p>A key in use is read again before its entry expires, after a response rather than before one
+ * ({@link #refreshDue}): an entry older than three quarters of the time is served and marked, and
+ * the caller rereads the marked keys once its response is complete. So a key used at least once per
+ * quarter of the time never waits for the store; one used less often pays the read on the request
+ * that finds its entry expired, as before. The bound on a revoked key stays the same.
  */
 public final class Authenticator {
 
@@ -22,12 +30,21 @@ public final class Authenticator {
 
   private static final int MAX_ENTRIES = 10_000;
 
+  /** The most keys marked for a reread at once (a caller that never rereads marks no more). */
+  private static final int MAX_DUE = 1_000;
+
   private final KeyStore store;
   private final Clock clock;
   private final Duration ttl;
   private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
 
-  private record Entry(Optional<ApiKey> key, Instant until) {}
+  /** Keys whose entries are old enough to be read again after the current response. */
+  private final Set<String> due = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param refreshAt from when the entry is read again after a response (only a key found)
+   */
+  private record Entry(Optional<ApiKey> key, Instant until, Instant refreshAt) {}
 
   public Authenticator(KeyStore store, Clock clock, Duration ttl) {
     this.store = store;
@@ -53,6 +70,8 @@ public final class Authenticator {
     Entry entry = cache.get(hash);
     if (entry == null || !now.isBefore(entry.until())) {
       entry = load(hash, now);
+    } else if (!now.isBefore(entry.refreshAt()) && due.size() < MAX_DUE) {
+      due.add(hash);
     }
     ApiKey key =
         entry
@@ -101,6 +120,30 @@ public final class Authenticator {
     return store;
   }
 
+  /**
+   * Reads again the keys whose entries {@link #authenticate} found close to expiry, so that the
+   * next request with each finds it fresh. For after a response: never on a request's way to its
+   * first byte. A key that cannot be read keeps its entry until it expires.
+   *
+   * @return how many keys were read
+   */
+  public int refreshDue() {
+    if (due.isEmpty()) {
+      return 0;
+    }
+    int read = 0;
+    for (String hash : List.copyOf(due)) {
+      due.remove(hash);
+      try {
+        load(hash, clock.instant());
+        read++;
+      } catch (GatewayException e) {
+        // the store is down: the entry serves until it expires, then a request reads it
+      }
+    }
+    return read;
+  }
+
   /** Forgets a key at once on this instance (after it was changed here). */
   public void invalidate(String keyHash) {
     cache.remove(keyHash);
@@ -118,7 +161,9 @@ public final class Authenticator {
     }
     Duration keep =
         key.isPresent() ? ttl : (ttl.compareTo(NEGATIVE_TTL_CAP) < 0 ? ttl : NEGATIVE_TTL_CAP);
-    Entry entry = new Entry(key, now.plus(keep));
+    Instant refreshAt =
+        key.isPresent() ? now.plus(keep.multipliedBy(3).dividedBy(4)) : now.plus(keep);
+    Entry entry = new Entry(key, now.plus(keep), refreshAt);
     if (cache.size() >= MAX_ENTRIES) {
       cache.clear();
     }

@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Off the critical path both ways. Outcomes are buffered and written by {@link #flush} after the
  * response; and only failures, and the successes of endpoints that are failing, so healthy traffic
- * writes nothing. The view is read once at start ({@link #refreshNow}) and then again, in the
- * background, when a lookup finds it older than {@code refreshEvery}: a lookup never waits for the
- * store. So an instance sees another's failures at most {@code refreshEvery} plus one request after
- * they were flushed, and counts older than the previous minute are never read.
+ * writes nothing. The view is read once at start ({@link #refreshNow}) and then again after a
+ * response that finds it older than {@code refreshEvery} ({@link #refreshIfStale}): a lookup never
+ * calls the store. So an instance sees another's failures at most {@code refreshEvery} plus one
+ * request after they were flushed, and counts older than the previous minute are never read.
  */
 public final class SharedHealth {
 
@@ -47,24 +47,30 @@ public final class SharedHealth {
     return new SharedHealth(HealthStore.NONE, clock, Integer.MAX_VALUE, Duration.ofDays(1));
   }
 
-  /** Whether other instances (or this one) found the endpoint down; never waits for the store. */
+  /** Whether other instances (or this one) found the endpoint down; never calls the store. */
   public boolean down(String endpoint) {
-    View v = view;
-    if (store != HealthStore.NONE
-        && clock.millis() - v.readAtMillis >= refreshEvery.toMillis()
-        && refreshing.compareAndSet(false, true)) {
-      Thread.ofVirtual()
-          .name("shared-health-refresh")
-          .start(
-              () -> {
-                try {
-                  refreshNow();
-                } finally {
-                  refreshing.set(false);
-                }
-              });
+    return view.down.contains(endpoint);
+  }
+
+  /**
+   * Reads the view again when it is older than {@code refreshEvery}: for after a response, so no
+   * request waits for (or shares its time with) the read. One caller at a time reads; the others
+   * return at once.
+   *
+   * @return whether this call read the store
+   */
+  public boolean refreshIfStale() {
+    if (store == HealthStore.NONE
+        || clock.millis() - view.readAtMillis < refreshEvery.toMillis()
+        || !refreshing.compareAndSet(false, true)) {
+      return false;
     }
-    return v.down.contains(endpoint);
+    try {
+      refreshNow();
+      return true;
+    } finally {
+      refreshing.set(false);
+    }
   }
 
   void failed(String endpoint) {

@@ -91,6 +91,57 @@ class AuthenticatorTest {
   }
 
   @Test
+  void aKeyInUseIsReadAgainAfterAResponseSoItsNextRequestFindsItFresh() {
+    String secret = addKey(false, null);
+    Authenticator auth = new Authenticator(store, clock, Duration.ofSeconds(40));
+    auth.authenticate(secret);
+    assertThat(auth.refreshDue()).as("a fresh entry is not read again").isZero();
+
+    clock.advance(Duration.ofSeconds(31)); // three quarters of 40 s have passed
+    auth.authenticate(secret);
+    assertThat(lookups).as("the request itself is served from the entry").hasValue(1);
+    assertThat(auth.refreshDue()).isEqualTo(1);
+    assertThat(lookups).hasValue(2);
+
+    clock.advance(Duration.ofSeconds(20)); // past the first entry's expiry, not the new one's
+    auth.authenticate(secret);
+    assertThat(lookups).as("the reread entry serves: no read before this request").hasValue(2);
+    assertThat(auth.refreshDue()).isZero();
+  }
+
+  @Test
+  void aKeyDisabledMeanwhileIsRefusedOnceItIsReadAgain() {
+    String secret = addKey(false, null);
+    Authenticator auth = new Authenticator(store, clock, Duration.ofSeconds(40));
+    auth.authenticate(secret);
+    ApiKey key = keys.get(ApiKeys.hash(secret));
+    store.put(new ApiKey(key.keyHash(), key.id(), "k", "o", ApiKey.Role.USER, true, NOW, null));
+
+    clock.advance(Duration.ofSeconds(31));
+    auth.authenticate(secret);
+    auth.refreshDue();
+
+    assertThat(code(() -> auth.authenticate(secret))).isEqualTo("api_key_disabled");
+  }
+
+  @Test
+  void aRereadThatFindsTheStoreDownKeepsTheEntryUntilItExpires() {
+    String secret = addKey(false, null);
+    Authenticator auth = new Authenticator(store, clock, Duration.ofSeconds(40));
+    auth.authenticate(secret);
+    clock.advance(Duration.ofSeconds(31));
+    auth.authenticate(secret);
+    storeDown = true;
+
+    assertThat(auth.refreshDue()).isZero();
+    assertThat(auth.authenticate(secret).keyHash()).isEqualTo(ApiKeys.hash(secret));
+    clock.advance(Duration.ofSeconds(10));
+    assertThatThrownBy(() -> auth.authenticate(secret))
+        .isInstanceOfSatisfying(
+            GatewayException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
+  }
+
+  @Test
   void refusesMissingUnknownDisabledAndExpiredKeysWith401() {
     Authenticator auth = new Authenticator(store, clock, Duration.ofSeconds(30));
     String disabled = addKey(true, null);

@@ -35,7 +35,7 @@ class SharedHealthTest {
 
   private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:10Z"));
   private final InMemoryHealthStore store = new InMemoryHealthStore();
-  // a long refresh interval: the tests read the view when they say so, never in the background
+  // a long refresh interval: the tests read the view when they say so
   private final SharedHealth sharedA = shared();
   private final ProviderHealth instanceA = instance(sharedA);
 
@@ -120,5 +120,23 @@ class SharedHealthTest {
     sharedB.refreshNow();
 
     assertThat(instance(sharedB).tryAcquire(DEAD)).as("the last view still holds").isFalse();
+  }
+
+  @Test
+  void aLookupNeverReadsTheStoreAndAReadAfterAResponseComesOnlyOnceTheViewIsStale() {
+    SharedHealth sharedB = new SharedHealth(store, clock, 3, Duration.ofSeconds(5));
+    sharedB.refreshNow();
+    ProviderHealth instanceB = instance(sharedB);
+    failThreeTimes();
+    assertThat(sharedB.refreshIfStale()).as("read just now").isFalse();
+
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(instanceB.tryAcquire(DEAD))
+        .as("a lookup answers from the view it has, without a read")
+        .isTrue();
+    assertThat(sharedB.refreshIfStale()).isTrue();
+
+    assertThat(instanceB.tryAcquire(DEAD)).as("the reread view has A's failures").isFalse();
+    assertThat(sharedB.refreshIfStale()).isFalse();
   }
 }
